@@ -1,0 +1,14 @@
+export { applyCommand } from './apply-command.js';
+export { buildAuctionSpec } from './auction-spec.js';
+export { isBuyNowAvailable } from './buy-now.js';
+export { fingerprintBid, judgeRepeatedBid, type RecordedBid } from './idempotency.js';
+export { DEFAULT_INCREMENT_TABLE, incrementFor } from './increment.js';
+export { checkBiddable, computeResult, createInitialState, statusAt } from './lifecycle.js';
+export { computeMinimumBid } from './minimum-bid.js';
+export { isMoney } from './money.js';
+export { buyNow, placeBid } from './place-bid.js';
+export { type ProxyResult, resolveProxyBid } from './proxy-bidding.js';
+export { toPublicAuction } from './public-view.js';
+export { applyReserve, isReserveMet } from './reserve.js';
+export { computeExtendedEnd } from './soft-close.js';
+export type * from './types.js';

@@ -1,0 +1,5 @@
+export { MemoryAuctionStore } from './memory-auction-store.js';
+export { MemoryBidQueue } from './memory-bid-queue.js';
+export { MemoryBroadcaster } from './memory-broadcaster.js';
+export { MemoryLock } from './memory-lock.js';
+export { MemorySnapshotCache, type MemorySnapshotCacheOptions } from './memory-snapshot-cache.js';

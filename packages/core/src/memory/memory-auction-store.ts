@@ -1,0 +1,147 @@
+import type { AuctionState } from '../engine/types.js';
+import { OutcryError } from '../errors.js';
+import type {
+  AuctionStore,
+  CommitBatch,
+  HistoryQuery,
+  LedgerEntry,
+  ListAuctionsQuery,
+  Page,
+  StoredOutcome,
+} from '../ports/auction-store.js';
+import { compareNewestFirst, decodeListCursor, encodeListCursor } from './list-cursor.js';
+
+interface AuctionRecord {
+  state: AuctionState;
+  partition: number;
+  ledger: LedgerEntry[];
+}
+
+function isBidEntry(entry: LedgerEntry): boolean {
+  return entry.command.type === 'bid' || entry.command.type === 'buy-now';
+}
+
+/** Entries after `afterSeq`: seqs are dense from 1, so the index is the seq. */
+function sliceLedger(ledger: readonly LedgerEntry[], query: HistoryQuery, keep: (e: LedgerEntry) => boolean): LedgerEntry[] {
+  const items: LedgerEntry[] = [];
+  for (let i = Math.max(0, query.afterSeq); i < ledger.length && items.length < query.limit; i++) {
+    const entry = ledger[i] as LedgerEntry;
+    if (keep(entry)) items.push(entry);
+  }
+  return items;
+}
+
+/** AuctionStore in this process's memory: the embedded default. Data lives as long as the process. */
+export class MemoryAuctionStore implements AuctionStore {
+  readonly #auctions = new Map<string, AuctionRecord>();
+  readonly #outcomes = new Map<string, StoredOutcome>();
+  readonly #tokens = new Map<number, number>();
+  /** Newest first; kept sorted on insert so that listing is a scan from the cursor. */
+  #order: AuctionState[] = [];
+
+  async getMany(ids: readonly string[]): Promise<(AuctionState | null)[]> {
+    return ids.map((id) => this.#auctions.get(id)?.state ?? null);
+  }
+
+  async commit(batch: CommitBatch): Promise<void> {
+    this.#checkBatch(batch);
+    this.#tokens.set(batch.partition, batch.fencingToken);
+    for (const state of batch.states) {
+      const record = this.#auctions.get(state.spec.id);
+      if (record === undefined) {
+        this.#auctions.set(state.spec.id, { state, partition: batch.partition, ledger: [] });
+        this.#insertOrdered(state);
+      } else {
+        record.state = state;
+      }
+    }
+    for (const entry of batch.entries) this.#auctions.get(entry.auctionId)?.ledger.push(entry);
+    for (const outcome of batch.outcomes) {
+      if (!this.#outcomes.has(outcome.bidId)) this.#outcomes.set(outcome.bidId, outcome);
+    }
+  }
+
+  /** Everything is checked before anything is written, so a refused batch leaves no trace. */
+  #checkBatch(batch: CommitBatch): void {
+    const highest = this.#tokens.get(batch.partition) ?? 0;
+    if (batch.fencingToken < highest) {
+      throw new OutcryError(
+        'STALE_OWNER',
+        `Commit for partition ${batch.partition} refused: token ${batch.fencingToken} is below ${highest}.`,
+      );
+    }
+    const nextSeq = new Map<string, number>();
+    for (const entry of batch.entries) {
+      const expected = nextSeq.get(entry.auctionId) ?? (this.#auctions.get(entry.auctionId)?.ledger.length ?? 0) + 1;
+      if (entry.seq !== expected) {
+        throw new OutcryError('STALE_OWNER', `Ledger conflict on ${entry.auctionId}: seq ${entry.seq}, expected ${expected}.`);
+      }
+      nextSeq.set(entry.auctionId, expected + 1);
+      const command = entry.command;
+      if ((command.type === 'bid' || command.type === 'buy-now') && this.#outcomes.get(command.bidId)?.outcome.status === 'accepted') {
+        throw new OutcryError('STALE_OWNER', `Bid ${command.bidId} is already in the ledger.`);
+      }
+    }
+  }
+
+  #insertOrdered(state: AuctionState): void {
+    const order = this.#order;
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareNewestFirst(order[mid] as AuctionState, state) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    order.splice(lo, 0, state);
+  }
+
+  async list(query: ListAuctionsQuery): Promise<Page<AuctionState>> {
+    const after = query.cursor === undefined ? null : decodeListCursor(query.cursor);
+    const items: AuctionState[] = [];
+    let i = 0;
+    if (after !== null) {
+      let lo = 0;
+      let hi = this.#order.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const s = (this.#order[mid] as AuctionState).spec;
+        if (compareNewestFirst({ spec: s }, { spec: { createdAt: after.createdAt, id: after.id } }) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      i = lo;
+    }
+    let last: AuctionState | null = null;
+    for (; i < this.#order.length; i++) {
+      const listed = this.#order[i] as AuctionState;
+      const current = this.#auctions.get(listed.spec.id)?.state ?? listed;
+      if (query.status !== undefined && current.status !== query.status) continue;
+      if (items.length === query.limit) break;
+      items.push(current);
+      last = current;
+    }
+    const more = i < this.#order.length && last !== null;
+    return { items, nextCursor: more && last !== null ? encodeListCursor(last.spec) : null };
+  }
+
+  async getLedger(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
+    return sliceLedger(this.#auctions.get(auctionId)?.ledger ?? [], query, () => true);
+  }
+
+  async getBids(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
+    return sliceLedger(this.#auctions.get(auctionId)?.ledger ?? [], query, isBidEntry);
+  }
+
+  async getOutcomes(bidIds: readonly string[]): Promise<(StoredOutcome | null)[]> {
+    return bidIds.map((id) => this.#outcomes.get(id) ?? null);
+  }
+
+  async listActive(partition: number): Promise<AuctionState[]> {
+    const active: AuctionState[] = [];
+    for (const record of this.#auctions.values()) {
+      const status = record.state.status;
+      if (record.partition === partition && (status === 'open' || status === 'scheduled')) active.push(record.state);
+    }
+    return active;
+  }
+}

@@ -1,0 +1,20 @@
+import type { BroadcastHandler, BroadcastMessage, Broadcaster } from '../ports/broadcaster.js';
+
+/** Fan-out inside this process. Delivery is synchronous, in publish order. */
+export class MemoryBroadcaster implements Broadcaster {
+  readonly #subscribers = new Set<{ partitions: ReadonlySet<number>; handler: BroadcastHandler }>();
+
+  async publish(message: BroadcastMessage): Promise<void> {
+    for (const subscriber of this.#subscribers) {
+      if (subscriber.partitions.has(message.partition)) subscriber.handler(message);
+    }
+  }
+
+  async subscribe(partitions: readonly number[], handler: BroadcastHandler): Promise<() => Promise<void>> {
+    const subscriber = { partitions: new Set(partitions), handler };
+    this.#subscribers.add(subscriber);
+    return async () => {
+      this.#subscribers.delete(subscriber);
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import type { AuctionCommand, AuctionState, AuctionStatus, BidOutcome } from '../engine/types.js';
+
+/** One change of one auction, as it stands in the append-only ledger. Replaying them rebuilds the state. */
+export interface LedgerEntry {
+  readonly auctionId: string;
+  /** The auction's seq after this change: 1 for create, then +1 per change, no gaps. */
+  readonly seq: number;
+  /** The command that made the change, with the `receivedAt` it was judged at. */
+  readonly command: AuctionCommand;
+  /** The public price and leader after the change. */
+  readonly price: number;
+  readonly leaderId: string | null;
+}
+
+/** The first outcome of a bidId, kept so that a repeated bidId returns it. */
+export interface StoredOutcome {
+  readonly bidId: string;
+  readonly auctionId: string;
+  readonly bidderId: string;
+  readonly fingerprint: string;
+  readonly outcome: BidOutcome;
+}
+
+/** Everything one group commit of a sequencer writes, atomically. */
+export interface CommitBatch {
+  readonly partition: number;
+  /** The fencing token of the writer's lease: a commit with a token below the highest seen is refused. */
+  readonly fencingToken: number;
+  /** The latest state of every auction that changed. */
+  readonly states: readonly AuctionState[];
+  /** New ledger entries, in seq order per auction. */
+  readonly entries: readonly LedgerEntry[];
+  /** Outcomes of every bid and buy-now judged, accepted or rejected. */
+  readonly outcomes: readonly StoredOutcome[];
+}
+
+export interface ListAuctionsQuery {
+  readonly status?: AuctionStatus | undefined;
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+export interface HistoryQuery {
+  /** Only entries with a seq above this. */
+  readonly afterSeq: number;
+  readonly limit: number;
+}
+
+/** Auction state and the append-only ledger. */
+export interface AuctionStore {
+  /** Full states of the given auctions, in the same order, null where missing. One round trip. */
+  getMany(ids: readonly string[]): Promise<(AuctionState | null)[]>;
+  /**
+   * Apply a batch atomically: all of it or none. Throws OutcryError `STALE_OWNER` when
+   * `fencingToken` is below the highest token this store has seen for the partition.
+   * A ledger entry whose (auctionId, seq) or bidId already exists is a conflict: the whole
+   * batch is refused with `STALE_OWNER`, since only a stale writer can produce one.
+   */
+  commit(batch: CommitBatch): Promise<void>;
+  /** Auctions newest first (createdAt, then id, descending), with keyset cursors. */
+  list(query: ListAuctionsQuery): Promise<Page<AuctionState>>;
+  /** Ledger entries of one auction in seq order: every change (create, open, bids, close...). */
+  getLedger(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]>;
+  /** Ledger entries of bids and buy-nows only, in seq order. */
+  getBids(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]>;
+  /** The first outcomes of the given bidIds, same order, null where unknown. */
+  getOutcomes(bidIds: readonly string[]): Promise<(StoredOutcome | null)[]>;
+  /** States of a partition's auctions that are still scheduled or open: what a new owner must watch. */
+  listActive(partition: number): Promise<AuctionState[]>;
+  /** Release what the store opened itself. */
+  close?(): Promise<void>;
+}

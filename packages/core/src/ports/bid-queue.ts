@@ -1,0 +1,40 @@
+import type { AuctionCommand } from '../engine/types.js';
+
+/** A command on its way to the sequencer of its partition. */
+export interface QueueItem {
+  readonly command: AuctionCommand;
+  /** The house that took the command in, and waits for its outcome. */
+  readonly origin: string;
+}
+
+/** A queued command with the id the queue gave it. */
+export interface QueuedCommand extends QueueItem {
+  readonly id: string;
+}
+
+export interface ReadOptions {
+  /** At most this many entries. */
+  readonly max: number;
+  /** Wait up to this long for the first entry; 0 answers at once. */
+  readonly blockMs: number;
+}
+
+/** FIFO per partition, with delivery to one consumer and acknowledgement after the commit. */
+export interface BidQueue {
+  /** Append commands to a partition's queue, in order. Resolves once they are durable. */
+  enqueue(partition: number, items: readonly QueueItem[]): Promise<void>;
+  /** Entries never delivered before, in FIFO order, now delivered to `consumer`. */
+  read(partition: number, consumer: string, options: ReadOptions): Promise<QueuedCommand[]>;
+  /** Forget delivered entries: their outcomes are committed. */
+  ack(partition: number, ids: readonly string[]): Promise<void>;
+  /**
+   * Take over entries delivered but not acknowledged for at least `minIdleMs` (their consumer
+   * died), in FIFO order, now delivered to `consumer`.
+   */
+  claimStale(partition: number, consumer: string, minIdleMs: number, max: number): Promise<QueuedCommand[]>;
+  /** Entries not yet acknowledged (waiting or delivered). */
+  depth(partition: number): Promise<number>;
+  /** Wake every blocked `read` so that a stopping consumer can leave. */
+  interrupt?(): void;
+  close?(): Promise<void>;
+}
