@@ -1,0 +1,1 @@
+// Contract suites (one per port) and the reference model, for adapters' tests.
