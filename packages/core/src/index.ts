@@ -5,3 +5,4 @@ export * from './memory/index.js';
 export * from './ports/index.js';
 export * from './schemas/input-schemas.js';
 export { describeIssues, type InputIssue, parseInput } from './schemas/parse-input.js';
+export * from './house/index.js';

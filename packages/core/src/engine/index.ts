@@ -9,6 +9,7 @@ export { isMoney } from './money.js';
 export { buyNow, placeBid } from './place-bid.js';
 export { type ProxyResult, resolveProxyBid } from './proxy-bidding.js';
 export { toPublicAuction } from './public-view.js';
+export { replayCommands } from './replay.js';
 export { applyReserve, isReserveMet } from './reserve.js';
 export { computeExtendedEnd } from './soft-close.js';
 export type * from './types.js';

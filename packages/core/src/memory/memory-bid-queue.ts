@@ -37,7 +37,7 @@ export class MemoryBidQueue implements BidQueue {
   async enqueue(partition: number, items: readonly QueueItem[]): Promise<void> {
     const queue = this.#partition(partition);
     for (const item of items) {
-      queue.waiting.push({ id: String(++this.#nextId), command: item.command, origin: item.origin });
+      queue.waiting.push({ ...item, id: String(++this.#nextId) });
     }
     this.#wake(queue);
   }

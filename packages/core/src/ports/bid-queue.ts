@@ -5,6 +5,8 @@ export interface QueueItem {
   readonly command: AuctionCommand;
   /** The house that took the command in, and waits for its outcome. */
   readonly origin: string;
+  /** What the origin waits on: the bidId of a bid, a fresh id for other commands. */
+  readonly commandId: string;
 }
 
 /** A queued command with the id the queue gave it. */

@@ -1,0 +1,646 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'eventemitter3';
+import { buildAuctionSpec } from '../engine/auction-spec.js';
+import { toPublicAuction } from '../engine/public-view.js';
+import type {
+  AuctionCommand,
+  AuctionEvent,
+  AuctionEventType,
+  BidOutcome,
+  BidRejected,
+  CommandOutcome,
+  PublicAuction,
+} from '../engine/types.js';
+import { OutcryError } from '../errors.js';
+import { MemoryAuctionStore } from '../memory/memory-auction-store.js';
+import { MemoryBidQueue } from '../memory/memory-bid-queue.js';
+import { MemoryBroadcaster } from '../memory/memory-broadcaster.js';
+import { MemoryLock } from '../memory/memory-lock.js';
+import { MemorySnapshotCache } from '../memory/memory-snapshot-cache.js';
+import type { AuctionStore, LedgerEntry } from '../ports/auction-store.js';
+import type { BidQueue, QueueItem } from '../ports/bid-queue.js';
+import type { BroadcastMessage, Broadcaster, RoutedOutcome } from '../ports/broadcaster.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import type { Lease, Lock } from '../ports/lock.js';
+import type { SnapshotCache } from '../ports/snapshot-cache.js';
+import {
+  buyNowInputSchema,
+  type BuyNowInput,
+  cancelAuctionInputSchema,
+  type CancelAuctionInput,
+  createAuctionInputSchema,
+  type CreateAuctionInput,
+  getBidsInputSchema,
+  type GetBidsInput,
+  listAuctionsInputSchema,
+  type ListAuctionsInput,
+  placeBidInputSchema,
+  type PlaceBidInput,
+} from '../schemas/input-schemas.js';
+import { describeIssues, parseInput } from '../schemas/parse-input.js';
+import { DeadlineHeap } from './deadline-heap.js';
+import { partitionOf } from './partition-of.js';
+import { type Answer, Sequencer, type SequencerHost } from './sequencer.js';
+import { createSequencerStats, type SequencerStats } from './sequencer-stats.js';
+import type { AuctionStats, HouseMetrics, PublicBid } from './house-types.js';
+
+/** Options of `createAuctionHouse`: every port is optional and defaults to its in-memory implementation. */
+export interface AuctionHouseOptions {
+  store?: AuctionStore;
+  queue?: BidQueue;
+  lock?: Lock;
+  broadcaster?: Broadcaster;
+  cache?: SnapshotCache;
+  clock?: Clock;
+  /** Sequencer partitions (16). Every house sharing a store must use the same number. */
+  partitions?: number;
+  /** At most this many commands per group commit (1,024). */
+  maxBatch?: number;
+  /** Lease time of a partition (10 s); renewed every third of it. */
+  leaseTtlMs?: number;
+  /** A caller gets TIMEOUT when no outcome comes within this time (30 s). */
+  answerTimeoutMs?: number;
+  /** BidIds each partition remembers without a store read (100,000). */
+  recentBids?: number;
+  /** This house's id in leases and queues; random by default. */
+  houseId?: string;
+}
+
+type Listener = (event: AuctionEvent) => void;
+
+interface Waiter {
+  resolve: (outcome: CommandOutcome) => void;
+  reject: (error: unknown) => void;
+  deadline: number;
+  next: Waiter | undefined;
+}
+
+const SCHEDULER_LOOK_MS = 100;
+
+/**
+ * The AuctionHouse: intake, partitioned single-writer sequencers, scheduling of openings and
+ * closings, reads through the snapshot cache, and events. Create one with `createAuctionHouse`.
+ */
+export class AuctionHouse {
+  readonly houseId: string;
+  readonly partitions: number;
+  readonly #store: AuctionStore;
+  readonly #queue: BidQueue;
+  readonly #lock: Lock;
+  readonly #broadcaster: Broadcaster;
+  readonly #cache: SnapshotCache;
+  readonly #clock: Clock;
+  readonly #options: Required<Pick<AuctionHouseOptions, 'maxBatch' | 'leaseTtlMs' | 'answerTimeoutMs' | 'recentBids'>>;
+  readonly #emitter = new EventEmitter();
+  readonly #subscribers = new Map<string, Set<Listener>>();
+  readonly #waiting = new Map<string, Waiter>();
+  readonly #intake = new Map<number, QueueItem[]>();
+  readonly #sequencers = new Map<number, Sequencer>();
+  readonly #deadlines = new DeadlineHeap();
+  readonly #stats: SequencerStats = createSequencerStats();
+  readonly #host: SequencerHost;
+  #flushScheduled = false;
+  #flushing: Promise<void> = Promise.resolve();
+  #counter = 0;
+  #state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
+  #starting: Promise<void> | null = null;
+  #unsubscribe: (() => Promise<void>) | null = null;
+  #schedulerTimer: NodeJS.Timeout | null = null;
+  #schedulerAt = Number.POSITIVE_INFINITY;
+  #leaseTimer: NodeJS.Timeout | null = null;
+  #timeoutTimer: NodeJS.Timeout | null = null;
+  #broadcastsReceived = 0;
+  #intakeErrors = 0;
+
+  constructor(options: AuctionHouseOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+    this.#store = options.store ?? new MemoryAuctionStore();
+    this.#queue = options.queue ?? new MemoryBidQueue({ clock: this.#clock });
+    this.#lock = options.lock ?? new MemoryLock({ clock: this.#clock });
+    this.#broadcaster = options.broadcaster ?? new MemoryBroadcaster();
+    this.#cache = options.cache ?? new MemorySnapshotCache({ clock: this.#clock });
+    this.partitions = options.partitions ?? 16;
+    if (!Number.isInteger(this.partitions) || this.partitions < 1 || this.partitions > 4096) {
+      throw new OutcryError('INVALID_INPUT', 'partitions must be an integer from 1 to 4096.');
+    }
+    this.houseId = options.houseId ?? `h-${randomUUID().slice(0, 8)}`;
+    this.#options = {
+      maxBatch: options.maxBatch ?? 1_024,
+      leaseTtlMs: options.leaseTtlMs ?? 10_000,
+      answerTimeoutMs: options.answerTimeoutMs ?? 30_000,
+      recentBids: options.recentBids ?? 100_000,
+    };
+    const house = this;
+    this.#host = {
+      houseId: this.houseId,
+      store: this.#store,
+      queue: this.#queue,
+      broadcaster: this.#broadcaster,
+      stats: this.#stats,
+      answer: (answers) => house.#answer(answers),
+      armDeadline: (auctionId, at) => house.#arm(auctionId, at),
+      onLost: (partition) => house.#lose(partition),
+    };
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------
+
+  /** Subscribe to broadcasts, take the partitions whose leases are free, start sequencing. Idempotent. */
+  start(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    const all = Array.from({ length: this.partitions }, (_, p) => p);
+    this.#unsubscribe = await this.#broadcaster.subscribe(all, (message) => this.#receive(message));
+    this.#state = 'running';
+    await this.#claimPartitions();
+    const every = Math.max(50, Math.floor(this.#options.leaseTtlMs / 3));
+    this.#leaseTimer = setInterval(() => void this.#claimPartitions(), every);
+    this.#timeoutTimer = setInterval(() => this.#expireWaiters(), 1_000);
+  }
+
+  /** Stop taking commands, answer every caller already waiting, then release the partitions. */
+  async stop(): Promise<void> {
+    if (this.#state === 'stopped' || this.#state === 'stopping') return;
+    if (this.#state === 'new') {
+      this.#state = 'stopped';
+      return;
+    }
+    this.#state = 'stopping';
+    await this.#flush();
+    await this.#flushing;
+    const deadline = Date.now() + Math.min(this.#options.answerTimeoutMs, 10_000);
+    while (this.#waiting.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    if (this.#leaseTimer) clearInterval(this.#leaseTimer);
+    if (this.#timeoutTimer) clearInterval(this.#timeoutTimer);
+    if (this.#schedulerTimer) clearTimeout(this.#schedulerTimer);
+    const sequencers = [...this.#sequencers.values()];
+    this.#sequencers.clear();
+    await Promise.all(sequencers.map((s) => s.stop()));
+    await Promise.all(sequencers.map((s) => this.#lock.release(s.lease).catch(() => false)));
+    await this.#unsubscribe?.();
+    for (const waiter of this.#waiting.values()) {
+      for (let w: Waiter | undefined = waiter; w; w = w.next) {
+        w.reject(new OutcryError('SHUTTING_DOWN', 'The auction house stopped before this command was judged.'));
+      }
+    }
+    this.#waiting.clear();
+    this.#state = 'stopped';
+  }
+
+  async #claimPartitions(): Promise<void> {
+    if (this.#state !== 'running') return;
+    const ttl = this.#options.leaseTtlMs;
+    await Promise.all(
+      Array.from({ length: this.partitions }, async (_, partition) => {
+        const key = `partition:${partition}`;
+        const owned = this.#sequencers.get(partition);
+        try {
+          if (owned !== undefined) {
+            const renewed = await this.#lock.renew(owned.lease, ttl);
+            if (renewed === null) this.#lose(partition);
+            else owned.lease = renewed;
+            return;
+          }
+          const lease = await this.#lock.acquire(key, this.houseId, ttl);
+          if (lease === null) return;
+          if (this.#state !== 'running') {
+            await this.#lock.release(lease);
+            return;
+          }
+          const sequencer = new Sequencer(this.#host, partition, lease, {
+            maxBatch: this.#options.maxBatch,
+            recentBids: this.#options.recentBids,
+            retryDelayMs: 50,
+          });
+          this.#sequencers.set(partition, sequencer);
+          await sequencer.start();
+        } catch {
+          this.#intakeErrors++;
+        }
+      }),
+    );
+  }
+
+  /** A lost partition's memory is dropped: its new owner reloads from the store. */
+  #lose(partition: number): void {
+    const sequencer = this.#sequencers.get(partition);
+    if (sequencer === undefined) return;
+    this.#sequencers.delete(partition);
+    this.#deadlines.disarm(sequencer.auctionIds());
+    void sequencer.stop();
+  }
+
+  // ---- intake ---------------------------------------------------------------------------
+
+  #newId(): string {
+    return `${this.houseId}.${(++this.#counter).toString(36)}`;
+  }
+
+  #assertRunning(): void {
+    if (this.#state === 'running') return;
+    if (this.#state === 'new') throw new OutcryError('UNAVAILABLE', 'Call house.start() before sending commands.');
+    throw new OutcryError('SHUTTING_DOWN', 'The auction house is stopping and takes no new commands.');
+  }
+
+  /** Queue a command for its partition's sequencer; resolves with its outcome once committed. */
+  #submit(command: AuctionCommand, commandId: string, wait: boolean): Promise<CommandOutcome> | null {
+    const auctionId = command.type === 'create' ? command.spec.id : command.auctionId;
+    const partition = partitionOf(auctionId, this.partitions);
+    let batch = this.#intake.get(partition);
+    if (batch === undefined) {
+      batch = [];
+      this.#intake.set(partition, batch);
+    }
+    batch.push({ command, origin: this.houseId, commandId });
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => void this.#flush());
+    }
+    if (!wait) return null;
+    return new Promise<CommandOutcome>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, deadline: this.#clockNow() + this.#options.answerTimeoutMs, next: undefined };
+      const first = this.#waiting.get(commandId);
+      if (first === undefined) this.#waiting.set(commandId, waiter);
+      else {
+        let last = first;
+        while (last.next) last = last.next;
+        last.next = waiter;
+      }
+    });
+  }
+
+  #clockNow(): number {
+    return Date.now();
+  }
+
+  /** Everything taken in during one tick goes to the queue in one call per partition. */
+  async #flush(): Promise<void> {
+    this.#flushScheduled = false;
+    if (this.#intake.size === 0) return;
+    const batches = [...this.#intake];
+    this.#intake.clear();
+    const flushing = Promise.all(
+      batches.map(async ([partition, items]) => {
+        try {
+          await this.#queue.enqueue(partition, items);
+        } catch (error) {
+          this.#intakeErrors++;
+          const failure = new OutcryError('UNAVAILABLE', 'The command queue is unavailable; nothing was taken in.', {
+            cause: error,
+          });
+          for (const item of items) this.#settle(item.commandId, undefined, failure);
+        }
+      }),
+    ).then(() => undefined);
+    this.#flushing = flushing;
+    await flushing;
+  }
+
+  #settle(commandId: string, outcome: CommandOutcome | undefined, error?: unknown): void {
+    const waiter = this.#waiting.get(commandId);
+    if (waiter === undefined) return;
+    this.#waiting.delete(commandId);
+    for (let w: Waiter | undefined = waiter; w; w = w.next) {
+      if (outcome !== undefined) w.resolve(outcome);
+      else w.reject(error);
+    }
+  }
+
+  #answer(answers: readonly Answer[]): RoutedOutcome[] {
+    const routed: RoutedOutcome[] = [];
+    for (const { entry, outcome } of answers) {
+      if (entry.origin === this.houseId) this.#settle(entry.commandId, outcome);
+      else routed.push({ origin: entry.origin, commandId: entry.commandId, outcome });
+    }
+    return routed;
+  }
+
+  #expireWaiters(): void {
+    const now = this.#clockNow();
+    for (const [commandId, waiter] of this.#waiting) {
+      if (waiter.deadline > now) continue;
+      this.#settle(
+        commandId,
+        undefined,
+        new OutcryError('TIMEOUT', `No outcome for ${commandId} within ${this.#options.answerTimeoutMs} ms; it may still be judged.`),
+      );
+    }
+  }
+
+  // ---- broadcasts -----------------------------------------------------------------------
+
+  #receive(message: BroadcastMessage): void {
+    this.#broadcastsReceived++;
+    if (message.snapshots.length > 0) void this.#cache.setMany(message.snapshots).catch(() => undefined);
+    for (const routed of message.outcomes) {
+      if (routed.origin === this.houseId) this.#settle(routed.commandId, routed.outcome);
+    }
+    for (const event of message.events) {
+      this.#emitter.emit(event.type, event);
+      const listeners = this.#subscribers.get(event.auctionId);
+      if (listeners !== undefined) for (const listener of listeners) listener(event);
+    }
+  }
+
+  /** Listen to one kind of event of every auction, from every process. Returns `off`. */
+  on<T extends AuctionEventType>(type: T, listener: (event: Extract<AuctionEvent, { type: T }>) => void): () => void {
+    this.#emitter.on(type, listener);
+    return () => this.#emitter.off(type, listener);
+  }
+
+  off<T extends AuctionEventType>(type: T, listener: (event: Extract<AuctionEvent, { type: T }>) => void): void {
+    this.#emitter.off(type, listener);
+  }
+
+  /** Every event of one auction, in seq order. Returns the unsubscribe. */
+  subscribe(auctionId: string, listener: Listener): () => void {
+    let listeners = this.#subscribers.get(auctionId);
+    if (listeners === undefined) {
+      listeners = new Set();
+      this.#subscribers.set(auctionId, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      const set = this.#subscribers.get(auctionId);
+      if (set === undefined) return;
+      set.delete(listener);
+      if (set.size === 0) this.#subscribers.delete(auctionId);
+    };
+  }
+
+  // ---- scheduling -----------------------------------------------------------------------
+
+  #arm(auctionId: string, at: number): void {
+    this.#deadlines.arm(auctionId, at);
+    this.#planLook();
+  }
+
+  /** One timer for all deadlines: it wakes at the earliest, and at least every 100 ms for fake clocks. */
+  #planLook(): void {
+    if (this.#state !== 'running' || this.#deadlines.size === 0) return;
+    const wait = Math.max(0, Math.min(SCHEDULER_LOOK_MS, this.#deadlines.peek() - this.#clock.now()));
+    const at = Date.now() + wait;
+    if (this.#schedulerTimer !== null && this.#schedulerAt <= at) return;
+    if (this.#schedulerTimer !== null) clearTimeout(this.#schedulerTimer);
+    this.#schedulerAt = at;
+    this.#schedulerTimer = setTimeout(() => this.#look(), wait);
+  }
+
+  #look(): void {
+    this.#schedulerTimer = null;
+    this.#schedulerAt = Number.POSITIVE_INFINITY;
+    if (this.#state !== 'running') return;
+    const now = this.#clock.now();
+    for (const auctionId of this.#deadlines.popDue(now)) {
+      const sequencer = this.#sequencers.get(partitionOf(auctionId, this.partitions));
+      const state = sequencer?.stateOf(auctionId);
+      if (state === undefined) continue;
+      if (state.status === 'scheduled') {
+        if (now >= state.spec.startsAt) this.#submit({ type: 'open', auctionId, receivedAt: now }, this.#newId(), false);
+        this.#deadlines.arm(auctionId, now >= state.spec.startsAt ? state.endsAt : state.spec.startsAt);
+      } else if (state.status === 'open') {
+        if (now >= state.endsAt) this.#submit({ type: 'close', auctionId, receivedAt: now }, this.#newId(), false);
+        else this.#deadlines.arm(auctionId, state.endsAt);
+      }
+    }
+    this.#planLook();
+  }
+
+  // ---- commands -------------------------------------------------------------------------
+
+  /** Create an auction; the seller is `sellerId`. Throws OutcryError INVALID_INPUT or AUCTION_EXISTS. */
+  async createAuction(input: CreateAuctionInput): Promise<PublicAuction> {
+    this.#assertRunning();
+    const parsed = parseInput(createAuctionInputSchema, input, 'INVALID_INPUT', 'auction');
+    const now = this.#clock.now();
+    if (parsed.endsAt <= now) {
+      throw new OutcryError('INVALID_INPUT', 'Invalid auction: endsAt must be in the future.', {
+        details: [{ path: 'endsAt', message: 'must be in the future' }],
+      });
+    }
+    const spec = buildAuctionSpec(parsed, parsed.id ?? `a-${randomUUID()}`, now);
+    const outcome = await (this.#submit({ type: 'create', spec, receivedAt: now }, this.#newId(), true) as Promise<CommandOutcome>);
+    return this.#lifecycleResult(outcome);
+  }
+
+  #lifecycleResult(outcome: CommandOutcome): PublicAuction {
+    if (outcome.status === 'accepted' && 'auction' in outcome) return outcome.auction;
+    if (outcome.status === 'rejected') throw new OutcryError(outcome.code, outcome.message);
+    throw new OutcryError('UNAVAILABLE', 'Unexpected outcome.');
+  }
+
+  /** Place a bid: the bidder's maximum, bid by proxy. Invalid input is rejected INVALID_BID, never thrown. */
+  async placeBid(input: PlaceBidInput): Promise<BidOutcome> {
+    this.#assertRunning();
+    const parsed = placeBidInputSchema.safeParse(input);
+    if (!parsed.success) return this.#invalidBid(input, describeIssues(parsed.error));
+    const bid = parsed.data;
+    const bidId = bid.bidId ?? this.#newId();
+    const command: AuctionCommand = {
+      type: 'bid',
+      auctionId: bid.auctionId,
+      bidId,
+      bidderId: bid.bidderId,
+      amount: bid.amount,
+      receivedAt: this.#clock.now(),
+    };
+    return (await this.#submit(command, bidId, true)) as BidOutcome;
+  }
+
+  /** Take a bid without waiting for its outcome; read it later with `getBidOutcome`. */
+  async submitBid(input: PlaceBidInput): Promise<{ bidId: string }> {
+    this.#assertRunning();
+    const bid = parseInput(placeBidInputSchema, input, 'INVALID_BID', 'bid');
+    const bidId = bid.bidId ?? this.#newId();
+    const command: AuctionCommand = {
+      type: 'bid',
+      auctionId: bid.auctionId,
+      bidId,
+      bidderId: bid.bidderId,
+      amount: bid.amount,
+      receivedAt: this.#clock.now(),
+    };
+    this.#submit(command, bidId, false);
+    await this.#flush();
+    await this.#flushing;
+    return { bidId };
+  }
+
+  /** The outcome of a bid once judged, or null while it waits (or when the bidId is unknown). */
+  async getBidOutcome(bidId: string): Promise<BidOutcome | null> {
+    const [stored] = await this.#store.getOutcomes([bidId]);
+    return stored?.outcome ?? null;
+  }
+
+  /** Buy now at the buy-now price, while it is available. */
+  async buyNow(input: BuyNowInput): Promise<BidOutcome> {
+    this.#assertRunning();
+    const parsed = buyNowInputSchema.safeParse(input);
+    if (!parsed.success) return this.#invalidBid(input, describeIssues(parsed.error));
+    const bidId = parsed.data.bidId ?? this.#newId();
+    const command: AuctionCommand = {
+      type: 'buy-now',
+      auctionId: parsed.data.auctionId,
+      bidId,
+      bidderId: parsed.data.bidderId,
+      receivedAt: this.#clock.now(),
+    };
+    return (await this.#submit(command, bidId, true)) as BidOutcome;
+  }
+
+  #invalidBid(input: unknown, details: unknown): BidRejected {
+    const record = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+    const first = (details as Array<{ path: string; message: string }>)[0];
+    return {
+      status: 'rejected',
+      bidId: typeof record.bidId === 'string' ? record.bidId : '',
+      auctionId: typeof record.auctionId === 'string' ? record.auctionId : '',
+      code: 'INVALID_BID',
+      message: first === undefined ? 'Invalid bid.' : `Invalid bid: ${first.path || 'input'} ${first.message}`,
+      details,
+    };
+  }
+
+  /** Cancel an auction that has not ended. Who may cancel is the caller's decision (seller or admin). */
+  async cancelAuction(auctionId: string, input: CancelAuctionInput): Promise<PublicAuction> {
+    this.#assertRunning();
+    const { by, reason } = parseInput(cancelAuctionInputSchema, input, 'INVALID_INPUT', 'cancellation');
+    if (typeof auctionId !== 'string' || auctionId.length === 0) {
+      throw new OutcryError('INVALID_INPUT', 'Invalid cancellation: auctionId must be a string.');
+    }
+    const command: AuctionCommand = { type: 'cancel', auctionId, by, reason: reason ?? null, receivedAt: this.#clock.now() };
+    const outcome = await (this.#submit(command, this.#newId(), true) as Promise<CommandOutcome>);
+    return this.#lifecycleResult(outcome);
+  }
+
+  // ---- reads ----------------------------------------------------------------------------
+
+  /** The public view of an auction, or null. Served from the snapshot cache when it can. */
+  async getAuction(auctionId: string): Promise<PublicAuction | null> {
+    const [auction] = await this.getAuctions([auctionId]);
+    return auction ?? null;
+  }
+
+  /** Public views in the same order, null for missing: one cache read and one store read at most. */
+  async getAuctions(auctionIds: readonly string[]): Promise<(PublicAuction | null)[]> {
+    const cached = await this.#cache.getMany(auctionIds);
+    const missing: string[] = [];
+    cached.forEach((auction, i) => {
+      if (auction === undefined) missing.push(auctionIds[i] as string);
+    });
+    if (missing.length === 0) return cached as PublicAuction[];
+    const loaded = await this.#store.getMany(missing);
+    const found = new Map<string, PublicAuction>();
+    for (const state of loaded) if (state !== null) found.set(state.spec.id, toPublicAuction(state));
+    if (found.size > 0) await this.#cache.setMany([...found.values()]);
+    return cached.map((auction, i) => auction ?? found.get(auctionIds[i] as string) ?? null);
+  }
+
+  /** Auctions newest first, optionally of one status, with a keyset cursor. */
+  async listAuctions(input: ListAuctionsInput = {}): Promise<{ items: PublicAuction[]; nextCursor: string | null }> {
+    const query = parseInput(listAuctionsInputSchema, input, 'INVALID_INPUT', 'list query');
+    const page = await this.#store.list(query);
+    return { items: page.items.map(toPublicAuction), nextCursor: page.nextCursor };
+  }
+
+  /** The public bid history: who bid and where the price went, never the maxima. */
+  async getBids(auctionId: string, input: GetBidsInput = {}): Promise<{ items: PublicBid[] }> {
+    const query = parseInput(getBidsInputSchema, input, 'INVALID_INPUT', 'bid history query');
+    const entries = await this.#store.getBids(auctionId, query);
+    return { items: entries.map(toPublicBid) };
+  }
+
+  /** Figures of one auction, or null when it does not exist. */
+  async getStats(auctionId: string): Promise<AuctionStats | null> {
+    const auction = await this.getAuction(auctionId);
+    if (auction === null) return null;
+    const bidders = new Set<string>();
+    for (let afterSeq = 0; ; ) {
+      const page = await this.#store.getBids(auctionId, { afterSeq, limit: 1_000 });
+      for (const entry of page) bidders.add(toPublicBid(entry).bidderId);
+      const last = page.at(-1);
+      if (last === undefined || page.length < 1_000) break;
+      afterSeq = last.seq;
+    }
+    const priceIncrease = auction.bidCount === 0 ? 0 : auction.price - auction.startingPrice;
+    const live = auction.status === 'open' || auction.status === 'scheduled';
+    return {
+      bidCount: auction.bidCount,
+      uniqueBidders: bidders.size,
+      startingPrice: auction.startingPrice,
+      price: auction.price,
+      priceIncrease,
+      priceIncreasePct:
+        auction.startingPrice === 0 ? null : Math.round((priceIncrease / auction.startingPrice) * 10_000) / 100,
+      extensions: auction.extensions,
+      timeLeftMs: live ? Math.max(0, auction.endsAt - this.#clock.now()) : 0,
+    };
+  }
+
+  /** Fill the cache with the given auctions (or the newest open ones). Returns how many were loaded. */
+  async warmCache(auctionIds?: readonly string[]): Promise<number> {
+    if (auctionIds !== undefined) {
+      const states = await this.#store.getMany(auctionIds);
+      const views = states.filter((s) => s !== null).map(toPublicAuction);
+      await this.#cache.setMany(views);
+      return views.length;
+    }
+    const page = await this.#store.list({ status: 'open', limit: 500 });
+    await this.#cache.setMany(page.items.map(toPublicAuction));
+    return page.items.length;
+  }
+
+  async clearCache(): Promise<void> {
+    await this.#cache.clear();
+  }
+
+  /** The ledger of one auction: every change in seq order; `replayCommands` rebuilds the state from it. */
+  async getLedger(auctionId: string, query: { afterSeq?: number; limit?: number } = {}): Promise<LedgerEntry[]> {
+    return this.#store.getLedger(auctionId, { afterSeq: query.afterSeq ?? 0, limit: query.limit ?? 1_000 });
+  }
+
+  /** Figures of this process: cache, queue, sequencers, broadcasts, scheduler. */
+  metrics(): HouseMetrics {
+    let intake = 0;
+    for (const items of this.#intake.values()) intake += items.length;
+    const s = this.#stats;
+    return {
+      houseId: this.houseId,
+      state: this.#state,
+      partitions: { total: this.partitions, owned: [...this.#sequencers.keys()].sort((a, b) => a - b) },
+      cache: this.#cache.stats(),
+      queue: { intake, waitingCallers: this.#waiting.size, intakeErrors: this.#intakeErrors },
+      sequencer: {
+        batches: s.batches,
+        commands: s.commands,
+        averageBatch: s.batches === 0 ? 0 : s.commands / s.batches,
+        maxBatch: s.maxBatch,
+        commitErrors: s.commitErrors,
+      },
+      broadcaster: { received: this.#broadcastsReceived, publishErrors: s.publishErrors },
+      scheduler: { deadlines: this.#deadlines.size },
+    };
+  }
+}
+
+function toPublicBid(entry: LedgerEntry): PublicBid {
+  const command = entry.command;
+  if (command.type !== 'bid' && command.type !== 'buy-now') throw new OutcryError('UNAVAILABLE', 'Not a bid entry.');
+  return {
+    seq: entry.seq,
+    bidId: command.bidId,
+    bidderId: command.bidderId,
+    price: entry.price,
+    leaderId: entry.leaderId,
+    at: command.receivedAt,
+    buyNow: command.type === 'buy-now',
+  };
+}
+
+/** An AuctionHouse on the given ports; with no options, entirely in memory. Call `start()` next. */
+export function createAuctionHouse(options: AuctionHouseOptions = {}): AuctionHouse {
+  return new AuctionHouse(options);
+}

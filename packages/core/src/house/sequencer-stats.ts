@@ -1,0 +1,12 @@
+/** Counters of the sequencers of one house. */
+export interface SequencerStats {
+  batches: number;
+  commands: number;
+  maxBatch: number;
+  commitErrors: number;
+  publishErrors: number;
+}
+
+export function createSequencerStats(): SequencerStats {
+  return { batches: 0, commands: 0, maxBatch: 0, commitErrors: 0, publishErrors: 0 };
+}

@@ -1,0 +1,258 @@
+import { applyCommand } from '../engine/apply-command.js';
+import { fingerprintBid, judgeRepeatedBid } from '../engine/idempotency.js';
+import { toPublicAuction } from '../engine/public-view.js';
+import type { AuctionEvent, AuctionState, CommandOutcome } from '../engine/types.js';
+import { isOutcryError } from '../errors.js';
+import type { AuctionStore, LedgerEntry, StoredOutcome } from '../ports/auction-store.js';
+import type { BidQueue, QueuedCommand } from '../ports/bid-queue.js';
+import type { Broadcaster, RoutedOutcome } from '../ports/broadcaster.js';
+import type { Lease } from '../ports/lock.js';
+import { RecentBids } from './recent-bids.js';
+import type { SequencerStats } from './sequencer-stats.js';
+
+/** What a sequencer needs from the house that runs it. */
+export interface SequencerHost {
+  readonly houseId: string;
+  readonly store: AuctionStore;
+  readonly queue: BidQueue;
+  readonly broadcaster: Broadcaster;
+  readonly stats: SequencerStats;
+  /** Answer the callers waiting in this process; returns the outcomes of other processes' commands. */
+  answer(answers: readonly Answer[]): RoutedOutcome[];
+  /** Look again at this auction at `at` (to open or close it). */
+  armDeadline(auctionId: string, at: number): void;
+  /** The partition was lost (a newer owner fenced this one off). */
+  onLost(partition: number, error: unknown): void;
+}
+
+export interface Answer {
+  readonly entry: QueuedCommand;
+  readonly outcome: CommandOutcome;
+}
+
+export interface SequencerOptions {
+  readonly maxBatch: number;
+  readonly recentBids: number;
+  readonly retryDelayMs: number;
+}
+
+/** Auctions whose state may be missing from memory: their ids, de-duplicated. */
+function auctionIdsOf(entries: readonly QueuedCommand[]): string[] {
+  const ids = new Set<string>();
+  for (const { command } of entries) ids.add(command.type === 'create' ? command.spec.id : command.auctionId);
+  return [...ids];
+}
+
+function dueOf(state: AuctionState): number | null {
+  if (state.status === 'scheduled') return state.spec.startsAt;
+  if (state.status === 'open') return state.endsAt;
+  return null;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The single writer of one partition. It keeps the partition's auctions in memory, judges
+ * commands with the pure engine in FIFO order, writes a whole batch in one store commit
+ * (group commit), and only then acknowledges the queue, answers callers and publishes.
+ */
+export class Sequencer {
+  readonly partition: number;
+  readonly #host: SequencerHost;
+  readonly #options: SequencerOptions;
+  readonly #states = new Map<string, AuctionState>();
+  readonly #recent: RecentBids;
+  #lease: Lease;
+  #running = false;
+  #loop: Promise<void> = Promise.resolve();
+
+  constructor(host: SequencerHost, partition: number, lease: Lease, options: SequencerOptions) {
+    this.#host = host;
+    this.partition = partition;
+    this.#lease = lease;
+    this.#options = options;
+    this.#recent = new RecentBids(options.recentBids);
+  }
+
+  get lease(): Lease {
+    return this.#lease;
+  }
+
+  set lease(lease: Lease) {
+    this.#lease = lease;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** The state this writer holds, or undefined when not loaded. */
+  stateOf(auctionId: string): AuctionState | undefined {
+    return this.#states.get(auctionId);
+  }
+
+  /** Load the partition's live auctions, take over entries a dead owner left, then consume. */
+  async start(): Promise<void> {
+    this.#running = true;
+    for (const state of await this.#host.store.listActive(this.partition)) {
+      this.#states.set(state.spec.id, state);
+      const due = dueOf(state);
+      if (due !== null) this.#host.armDeadline(state.spec.id, due);
+    }
+    this.#loop = this.#consume();
+  }
+
+  /** Finish the batch in hand, then stop consuming. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#host.queue.interrupt?.();
+    await this.#loop;
+  }
+
+  /** Ids of the auctions held in memory. */
+  auctionIds(): IterableIterator<string> {
+    return this.#states.keys();
+  }
+
+  async #consume(): Promise<void> {
+    const { queue, houseId } = this.#host;
+    const max = this.#options.maxBatch;
+    try {
+      // Entries delivered to a previous owner and never acknowledged come first: FIFO holds.
+      for (;;) {
+        const stale = await queue.claimStale(this.partition, houseId, 0, max);
+        if (stale.length === 0) break;
+        await this.#processWithRetry(stale);
+      }
+      while (this.#running) {
+        const entries = await queue.read(this.partition, houseId, { max, blockMs: 1_000 });
+        if (entries.length > 0) await this.#processWithRetry(entries);
+      }
+    } catch (error) {
+      this.#running = false;
+      this.#host.onLost(this.partition, error);
+    }
+  }
+
+  async #processWithRetry(entries: QueuedCommand[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#process(entries);
+        return;
+      } catch (error) {
+        // A fenced writer must stop at once; anything else is retried with the same entries,
+        // which stay unacknowledged in the queue meanwhile.
+        if (isOutcryError(error) && error.code === 'STALE_OWNER') throw error;
+        if (!this.#running) throw error;
+        this.#host.stats.commitErrors++;
+        await sleep(Math.min(this.#options.retryDelayMs * 2 ** attempt, 2_000));
+      }
+    }
+  }
+
+  async #load(entries: readonly QueuedCommand[]): Promise<void> {
+    const missingAuctions = auctionIdsOf(entries).filter((id) => !this.#states.has(id));
+    const missingBids: string[] = [];
+    for (const { command } of entries) {
+      if ((command.type === 'bid' || command.type === 'buy-now') && this.#recent.get(command.bidId) === undefined) {
+        missingBids.push(command.bidId);
+      }
+    }
+    const { store } = this.#host;
+    const [states, outcomes] = await Promise.all([
+      missingAuctions.length === 0 ? [] : store.getMany(missingAuctions),
+      missingBids.length === 0 ? [] : store.getOutcomes(missingBids),
+    ]);
+    for (const state of states) if (state !== null) this.#states.set(state.spec.id, state);
+    for (const stored of outcomes) {
+      if (stored !== null) this.#recent.set(stored.bidId, { fingerprint: stored.fingerprint, outcome: stored.outcome });
+    }
+  }
+
+  async #process(entries: QueuedCommand[]): Promise<void> {
+    await this.#load(entries);
+    const before = new Map<string, AuctionState | undefined>();
+    const judgedBids: string[] = [];
+    const ledger: LedgerEntry[] = [];
+    const outcomes: StoredOutcome[] = [];
+    const events: AuctionEvent[] = [];
+    const answers: Answer[] = [];
+    for (const entry of entries) {
+      const { command } = entry;
+      const isBid = command.type === 'bid' || command.type === 'buy-now';
+      const previous = isBid ? this.#recent.get(command.bidId) : undefined;
+      if (isBid && previous !== undefined) {
+        answers.push({ entry, outcome: judgeRepeatedBid(previous, command) });
+        continue;
+      }
+      const auctionId = command.type === 'create' ? command.spec.id : command.auctionId;
+      const state = this.#states.get(auctionId) ?? null;
+      const decision = applyCommand(state, command);
+      const next = decision.state;
+      if (decision.changed && next !== null) {
+        if (!before.has(auctionId)) before.set(auctionId, state ?? undefined);
+        this.#states.set(auctionId, next);
+        ledger.push({ auctionId, seq: next.seq, command, price: next.price, leaderId: next.leaderId });
+        for (const event of decision.events) events.push(event);
+      } else if (decision.events.length > 0) {
+        for (const event of decision.events) events.push(event);
+      }
+      const outcome = decision.outcome;
+      if (isBid && (outcome.status === 'accepted' || outcome.status === 'rejected') && 'bidId' in outcome) {
+        const fingerprint = fingerprintBid(command);
+        this.#recent.set(command.bidId, { fingerprint, outcome });
+        judgedBids.push(command.bidId);
+        outcomes.push({ bidId: command.bidId, auctionId, bidderId: command.bidderId, fingerprint, outcome });
+      }
+      if (outcome.status === 'not-due') this.#host.armDeadline(auctionId, outcome.dueAt);
+      answers.push({ entry, outcome });
+    }
+    const changed: AuctionState[] = [];
+    for (const id of before.keys()) changed.push(this.#states.get(id) as AuctionState);
+    if (changed.length > 0 || outcomes.length > 0) {
+      try {
+        await this.#host.store.commit({
+          partition: this.partition,
+          fencingToken: this.#lease.token,
+          states: changed,
+          entries: ledger,
+          outcomes,
+        });
+      } catch (error) {
+        this.#rollBack(before, judgedBids);
+        throw error;
+      }
+    }
+    await this.#host.queue.ack(
+      this.partition,
+      entries.map((e) => e.id),
+    );
+    this.#finish(entries.length, changed, events, answers);
+  }
+
+  /** Undo a batch whose commit failed: memory goes back to what the store holds. */
+  #rollBack(before: ReadonlyMap<string, AuctionState | undefined>, judgedBids: readonly string[]): void {
+    for (const [id, state] of before) {
+      if (state === undefined) this.#states.delete(id);
+      else this.#states.set(id, state);
+    }
+    for (const bidId of judgedBids) this.#recent.delete(bidId);
+  }
+
+  #finish(commands: number, changed: readonly AuctionState[], events: AuctionEvent[], answers: readonly Answer[]): void {
+    const { stats } = this.#host;
+    stats.batches++;
+    stats.commands += commands;
+    if (commands > stats.maxBatch) stats.maxBatch = commands;
+    for (const state of changed) {
+      const due = dueOf(state);
+      if (due !== null) this.#host.armDeadline(state.spec.id, due);
+    }
+    const routed = this.#host.answer(answers);
+    if (events.length === 0 && routed.length === 0) return;
+    const snapshots = changed.map(toPublicAuction);
+    this.#host.broadcaster.publish({ partition: this.partition, events, snapshots, outcomes: routed }).catch(() => {
+      stats.publishErrors++;
+    });
+  }
+}
