@@ -165,7 +165,7 @@ export class Sequencer {
     ]);
     for (const state of states) if (state !== null) this.#states.set(state.spec.id, state);
     for (const stored of outcomes) {
-      if (stored !== null) this.#recent.set(stored.bidId, { fingerprint: stored.fingerprint, outcome: stored.outcome });
+      if (stored !== null) this.#recent.set(stored.bidId, stored);
     }
   }
 
@@ -199,10 +199,16 @@ export class Sequencer {
       }
       const outcome = decision.outcome;
       if (isBid && (outcome.status === 'accepted' || outcome.status === 'rejected') && 'bidId' in outcome) {
-        const fingerprint = fingerprintBid(command);
-        this.#recent.set(command.bidId, { fingerprint, outcome });
+        const stored: StoredOutcome = {
+          bidId: command.bidId,
+          auctionId,
+          bidderId: command.bidderId,
+          fingerprint: fingerprintBid(command),
+          outcome,
+        };
+        this.#recent.set(command.bidId, stored);
         judgedBids.push(command.bidId);
-        outcomes.push({ bidId: command.bidId, auctionId, bidderId: command.bidderId, fingerprint, outcome });
+        outcomes.push(stored);
       }
       if (outcome.status === 'not-due') this.#host.armDeadline(auctionId, outcome.dueAt);
       answers.push({ entry, outcome });

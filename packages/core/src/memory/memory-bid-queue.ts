@@ -37,7 +37,7 @@ export class MemoryBidQueue implements BidQueue {
   async enqueue(partition: number, items: readonly QueueItem[]): Promise<void> {
     const queue = this.#partition(partition);
     for (const item of items) {
-      queue.waiting.push({ ...item, id: String(++this.#nextId) });
+      queue.waiting.push({ command: item.command, origin: item.origin, commandId: item.commandId, id: String(++this.#nextId) });
     }
     this.#wake(queue);
   }

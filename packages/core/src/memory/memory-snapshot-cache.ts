@@ -10,7 +10,7 @@ interface Entry {
 export interface MemorySnapshotCacheOptions {
   /** How long a snapshot stays without a refresh (60 s by default). */
   ttlMs?: number;
-  /** At most this many snapshots; the oldest written go first (100,000 by default). */
+  /** At most this many snapshots; the first inserted go first (100,000 by default). */
   maxEntries?: number;
   clock?: Clock;
 }
@@ -47,12 +47,12 @@ export class MemorySnapshotCache implements SnapshotCache {
     const expiresAt = this.#clock.now() + this.#ttlMs;
     for (const auction of auctions) {
       const entry = this.#entries.get(auction.id);
-      if (entry !== undefined) {
-        if (entry.auction.seq > auction.seq) continue;
-        // Re-insert so that Map order stays oldest-written first, for eviction.
-        this.#entries.delete(auction.id);
+      if (entry === undefined) this.#entries.set(auction.id, { auction, expiresAt });
+      else if (entry.auction.seq <= auction.seq) {
+        // Updated in place: eviction goes by first insertion, which keeps the hot path cheap.
+        entry.auction = auction;
+        entry.expiresAt = expiresAt;
       }
-      this.#entries.set(auction.id, { auction, expiresAt });
     }
     this.#evict();
   }
