@@ -36,6 +36,8 @@ export class MemoryAuctionStore implements AuctionStore {
   readonly #auctions = new Map<string, AuctionRecord>();
   readonly #outcomes = new Map<string, StoredOutcome>();
   readonly #tokens = new Map<number, number>();
+  /** bidIds of bid and buy-now entries in the ledger: one bidId never makes two entries. */
+  readonly #ledgerBidIds = new Set<string>();
   /** Newest first; kept sorted on insert so that listing is a scan from the cursor. */
   #order: AuctionState[] = [];
 
@@ -55,7 +57,12 @@ export class MemoryAuctionStore implements AuctionStore {
         record.state = state;
       }
     }
-    for (const entry of batch.entries) this.#auctions.get(entry.auctionId)?.ledger.push(entry);
+    for (const entry of batch.entries) {
+      const record = this.#auctions.get(entry.auctionId);
+      if (record === undefined) continue;
+      record.ledger.push(entry);
+      if (entry.command.type === 'bid' || entry.command.type === 'buy-now') this.#ledgerBidIds.add(entry.command.bidId);
+    }
     for (const outcome of batch.outcomes) {
       if (!this.#outcomes.has(outcome.bidId)) this.#outcomes.set(outcome.bidId, outcome);
     }
@@ -71,6 +78,7 @@ export class MemoryAuctionStore implements AuctionStore {
       );
     }
     const nextSeq = new Map<string, number>();
+    const batchBidIds = new Set<string>();
     for (const entry of batch.entries) {
       const expected = nextSeq.get(entry.auctionId) ?? (this.#auctions.get(entry.auctionId)?.ledger.length ?? 0) + 1;
       if (entry.seq !== expected) {
@@ -78,8 +86,11 @@ export class MemoryAuctionStore implements AuctionStore {
       }
       nextSeq.set(entry.auctionId, expected + 1);
       const command = entry.command;
-      if ((command.type === 'bid' || command.type === 'buy-now') && this.#outcomes.get(command.bidId)?.outcome.status === 'accepted') {
-        throw new OutcryError('STALE_OWNER', `Bid ${command.bidId} is already in the ledger.`);
+      if (command.type === 'bid' || command.type === 'buy-now') {
+        if (this.#ledgerBidIds.has(command.bidId) || batchBidIds.has(command.bidId)) {
+          throw new OutcryError('STALE_OWNER', `Bid ${command.bidId} is already in the ledger.`);
+        }
+        batchBidIds.add(command.bidId);
       }
     }
   }

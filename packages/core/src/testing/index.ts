@@ -1,1 +1,41 @@
 // Contract suites (one per port) and the reference model, for adapters' tests.
+export {
+  type AuctionStoreContractOptions,
+  type AuctionStoreContractSkips,
+  type AuctionStoreFactory,
+  describeAuctionStoreContract,
+} from './contracts/auction-store-contract.js';
+export {
+  type BidQueueContractOptions,
+  type BidQueueContractSkips,
+  type BidQueueFactory,
+  describeBidQueueContract,
+} from './contracts/bid-queue-contract.js';
+export {
+  type BroadcasterContractOptions,
+  type BroadcasterContractSkips,
+  type BroadcasterFactory,
+  type BroadcasterPair,
+  describeBroadcasterContract,
+} from './contracts/broadcaster-contract.js';
+export type { Closable, ContractHooks } from './contracts/contract-hooks.js';
+export {
+  batchOfSteps,
+  broadcastMessage,
+  commitBatchOf,
+  queueItem,
+  ScriptedAuction,
+  type ScriptedAuctionOptions,
+  type ScriptStep,
+  snapshotAt,
+  uniqueId,
+  uniquePartition,
+} from './contracts/fixtures.js';
+export { describeLockContract, type LockContractOptions, type LockContractSkips, type LockFactory } from './contracts/lock-contract.js';
+export {
+  describeSnapshotCacheContract,
+  type SnapshotCacheContractOptions,
+  type SnapshotCacheContractSkips,
+  type SnapshotCacheFactory,
+  type SnapshotCacheFactoryOptions,
+} from './contracts/snapshot-cache-contract.js';
