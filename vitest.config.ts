@@ -1,7 +1,21 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Vitest refuses a project path that does not exist, and packages appear while others build
+// them, so the list is computed from what is on disk: every packages/*, examples/* and bench
+// folder that has its own vitest.config.ts.
+const root = import.meta.dirname;
+const folders = [
+  ...(['packages', 'examples'] as const).flatMap((group) =>
+    existsSync(join(root, group)) ? readdirSync(join(root, group)).map((name) => `${group}/${name}`) : [],
+  ),
+  'bench',
+];
+const projects = folders.map((folder) => `${folder}/vitest.config.ts`).filter((file) => existsSync(join(root, file)));
 
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'examples/*/vitest.config.ts', 'bench/vitest.config.ts'],
+    projects,
   },
 });
