@@ -39,3 +39,4 @@ export {
   type SnapshotCacheFactory,
   type SnapshotCacheFactoryOptions,
 } from './contracts/snapshot-cache-contract.js';
+export * from './reference-model.js';
