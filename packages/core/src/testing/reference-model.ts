@@ -1,4 +1,3 @@
-import type { RejectionCode } from '../errors.js';
 import type {
   AuctionResult,
   AuctionSpec,
@@ -11,6 +10,7 @@ import type {
   OpenAuctionCommand,
   PlaceBidCommand,
 } from '../engine/types.js';
+import type { RejectionCode } from '../errors.js';
 
 /*
  * A deliberately naive reference model of the auction rules of DESIGN.md, written to be
@@ -131,7 +131,11 @@ export function createReferenceModel(spec: AuctionSpec, createdAt: number): Refe
 
   const verdict = (v: Omit<ReferenceVerdict, 'view'>): ReferenceVerdict => ({ ...v, view: view() });
   const reject = (code: RejectionCode, minimumBid?: Money): ReferenceVerdict =>
-    verdict(minimumBid === undefined ? { status: 'rejected', changed: false, code } : { status: 'rejected', changed: false, code, minimumBid });
+    verdict(
+      minimumBid === undefined
+        ? { status: 'rejected', changed: false, code }
+        : { status: 'rejected', changed: false, code, minimumBid },
+    );
 
   /** Why nothing can be bid or bought at `at`, by status and clock; null when it can. */
   const blocked = (at: number): RejectionCode | null => {
@@ -259,7 +263,11 @@ export function createReferenceModel(spec: AuctionSpec, createdAt: number): Refe
 }
 
 /** Judge `commands` in order with a fresh model; one verdict per command. */
-export function runReferenceModel(spec: AuctionSpec, createdAt: number, commands: readonly ReferenceCommand[]): ReferenceVerdict[] {
+export function runReferenceModel(
+  spec: AuctionSpec,
+  createdAt: number,
+  commands: readonly ReferenceCommand[],
+): ReferenceVerdict[] {
   const model = createReferenceModel(spec, createdAt);
   return commands.map((command) => model.apply(command));
 }

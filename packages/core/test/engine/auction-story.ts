@@ -55,8 +55,9 @@ export class AuctionStory {
 
   /** Place a bid (a maximum) and return the outcome. */
   bid(bidderId: string, amount: number, at = T0 + 1_000, bidId = `bid-${++this.bids}`): BidOutcome {
-    return this.apply(applyCommand(this.state, { type: 'bid', auctionId: 'a1', bidId, bidderId, amount, receivedAt: at }))
-      .outcome as BidOutcome;
+    return this.apply(
+      applyCommand(this.state, { type: 'bid', auctionId: 'a1', bidId, bidderId, amount, receivedAt: at }),
+    ).outcome as BidOutcome;
   }
 
   /** Place a bid that must be accepted. */
@@ -79,11 +80,13 @@ export class AuctionStory {
   }
 
   close(at = END): LifecycleOutcome {
-    return this.apply(applyCommand(this.state, { type: 'close', auctionId: 'a1', receivedAt: at })).outcome as LifecycleOutcome;
+    return this.apply(applyCommand(this.state, { type: 'close', auctionId: 'a1', receivedAt: at }))
+      .outcome as LifecycleOutcome;
   }
 
   open(at = T0): LifecycleOutcome {
-    return this.apply(applyCommand(this.state, { type: 'open', auctionId: 'a1', receivedAt: at })).outcome as LifecycleOutcome;
+    return this.apply(applyCommand(this.state, { type: 'open', auctionId: 'a1', receivedAt: at }))
+      .outcome as LifecycleOutcome;
   }
 
   cancel(at = T0 + 1_000, by = 'seller', reason: string | null = null): LifecycleOutcome {

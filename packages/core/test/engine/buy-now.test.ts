@@ -10,7 +10,13 @@ describe('buy now', () => {
   it('story: before any bid, buying closes the auction at the buy-now price', () => {
     const story = new AuctionStory(withBuyNow);
     expect(toPublicAuction(story.state).buyNowAvailable).toBe(true);
-    expect(story.buyNow('alice')).toMatchObject({ status: 'accepted', price: 20_000, leaderId: 'alice', leading: true, minimumBid: null });
+    expect(story.buyNow('alice')).toMatchObject({
+      status: 'accepted',
+      price: 20_000,
+      leaderId: 'alice',
+      leading: true,
+      minimumBid: null,
+    });
     expect(story.state).toMatchObject({ status: 'closed', price: 20_000, leaderId: 'alice', bidCount: 1, seq: 2 });
     expect(story.state.result).toEqual({ outcome: 'bought-now', winnerId: 'alice', price: 20_000 });
     expect(story.last.events.map((e) => e.type)).toEqual(['bid.accepted', 'auction.closed']);

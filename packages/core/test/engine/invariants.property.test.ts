@@ -11,7 +11,12 @@ import {
   type Decision,
   toPublicAuction,
 } from '../../src/index.js';
-import { createReferenceModel, type ReferenceCommand, type ReferenceVerdict, type ReferenceView } from '../../src/testing/index.js';
+import {
+  createReferenceModel,
+  type ReferenceCommand,
+  type ReferenceVerdict,
+  type ReferenceView,
+} from '../../src/testing/index.js';
 
 /*
  * Random auctions and random command sequences, judged by the engine and by the naive reference
@@ -64,7 +69,10 @@ const incrementArb: fc.Arbitrary<CreateAuctionInput['increment']> = fc.oneof(
   fc.integer({ min: 1, max: 100 }).map((amount) => ({ type: 'fixed' as const, amount })),
   fc.constant({ type: 'table' as const }),
   fc
-    .tuple(fc.uniqueArray(fc.integer({ min: 1, max: 800 }), { maxLength: 3 }), fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 4, maxLength: 4 }))
+    .tuple(
+      fc.uniqueArray(fc.integer({ min: 1, max: 800 }), { maxLength: 3 }),
+      fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 4, maxLength: 4 }),
+    )
     .map(([froms, amounts]) => ({
       type: 'table' as const,
       steps: [0, ...[...froms].sort((a, b) => a - b)].map((from, i) => ({ from, amount: amounts[i] ?? 1 })),
@@ -97,7 +105,10 @@ const inputArb: fc.Arbitrary<{ input: CreateAuctionInput; createdAt: number }> =
     buyNowAbove: fc.option(fc.integer({ min: 0, max: 500 }), { nil: null }),
     increment: fc.option(incrementArb, { nil: null }),
     startsAt: fc.integer({ min: 0, max: 50 }),
-    duration: fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 1, max: 20 }) }, { weight: 4, arbitrary: fc.integer({ min: 50, max: 600 }) }),
+    duration: fc.oneof(
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 20 }) },
+      { weight: 4, arbitrary: fc.integer({ min: 50, max: 600 }) },
+    ),
     createdAfterStart: fc.integer({ min: -30, max: 10 }),
     softClose: softCloseArb,
   })
@@ -134,11 +145,23 @@ const timingArb: fc.Arbitrary<Timing> = fc.oneof(
   {
     weight: 40,
     arbitrary: fc
-      .oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 6, arbitrary: fc.integer({ min: 0, max: 12 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 60 }) })
+      .oneof(
+        { weight: 2, arbitrary: fc.constant(0) },
+        { weight: 6, arbitrary: fc.integer({ min: 0, max: 12 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 60 }) },
+      )
       .map((dt) => ({ kind: 'after' as const, dt })),
   },
-  { weight: 1, arbitrary: fc.constantFrom(-1 as const, 0 as const, 1 as const).map((offset) => ({ kind: 'end' as const, offset })) },
-  { weight: 1, arbitrary: fc.constantFrom(-1 as const, 0 as const, 1 as const).map((offset) => ({ kind: 'window' as const, offset })) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(-1 as const, 0 as const, 1 as const).map((offset) => ({ kind: 'end' as const, offset })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(-1 as const, 0 as const, 1 as const)
+      .map((offset) => ({ kind: 'window' as const, offset })),
+  },
 );
 
 const amountArb: fc.Arbitrary<Amount> = fc.oneof(
@@ -148,13 +171,19 @@ const amountArb: fc.Arbitrary<Amount> = fc.oneof(
       .oneof(fc.integer({ min: -2, max: 3 }), fc.integer({ min: -2, max: 150 }))
       .map((delta) => ({ kind: 'min' as const, delta })),
   },
-  { weight: 2, arbitrary: fc.constantFrom(-1 as const, 0 as const, 1 as const).map((delta) => ({ kind: 'lead' as const, delta })) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(-1 as const, 0 as const, 1 as const).map((delta) => ({ kind: 'lead' as const, delta })),
+  },
   { weight: 2, arbitrary: fc.integer({ min: -1, max: 60 }).map((delta) => ({ kind: 'own' as const, delta })) },
   { weight: 2, arbitrary: fc.integer({ min: 1, max: 1_200 }).map((value) => ({ kind: 'abs' as const, value })) },
   { weight: 1, arbitrary: fc.constantFrom(0, -5, 12.5, Number.NaN).map((value) => ({ kind: 'raw' as const, value })) },
 );
 
-const bidderArb = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...BIDDERS) }, { weight: 1, arbitrary: fc.constant(SELLER) });
+const bidderArb = fc.oneof(
+  { weight: 12, arbitrary: fc.constantFrom(...BIDDERS) },
+  { weight: 1, arbitrary: fc.constant(SELLER) },
+);
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 80, arbitrary: fc.record({ type: fc.constant('bid' as const), bidderId: bidderArb, amount: amountArb }) },
@@ -362,7 +391,8 @@ describe('invariants of DESIGN.md', () => {
     fc.assert(
       fc.property(scenarioArb, (scenario) => {
         for (const { command, before, decision } of run(scenario).rows) {
-          if ((command.type !== 'bid' && command.type !== 'buy-now') || decision.outcome.status !== 'accepted') continue;
+          if ((command.type !== 'bid' && command.type !== 'buy-now') || decision.outcome.status !== 'accepted')
+            continue;
           expect(command.receivedAt).toBeLessThan(before.endsAt);
           expect(command.receivedAt).toBeGreaterThanOrEqual(before.spec.startsAt);
           expect(['open', 'scheduled']).toContain(before.status);

@@ -64,7 +64,10 @@ describe('lifecycle: scheduled -> open -> closed | cancelled', () => {
   it('cancel: the result is cancelled; later bids are AUCTION_CANCELLED; a second cancel is rejected', () => {
     const story = new AuctionStory();
     story.accept('alice', 3_000);
-    expect(story.cancel(T0 + 2_000, 'admin', 'counterfeit')).toMatchObject({ status: 'accepted', auction: { status: 'cancelled' } });
+    expect(story.cancel(T0 + 2_000, 'admin', 'counterfeit')).toMatchObject({
+      status: 'accepted',
+      auction: { status: 'cancelled' },
+    });
     expect(story.state.result).toEqual({ outcome: 'cancelled', winnerId: null, price: null });
     expect(story.last.events).toEqual([
       {
@@ -77,7 +80,10 @@ describe('lifecycle: scheduled -> open -> closed | cancelled', () => {
         result: { outcome: 'cancelled', winnerId: null, price: null },
       },
     ]);
-    expect(story.refuse('bob', 9_000, T0 + 3_000)).toMatchObject({ code: 'AUCTION_CANCELLED', message: 'Auction a1 was cancelled.' });
+    expect(story.refuse('bob', 9_000, T0 + 3_000)).toMatchObject({
+      code: 'AUCTION_CANCELLED',
+      message: 'Auction a1 was cancelled.',
+    });
     expect(story.cancel(T0 + 3_000)).toEqual({
       status: 'rejected',
       auctionId: 'a1',
@@ -110,11 +116,23 @@ describe('lifecycle: scheduled -> open -> closed | cancelled', () => {
   it('create twice is AUCTION_EXISTS; a command on no auction is AUCTION_NOT_FOUND', () => {
     const story = new AuctionStory();
     const again = applyCommand(story.state, { type: 'create', spec: story.state.spec, receivedAt: T0 });
-    expect(again.outcome).toEqual({ status: 'rejected', auctionId: 'a1', code: 'AUCTION_EXISTS', message: 'Auction a1 already exists.' });
+    expect(again.outcome).toEqual({
+      status: 'rejected',
+      auctionId: 'a1',
+      code: 'AUCTION_EXISTS',
+      message: 'Auction a1 already exists.',
+    });
     expect(again.state).toBe(story.state);
 
     const message = 'Auction nope does not exist.';
-    const bid = applyCommand(null, { type: 'bid', auctionId: 'nope', bidId: 'x', bidderId: 'bob', amount: 100, receivedAt: T0 });
+    const bid = applyCommand(null, {
+      type: 'bid',
+      auctionId: 'nope',
+      bidId: 'x',
+      bidderId: 'bob',
+      amount: 100,
+      receivedAt: T0,
+    });
     expect(bid).toEqual({
       state: null,
       outcome: { status: 'rejected', bidId: 'x', auctionId: 'nope', code: 'AUCTION_NOT_FOUND', message },

@@ -16,7 +16,11 @@ describe('minimum bid', () => {
   it('after a bid, the minimum is price + increment(price)', () => {
     const story = new AuctionStory();
     story.accept('alice', 3_000); // price $10, alice leads
-    expect(story.refuse('bob', 1_099)).toMatchObject({ code: 'BID_TOO_LOW', message: 'The minimum bid is 1100.', minimumBid: 1_100 });
+    expect(story.refuse('bob', 1_099)).toMatchObject({
+      code: 'BID_TOO_LOW',
+      message: 'The minimum bid is 1100.',
+      minimumBid: 1_100,
+    });
     story.accept('bob', 1_100); // price min(3000, 1100 + 100) = 1200
     expect(story.shown).toEqual({ price: 1_200, leaderId: 'alice' });
     expect(story.refuse('bob', 1_200)).toMatchObject({ code: 'BID_TOO_LOW', minimumBid: 1_300 });
@@ -65,7 +69,15 @@ describe('minimum bid', () => {
       message: 'The seller cannot bid on its own auction.',
     });
     expect(story.last.events).toEqual([
-      { type: 'bid.rejected', auctionId: 'a1', seq: 1, at: story.state.updatedAt + 1_000, bidId: 'bid-1', bidderId: 'seller', code: 'SELLER_CANNOT_BID' },
+      {
+        type: 'bid.rejected',
+        auctionId: 'a1',
+        seq: 1,
+        at: story.state.updatedAt + 1_000,
+        bidId: 'bid-1',
+        bidderId: 'seller',
+        code: 'SELLER_CANNOT_BID',
+      },
     ]);
   });
 });

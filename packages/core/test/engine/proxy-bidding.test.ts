@@ -9,10 +9,20 @@ describe('proxy bidding', () => {
     const story = new AuctionStory(dollars);
 
     // Alice is the first bidder: the price is the starting price, $10, whatever her max.
-    expect(story.accept('alice', 5_000)).toMatchObject({ price: 1_000, leaderId: 'alice', leading: true, minimumBid: 1_050 });
+    expect(story.accept('alice', 5_000)).toMatchObject({
+      price: 1_000,
+      leaderId: 'alice',
+      leading: true,
+      minimumBid: 1_050,
+    });
 
     // Bob bids up to $30. The engine bids for Alice up to one increment above Bob: $30 + $1.
-    expect(story.accept('bob', 3_000)).toMatchObject({ price: 3_100, leaderId: 'alice', leading: false, minimumBid: 3_200 });
+    expect(story.accept('bob', 3_000)).toMatchObject({
+      price: 3_100,
+      leaderId: 'alice',
+      leading: false,
+      minimumBid: 3_200,
+    });
     expect(story.last.events.map((e) => e.type)).toEqual(['bid.accepted']); // Alice still leads: nobody is outbid
 
     // Carol bids up to $60: she passes Alice's $50 by one increment, $51, not her whole max.

@@ -62,7 +62,9 @@ describe('reserve price', () => {
     story.accept('bob', 12_000); // a tie above the reserve: alice keeps it at $120
     story.close(END);
     expect(story.state.result).toEqual({ outcome: 'sold', winnerId: 'alice', price: 12_000 });
-    expect(story.last.events).toEqual([expect.objectContaining({ type: 'auction.closed', result: story.state.result })]);
+    expect(story.last.events).toEqual([
+      expect.objectContaining({ type: 'auction.closed', result: story.state.result }),
+    ]);
   });
 
   it('without a reserve, reserveMet is always true and hasReserve false', () => {

@@ -17,7 +17,10 @@ import {
 import { auctionInput, END, T0 } from './auction-story.js';
 
 /** The issues of a failed parse, as `path: message` lines. */
-function issuesOf(schema: { safeParse(input: unknown): { success: boolean; error?: unknown } }, input: unknown): string[] {
+function issuesOf(
+  schema: { safeParse(input: unknown): { success: boolean; error?: unknown } },
+  input: unknown,
+): string[] {
   const parsed = schema.safeParse(input);
   expect(parsed.success, JSON.stringify(input)).toBe(false);
   return describeIssues(parsed.error as never).map((i) => `${i.path}: ${i.message}`);
@@ -44,7 +47,13 @@ describe('money and ids', () => {
 
 describe('createAuctionInputSchema and buildAuctionSpec', () => {
   it('a minimal input normalises to a spec with defaults: table increment, no reserve, no soft close, starts now', () => {
-    const input = createAuctionInputSchema.parse({ sellerId: 's', title: ' Guitar ', currency: 'EUR', startingPrice: 0, endsAt: END });
+    const input = createAuctionInputSchema.parse({
+      sellerId: 's',
+      title: ' Guitar ',
+      currency: 'EUR',
+      startingPrice: 0,
+      endsAt: END,
+    });
     const spec = buildAuctionSpec(input, 'a9', T0);
     expect(spec).toEqual({
       id: 'a9',
@@ -75,19 +84,47 @@ describe('createAuctionInputSchema and buildAuctionSpec', () => {
       { from: 0, amount: 10 },
       { from: 500, amount: 20 },
     ];
-    const table = buildAuctionSpec(createAuctionInputSchema.parse(auctionInput({ increment: { type: 'table', steps } })), 'a1', T0);
+    const table = buildAuctionSpec(
+      createAuctionInputSchema.parse(auctionInput({ increment: { type: 'table', steps } })),
+      'a1',
+      T0,
+    );
     expect(table.increment).toEqual({ type: 'table', steps });
   });
 
   const invalid: [what: string, overrides: Partial<CreateAuctionInput>, issue: string][] = [
     ['endsAt not after startsAt', { startsAt: END, endsAt: END }, 'endsAt: must be after startsAt'],
-    ['reserve below starting price', { startingPrice: 1_000, reservePrice: 999 }, 'reservePrice: must not be below startingPrice'],
-    ['buy-now at the starting price', { startingPrice: 1_000, buyNowPrice: 1_000 }, 'buyNowPrice: must be above startingPrice'],
-    ['buy-now below the reserve', { reservePrice: 5_000, buyNowPrice: 4_000 }, 'buyNowPrice: must not be below reservePrice'],
-    ['maxEndsAt before endsAt', { softClose: { windowMs: 1, extendMs: 1, maxEndsAt: END - 1 } }, 'softClose.maxEndsAt: must not be before endsAt'],
+    [
+      'reserve below starting price',
+      { startingPrice: 1_000, reservePrice: 999 },
+      'reservePrice: must not be below startingPrice',
+    ],
+    [
+      'buy-now at the starting price',
+      { startingPrice: 1_000, buyNowPrice: 1_000 },
+      'buyNowPrice: must be above startingPrice',
+    ],
+    [
+      'buy-now below the reserve',
+      { reservePrice: 5_000, buyNowPrice: 4_000 },
+      'buyNowPrice: must not be below reservePrice',
+    ],
+    [
+      'maxEndsAt before endsAt',
+      { softClose: { windowMs: 1, extendMs: 1, maxEndsAt: END - 1 } },
+      'softClose.maxEndsAt: must not be before endsAt',
+    ],
     ['lower-case currency', { currency: 'usd' }, 'currency: must be an ISO 4217 code such as USD'],
-    ['fractional price', { startingPrice: 1.5 }, 'startingPrice: must be an integer number of minor units (no fractions)'],
-    ['table not from 0', { increment: { type: 'table', steps: [{ from: 1, amount: 5 }] } }, 'increment.steps: the first step must start from 0'],
+    [
+      'fractional price',
+      { startingPrice: 1.5 },
+      'startingPrice: must be an integer number of minor units (no fractions)',
+    ],
+    [
+      'table not from 0',
+      { increment: { type: 'table', steps: [{ from: 1, amount: 5 }] } },
+      'increment.steps: the first step must start from 0',
+    ],
     [
       'table not ascending',
       {
@@ -101,7 +138,11 @@ describe('createAuctionInputSchema and buildAuctionSpec', () => {
       },
       'increment.steps: steps must be in strictly ascending order of `from`',
     ],
-    ['metadata over 8 KiB', { metadata: { blob: 'x'.repeat(9_000) } }, 'metadata: must serialise to at most 8 KiB of JSON'],
+    [
+      'metadata over 8 KiB',
+      { metadata: { blob: 'x'.repeat(9_000) } },
+      'metadata: must serialise to at most 8 KiB of JSON',
+    ],
   ];
   for (const [what, overrides, issue] of invalid) {
     it(`rejects ${what}`, () => {
@@ -111,15 +152,25 @@ describe('createAuctionInputSchema and buildAuctionSpec', () => {
 
   it('rejects unknown keys, a zero fixed increment and a zero soft-close window', () => {
     expect(createAuctionInputSchema.safeParse({ ...auctionInput(), colour: 'red' }).success).toBe(false);
-    expect(createAuctionInputSchema.safeParse(auctionInput({ increment: { type: 'fixed', amount: 0 } })).success).toBe(false);
-    expect(createAuctionInputSchema.safeParse(auctionInput({ softClose: { windowMs: 0, extendMs: 1 } })).success).toBe(false);
+    expect(createAuctionInputSchema.safeParse(auctionInput({ increment: { type: 'fixed', amount: 0 } })).success).toBe(
+      false,
+    );
+    expect(createAuctionInputSchema.safeParse(auctionInput({ softClose: { windowMs: 0, extendMs: 1 } })).success).toBe(
+      false,
+    );
   });
 });
 
 describe('bid and query inputs', () => {
   it('a bid amount is at least 1 minor unit; bidId is optional', () => {
-    expect(placeBidInputSchema.parse({ auctionId: 'a1', bidderId: 'bob', amount: 1 })).toEqual({ auctionId: 'a1', bidderId: 'bob', amount: 1 });
-    expect(issuesOf(placeBidInputSchema, { auctionId: 'a1', bidderId: 'bob', amount: 0 })).toEqual(['amount: must be at least 1 minor unit']);
+    expect(placeBidInputSchema.parse({ auctionId: 'a1', bidderId: 'bob', amount: 1 })).toEqual({
+      auctionId: 'a1',
+      bidderId: 'bob',
+      amount: 1,
+    });
+    expect(issuesOf(placeBidInputSchema, { auctionId: 'a1', bidderId: 'bob', amount: 0 })).toEqual([
+      'amount: must be at least 1 minor unit',
+    ]);
   });
 
   it('list and history queries coerce strings and fill defaults', () => {
@@ -132,7 +183,9 @@ describe('bid and query inputs', () => {
 
 describe('parseInput', () => {
   it('returns the parsed value on success', () => {
-    expect(parseInput(placeBidInputSchema, { auctionId: 'a1', bidderId: 'bob', amount: 5 }, 'INVALID_BID', 'bid')).toEqual({
+    expect(
+      parseInput(placeBidInputSchema, { auctionId: 'a1', bidderId: 'bob', amount: 5 }, 'INVALID_BID', 'bid'),
+    ).toEqual({
       auctionId: 'a1',
       bidderId: 'bob',
       amount: 5,

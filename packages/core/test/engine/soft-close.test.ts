@@ -29,7 +29,10 @@ describe('soft close (anti-sniping)', () => {
     story.accept('alice', 4_000, END + 5 * SEC); // inside the new window: reset again to +15 s
     expect(story.state.endsAt).toBe(END + 20 * SEC);
     // At the (extended) end, a bid is too late even though nothing has swept the auction closed.
-    expect(story.refuse('bob', 9_000, END + 20 * SEC)).toMatchObject({ code: 'AUCTION_ENDED', message: 'Auction a1 has ended.' });
+    expect(story.refuse('bob', 9_000, END + 20 * SEC)).toMatchObject({
+      code: 'AUCTION_ENDED',
+      message: 'Auction a1 has ended.',
+    });
     story.close(END + 20 * SEC);
     expect(story.state.result).toEqual({ outcome: 'sold', winnerId: 'alice', price: 3_100 });
   });
@@ -63,7 +66,9 @@ describe('soft close (anti-sniping)', () => {
   });
 
   it('maxEndsAt caps the end; at the cap, bids extend nothing', () => {
-    const story = new AuctionStory({ softClose: { windowMs: 10 * SEC, extendMs: 15 * SEC, maxEndsAt: END + 20 * SEC } });
+    const story = new AuctionStory({
+      softClose: { windowMs: 10 * SEC, extendMs: 15 * SEC, maxEndsAt: END + 20 * SEC },
+    });
     story.accept('alice', 2_000, END - 1 * SEC); // to END + 14 s
     story.accept('bob', 3_000, END + 12 * SEC); // would be END + 27 s: capped at END + 20 s
     expect(story.state).toMatchObject({ endsAt: END + 20 * SEC, extensions: 2 });
@@ -73,7 +78,9 @@ describe('soft close (anti-sniping)', () => {
   });
 
   it('maxExtensions caps the number of extensions', () => {
-    const story = new AuctionStory({ softClose: { windowMs: 10 * SEC, extendMs: 15 * SEC, mode: 'add', maxExtensions: 1 } });
+    const story = new AuctionStory({
+      softClose: { windowMs: 10 * SEC, extendMs: 15 * SEC, mode: 'add', maxExtensions: 1 },
+    });
     story.accept('alice', 2_000, END - 1 * SEC);
     expect(story.state).toMatchObject({ endsAt: END + 15 * SEC, extensions: 1 });
     story.accept('bob', 3_000, END + 14 * SEC);
