@@ -1,0 +1,6 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  resolve: { conditions: ['source'] },
+  test: { name: 'quickstart', include: ['test/**/*.test.ts'], testTimeout: 60_000 },
+});
