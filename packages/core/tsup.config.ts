@@ -1,11 +1,11 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-const shared = {
+const shared: Options = {
   dts: true,
   sourcemap: true,
   target: 'node20',
   external: ['vitest', 'fast-check'],
-} as const;
+};
 
 export default defineConfig([
   // ESM: both entries in one build, so they share chunks and `@outcry/core/testing` sees the
