@@ -1,0 +1,107 @@
+import { OutcryError } from '@outcry/core';
+import pg from 'pg';
+import { type MigrationReport, migrate } from './migrate.js';
+import { NotificationListener } from './notification-listener.js';
+import { PostgresAuctionStore } from './postgres-auction-store.js';
+import { PostgresBidQueue } from './postgres-bid-queue.js';
+import { PostgresBroadcaster } from './postgres-broadcaster.js';
+import { PostgresLock } from './postgres-lock.js';
+import { validateSchemaName } from './schema-name.js';
+import { buildStatements } from './sql.js';
+
+/** Options of `createPostgresAdapters`: a caller's pool, or a connection string for a pool of our own. */
+export type PostgresAdaptersOptions = (
+  | {
+      /** The caller's pool: used, never ended by `close()`. Give it an `error` listener. */
+      readonly pool: pg.Pool;
+      readonly connectionString?: undefined;
+    }
+  | {
+      /** A pool is created from it, and ended by `close()`. */
+      readonly connectionString: string;
+      readonly pool?: undefined;
+      /** Size of the created pool (10). */
+      readonly poolSize?: number;
+    }
+) & {
+  /** The schema that holds every table ('outcry'): lowercase letters, digits, underscores. */
+  readonly schema?: string;
+  /** Sequencer partitions (16); the house takes it from the spread, so both agree. */
+  readonly partitions?: number;
+  /** Cap of the listening connection's reconnect delay (5,000 ms). */
+  readonly maxReconnectMs?: number;
+};
+
+/** The ports on PostgreSQL, to spread into `createAuctionHouse`, plus schema and life-cycle calls. */
+export interface PostgresAdapters {
+  readonly store: PostgresAuctionStore;
+  readonly queue: PostgresBidQueue;
+  readonly lock: PostgresLock;
+  readonly broadcaster: PostgresBroadcaster;
+  readonly partitions: number;
+  /** The schema in use. */
+  readonly schema: string;
+  /** The pool every query goes through (the caller's, or the one created here). */
+  readonly pool: pg.Pool;
+  /** The dedicated LISTEN connection shared by the queue and the broadcaster. */
+  readonly listener: NotificationListener;
+  /** Create or upgrade the schema; safe to call twice and from several processes at once. */
+  migrate(): Promise<MigrationReport>;
+  /** Close the listening connection, and the pool when it was created here. */
+  close(): Promise<void>;
+}
+
+/**
+ * PostgreSQL adapters for an AuctionHouse: `createAuctionHouse({ ...createPostgresAdapters(options) })`.
+ * Call `migrate()` once before the house starts.
+ */
+export function createPostgresAdapters(options: PostgresAdaptersOptions): PostgresAdapters {
+  const schema = validateSchemaName(options.schema ?? 'outcry');
+  const partitions = options.partitions ?? 16;
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 4096) {
+    throw new OutcryError('INVALID_INPUT', 'partitions must be an integer from 1 to 4096.');
+  }
+  let pool: pg.Pool;
+  let ownsPool: boolean;
+  if (options.pool !== undefined) {
+    pool = options.pool;
+    ownsPool = false;
+  } else if (typeof options.connectionString === 'string') {
+    pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    // An idle client whose server connection dies emits `error` on the pool; without a listener
+    // that would crash the process. The pool drops the client and the next query gets a new one.
+    pool.on('error', () => undefined);
+    ownsPool = true;
+  } else {
+    throw new OutcryError('INVALID_INPUT', 'createPostgresAdapters needs a pool or a connectionString.');
+  }
+  const statements = buildStatements(schema);
+  const listener = new NotificationListener({
+    connection: { ...(pool.options as pg.ClientConfig) },
+    ...(options.maxReconnectMs === undefined ? {} : { maxReconnectMs: options.maxReconnectMs }),
+  });
+  const store = new PostgresAuctionStore(pool, statements);
+  const queue = new PostgresBidQueue(pool, statements, listener, `${schema}_queue`);
+  const lock = new PostgresLock(pool, statements);
+  const broadcaster = new PostgresBroadcaster(pool, statements, listener, `${schema}_broadcast`);
+  let closing: Promise<void> | null = null;
+  return {
+    store,
+    queue,
+    lock,
+    broadcaster,
+    partitions,
+    schema,
+    pool,
+    listener,
+    migrate: () => migrate(pool, schema),
+    close() {
+      closing ??= (async () => {
+        await Promise.allSettled([queue.close(), broadcaster.close()]);
+        await listener.close();
+        if (ownsPool) await pool.end();
+      })();
+      return closing;
+    },
+  };
+}

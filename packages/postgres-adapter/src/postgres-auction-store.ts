@@ -1,0 +1,199 @@
+import {
+  type AuctionCommand,
+  type AuctionState,
+  type AuctionStore,
+  type CommitBatch,
+  decodeListCursor,
+  encodeListCursor,
+  type HistoryQuery,
+  type LedgerEntry,
+  type ListAuctionsQuery,
+  OutcryError,
+  type Page,
+  type StoredOutcome,
+} from '@outcry/core';
+import type { Pool } from 'pg';
+import { fromBigintColumn } from './money-column.js';
+import { toOutcryError } from './postgres-errors.js';
+import type { Statement, Statements } from './sql.js';
+
+interface LedgerRow {
+  auction_id: string;
+  seq: number;
+  kind: string;
+  amount: string | null;
+  price: string;
+  leader_id: string | null;
+  command: AuctionCommand;
+}
+
+interface OutcomeRow {
+  bid_id: string;
+  auction_id: string;
+  bidder_id: string;
+  fingerprint: string;
+  outcome: StoredOutcome['outcome'];
+}
+
+function toLedgerEntry(row: LedgerRow): LedgerEntry {
+  // Money comes back from the bigint columns, not from the JSON copy of the command.
+  const command: AuctionCommand =
+    row.command.type === 'bid' ? { ...row.command, amount: fromBigintColumn(row.amount, 'ledger.amount') } : row.command;
+  return {
+    auctionId: row.auction_id,
+    seq: row.seq,
+    command,
+    price: fromBigintColumn(row.price, 'ledger.price'),
+    leaderId: row.leader_id,
+  };
+}
+
+/**
+ * Seqs of one auction inside a batch must be consecutive; the database then checks that the
+ * first follows the last committed one. A gap here can only come from a confused writer.
+ */
+function checkConsecutive(entries: readonly LedgerEntry[]): void {
+  const last = new Map<string, number>();
+  for (const entry of entries) {
+    const previous = last.get(entry.auctionId);
+    if (previous !== undefined && entry.seq !== previous + 1) {
+      throw new OutcryError('STALE_OWNER', `Ledger conflict on ${entry.auctionId}: seq ${entry.seq} follows ${previous}.`);
+    }
+    last.set(entry.auctionId, entry.seq);
+  }
+}
+
+/** The first outcome of each bidId in the batch: later ones never replace it (the table keeps the first too). */
+function firstOutcomes(outcomes: readonly StoredOutcome[]): StoredOutcome[] {
+  const seen = new Set<string>();
+  const first: StoredOutcome[] = [];
+  for (const outcome of outcomes) {
+    if (seen.has(outcome.bidId)) continue;
+    seen.add(outcome.bidId);
+    first.push(outcome);
+  }
+  return first;
+}
+
+/** Column arrays of a batch, in the parameter order of `commit_batch`. */
+function commitParameters(batch: CommitBatch): unknown[] {
+  const { states, entries } = batch;
+  const outcomes = firstOutcomes(batch.outcomes);
+  const bidOf = (command: AuctionCommand) => (command.type === 'bid' || command.type === 'buy-now' ? command : null);
+  return [
+    batch.partition,
+    batch.fencingToken,
+    states.map((s) => s.spec.id),
+    states.map((s) => s.status),
+    states.map((s) => s.spec.createdAt),
+    states.map((s) => s.endsAt),
+    states.map((s) => s.seq),
+    states.map((s) => JSON.stringify(s)),
+    entries.map((e) => e.auctionId),
+    entries.map((e) => e.seq),
+    entries.map((e) => e.command.type),
+    entries.map((e) => bidOf(e.command)?.bidId ?? null),
+    entries.map((e) => bidOf(e.command)?.bidderId ?? null),
+    entries.map((e) => (e.command.type === 'bid' ? e.command.amount : null)),
+    entries.map((e) => e.price),
+    entries.map((e) => e.leaderId),
+    entries.map((e) => e.command.receivedAt),
+    entries.map((e) => JSON.stringify(e.command)),
+    outcomes.map((o) => o.bidId),
+    outcomes.map((o) => o.auctionId),
+    outcomes.map((o) => o.bidderId),
+    outcomes.map((o) => o.fingerprint),
+    outcomes.map((o) => JSON.stringify(o.outcome)),
+  ];
+}
+
+/**
+ * AuctionStore on PostgreSQL: states in `auctions` (jsonb plus indexed columns), every change
+ * in the append-only `ledger`, first outcomes in `bid_outcomes`, and the highest fencing token
+ * per partition in `partition_tokens`. A commit is one call of `commit_batch`: one statement,
+ * so one transaction and one round trip per group commit.
+ */
+export class PostgresAuctionStore implements AuctionStore {
+  readonly #pool: Pool;
+  readonly #sql: Statements;
+
+  constructor(pool: Pool, statements: Statements) {
+    this.#pool = pool;
+    this.#sql = statements;
+  }
+
+  async #query<R extends object>(statement: Statement, values: unknown[], what: string): Promise<R[]> {
+    try {
+      const result = await this.#pool.query<R>({ name: statement.name, text: statement.text, values });
+      return result.rows;
+    } catch (error) {
+      throw toOutcryError(error, what);
+    }
+  }
+
+  async getMany(ids: readonly string[]): Promise<(AuctionState | null)[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#query<{ id: string; state: AuctionState }>(this.#sql.getStates, [ids], 'Reading auctions');
+    const byId = new Map(rows.map((row) => [row.id, row.state]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  async commit(batch: CommitBatch): Promise<void> {
+    if (batch.states.length === 0 && batch.entries.length === 0 && batch.outcomes.length === 0) return;
+    checkConsecutive(batch.entries);
+    await this.#query(this.#sql.commitBatch, commitParameters(batch), `Commit for partition ${batch.partition}`);
+  }
+
+  async list(query: ListAuctionsQuery): Promise<Page<AuctionState>> {
+    const after = query.cursor === undefined ? null : decodeListCursor(query.cursor);
+    const limit = query.limit + 1; // one more tells whether there is a next page
+    const sql = this.#sql;
+    let rows: { state: AuctionState }[];
+    if (query.status === undefined) {
+      rows =
+        after === null
+          ? await this.#query(sql.listFirst, [limit], 'Listing auctions')
+          : await this.#query(sql.listAfter, [limit, after.createdAt, after.id], 'Listing auctions');
+    } else {
+      rows =
+        after === null
+          ? await this.#query(sql.listStatusFirst, [limit, query.status], 'Listing auctions')
+          : await this.#query(sql.listStatusAfter, [limit, query.status, after.createdAt, after.id], 'Listing auctions');
+    }
+    const items = rows.slice(0, query.limit).map((row) => row.state);
+    const last = items.at(-1);
+    const nextCursor = rows.length > query.limit && last !== undefined ? encodeListCursor(last.spec) : null;
+    return { items, nextCursor };
+  }
+
+  async getLedger(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
+    const rows = await this.#query<LedgerRow>(this.#sql.getLedger, [auctionId, query.afterSeq, query.limit], 'Reading the ledger');
+    return rows.map(toLedgerEntry);
+  }
+
+  async getBids(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
+    const rows = await this.#query<LedgerRow>(this.#sql.getBids, [auctionId, query.afterSeq, query.limit], 'Reading bids');
+    return rows.map(toLedgerEntry);
+  }
+
+  async getOutcomes(bidIds: readonly string[]): Promise<(StoredOutcome | null)[]> {
+    if (bidIds.length === 0) return [];
+    const rows = await this.#query<OutcomeRow>(this.#sql.getOutcomes, [bidIds], 'Reading outcomes');
+    const byId = new Map<string, StoredOutcome>();
+    for (const row of rows) {
+      byId.set(row.bid_id, {
+        bidId: row.bid_id,
+        auctionId: row.auction_id,
+        bidderId: row.bidder_id,
+        fingerprint: row.fingerprint,
+        outcome: row.outcome,
+      });
+    }
+    return bidIds.map((id) => byId.get(id) ?? null);
+  }
+
+  async listActive(partition: number): Promise<AuctionState[]> {
+    const rows = await this.#query<{ state: AuctionState }>(this.#sql.listActive, [partition], 'Listing active auctions');
+    return rows.map((row) => row.state);
+  }
+}

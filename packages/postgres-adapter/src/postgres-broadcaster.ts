@@ -1,0 +1,187 @@
+import type { BroadcastHandler, BroadcastMessage, Broadcaster } from '@outcry/core';
+import type { Pool } from 'pg';
+import type { NotificationListener } from './notification-listener.js';
+import { toOutcryError } from './postgres-errors.js';
+import type { Statement, Statements } from './sql.js';
+
+/**
+ * NOTIFY payloads must stay under 8,000 bytes. A message whose JSON is larger is stored in
+ * `broadcast_overflow` and the notification carries `r<partition>:<id>`; an inline one is
+ * `m<json>`. The margin leaves room for the prefix.
+ */
+export const MAX_INLINE_PAYLOAD_BYTES = 7_900;
+
+interface Subscriber {
+  readonly partitions: ReadonlySet<number>;
+  readonly handler: BroadcastHandler;
+}
+
+/** Figures of one broadcaster. */
+export interface BroadcasterStats {
+  readonly published: number;
+  /** Published through the overflow table because the payload was too large. */
+  readonly overflowed: number;
+  readonly received: number;
+  /** Notifications dropped: unreadable, or an overflow row that could not be fetched. */
+  readonly dropped: number;
+}
+
+/**
+ * Broadcaster on LISTEN/NOTIFY: one channel per schema, the partition inside the payload.
+ * Publishes of one partition are sent one after the other, so their notifications keep the
+ * order in which the sequencer published them; receivers deliver in notification order, also
+ * when an overflow message has to be fetched first. Delivery is at most once: a message sent
+ * while the listening connection is down is lost (subscribers detect the gap by `seq`).
+ */
+export class PostgresBroadcaster implements Broadcaster {
+  readonly #pool: Pool;
+  readonly #sql: Statements;
+  readonly #listener: NotificationListener;
+  readonly #channel: string;
+  readonly #subscribers = new Set<Subscriber>();
+  /** The last publish of each partition: the next one starts after it. */
+  readonly #publishing = new Map<number, Promise<unknown>>();
+  /** Deliveries waiting for an overflow fetch; later notifications queue behind them. */
+  #delivering: Promise<void> | null = null;
+  #unlisten: (() => Promise<void>) | null = null;
+  #listening: Promise<void> | null = null;
+  #stats = { published: 0, overflowed: 0, received: 0, dropped: 0 };
+
+  constructor(pool: Pool, statements: Statements, listener: NotificationListener, channel: string) {
+    this.#pool = pool;
+    this.#sql = statements;
+    this.#listener = listener;
+    this.#channel = channel;
+  }
+
+  stats(): BroadcasterStats {
+    return { ...this.#stats };
+  }
+
+  async #query<R extends object>(statement: Statement, values: unknown[], what: string): Promise<R[]> {
+    try {
+      return (await this.#pool.query<R>({ name: statement.name, text: statement.text, values })).rows;
+    } catch (error) {
+      throw toOutcryError(error, what);
+    }
+  }
+
+  publish(message: BroadcastMessage): Promise<void> {
+    const previous = this.#publishing.get(message.partition) ?? Promise.resolve();
+    const sending = previous.catch(() => undefined).then(() => this.#send(message));
+    this.#publishing.set(message.partition, sending);
+    void sending
+      .catch(() => undefined)
+      .then(() => {
+        if (this.#publishing.get(message.partition) === sending) this.#publishing.delete(message.partition);
+      });
+    return sending;
+  }
+
+  async #send(message: BroadcastMessage): Promise<void> {
+    const json = JSON.stringify(message);
+    if (Buffer.byteLength(json, 'utf8') + 1 <= MAX_INLINE_PAYLOAD_BYTES) {
+      await this.#query(this.#sql.notify, [this.#channel, `m${json}`], 'Publishing');
+    } else {
+      // Rows older than a few minutes are of no use to anyone: prune now and then.
+      if (this.#stats.overflowed % 100 === 0) await this.#query(this.#sql.pruneOverflow, [], 'Pruning overflow');
+      await this.#query(this.#sql.notifyOverflow, [this.#channel, `r${message.partition}:`, json], 'Publishing');
+      this.#stats.overflowed++;
+    }
+    this.#stats.published++;
+  }
+
+  async subscribe(partitions: readonly number[], handler: BroadcastHandler): Promise<() => Promise<void>> {
+    const subscriber: Subscriber = { partitions: new Set(partitions), handler };
+    this.#subscribers.add(subscriber);
+    try {
+      this.#listening ??= this.#listener.listen(this.#channel, (payload) => this.#receive(payload)).then((unlisten) => {
+        this.#unlisten = unlisten;
+      });
+      await this.#listening;
+    } catch (error) {
+      this.#subscribers.delete(subscriber);
+      this.#listening = null;
+      throw toOutcryError(error, 'Subscribing to broadcasts');
+    }
+    return async () => {
+      this.#subscribers.delete(subscriber);
+    };
+  }
+
+  #receive(payload: string): void {
+    this.#stats.received++;
+    if (payload.startsWith('m')) {
+      let message: BroadcastMessage;
+      try {
+        message = JSON.parse(payload.slice(1)) as BroadcastMessage;
+      } catch {
+        this.#stats.dropped++;
+        return;
+      }
+      if (this.#delivering === null) this.#deliver(message);
+      else this.#after(async () => this.#deliver(message));
+      return;
+    }
+    const match = /^r(\d+):(\d+)$/.exec(payload);
+    if (match === null) {
+      this.#stats.dropped++;
+      return;
+    }
+    const partition = Number(match[1]);
+    if (!this.#wanted(partition)) return;
+    // Fetch at once, deliver in turn.
+    const fetching = this.#fetchOverflow(match[2] as string);
+    this.#after(async () => {
+      const message = await fetching;
+      if (message !== null) this.#deliver(message);
+    });
+  }
+
+  /** Runs `task` after every delivery already queued; the queue empties itself when done. */
+  #after(task: () => Promise<void>): void {
+    const delivering = (this.#delivering ?? Promise.resolve()).then(task);
+    this.#delivering = delivering;
+    void delivering.then(() => {
+      if (this.#delivering === delivering) this.#delivering = null;
+    });
+  }
+
+  #wanted(partition: number): boolean {
+    for (const subscriber of this.#subscribers) if (subscriber.partitions.has(partition)) return true;
+    return false;
+  }
+
+  async #fetchOverflow(id: string): Promise<BroadcastMessage | null> {
+    try {
+      const rows = await this.#query<{ message: string }>(this.#sql.getOverflow, [id], 'Fetching a broadcast');
+      const row = rows[0];
+      if (row === undefined) {
+        this.#stats.dropped++;
+        return null;
+      }
+      return JSON.parse(row.message) as BroadcastMessage;
+    } catch {
+      this.#stats.dropped++;
+      return null;
+    }
+  }
+
+  #deliver(message: BroadcastMessage): void {
+    for (const subscriber of this.#subscribers) {
+      if (!subscriber.partitions.has(message.partition)) continue;
+      try {
+        subscriber.handler(message);
+      } catch {
+        // A throwing handler must not stop delivery to the others.
+      }
+    }
+  }
+
+  /** Stops listening; the pool and the listening connection belong to the adapters. */
+  async close(): Promise<void> {
+    this.#subscribers.clear();
+    await Promise.allSettled(this.#publishing.values());
+    await this.#unlisten?.();
+  }
+}
