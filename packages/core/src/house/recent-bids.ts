@@ -1,30 +1,35 @@
 import type { RecordedBid } from '../engine/idempotency.js';
 
 /**
- * The bidIds a sequencer judged lately, for idempotency without a store read. Bounded: the
- * oldest are forgotten first, and then the store's outcome index answers instead.
+ * The bidIds a sequencer judged lately, for idempotency without a store read. Bounded by two
+ * generations: when the young one is full it becomes the old one and the previous old one is
+ * dropped whole. Evicting one key at a time from a Map instead walks over the holes that
+ * deletions leave at its front, which made every insert O(capacity).
  */
 export class RecentBids {
-  readonly #bids = new Map<string, RecordedBid>();
-  readonly #capacity: number;
+  #young = new Map<string, RecordedBid>();
+  #old = new Map<string, RecordedBid>();
+  readonly #generation: number;
 
+  /** Remembers at least `capacity / 2` and at most `capacity` bids. */
   constructor(capacity: number) {
-    this.#capacity = capacity;
+    this.#generation = Math.max(1, Math.ceil(capacity / 2));
   }
 
   get(bidId: string): RecordedBid | undefined {
-    return this.#bids.get(bidId);
+    return this.#young.get(bidId) ?? this.#old.get(bidId);
   }
 
   set(bidId: string, bid: RecordedBid): void {
-    this.#bids.set(bidId, bid);
-    if (this.#bids.size > this.#capacity) {
-      const oldest = this.#bids.keys().next();
-      if (oldest.done !== true) this.#bids.delete(oldest.value);
+    if (this.#young.size >= this.#generation) {
+      this.#old = this.#young;
+      this.#young = new Map();
     }
+    this.#young.set(bidId, bid);
   }
 
   delete(bidId: string): void {
-    this.#bids.delete(bidId);
+    this.#young.delete(bidId);
+    this.#old.delete(bidId);
   }
 }

@@ -57,9 +57,10 @@ export class MemorySnapshotCache implements SnapshotCache {
     this.#evict();
   }
 
+  /** Evict a tenth at once: one pass per many inserts, not a walk over the Map's front per insert. */
   #evict(): void {
-    let excess = this.#entries.size - this.#maxEntries;
-    if (excess <= 0) return;
+    if (this.#entries.size <= this.#maxEntries) return;
+    let excess = this.#entries.size - this.#maxEntries + Math.ceil(this.#maxEntries / 10);
     for (const id of this.#entries.keys()) {
       if (excess-- <= 0) break;
       this.#entries.delete(id);
