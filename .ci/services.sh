@@ -72,8 +72,10 @@ pg_sql() {
   psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -w -v ON_ERROR_STOP=1 -qtA "$@"
 }
 
+# pg_version — the first installed PostgreSQL major version, or nothing (never fails).
 pg_version() {
-  ls /etc/postgresql 2>/dev/null | sort -V | head -1
+  [[ -d /etc/postgresql ]] || return 0
+  ls /etc/postgresql | sort -V | head -1
 }
 
 # pg_trust_localhost — first-match pg_hba.conf rules that trust TCP connections from this host.
