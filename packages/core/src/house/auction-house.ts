@@ -52,7 +52,10 @@ export interface AuctionHouseOptions {
   broadcaster?: Broadcaster;
   cache?: SnapshotCache;
   clock?: Clock;
-  /** Sequencer partitions (16). Every house sharing a store must use the same number. */
+  /**
+   * Sequencer partitions: 16, or 1 when store, queue and lock are all the in-memory defaults.
+   * Every house sharing a store must use the same number, and so must the adapters.
+   */
   partitions?: number;
   /** At most this many commands per group commit (1,024). */
   maxBatch?: number;
@@ -127,7 +130,9 @@ export class AuctionHouse {
     this.#lock = options.lock ?? new MemoryLock({ clock: this.#clock });
     this.#broadcaster = options.broadcaster ?? new MemoryBroadcaster();
     this.#cache = options.cache ?? new MemorySnapshotCache({ clock: this.#clock });
-    this.partitions = options.partitions ?? 16;
+    // In one process on memory there is nothing to spread: one partition makes the largest batches.
+    const shared = options.store !== undefined || options.queue !== undefined || options.lock !== undefined;
+    this.partitions = options.partitions ?? (shared ? 16 : 1);
     if (!Number.isInteger(this.partitions) || this.partitions < 1 || this.partitions > 4096) {
       throw new OutcryError('INVALID_INPUT', 'partitions must be an integer from 1 to 4096.');
     }
