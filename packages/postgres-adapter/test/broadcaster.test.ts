@@ -1,0 +1,71 @@
+import type { BroadcastMessage } from '@outcry/core';
+import { broadcastMessage } from '@outcry/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_INLINE_PAYLOAD_BYTES } from '../src/index.js';
+import { migratedAdapters } from './support/database.js';
+import { noDatabase } from './support/database.js';
+
+async function waitFor(condition: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** A message whose JSON is far over the 8,000-byte NOTIFY limit. */
+function hugeMessage(partition: number): BroadcastMessage {
+  const base = broadcastMessage(partition);
+  const snapshot = base.snapshots[0];
+  if (snapshot === undefined) throw new Error('fixture has a snapshot');
+  return {
+    ...base,
+    snapshots: Array.from({ length: 40 }, (_, i) => ({ ...snapshot, id: `${snapshot.id}-${i}`, metadata: { notes: 'é'.repeat(300) } })),
+  };
+}
+
+describe.skipIf(noDatabase)('PostgresBroadcaster beyond the NOTIFY payload limit', () => {
+  let adapters: Awaited<ReturnType<typeof migratedAdapters>>;
+  let other: Awaited<ReturnType<typeof migratedAdapters>>;
+  beforeAll(async () => {
+    adapters = await migratedAdapters();
+    // A second bundle on the same schema: another process's listening connection.
+    const { createPostgresAdapters } = await import('../src/index.js');
+    const { DATABASE_URL } = await import('./support/database.js');
+    const second = createPostgresAdapters({ connectionString: DATABASE_URL, schema: adapters.schema });
+    other = { ...second, dispose: () => second.close() };
+  });
+  afterAll(async () => {
+    await other.dispose();
+    await adapters.dispose();
+  });
+
+  it('delivers a message over 8,000 bytes whole, in order with small ones, in both processes', async () => {
+    const partition = 7;
+    const received: BroadcastMessage[] = [];
+    const elsewhere: BroadcastMessage[] = [];
+    await adapters.broadcaster.subscribe([partition], (m) => received.push(m));
+    await other.broadcaster.subscribe([partition], (m) => elsewhere.push(m));
+    const huge = hugeMessage(partition);
+    expect(Buffer.byteLength(JSON.stringify(huge))).toBeGreaterThan(MAX_INLINE_PAYLOAD_BYTES + 8_000);
+    const messages = [broadcastMessage(partition), huge, broadcastMessage(partition), hugeMessage(partition), broadcastMessage(partition)];
+    // Not awaited one by one: the broadcaster itself keeps a partition's publishes in order.
+    await Promise.all(messages.map((m) => adapters.broadcaster.publish(m)));
+    await waitFor(() => received.length === messages.length && elsewhere.length === messages.length);
+    expect(received).toEqual(messages);
+    expect(elsewhere).toEqual(messages);
+    expect(adapters.broadcaster.stats().overflowed).toBe(2);
+    const rows = await adapters.pool.query(`select count(*)::int as n from "${adapters.schema}".broadcast_overflow`);
+    expect(rows.rows[0].n).toBe(2);
+  });
+
+  it('does not deliver another partition’s large message', async () => {
+    const mine: BroadcastMessage[] = [];
+    await other.broadcaster.subscribe([100], (m) => mine.push(m));
+    await adapters.broadcaster.publish(hugeMessage(101));
+    const last = broadcastMessage(100);
+    await adapters.broadcaster.publish(last);
+    await waitFor(() => mine.length === 1);
+    expect(mine).toEqual([last]);
+  });
+});
