@@ -1,0 +1,79 @@
+import { OutcryError } from '@outcry/core';
+import { Redis } from 'ioredis';
+import { RedisKeys } from './keys.js';
+import { defineScripts } from './lua-scripts.js';
+import type { RedisClient } from './redis-client.js';
+import { RedisAuctionStore } from './redis-auction-store.js';
+import { RedisBidQueue } from './redis-bid-queue.js';
+import { RedisBroadcaster } from './redis-broadcaster.js';
+import { RedisLock } from './redis-lock.js';
+import { RedisSnapshotCache } from './redis-snapshot-cache.js';
+
+/** Options of `createRedisAdapters`. */
+export interface RedisAdaptersOptions {
+  /**
+   * An ioredis `Redis` or `Cluster` the caller owns (and closes), or a `redis://` URL, in which
+   * case the adapters make the client and close it in `close()`.
+   */
+  readonly redis: RedisClient | string;
+  /** Start of every key and channel ('outcry:'); one prefix is one set of auctions. No braces. */
+  readonly prefix?: string;
+  /** The AuctionHouse's partition count (16): pass the same number to `createAuctionHouse`. */
+  readonly partitions?: number;
+  /** TTL of cached snapshots in ms (60,000). */
+  readonly cacheTtlMs?: number;
+}
+
+/** The ports on Redis, ready to spread into `createAuctionHouse`, and `close()`. */
+export interface RedisAdapters {
+  readonly store: RedisAuctionStore;
+  readonly queue: RedisBidQueue;
+  readonly lock: RedisLock;
+  readonly broadcaster: RedisBroadcaster;
+  readonly cache: RedisSnapshotCache;
+  /** The partition count the keys are built for. */
+  readonly partitions: number;
+  /** The client every port shares. */
+  readonly redis: RedisClient;
+  /** Closes the extra connections the ports made, and the client when it was made from a URL. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Every port of `@outcry/core` on one Redis server or Cluster. Stop the AuctionHouse first,
+ * then call `close()`.
+ */
+export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapters {
+  const partitions = options.partitions ?? 16;
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 4096) {
+    throw new OutcryError('INVALID_INPUT', 'partitions must be an integer from 1 to 4096.');
+  }
+  const cacheTtlMs = options.cacheTtlMs ?? 60_000;
+  if (!(cacheTtlMs > 0)) throw new OutcryError('INVALID_INPUT', 'cacheTtlMs must be above 0.');
+  const keys = new RedisKeys(options.prefix ?? 'outcry:');
+  const owned = typeof options.redis === 'string';
+  const redis: RedisClient = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis;
+  defineScripts(redis);
+  const store = new RedisAuctionStore({ redis, keys, partitions });
+  const queue = new RedisBidQueue({ redis, keys });
+  const lock = new RedisLock({ redis, keys });
+  const broadcaster = new RedisBroadcaster({ redis, keys });
+  const cache = new RedisSnapshotCache({ redis, keys, partitions, ttlMs: cacheTtlMs });
+  let closing: Promise<void> | null = null;
+  return {
+    store,
+    queue,
+    lock,
+    broadcaster,
+    cache,
+    partitions,
+    redis,
+    close() {
+      closing ??= (async () => {
+        await Promise.all([queue.close(), broadcaster.close(), store.close(), lock.close(), cache.close()]);
+        if (owned) await redis.quit().catch(() => redis.disconnect());
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RedisClient } from './redis-client.js';
+import { ADAPTER_VERSION } from './version.js';
+
+/** The atomic steps, one Lua file each in `lua/`. */
+export const SCRIPT_FILES = [
+  'commit',
+  'acquire-lease',
+  'renew-lease',
+  'release-lease',
+  'enqueue',
+  'ack',
+  'set-snapshots',
+] as const;
+
+export type ScriptName = (typeof SCRIPT_FILES)[number];
+
+// In the sources this file sits beside lua/; in dist/ the bundle sits beside the lua/ folder
+// that the build copies there. Reading the files once at load works the same from ESM and CJS
+// (tsup shims import.meta.url in the CJS build) and from tsx or vitest on the sources.
+const luaFolder = join(dirname(fileURLToPath(import.meta.url)), 'lua');
+const sources = new Map<ScriptName, string>(SCRIPT_FILES.map((name) => [name, readFileSync(join(luaFolder, `${name}.lua`), 'utf8')]));
+
+const versionTag = ADAPTER_VERSION.replace(/\W/g, '_');
+
+/** The command name a script is defined under: `outcry_<script>_<version>`. */
+export function commandName(script: ScriptName): string {
+  return `outcry_${script.replace(/-/g, '_')}_${versionTag}`;
+}
+
+/** The Lua source of a script (for tests and tools). */
+export function scriptSource(script: ScriptName): string {
+  return sources.get(script) as string;
+}
+
+const defined = new WeakSet<object>();
+
+/**
+ * Registers every script on the client, once per client: ioredis then sends EVALSHA and falls
+ * back to EVAL (which caches the script) when a server does not know it yet.
+ */
+export function defineScripts(client: RedisClient): void {
+  if (defined.has(client)) return;
+  for (const script of SCRIPT_FILES) {
+    const name = commandName(script);
+    if (typeof (client as unknown as Record<string, unknown>)[name] === 'function') continue;
+    client.defineCommand(name, { lua: scriptSource(script) });
+  }
+  defined.add(client);
+}
+
+type ScriptCommand = (numberOfKeys: number, ...keysAndArgs: Array<string | number>) => Promise<unknown>;
+
+/** Runs a script defined by `defineScripts` on `client`. */
+export function runScript(
+  client: RedisClient,
+  script: ScriptName,
+  keys: readonly string[],
+  args: ReadonlyArray<string | number>,
+): Promise<unknown> {
+  const command = (client as unknown as Record<string, ScriptCommand>)[commandName(script)];
+  if (command === undefined) throw new Error(`Script ${script} is not defined on this client.`);
+  return command.call(client, keys.length, ...keys, ...args);
+}

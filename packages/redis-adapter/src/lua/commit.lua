@@ -1,0 +1,138 @@
+--[[
+  commit: one group commit of a sequencer, all of it or nothing.
+
+  KEYS[1]  fence        string, highest fencing token committed for the partition
+  KEYS[2]  outcomes     hash bidId -> outcome JSON (first outcome kept)
+  KEYS[3]  ledger-bids  set of bidIds that have a ledger entry
+  KEYS[4]  statuses     hash listing member -> status
+  KEYS[5]  list:all     sorted set of every auction's listing member
+  KEYS[6..9]            sorted sets list:scheduled, list:open, list:closed, list:cancelled
+  KEYS[8+2i], KEYS[9+2i]  state and ledger keys of the batch's i-th auction (i = 1..n)
+  Every key carries the partition's hash tag.
+
+  ARGV[1]  fencing token of the writer's lease
+  ARGV[2]  n, the number of auctions in the batch
+  ARGV[3]  m, the number of outcomes
+  then, per auction i, five values:
+           state JSON ('' when the state did not change), status, listing member,
+           seq of its first new ledger entry (0 when none), number of new entries
+  then, per auction in the same order, per entry: entry JSON, bidId ('' when not a bid)
+  then, per outcome: bidId, outcome JSON
+
+  Result: {'OK'} when written; {'REPLAY'} when every entry is already in the ledger byte for
+  byte (the same batch sent again after a lost reply: nothing is written twice);
+  {'STALE_TOKEN', highest}; {'SEQ_CONFLICT', member, seq}; {'BID_CONFLICT', bidId}.
+  Nothing is written unless the result is {'OK'} (or outcomes on {'REPLAY'}, which are kept-first).
+]]
+local token = tonumber(ARGV[1])
+local highest = tonumber(redis.call('GET', KEYS[1]) or '0')
+if token < highest then
+  return {'STALE_TOKEN', tostring(highest)}
+end
+
+local n = tonumber(ARGV[2])
+local m = tonumber(ARGV[3])
+local AUCTION_BASE = 4
+local entriesBase = AUCTION_BASE + n * 5
+
+-- Checks first: a refused batch must leave no trace.
+local newCount = 0
+local replayCount = 0
+local cursor = entriesBase
+local batchBids = {}
+for i = 1, n do
+  local base = AUCTION_BASE + (i - 1) * 5
+  local firstSeq = tonumber(ARGV[base + 3])
+  local count = tonumber(ARGV[base + 4])
+  if count > 0 then
+    local ledgerKey = KEYS[9 + 2 * i]
+    local length = redis.call('LLEN', ledgerKey)
+    if firstSeq == length + 1 then
+      newCount = newCount + 1
+      for j = 0, count - 1 do
+        local bidId = ARGV[cursor + 2 * j + 1]
+        if bidId ~= '' then
+          if batchBids[bidId] or redis.call('SISMEMBER', KEYS[3], bidId) == 1 then
+            return {'BID_CONFLICT', bidId}
+          end
+          batchBids[bidId] = true
+        end
+      end
+    elseif firstSeq + count - 1 <= length then
+      for j = 0, count - 1 do
+        if redis.call('LINDEX', ledgerKey, firstSeq + j - 1) ~= ARGV[cursor + 2 * j] then
+          return {'SEQ_CONFLICT', ARGV[base + 2], tostring(firstSeq + j)}
+        end
+      end
+      replayCount = replayCount + 1
+    else
+      return {'SEQ_CONFLICT', ARGV[base + 2], tostring(firstSeq)}
+    end
+  end
+  cursor = cursor + 2 * count
+end
+local outcomesBase = cursor
+
+if replayCount > 0 and newCount > 0 then
+  return {'SEQ_CONFLICT', 'mixed replay', '0'}
+end
+
+local function keepOutcomes()
+  for k = 0, m - 1 do
+    redis.call('HSETNX', KEYS[2], ARGV[outcomesBase + 2 * k], ARGV[outcomesBase + 2 * k + 1])
+  end
+end
+
+if replayCount > 0 then
+  keepOutcomes()
+  return {'REPLAY'}
+end
+
+-- Writes.
+if token > highest then
+  redis.call('SET', KEYS[1], tostring(token))
+end
+local statusKeys = { scheduled = KEYS[6], open = KEYS[7], closed = KEYS[8], cancelled = KEYS[9] }
+cursor = entriesBase
+for i = 1, n do
+  local base = AUCTION_BASE + (i - 1) * 5
+  local stateJson = ARGV[base]
+  local status = ARGV[base + 1]
+  local member = ARGV[base + 2]
+  local count = tonumber(ARGV[base + 4])
+  if stateJson ~= '' then
+    redis.call('SET', KEYS[8 + 2 * i], stateJson)
+    local previous = redis.call('HGET', KEYS[4], member)
+    if previous ~= status then
+      if previous then
+        redis.call('ZREM', statusKeys[previous], member)
+      else
+        redis.call('ZADD', KEYS[5], 0, member)
+      end
+      redis.call('ZADD', statusKeys[status], 0, member)
+      redis.call('HSET', KEYS[4], member, status)
+    end
+  end
+  if count > 0 then
+    local ledgerKey = KEYS[9 + 2 * i]
+    -- RPUSH in chunks: Lua's unpack has a small stack.
+    local chunk = {}
+    for j = 0, count - 1 do
+      chunk[#chunk + 1] = ARGV[cursor + 2 * j]
+      local bidId = ARGV[cursor + 2 * j + 1]
+      if bidId ~= '' then
+        redis.call('SADD', KEYS[3], bidId)
+      end
+      if #chunk == 200 then
+        redis.call('RPUSH', ledgerKey, unpack(chunk))
+        chunk = {}
+      end
+    end
+    if #chunk > 0 then
+      redis.call('RPUSH', ledgerKey, unpack(chunk))
+    end
+  end
+  cursor = cursor + 2 * count
+end
+keepOutcomes()
+return {'OK'}

@@ -1,0 +1,310 @@
+import {
+  type AuctionState,
+  type AuctionStore,
+  type CommitBatch,
+  decodeListCursor,
+  encodeListCursor,
+  type HistoryQuery,
+  type LedgerEntry,
+  type ListAuctionsQuery,
+  OutcryError,
+  type Page,
+  partitionOf,
+  type StoredOutcome,
+} from '@outcry/core';
+import { idOfListMember, LISTED_STATUSES, listMember, type RedisKeys } from './keys.js';
+import { runScript } from './lua-scripts.js';
+import type { RedisClient } from './redis-client.js';
+
+/** What a RedisAuctionStore needs. */
+export interface RedisAuctionStoreOptions {
+  readonly redis: RedisClient;
+  readonly keys: RedisKeys;
+  /** The AuctionHouse's partition count: an auction's keys live under `partitionOf(id, partitions)`. */
+  readonly partitions: number;
+}
+
+/** One auction's part of a batch, as the commit script takes it. */
+interface AuctionPart {
+  readonly auctionId: string;
+  state: AuctionState | undefined;
+  readonly entries: LedgerEntry[];
+}
+
+/** MGET keys in chunks, so a huge batch does not become one huge command. */
+const MGET_CHUNK = 500;
+
+function isBidEntry(entry: LedgerEntry): boolean {
+  return entry.command.type === 'bid' || entry.command.type === 'buy-now';
+}
+
+function bidIdOf(entry: LedgerEntry): string {
+  const command = entry.command;
+  return command.type === 'bid' || command.type === 'buy-now' ? command.bidId : '';
+}
+
+function groupByPartition<T>(items: readonly T[], partitionOfItem: (item: T) => number): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  items.forEach((item, index) => {
+    const partition = partitionOfItem(item);
+    const group = groups.get(partition);
+    if (group === undefined) groups.set(partition, [index]);
+    else group.push(index);
+  });
+  return groups;
+}
+
+/**
+ * AuctionStore on Redis. Per partition (one hash tag, so one Cluster slot): each auction's
+ * state (JSON string) and ledger (list), the outcomes by bidId (hash), the bidIds in the ledger
+ * (set), the fencing token, and sorted sets for listing. `commit` is one Lua call per batch.
+ */
+export class RedisAuctionStore implements AuctionStore {
+  readonly #redis: RedisClient;
+  readonly #keys: RedisKeys;
+  readonly #partitions: number;
+
+  constructor(options: RedisAuctionStoreOptions) {
+    this.#redis = options.redis;
+    this.#keys = options.keys;
+    this.#partitions = options.partitions;
+  }
+
+  #home(auctionId: string): number {
+    return partitionOf(auctionId, this.#partitions);
+  }
+
+  /** MGET the states of `ids`, each under the given partition; one command per partition, all at once. */
+  async #readStates(ids: readonly string[], partitionOfId: (id: string) => number): Promise<(AuctionState | null)[]> {
+    const result: (AuctionState | null)[] = new Array(ids.length).fill(null);
+    const groups = groupByPartition(ids, partitionOfId);
+    const reads: Promise<void>[] = [];
+    for (const [partition, indexes] of groups) {
+      for (let from = 0; from < indexes.length; from += MGET_CHUNK) {
+        const chunk = indexes.slice(from, from + MGET_CHUNK);
+        const keys = chunk.map((i) => this.#keys.state(partition, ids[i] as string));
+        reads.push(
+          this.#redis.mget(...keys).then((values) => {
+            values.forEach((value, k) => {
+              if (value !== null) result[chunk[k] as number] = JSON.parse(value) as AuctionState;
+            });
+          }),
+        );
+      }
+    }
+    await Promise.all(reads);
+    return result;
+  }
+
+  /** Partitions of auctions committed away from their home partition (only stores driven by hand do that). */
+  async #elsewhere(ids: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    if (ids.length === 0) return found;
+    const partitions = await this.#redis.hmget(this.#keys.directory(), ...ids);
+    partitions.forEach((value, i) => {
+      if (value !== null) found.set(ids[i] as string, Number(value));
+    });
+    return found;
+  }
+
+  async getMany(ids: readonly string[]): Promise<(AuctionState | null)[]> {
+    if (ids.length === 0) return [];
+    const states = await this.#readStates(ids, (id) => this.#home(id));
+    const missing = ids.filter((_, i) => states[i] === null);
+    if (missing.length === 0) return states;
+    const elsewhere = await this.#elsewhere(missing);
+    if (elsewhere.size === 0) return states;
+    const moved = [...elsewhere.keys()];
+    const found = await this.#readStates(moved, (id) => elsewhere.get(id) as number);
+    const byId = new Map<string, AuctionState>();
+    found.forEach((state, i) => {
+      if (state !== null) byId.set(moved[i] as string, state);
+    });
+    return states.map((state, i) => state ?? byId.get(ids[i] as string) ?? null);
+  }
+
+  async commit(batch: CommitBatch): Promise<void> {
+    const { partition } = batch;
+    if (!Number.isInteger(partition) || partition < 0 || partition >= this.#partitions) {
+      throw new OutcryError('INVALID_INPUT', `Partition ${partition} is outside 0..${this.#partitions - 1} of this store.`);
+    }
+    const parts = this.#partsOf(batch);
+    const keys = this.#keys;
+    const scriptKeys = [
+      keys.fence(partition),
+      keys.outcomes(partition),
+      keys.ledgerBids(partition),
+      keys.statuses(partition),
+      keys.listAll(partition),
+      ...LISTED_STATUSES.map((status) => keys.listByStatus(partition, status)),
+    ];
+    const head: Array<string | number> = [batch.fencingToken, parts.length, batch.outcomes.length];
+    const entryArgs: string[] = [];
+    const foreign: string[] = [];
+    for (const part of parts) {
+      scriptKeys.push(keys.state(partition, part.auctionId), keys.ledger(partition, part.auctionId));
+      const state = part.state;
+      const first = part.entries[0];
+      head.push(
+        state === undefined ? '' : JSON.stringify(state),
+        state === undefined ? '' : state.status,
+        state === undefined ? part.auctionId : listMember(state.spec.createdAt, state.spec.id),
+        first === undefined ? 0 : first.seq,
+        part.entries.length,
+      );
+      for (const entry of part.entries) entryArgs.push(JSON.stringify(entry), bidIdOf(entry));
+      if (state !== undefined && this.#home(part.auctionId) !== partition) foreign.push(part.auctionId);
+    }
+    const outcomeArgs: string[] = [];
+    for (const outcome of batch.outcomes) outcomeArgs.push(outcome.bidId, JSON.stringify(outcome));
+    if (foreign.length > 0) {
+      // Written before the commit: if the commit is refused, the entry points at a partition
+      // that holds nothing for the auction, which reads as missing: still true.
+      const fields: string[] = [];
+      for (const id of foreign) fields.push(id, String(partition));
+      await this.#redis.hset(keys.directory(), ...fields);
+    }
+    const result = (await runScript(this.#redis, 'commit', scriptKeys, [...head, ...entryArgs, ...outcomeArgs])) as string[];
+    const [status, detail, seq] = result;
+    if (status === 'OK' || status === 'REPLAY') return;
+    if (status === 'STALE_TOKEN') {
+      throw new OutcryError(
+        'STALE_OWNER',
+        `Commit for partition ${partition} refused: token ${batch.fencingToken} is below ${detail}.`,
+        { details: { partition, fencingToken: batch.fencingToken, highest: Number(detail) } },
+      );
+    }
+    if (status === 'SEQ_CONFLICT') {
+      throw new OutcryError('STALE_OWNER', `Ledger conflict in partition ${partition} on ${detail} at seq ${seq}.`, {
+        details: { partition, member: detail, seq: Number(seq) },
+      });
+    }
+    if (status === 'BID_CONFLICT') {
+      throw new OutcryError('STALE_OWNER', `Bid ${detail} is already in the ledger.`, { details: { partition, bidId: detail } });
+    }
+    throw new OutcryError('UNAVAILABLE', `Unexpected answer of the commit script: ${String(status)}.`);
+  }
+
+  /** The batch by auction, in order of first appearance; entries of one auction must follow on without a gap. */
+  #partsOf(batch: CommitBatch): AuctionPart[] {
+    const parts = new Map<string, AuctionPart>();
+    const part = (auctionId: string): AuctionPart => {
+      let found = parts.get(auctionId);
+      if (found === undefined) {
+        found = { auctionId, state: undefined, entries: [] };
+        parts.set(auctionId, found);
+      }
+      return found;
+    };
+    for (const state of batch.states) part(state.spec.id).state = state;
+    for (const entry of batch.entries) {
+      const entries = part(entry.auctionId).entries;
+      const previous = entries[entries.length - 1];
+      if (previous !== undefined && entry.seq !== previous.seq + 1) {
+        throw new OutcryError('STALE_OWNER', `Ledger conflict on ${entry.auctionId}: seq ${entry.seq} after ${previous.seq}.`);
+      }
+      entries.push(entry);
+    }
+    return [...parts.values()];
+  }
+
+  async list(query: ListAuctionsQuery): Promise<Page<AuctionState>> {
+    const after = query.cursor === undefined ? null : decodeListCursor(query.cursor);
+    const limit = Math.max(0, Math.floor(query.limit));
+    const max = after === null ? '+' : `(${listMember(after.createdAt, after.id)}`;
+    const keyOf = (partition: number) =>
+      query.status === undefined ? this.#keys.listAll(partition) : this.#keys.listByStatus(partition, query.status);
+    // Each partition gives its newest limit + 1 after the cursor; the merged newest limit + 1
+    // are the page plus the proof that more follow.
+    const perPartition = await Promise.all(
+      Array.from({ length: this.#partitions }, (_, partition) =>
+        this.#redis
+          .zrange(keyOf(partition), max, '-', 'BYLEX', 'REV', 'LIMIT', 0, limit + 1)
+          .then((members) => members.map((member) => ({ member, partition }))),
+      ),
+    );
+    const merged = perPartition.flat().sort((a, b) => (a.member < b.member ? 1 : a.member > b.member ? -1 : 0));
+    const page = merged.slice(0, limit);
+    const ids = page.map(({ member }) => idOfListMember(member));
+    const where = new Map(page.map(({ member, partition }) => [idOfListMember(member), partition]));
+    const states = await this.#readStates(ids, (id) => where.get(id) ?? 0);
+    const items = states.filter(
+      (state): state is AuctionState => state !== null && (query.status === undefined || state.status === query.status),
+    );
+    const last = page[page.length - 1];
+    const more = merged.length > limit && last !== undefined;
+    return {
+      items,
+      nextCursor: more ? encodeListCursor({ createdAt: Number(last.member.slice(0, 15)), id: idOfListMember(last.member) }) : null,
+    };
+  }
+
+  /** Ledger entries [from, to] (list indexes) of an auction, from wherever it was committed. */
+  async #ledgerRange(auctionId: string, from: number, to: number): Promise<{ entries: LedgerEntry[]; partition: number }> {
+    let partition = this.#home(auctionId);
+    let raw = await this.#redis.lrange(this.#keys.ledger(partition, auctionId), from, to);
+    if (raw.length === 0) {
+      const elsewhere = (await this.#elsewhere([auctionId])).get(auctionId);
+      if (elsewhere !== undefined && elsewhere !== partition) {
+        partition = elsewhere;
+        raw = await this.#redis.lrange(this.#keys.ledger(partition, auctionId), from, to);
+      }
+    }
+    return { entries: raw.map((json) => JSON.parse(json) as LedgerEntry), partition };
+  }
+
+  async getLedger(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
+    if (query.limit <= 0) return [];
+    const from = Math.max(0, query.afterSeq);
+    return (await this.#ledgerRange(auctionId, from, from + query.limit - 1)).entries;
+  }
+
+  async getBids(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
+    if (query.limit <= 0) return [];
+    const items: LedgerEntry[] = [];
+    // Bids are most of a ledger: read a little more than asked, and again while short.
+    const chunk = Math.max(64, query.limit + 16);
+    let from = Math.max(0, query.afterSeq);
+    const first = await this.#ledgerRange(auctionId, from, from + chunk - 1);
+    const ledgerKey = this.#keys.ledger(first.partition, auctionId);
+    for (let entries = first.entries; ; ) {
+      for (const entry of entries) {
+        if (isBidEntry(entry)) items.push(entry);
+        if (items.length === query.limit) return items;
+      }
+      if (entries.length < chunk) return items;
+      from += chunk;
+      entries = (await this.#redis.lrange(ledgerKey, from, from + chunk - 1)).map((json) => JSON.parse(json) as LedgerEntry);
+    }
+  }
+
+  async getOutcomes(bidIds: readonly string[]): Promise<(StoredOutcome | null)[]> {
+    if (bidIds.length === 0) return [];
+    // A bidId says nothing of its auction: every partition's hash is asked, in one go.
+    const perPartition = await Promise.all(
+      Array.from({ length: this.#partitions }, (_, partition) => this.#redis.hmget(this.#keys.outcomes(partition), ...bidIds)),
+    );
+    return bidIds.map((_, i) => {
+      for (const values of perPartition) {
+        const value = values[i];
+        if (value !== null && value !== undefined) return JSON.parse(value) as StoredOutcome;
+      }
+      return null;
+    });
+  }
+
+  async listActive(partition: number): Promise<AuctionState[]> {
+    const [scheduled, open] = await Promise.all([
+      this.#redis.zrange(this.#keys.listByStatus(partition, 'scheduled'), 0, -1),
+      this.#redis.zrange(this.#keys.listByStatus(partition, 'open'), 0, -1),
+    ]);
+    const ids = [...scheduled, ...open].map(idOfListMember);
+    const states = await this.#readStates(ids, () => partition);
+    return states.filter(
+      (state): state is AuctionState => state !== null && (state.status === 'open' || state.status === 'scheduled'),
+    );
+  }
+
+  /** Nothing to release: the store runs on the client it was given. */
+  async close(): Promise<void> {}
+}

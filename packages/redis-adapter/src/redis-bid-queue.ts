@@ -1,0 +1,263 @@
+import type { BidQueue, QueuedCommand, QueueItem, ReadOptions } from '@outcry/core';
+import type { RedisKeys } from './keys.js';
+import { runScript } from './lua-scripts.js';
+import { duplicateClient, type RedisClient } from './redis-client.js';
+
+/** What a RedisBidQueue needs. */
+export interface RedisBidQueueOptions {
+  readonly redis: RedisClient;
+  readonly keys: RedisKeys;
+  /** Consumer group of every partition's stream ('sequencers'). */
+  readonly group?: string;
+}
+
+/** Depth and lag of one partition's stream. */
+export interface BidQueueStats {
+  /** Entries not acknowledged yet: waiting plus delivered. */
+  readonly depth: number;
+  /** Delivered to a consumer, not acknowledged yet. */
+  readonly pending: number;
+  /** Never delivered yet (the group's lag). */
+  readonly lag: number;
+}
+
+/** One partition's dedicated connection for blocking reads, and the read it is busy with. */
+interface Reader {
+  readonly connection: RedisClient;
+  inflight: { readonly consumer: string; readonly result: Promise<QueuedCommand[]> } | null;
+}
+
+type StreamEntry = [id: string, fields: string[] | null];
+type StreamReply = Array<[stream: string, entries: StreamEntry[]]> | null;
+
+const ERROR_BACKOFF_MS = 100;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function parseEntries(entries: readonly StreamEntry[]): { commands: QueuedCommand[]; deleted: string[] } {
+  const commands: QueuedCommand[] = [];
+  const deleted: string[] = [];
+  for (const [id, fields] of entries) {
+    // An entry deleted while pending comes back without fields.
+    const payload = fields === null ? undefined : fields[fields.indexOf('c') + 1];
+    if (payload === undefined) {
+      deleted.push(id);
+      continue;
+    }
+    const item = JSON.parse(payload) as QueueItem;
+    commands.push({ command: item.command, origin: item.origin, commandId: item.commandId, id });
+  }
+  return { commands, deleted };
+}
+
+function isNoGroup(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOGROUP');
+}
+
+/**
+ * BidQueue on Redis Streams: one stream per partition with one consumer group. A blocking read
+ * runs on a connection of its own per partition (made with duplicate() on first use), so it never
+ * holds up the shared client. Acknowledged entries are deleted, so a stream's length is its depth.
+ */
+export class RedisBidQueue implements BidQueue {
+  readonly #redis: RedisClient;
+  readonly #keys: RedisKeys;
+  readonly #group: string;
+  readonly #readers = new Map<number, Reader>();
+  readonly #groups = new Set<number>();
+  /** `partition consumer` pairs that may hold delivered entries no read returned (after a dropped connection). */
+  readonly #orphans = new Set<string>();
+  readonly #sleepers = new Set<() => void>();
+  #closed = false;
+
+  constructor(options: RedisBidQueueOptions) {
+    this.#redis = options.redis;
+    this.#keys = options.keys;
+    this.#group = options.group ?? 'sequencers';
+  }
+
+  async enqueue(partition: number, items: readonly QueueItem[]): Promise<void> {
+    if (items.length === 0) return;
+    const payloads = items.map((item) =>
+      JSON.stringify({ command: item.command, origin: item.origin, commandId: item.commandId }),
+    );
+    await runScript(this.#redis, 'enqueue', [this.#keys.stream(partition)], [this.#group, ...payloads]);
+    this.#groups.add(partition);
+  }
+
+  async #ensureGroup(partition: number, force = false): Promise<void> {
+    if (!force && this.#groups.has(partition)) return;
+    try {
+      await this.#redis.xgroup('CREATE', this.#keys.stream(partition), this.#group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
+    }
+    this.#groups.add(partition);
+  }
+
+  async #readGroup(
+    client: RedisClient,
+    partition: number,
+    consumer: string,
+    max: number,
+    blockMs: number,
+    from: '>' | '0',
+  ): Promise<QueuedCommand[]> {
+    const block = blockMs > 0 ? ['BLOCK', blockMs] : [];
+    const args = ['GROUP', this.#group, consumer, 'COUNT', max, ...block, 'STREAMS', this.#keys.stream(partition), from];
+    let reply: StreamReply;
+    try {
+      reply = (await client.call('XREADGROUP', ...args)) as StreamReply;
+    } catch (error) {
+      if (!isNoGroup(error)) throw error;
+      await this.#ensureGroup(partition, true);
+      reply = (await client.call('XREADGROUP', ...args)) as StreamReply;
+    }
+    const entries = reply?.[0]?.[1] ?? [];
+    const { commands, deleted } = parseEntries(entries);
+    if (deleted.length > 0) await this.ack(partition, deleted);
+    return commands;
+  }
+
+  async read(partition: number, consumer: string, options: ReadOptions): Promise<QueuedCommand[]> {
+    if (this.#closed) return [];
+    const max = Math.max(1, options.max);
+    try {
+      await this.#ensureGroup(partition);
+      const orphanKey = `${partition} ${consumer}`;
+      if (this.#orphans.has(orphanKey)) {
+        // Entries delivered on a dropped connection come first: they are the oldest.
+        const orphans = await this.#readGroup(this.#redis, partition, consumer, max, 0, '0');
+        if (orphans.length > 0) return orphans;
+        this.#orphans.delete(orphanKey);
+      }
+      if (options.blockMs <= 0) return await this.#readGroup(this.#redis, partition, consumer, max, 0, '>');
+      return await this.#blockingRead(partition, consumer, max, options.blockMs);
+    } catch (error) {
+      if (this.#closed) return [];
+      // A sequencer treats a thrown read as a lost partition; a dropped connection is not one.
+      // What the failed read may have been given stays pending and is read first next time.
+      this.#orphans.add(`${partition} ${consumer}`);
+      await sleep(ERROR_BACKOFF_MS);
+      if (error instanceof Error && /closed|ECONNRE|EPIPE|ETIMEDOUT|max retries|LOADING|TRYAGAIN|CLUSTERDOWN/i.test(error.message)) {
+        return [];
+      }
+      throw error;
+    }
+  }
+
+  #reader(partition: number): Reader {
+    let reader = this.#readers.get(partition);
+    if (reader === undefined) {
+      reader = { connection: this.#duplicate(), inflight: null };
+      this.#readers.set(partition, reader);
+    }
+    return reader;
+  }
+
+  #duplicate(): RedisClient {
+    // A read resent after a reconnect could skip the entries given to the lost one: fail it instead.
+    const connection = duplicateClient(this.#redis, { autoResendUnfulfilledCommands: false });
+    connection.on('error', () => undefined);
+    return connection;
+  }
+
+  async #blockingRead(partition: number, consumer: string, max: number, blockMs: number): Promise<QueuedCommand[]> {
+    const reader = this.#reader(partition);
+    let inflight = reader.inflight;
+    if (inflight !== null && inflight.consumer !== consumer) {
+      // The connection is busy with another consumer's read: whatever it gets is that consumer's.
+      this.#orphans.add(`${partition} ${inflight.consumer}`);
+      inflight = null;
+    }
+    if (inflight === null) {
+      const result = this.#readGroup(reader.connection, partition, consumer, max, blockMs, '>');
+      // An abandoned read that fails must not be an unhandled rejection.
+      result.catch(() => undefined);
+      inflight = { consumer, result };
+      reader.inflight = inflight;
+    }
+    let wake: (() => void) | undefined;
+    const interrupted = new Promise<null>((resolve) => {
+      wake = () => resolve(null);
+      this.#sleepers.add(wake);
+    });
+    try {
+      const commands = await Promise.race([inflight.result, interrupted]);
+      // Interrupted: the read goes on; its entries are handed to the next read of this partition.
+      if (commands === null) return [];
+      if (reader.inflight === inflight) reader.inflight = null;
+      return commands;
+    } catch (error) {
+      if (reader.inflight === inflight) reader.inflight = null;
+      throw error;
+    } finally {
+      if (wake !== undefined) this.#sleepers.delete(wake);
+    }
+  }
+
+  async ack(partition: number, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await runScript(this.#redis, 'ack', [this.#keys.stream(partition)], [this.#group, ...ids]);
+  }
+
+  async claimStale(partition: number, consumer: string, minIdleMs: number, max: number): Promise<QueuedCommand[]> {
+    await this.#ensureGroup(partition);
+    const claimed: QueuedCommand[] = [];
+    const key = this.#keys.stream(partition);
+    let cursor = '0-0';
+    do {
+      const reply = (await this.#redis.call(
+        'XAUTOCLAIM',
+        key,
+        this.#group,
+        consumer,
+        Math.max(0, minIdleMs),
+        cursor,
+        'COUNT',
+        max - claimed.length,
+      )) as [string, StreamEntry[], string[]?];
+      cursor = reply[0];
+      const { commands, deleted } = parseEntries(reply[1]);
+      if (deleted.length > 0) await this.ack(partition, deleted);
+      claimed.push(...commands);
+    } while (cursor !== '0-0' && claimed.length < max);
+    return claimed;
+  }
+
+  async depth(partition: number): Promise<number> {
+    return this.#redis.xlen(this.#keys.stream(partition));
+  }
+
+  /** Depth, pending and lag of a partition (XLEN and XINFO GROUPS). */
+  async stats(partition: number): Promise<BidQueueStats> {
+    const key = this.#keys.stream(partition);
+    const [depth, groups] = await Promise.all([
+      this.#redis.xlen(key),
+      (this.#redis.call('XINFO', 'GROUPS', key) as Promise<unknown[][]>).catch(() => [] as unknown[][]),
+    ]);
+    for (const fields of groups) {
+      const info = new Map<string, unknown>();
+      for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1]);
+      if (info.get('name') !== this.#group) continue;
+      const pending = Number(info.get('pending') ?? 0);
+      const lag = info.get('lag');
+      return { depth, pending, lag: lag === null || lag === undefined ? Math.max(0, depth - pending) : Number(lag) };
+    }
+    return { depth, pending: 0, lag: depth };
+  }
+
+  interrupt(): void {
+    const sleepers = [...this.#sleepers];
+    this.#sleepers.clear();
+    for (const wake of sleepers) wake();
+  }
+
+  /** Wakes every read and drops the blocking connections this queue made. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.interrupt();
+    const readers = [...this.#readers.values()];
+    this.#readers.clear();
+    for (const reader of readers) reader.connection.disconnect();
+  }
+}

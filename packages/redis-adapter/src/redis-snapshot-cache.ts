@@ -1,0 +1,111 @@
+import { type CacheStats, partitionOf, type PublicAuction, type SnapshotCache } from '@outcry/core';
+import type { RedisKeys } from './keys.js';
+import { deleteMatching } from './delete-matching.js';
+import { runScript } from './lua-scripts.js';
+import type { RedisClient } from './redis-client.js';
+
+/** What a RedisSnapshotCache needs. */
+export interface RedisSnapshotCacheOptions {
+  readonly redis: RedisClient;
+  readonly keys: RedisKeys;
+  /** The AuctionHouse's partition count: a snapshot lives under its auction's partition tag. */
+  readonly partitions: number;
+  /** How long a snapshot stays without a refresh (60 s by default). */
+  readonly ttlMs?: number;
+}
+
+function groupByPartition(ids: readonly string[], partitions: number): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  ids.forEach((id, index) => {
+    const partition = partitionOf(id, partitions);
+    const group = groups.get(partition);
+    if (group === undefined) groups.set(partition, [index]);
+    else group.push(index);
+  });
+  return groups;
+}
+
+/**
+ * SnapshotCache on Redis, shared by every process: each public view is a string `<seq>|<json>`
+ * with a PX TTL, read in batches with MGET (one per partition, so each stays on one Cluster
+ * slot) and written by a script that never replaces a newer seq with an older one. Hits,
+ * misses and size are this process's view: `size` counts the snapshots this process wrote
+ * that have neither expired nor been deleted (counting the server's keys would cost a scan).
+ */
+export class RedisSnapshotCache implements SnapshotCache {
+  readonly #redis: RedisClient;
+  readonly #keys: RedisKeys;
+  readonly #partitions: number;
+  readonly #ttlMs: number;
+  #hits = 0;
+  #misses = 0;
+  /** Auction id -> expiry of the snapshots this process wrote, for `stats().size`. */
+  readonly #written = new Map<string, number>();
+
+  constructor(options: RedisSnapshotCacheOptions) {
+    this.#redis = options.redis;
+    this.#keys = options.keys;
+    this.#partitions = options.partitions;
+    this.#ttlMs = Math.max(1, Math.ceil(options.ttlMs ?? 60_000));
+  }
+
+  async getMany(ids: readonly string[]): Promise<(PublicAuction | undefined)[]> {
+    const result: (PublicAuction | undefined)[] = new Array(ids.length).fill(undefined);
+    await Promise.all(
+      [...groupByPartition(ids, this.#partitions)].map(async ([partition, indexes]) => {
+        const values = await this.#redis.mget(...indexes.map((i) => this.#keys.snapshot(partition, ids[i] as string)));
+        values.forEach((value, k) => {
+          if (value !== null) result[indexes[k] as number] = JSON.parse(value.slice(value.indexOf('|') + 1)) as PublicAuction;
+        });
+      }),
+    );
+    for (const auction of result) {
+      if (auction === undefined) this.#misses++;
+      else this.#hits++;
+    }
+    return result;
+  }
+
+  async setMany(auctions: readonly PublicAuction[]): Promise<void> {
+    const ids = auctions.map((auction) => auction.id);
+    const expiresAt = Date.now() + this.#ttlMs;
+    for (const id of ids) this.#written.set(id, expiresAt);
+    await Promise.all(
+      [...groupByPartition(ids, this.#partitions)].map(([partition, indexes]) => {
+        const keys: string[] = [];
+        const args: Array<string | number> = [this.#ttlMs];
+        for (const i of indexes) {
+          const auction = auctions[i] as PublicAuction;
+          keys.push(this.#keys.snapshot(partition, auction.id));
+          args.push(auction.seq, `${auction.seq}|${JSON.stringify(auction)}`);
+        }
+        return runScript(this.#redis, 'set-snapshots', keys, args);
+      }),
+    );
+  }
+
+  async delete(ids: readonly string[]): Promise<void> {
+    for (const id of ids) this.#written.delete(id);
+    await Promise.all(
+      [...groupByPartition(ids, this.#partitions)].map(([partition, indexes]) =>
+        this.#redis.del(...indexes.map((i) => this.#keys.snapshot(partition, ids[i] as string))),
+      ),
+    );
+  }
+
+  /** Deletes every snapshot under this prefix, on every node: a SCAN, for admin use, not the hot path. */
+  async clear(): Promise<void> {
+    this.#written.clear();
+    await deleteMatching(this.#redis, this.#keys.snapshotPattern());
+  }
+
+  stats(): CacheStats {
+    const reads = this.#hits + this.#misses;
+    const now = Date.now();
+    for (const [id, expiresAt] of this.#written) if (expiresAt <= now) this.#written.delete(id);
+    return { hits: this.#hits, misses: this.#misses, hitRate: reads === 0 ? 0 : this.#hits / reads, size: this.#written.size };
+  }
+
+  /** Nothing to release: the cache runs on the client it was given. */
+  async close(): Promise<void> {}
+}
