@@ -37,6 +37,7 @@ import {
   placeBidInputSchema,
   type PlaceBidInput,
 } from '../schemas/input-schemas.js';
+import { isWellFormedBid } from '../schemas/bid-fast-path.js';
 import { describeIssues, parseInput } from '../schemas/parse-input.js';
 import { DeadlineHeap } from './deadline-heap.js';
 import { partitionOf } from './partition-of.js';
@@ -454,9 +455,13 @@ export class AuctionHouse {
     } catch (error) {
       return Promise.reject(error);
     }
-    const parsed = placeBidInputSchema.safeParse(input);
-    if (!parsed.success) return Promise.resolve(this.#invalidBid(input, describeIssues(parsed.error)));
-    const bid = parsed.data;
+    let bid: PlaceBidInput;
+    if (isWellFormedBid(input)) bid = input;
+    else {
+      const parsed = placeBidInputSchema.safeParse(input);
+      if (!parsed.success) return Promise.resolve(this.#invalidBid(input, describeIssues(parsed.error)));
+      bid = parsed.data;
+    }
     const bidId = bid.bidId ?? this.#newId();
     const command: AuctionCommand = {
       type: 'bid',
