@@ -1,0 +1,85 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import { type AuctionHouse, type Clock, OutcryError, systemClock } from '@outcry/core';
+import type { RateLimit } from './rate-limiter.js';
+
+/** Turns a token into a user id, or null when the token is refused. May be async; a throw counts as a refusal. */
+export type Authenticate = (token: string) => string | null | Promise<string | null>;
+
+/** Options of `createWebSocketGateway`. */
+export interface WebSocketGatewayOptions {
+  /** The auction house: events come from `house.subscribe`, bids go to `house.placeBid`. */
+  readonly house: AuctionHouse;
+  /** The HTTP(S) server whose `upgrade` requests on `path` the gateway takes. */
+  readonly server: HttpServer | HttpsServer;
+  /** The path of WebSocket upgrades ('/ws'); other paths are left to other listeners. */
+  readonly path?: string;
+  /** Token check for `auth` frames and for tokens in the upgrade request. Without it nobody can bid. */
+  readonly authenticate?: Authenticate;
+  /** Largest frame a client may send, in bytes (4,096); a larger one closes the connection with 1009. */
+  readonly maxPayload?: number;
+  /** Allowed values of the Origin header; every origin when absent. */
+  readonly origins?: readonly string[];
+  /** Interval of heartbeat pings (30,000 ms); a connection silent for two intervals is ended. */
+  readonly heartbeatMs?: number;
+  /** Frames per connection: `{ perSecond: 20, burst: 50 }` by default; `false` turns the limit off. */
+  readonly rateLimit?: Partial<RateLimit> | false;
+  /** Above this many bytes in a socket's send buffer, it gets no events until drained (65,536). */
+  readonly maxBufferedBytes?: number;
+  /** A connection behind for longer than this is closed with 1013 (10,000 ms). */
+  readonly maxBehindMs?: number;
+  /** At most this many auctions per connection (100). */
+  readonly maxSubscriptions?: number;
+  /** The clock of `serverTime` in snapshots and pongs: give the house's clock when it has its own. */
+  readonly clock?: Clock;
+}
+
+/** The options with every default filled in. */
+export interface ResolvedGatewayOptions {
+  readonly house: AuctionHouse;
+  readonly server: HttpServer | HttpsServer;
+  readonly path: string;
+  readonly authenticate: Authenticate | null;
+  readonly maxPayload: number;
+  readonly origins: ReadonlySet<string> | null;
+  readonly heartbeatMs: number;
+  readonly rateLimit: RateLimit | null;
+  readonly maxBufferedBytes: number;
+  readonly maxBehindMs: number;
+  readonly maxSubscriptions: number;
+  readonly clock: Clock;
+}
+
+/** Fill in defaults and refuse nonsense early, with INVALID_INPUT. */
+export function resolveGatewayOptions(options: WebSocketGatewayOptions): ResolvedGatewayOptions {
+  const positive = (name: string, value: number): number => {
+    if (!Number.isFinite(value) || value <= 0) throw new OutcryError('INVALID_INPUT', `${name} must be a positive number.`);
+    return value;
+  };
+  if (options.house === undefined || options.server === undefined) {
+    throw new OutcryError('INVALID_INPUT', 'createWebSocketGateway needs a house and a server.');
+  }
+  const path = options.path ?? '/ws';
+  if (!path.startsWith('/')) throw new OutcryError('INVALID_INPUT', 'path must start with /.');
+  const rateLimit =
+    options.rateLimit === false
+      ? null
+      : {
+          perSecond: positive('rateLimit.perSecond', options.rateLimit?.perSecond ?? 20),
+          burst: positive('rateLimit.burst', options.rateLimit?.burst ?? 50),
+        };
+  return {
+    house: options.house,
+    server: options.server,
+    path,
+    authenticate: options.authenticate ?? null,
+    maxPayload: positive('maxPayload', options.maxPayload ?? 4_096),
+    origins: options.origins === undefined ? null : new Set(options.origins),
+    heartbeatMs: positive('heartbeatMs', options.heartbeatMs ?? 30_000),
+    rateLimit,
+    maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes ?? 65_536),
+    maxBehindMs: positive('maxBehindMs', options.maxBehindMs ?? 10_000),
+    maxSubscriptions: positive('maxSubscriptions', options.maxSubscriptions ?? 100),
+    clock: options.clock ?? systemClock,
+  };
+}
