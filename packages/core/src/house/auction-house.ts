@@ -21,7 +21,7 @@ import type { AuctionStore, LedgerEntry } from '../ports/auction-store.js';
 import type { BidQueue, QueueItem } from '../ports/bid-queue.js';
 import type { BroadcastMessage, Broadcaster, RoutedOutcome } from '../ports/broadcaster.js';
 import { type Clock, systemClock } from '../ports/clock.js';
-import type { Lease, Lock } from '../ports/lock.js';
+import type { Lock } from '../ports/lock.js';
 import type { SnapshotCache } from '../ports/snapshot-cache.js';
 import {
   buyNowInputSchema,
@@ -145,16 +145,15 @@ export class AuctionHouse {
       recentBids: options.recentBids ?? 20_000,
       closeGraceMs: options.closeGraceMs ?? 0,
     };
-    const house = this;
     this.#host = {
       houseId: this.houseId,
       store: this.#store,
       queue: this.#queue,
       broadcaster: this.#broadcaster,
       stats: this.#stats,
-      answer: (answers) => house.#answer(answers),
-      armDeadline: (auctionId, at) => house.#arm(auctionId, at),
-      onLost: (partition) => house.#lose(partition),
+      answer: (answers) => this.#answer(answers),
+      armDeadline: (auctionId, at) => this.#arm(auctionId, at),
+      onLost: (partition) => this.#lose(partition),
     };
   }
 
