@@ -1,0 +1,84 @@
+// A bidding process for the multi-process and fault tests: an AuctionHouse on Redis that, on
+// "go" (stdin), bids on the given auctions for a while and prints every accepted bidId at once,
+// so that the parent knows what was answered even if it kills this process.
+//
+// Environment: REDIS_URL, PREFIX, PARTITIONS, HOUSE_ID, AUCTIONS (comma separated),
+// DURATION_MS, CONCURRENCY, LEASE_TTL_MS, CLUSTER_NODES (host:port,... to use a Cluster).
+import { createInterface } from 'node:readline';
+import { createAuctionHouse } from '@outcry/core';
+import { Cluster } from 'ioredis';
+import { createRedisAdapters } from '../../src/index.js';
+
+const env = (name: string, fallback?: string): string => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined) throw new Error(`${name} is not set`);
+  return value;
+};
+
+const partitions = Number(env('PARTITIONS', '16'));
+const houseId = env('HOUSE_ID');
+const auctions = env('AUCTIONS').split(',');
+const durationMs = Number(env('DURATION_MS', '2000'));
+const concurrency = Number(env('CONCURRENCY', '20'));
+const clusterNodes = process.env.CLUSTER_NODES;
+const cluster =
+  clusterNodes === undefined
+    ? undefined
+    : new Cluster(
+        clusterNodes.split(',').map((node) => {
+          const [host, port] = node.split(':');
+          return { host: host as string, port: Number(port) };
+        }),
+      );
+const adapters = createRedisAdapters({ redis: cluster ?? env('REDIS_URL'), prefix: env('PREFIX'), partitions });
+const house = createAuctionHouse({
+  ...adapters,
+  partitions,
+  houseId,
+  leaseTtlMs: Number(env('LEASE_TTL_MS', '10000')),
+  closeGraceMs: 300,
+});
+await house.start();
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const counts = { accepted: 0, rejected: 0, failed: 0 };
+
+async function bidFor(ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  let serial = 0;
+  const worker = async (lane: number) => {
+    while (Date.now() < until) {
+      const auctionId = auctions[(lane + serial) % auctions.length] as string;
+      const bidId = `${houseId}-${++serial}`;
+      // Amounts grow with time, so bids from every process compete and many are accepted.
+      const amount = 1_000 + (Date.now() % 1_000_000) * 10 + Math.floor(Math.random() * 9);
+      try {
+        const outcome = await house.placeBid({ auctionId, bidderId: `${houseId}-bidder-${lane % 4}`, amount, bidId });
+        if (outcome.status === 'accepted') {
+          counts.accepted++;
+          say(`accepted ${bidId} ${auctionId}`);
+        } else counts.rejected++;
+      } catch (error) {
+        counts.failed++;
+        say(`failed ${bidId} ${(error as Error).message}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, lane) => worker(lane)));
+}
+
+const lines = createInterface({ input: process.stdin });
+say(`ready ${houseId} ${JSON.stringify(house.metrics().partitions.owned)}`);
+for await (const line of lines) {
+  if (line === 'go') {
+    await bidFor(durationMs);
+    say(`done ${JSON.stringify({ ...counts, owned: house.metrics().partitions.owned })}`);
+  } else if (line === 'stop') {
+    break;
+  }
+}
+await house.stop();
+await adapters.close();
+if (cluster !== undefined) await cluster.quit();
+say('stopped');
+process.exit(0);
