@@ -148,17 +148,24 @@ export class RedisBidQueue implements BidQueue {
   #reader(partition: number): Reader {
     let reader = this.#readers.get(partition);
     if (reader === undefined) {
-      reader = { connection: this.#duplicate(), inflight: null };
+      // A read resent after a reconnect could skip the entries given to the lost one, so the
+      // connection does not resend. ioredis then drops the lost read without settling it: on
+      // 'close' the read is given up here, its consumer marked to look at its pending entries
+      // first, and the waiting caller woken.
+      const connection = duplicateClient(this.#redis, { autoResendUnfulfilledCommands: false });
+      const created: Reader = { connection, inflight: null };
+      connection.on('error', () => undefined);
+      connection.on('close', () => {
+        const lost = created.inflight;
+        if (lost === null) return;
+        created.inflight = null;
+        this.#orphans.add(`${partition} ${lost.consumer}`);
+        this.interrupt();
+      });
+      reader = created;
       this.#readers.set(partition, reader);
     }
     return reader;
-  }
-
-  #duplicate(): RedisClient {
-    // A read resent after a reconnect could skip the entries given to the lost one: fail it instead.
-    const connection = duplicateClient(this.#redis, { autoResendUnfulfilledCommands: false });
-    connection.on('error', () => undefined);
-    return connection;
   }
 
   async #blockingRead(partition: number, consumer: string, max: number, blockMs: number): Promise<QueuedCommand[]> {
