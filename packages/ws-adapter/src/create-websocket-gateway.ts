@@ -77,9 +77,12 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     }
   });
 
-  function refuse(socket: Duplex, status: number, reason: string): void {
-    counters.upgradesRejected++;
+  function refuse(socket: Duplex, status: number, reason: string, count = true): void {
+    if (count) counters.upgradesRejected++;
+    socket.on('error', () => undefined);
     try {
+      // The client may keep its side open: end ours fully once the answer is out.
+      socket.once('finish', () => socket.destroy());
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     } catch {
       socket.destroy();
@@ -126,7 +129,11 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
 
   function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     try {
-      if (requestPath(request) !== config.path) return;
+      if (requestPath(request) !== config.path) {
+        // Another listener may take this path; when none exists, nobody would ever end the socket.
+        if (server.listenerCount('upgrade') === 1) refuse(socket, 404, 'Not Found', false);
+        return;
+      }
       // Until ws owns the socket, a reset must not become an uncaught 'error'.
       socket.on('error', () => undefined);
       if (closing !== null) return refuse(socket, 503, 'Service Unavailable');
