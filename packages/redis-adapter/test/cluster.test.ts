@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import type { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisAdapters } from '../src/create-redis-adapters.js';
+import { checkAuctions, createAuctions } from './support/auction-checks.js';
+import { ChildHouse } from './support/child-house.js';
+import { describeRedisContracts } from './support/contract-suites.js';
+import { LocalCluster } from './support/local-cluster.js';
+import { eventually, servicesRequired } from './support/redis-test-env.js';
+
+const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
+if (!hasRedisServer) {
+  const message = 'redis-server is not installed: the Redis Cluster tests cannot start a cluster.';
+  if (servicesRequired) throw new Error(`${message} (CI=true or REQUIRE_SERVICES=1)`);
+  console.warn(`SKIPPED: ${message}`);
+}
+
+// Ports of this run's three masters (and their bus ports, 10,000 above), apart from other runs.
+const basePort = 17_000 + (process.pid % 1_000) * 3;
+const PARTITIONS = 16;
+
+describe.skipIf(!hasRedisServer)('on a three-master Redis Cluster', () => {
+  let local: LocalCluster;
+  let cluster: Cluster;
+  beforeAll(async () => {
+    local = await LocalCluster.start(basePort);
+    cluster = local.client();
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.quit();
+    await local?.stop();
+  });
+
+  it('spreads the partitions over every master, each partition on one slot', async () => {
+    const adapters = createRedisAdapters({ redis: cluster, prefix: 'spread:', partitions: PARTITIONS });
+    const auctionIds = await createAuctions(cluster, 'spread:', PARTITIONS, 24, 60_000);
+    const masters = cluster.nodes('master');
+    expect(masters).toHaveLength(3);
+    const keysPerMaster = await Promise.all(masters.map((node) => node.dbsize()));
+    for (const keys of keysPerMaster) expect(keys).toBeGreaterThan(0);
+    expect((await adapters.store.getMany(auctionIds)).every((state) => state?.status === 'open')).toBe(true);
+    await adapters.close();
+  });
+
+  describeRedisContracts(() => cluster, 'contract:');
+
+  it('two processes bidding on the same auctions through the Cluster keep one history per auction', async () => {
+    const prefix = 'multi:';
+    const auctionIds = await createAuctions(cluster, prefix, PARTITIONS, 6, 4_000);
+    const children = [0, 1].map(
+      (i) =>
+        new ChildHouse({
+          CLUSTER_NODES: local.nodes,
+          PREFIX: prefix,
+          PARTITIONS: String(PARTITIONS),
+          HOUSE_ID: `cl-${i}`,
+          AUCTIONS: auctionIds.join(','),
+          DURATION_MS: '2000',
+          CONCURRENCY: '12',
+        }),
+    );
+    try {
+      await Promise.all(children.map((child) => child.waitFor('ready')));
+      for (const child of children) child.send('go');
+      await Promise.all(children.map((child) => child.waitFor('done', 30_000)));
+      const adapters = createRedisAdapters({ redis: cluster, prefix, partitions: PARTITIONS });
+      await eventually(
+        async () => (await adapters.store.getMany(auctionIds)).every((state) => state?.status === 'closed'),
+        15_000,
+        'every auction closed',
+      );
+      const accepted = children.flatMap((child) => child.accepted());
+      for (const child of children) expect(child.failures()).toEqual([]);
+      expect(accepted.length).toBeGreaterThan(20);
+      expect(await checkAuctions(adapters.store, auctionIds, accepted, true)).toBe(accepted.length);
+      await adapters.close();
+    } finally {
+      await Promise.all(children.map((child) => child.stop()));
+    }
+    for (const child of children) expect(await child.exited).toBe(0);
+  });
+});
