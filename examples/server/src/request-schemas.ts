@@ -1,0 +1,55 @@
+import { getBidsInputSchema, idSchema, listAuctionsInputSchema, moneySchema } from '@outcry/core';
+import { z } from 'zod';
+import { clientBidIdSchema } from './bid-ids.js';
+import { ApiError, type ApiErrorCode } from './http-errors.js';
+import { userIdSchema } from './token-signer.js';
+
+/** POST /session */
+export const sessionBodySchema = z.object({ userId: userIdSchema }).strict();
+
+/** POST /auctions/:id/bids */
+export const bidBodySchema = z
+  .object({ amount: moneySchema.min(1, { error: 'must be at least 1 minor unit' }), bidId: clientBidIdSchema.optional() })
+  .strict();
+
+/** The query of POST /auctions/:id/bids: `?wait=false` answers 202 at once. */
+export const bidQuerySchema = z.object({ wait: z.enum(['true', 'false']).optional() }).strict();
+
+/** POST /auctions/:id/buy-now (the body is optional). */
+export const buyNowBodySchema = z.object({ bidId: clientBidIdSchema.optional() }).strict();
+
+/** POST /auctions/:id/cancel (the body is optional). */
+export const cancelBodySchema = z.object({ reason: z.string().max(500).optional() }).strict();
+
+/** POST /admin/cache/warm (the body is optional): the auctions to load, or the newest open ones. */
+export const warmBodySchema = z.object({ auctionIds: z.array(idSchema).max(1_000).optional() }).strict();
+
+/** GET /auctions */
+export const listQuerySchema = listAuctionsInputSchema;
+
+/** GET /auctions/:id/bids */
+export const bidsQuerySchema = getBidsInputSchema;
+
+/** Parses `input` or throws a 422 with `code` and the zod issues as details. */
+export function parseRequest<S extends z.ZodType>(schema: S, input: unknown, code: ApiErrorCode, what: string): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  const first = details[0];
+  const where = first === undefined ? '' : first.path === '' ? `: ${first.message}` : `: ${first.path} ${first.message}`;
+  throw new ApiError(code, `Invalid ${what}${where}`, { details });
+}
+
+/** An optional body: a missing one (no content) counts as `{}`. */
+export function optionalBody(body: unknown): unknown {
+  return body === undefined || body === null ? {} : body;
+}
+
+/** An auction id from the path: one that cannot exist is simply not found. */
+export function auctionIdOf(params: unknown): string {
+  const id = (params as { id?: unknown }).id;
+  if (typeof id !== 'string' || !idSchema.safeParse(id).success) {
+    throw new ApiError('AUCTION_NOT_FOUND', 'No auction with that id.');
+  }
+  return id;
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { BidOutcome } from '@outcry/core';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { type AppContext, callerOf, enforceRate } from '../app-context.js';
+import { clientBidIdSchema, toClientOutcome, toStoredBidId } from '../bid-ids.js';
+import { ApiError, statusOf } from '../http-errors.js';
+import { requireUser } from '../request-auth.js';
+import { auctionIdOf, bidBodySchema, bidQuerySchema, buyNowBodySchema, optionalBody, parseRequest } from '../request-schemas.js';
+
+/** Bids: place (sync or `?wait=false`), look up, buy now. */
+export function registerBidRoutes(app: FastifyInstance, context: AppContext): void {
+  const { house, metrics, pendingBids } = context;
+
+  /** 200 with an accepted outcome; a rejection in the error shape, the outcome as its details. */
+  const answer = (reply: FastifyReply, userId: string, outcome: BidOutcome) => {
+    const shown = toClientOutcome(userId, outcome);
+    if (shown.status === 'accepted') return reply.code(200).send(shown);
+    metrics.recordError(shown.code);
+    const details = shown.code === 'INVALID_BID' && shown.details !== undefined ? shown.details : shown;
+    return reply.code(statusOf(shown.code)).send({ error: { code: shown.code, message: shown.message, details } });
+  };
+
+  app.post('/auctions/:id/bids', async (request, reply) => {
+    const startedAt = process.hrtime.bigint();
+    const userId = requireUser(callerOf(context, request));
+    enforceRate(context.bidLimiter, userId);
+    const auctionId = auctionIdOf(request.params);
+    const { wait } = parseRequest(bidQuerySchema, request.query, 'INVALID_INPUT', 'query');
+    const { amount, bidId } = parseRequest(bidBodySchema, request.body, 'INVALID_BID', 'bid');
+    const storedId = toStoredBidId(userId, bidId ?? randomUUID());
+    const input = { auctionId, bidderId: userId, amount, bidId: storedId };
+    if (wait === 'false') {
+      pendingBids.add(storedId);
+      await house.submitBid(input);
+      return reply.code(202).send({ bidId: bidId ?? storedId.slice(userId.length + 1), status: 'pending' });
+    }
+    const outcome = await house.placeBid(input);
+    metrics.recordBid(outcome, startedAt);
+    return answer(reply, userId, outcome);
+  });
+
+  app.get('/bids/:bidId', async (request, reply) => {
+    const userId = requireUser(callerOf(context, request));
+    const raw = (request.params as { bidId?: unknown }).bidId;
+    const parsed = clientBidIdSchema.safeParse(raw);
+    if (!parsed.success) throw new ApiError('BID_NOT_FOUND', 'No bid of yours with that id.');
+    const storedId = toStoredBidId(userId, parsed.data);
+    const outcome = await house.getBidOutcome(storedId);
+    if (outcome === null) {
+      if (pendingBids.has(storedId)) return reply.code(202).send({ bidId: parsed.data, status: 'pending' });
+      throw new ApiError('BID_NOT_FOUND', 'No bid of yours with that id.');
+    }
+    pendingBids.delete(storedId);
+    // A judged bid is found: 200 whether it was accepted or rejected; the outcome says which.
+    return reply.code(200).send(toClientOutcome(userId, outcome));
+  });
+
+  app.post('/auctions/:id/buy-now', async (request, reply) => {
+    const startedAt = process.hrtime.bigint();
+    const userId = requireUser(callerOf(context, request));
+    enforceRate(context.bidLimiter, userId);
+    const auctionId = auctionIdOf(request.params);
+    const { bidId } = parseRequest(buyNowBodySchema, optionalBody(request.body), 'INVALID_BID', 'buy-now');
+    const storedId = toStoredBidId(userId, bidId ?? randomUUID());
+    const outcome = await house.buyNow({ auctionId, bidderId: userId, bidId: storedId });
+    metrics.recordBid(outcome, startedAt);
+    return answer(reply, userId, outcome);
+  });
+}

@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../app-context.js';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+/** Liveness, readiness of every dependency, and Prometheus metrics. */
+export function registerMonitoringRoutes(app: FastifyInstance, context: AppContext): void {
+  app.get('/health', async () => ({ status: 'ok', uptimeMs: Date.now() - context.startedAt }));
+
+  app.get('/ready', async (request, reply) => {
+    const checks: Record<string, string> = {};
+    const state = context.house.metrics().state;
+    checks.house = state === 'running' ? 'ok' : state;
+    await Promise.all(
+      context.checks.map(async ({ name, check }) => {
+        checks[name] = await withTimeout(check(), CHECK_TIMEOUT_MS).then(
+          () => 'ok',
+          (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        );
+      }),
+    );
+    const failing = Object.entries(checks).filter(([, result]) => result !== 'ok');
+    if (failing.length === 0) return { status: 'ready', checks };
+    request.log.warn({ checks }, 'not ready');
+    return reply.code(503).send({
+      status: 'not-ready',
+      checks,
+      error: { code: 'UNAVAILABLE', message: `Not ready: ${failing.map(([name]) => name).join(', ')}.` },
+    });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const { contentType, text } = await context.metrics.render();
+    return reply.header('Content-Type', contentType).send(text);
+  });
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,129 @@
+import { type AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from '@outcry/core';
+import type { ServerConfig } from './config.js';
+
+/** One dependency `/ready` checks. */
+export interface ReadinessCheck {
+  readonly name: string;
+  /** Resolves when the dependency answers; rejects (or times out) when it does not. */
+  check(): Promise<void>;
+}
+
+/** The house and the connections under it, composed for one STORE. */
+export interface StoreComposition {
+  readonly house: AuctionHouse;
+  readonly checks: readonly ReadinessCheck[];
+  /** Closes the adapters and connections; call after `house.stop()`. */
+  close(): Promise<void>;
+}
+
+/** Resources opened so far, closed in reverse order (also when composing fails halfway). */
+type Closer = () => Promise<unknown>;
+
+/**
+ * Composes the AuctionHouse for `config.store`:
+ * - `memory`: everything in this process (the default);
+ * - `redis`: store, queue, lock, broadcaster and cache on Redis;
+ * - `postgres`: store, queue, lock and broadcaster on PostgreSQL (cache in memory);
+ * - `hybrid`: the durable PostgreSQL ledger, with queue, lock, broadcaster and cache on Redis.
+ * Shared stores get the configured partitions and a close grace, since several processes take bids.
+ * The house is returned not yet started.
+ */
+export async function composeStores(config: ServerConfig): Promise<StoreComposition> {
+  const closers: Closer[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    closers.length = 0;
+  };
+  try {
+    if (config.store === 'memory') {
+      return { house: createAuctionHouse({ closeGraceMs: 0 }), checks: [], close: async () => undefined };
+    }
+    const shared: AuctionHouseOptions = { partitions: config.partitions, closeGraceMs: config.closeGraceMs };
+    const checks: ReadinessCheck[] = [];
+    let ports: AuctionHouseOptions = {};
+    if (config.store === 'postgres' || config.store === 'hybrid') {
+      const pg = await openPostgres(config, closers);
+      checks.push(pg.check);
+      ports =
+        config.store === 'postgres'
+          ? { store: pg.adapters.store, queue: pg.adapters.queue, lock: pg.adapters.lock, broadcaster: pg.adapters.broadcaster }
+          : { store: pg.adapters.store };
+    }
+    if (config.store === 'redis' || config.store === 'hybrid') {
+      const redis = await openRedis(config, closers);
+      checks.push(redis.check);
+      const a = redis.adapters;
+      ports =
+        config.store === 'redis'
+          ? { store: a.store, queue: a.queue, lock: a.lock, broadcaster: a.broadcaster, cache: a.cache }
+          : { ...ports, queue: a.queue, lock: a.lock, broadcaster: a.broadcaster, cache: a.cache };
+    }
+    return { house: createAuctionHouse({ ...ports, ...shared }), checks, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function openRedis(config: ServerConfig, closers: Closer[]) {
+  const [{ Redis }, { createRedisAdapters }] = await Promise.all([import('ioredis'), import('@outcry/redis-adapter')]);
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3_000 });
+  // Without a listener ioredis prints every reconnect failure; /ready reports the state instead.
+  redis.on('error', () => undefined);
+  closers.push(() => redis.quit().catch(() => redis.disconnect()));
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    throw new Error(`STORE=${config.store}: Redis at ${redactUrl(config.redisUrl)} does not answer (${messageOf(error)}). Set REDIS_URL.`);
+  }
+  const adapters = createRedisAdapters({ redis, prefix: config.redisPrefix, partitions: config.partitions });
+  closers.push(() => adapters.close());
+  const check: ReadinessCheck = {
+    name: 'redis',
+    check: async () => {
+      await redis.ping();
+    },
+  };
+  return { adapters, check, redis };
+}
+
+async function openPostgres(config: ServerConfig, closers: Closer[]) {
+  const [{ default: pg }, { createPostgresAdapters }] = await Promise.all([import('pg'), import('@outcry/postgres-adapter')]);
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 3_000 });
+  // An idle client whose connection dies emits `error` on the pool: without a listener, a crash.
+  pool.on('error', () => undefined);
+  closers.push(() => pool.end());
+  try {
+    await pool.query('select 1');
+  } catch (error) {
+    throw new Error(
+      `STORE=${config.store}: PostgreSQL at ${redactUrl(config.databaseUrl)} does not answer (${messageOf(error)}). Set DATABASE_URL.`,
+    );
+  }
+  const adapters = createPostgresAdapters({ pool, schema: config.pgSchema, partitions: config.partitions });
+  closers.push(() => adapters.close());
+  await adapters.migrate();
+  const check: ReadinessCheck = {
+    name: 'postgres',
+    check: async () => {
+      await pool.query('select 1');
+    },
+  };
+  return { adapters, check, pool };
+}
+
+/** A URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

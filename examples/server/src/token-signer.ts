@@ -1,0 +1,68 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * User ids the server hands out: like core's ids, but at most 63 characters and without ':', so
+ * that `<userId>:<bidId>` (see bid-ids.ts) is unambiguous and fits core's 128.
+ */
+export const userIdSchema = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[\w.@-]+$/, { error: 'may hold letters, digits and . _ @ - only' });
+
+const payloadSchema = z.object({ sub: userIdSchema, exp: z.number().int() }).strict();
+
+/**
+ * Signs and verifies user tokens: `base64url(JSON { sub, exp }).base64url(HMAC-SHA256)`.
+ * Stateless, so every worker of a cluster with the same secret accepts every token.
+ */
+export class TokenSigner {
+  readonly #secret: string;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+
+  constructor(options: { secret: string; ttlMs: number; now?: () => number }) {
+    this.#secret = options.secret;
+    this.#ttlMs = options.ttlMs;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** A token for `userId`, valid for the configured time. */
+  sign(userId: string): { token: string; expiresAt: number } {
+    const expiresAt = this.#now() + this.#ttlMs;
+    const body = Buffer.from(JSON.stringify({ sub: userId, exp: expiresAt })).toString('base64url');
+    return { token: `${body}.${this.#mac(body)}`, expiresAt };
+  }
+
+  /** The user of a valid, unexpired token, else null. Never throws. */
+  verify(token: string): string | null {
+    if (token.length > 1_024) return null;
+    const dot = token.indexOf('.');
+    if (dot <= 0 || dot !== token.lastIndexOf('.')) return null;
+    const body = token.slice(0, dot);
+    const given = Buffer.from(token.slice(dot + 1), 'base64url');
+    const expected = Buffer.from(this.#mac(body), 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    } catch {
+      return null;
+    }
+    const parsed = payloadSchema.safeParse(payload);
+    if (!parsed.success || parsed.data.exp <= this.#now()) return null;
+    return parsed.data.sub;
+  }
+
+  #mac(body: string): string {
+    return createHmac('sha256', this.#secret).update(body).digest('base64url');
+  }
+}
+
+/** Compares a presented secret with the expected one in constant time (hashes have equal lengths). */
+export function secretMatches(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
