@@ -41,6 +41,7 @@ import { isWellFormedBid } from '../schemas/bid-fast-path.js';
 import { describeIssues, parseInput } from '../schemas/parse-input.js';
 import { DeadlineHeap } from './deadline-heap.js';
 import { partitionOf } from './partition-of.js';
+import { type AnswerableItem, PendingAnswers } from './pending-answers.js';
 import { type Answer, Sequencer, type SequencerHost } from './sequencer.js';
 import { createSequencerStats, type SequencerStats } from './sequencer-stats.js';
 import type { AuctionStats, HouseMetrics, PublicBid } from './house-types.js';
@@ -78,12 +79,6 @@ export interface AuctionHouseOptions {
 
 type Listener = (event: AuctionEvent) => void;
 
-interface Waiter {
-  resolve: (outcome: CommandOutcome) => void;
-  reject: (error: unknown) => void;
-  deadline: number;
-  next: Waiter | undefined;
-}
 
 const SCHEDULER_LOOK_MS = 100;
 
@@ -103,8 +98,8 @@ export class AuctionHouse {
   readonly #options: Required<Pick<AuctionHouseOptions, 'maxBatch' | 'leaseTtlMs' | 'answerTimeoutMs' | 'recentBids' | 'closeGraceMs'>>;
   readonly #emitter = new EventEmitter();
   readonly #subscribers = new Map<string, Set<Listener>>();
-  readonly #waiting = new Map<string, Waiter>();
-  readonly #intake = new Map<number, QueueItem[]>();
+  readonly #pending = new PendingAnswers();
+  readonly #intake = new Map<number, (QueueItem & AnswerableItem)[]>();
   readonly #sequencers = new Map<number, Sequencer>();
   readonly #deadlines = new DeadlineHeap();
   readonly #stats: SequencerStats = createSequencerStats();
@@ -186,7 +181,7 @@ export class AuctionHouse {
     await this.#flush();
     await this.#flushing;
     const deadline = Date.now() + Math.min(this.#options.answerTimeoutMs, 10_000);
-    while (this.#waiting.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (this.#pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     if (this.#leaseTimer) clearInterval(this.#leaseTimer);
     if (this.#timeoutTimer) clearInterval(this.#timeoutTimer);
     if (this.#schedulerTimer) clearTimeout(this.#schedulerTimer);
@@ -195,12 +190,7 @@ export class AuctionHouse {
     await Promise.all(sequencers.map((s) => s.stop()));
     await Promise.all(sequencers.map((s) => this.#lock.release(s.lease).catch(() => false)));
     await this.#unsubscribe?.();
-    for (const waiter of this.#waiting.values()) {
-      for (let w: Waiter | undefined = waiter; w; w = w.next) {
-        w.reject(new OutcryError('SHUTTING_DOWN', 'The auction house stopped before this command was judged.'));
-      }
-    }
-    this.#waiting.clear();
+    this.#pending.failAll(new OutcryError('SHUTTING_DOWN', 'The auction house stopped before this command was judged.'));
     this.#state = 'stopped';
   }
 
@@ -260,30 +250,25 @@ export class AuctionHouse {
   }
 
   /** Queue a command for its partition's sequencer; resolves with its outcome once committed. */
-  #submit(command: AuctionCommand, commandId: string, wait: boolean): Promise<CommandOutcome> | null {
+  #submit(command: AuctionCommand, commandId: string, wait: boolean, fresh = false): Promise<CommandOutcome> | null {
     const auctionId = command.type === 'create' ? command.spec.id : command.auctionId;
-    const partition = partitionOf(auctionId, this.partitions);
+    const partition = this.partitions === 1 ? 0 : partitionOf(auctionId, this.partitions);
     let batch = this.#intake.get(partition);
     if (batch === undefined) {
       batch = [];
       this.#intake.set(partition, batch);
     }
-    batch.push({ command, origin: this.houseId, commandId });
+    const item: QueueItem & AnswerableItem = fresh
+      ? { command, origin: this.houseId, commandId, fresh }
+      : { command, origin: this.houseId, commandId };
+    batch.push(item);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(() => void this.#flush());
     }
     if (!wait) return null;
-    return new Promise<CommandOutcome>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, deadline: this.#now + this.#options.answerTimeoutMs, next: undefined };
-      const first = this.#waiting.get(commandId);
-      if (first === undefined) this.#waiting.set(commandId, waiter);
-      else {
-        let last = first;
-        while (last.next) last = last.next;
-        last.next = waiter;
-      }
-    });
+    const deadline = this.#now + this.#options.answerTimeoutMs;
+    return this.#pending.wait(commandId, this.#queue.inProcess === true ? item : null, deadline);
   }
 
   /** Everything taken in during one tick goes to the queue in one call per partition. */
@@ -301,7 +286,9 @@ export class AuctionHouse {
           const failure = new OutcryError('UNAVAILABLE', 'The command queue is unavailable; nothing was taken in.', {
             cause: error,
           });
-          for (const item of items) this.#settle(item.commandId, undefined, failure);
+          for (const item of items) {
+            if (!this.#pending.settleItem(item, undefined, failure)) this.#pending.settle(item.commandId, undefined, failure);
+          }
         }
       }),
     ).then(() => undefined);
@@ -309,21 +296,11 @@ export class AuctionHouse {
     await flushing;
   }
 
-  #settle(commandId: string, outcome: CommandOutcome | undefined, error?: unknown): void {
-    const waiter = this.#waiting.get(commandId);
-    if (waiter === undefined) return;
-    this.#waiting.delete(commandId);
-    for (let w: Waiter | undefined = waiter; w; w = w.next) {
-      if (outcome !== undefined) w.resolve(outcome);
-      else w.reject(error);
-    }
-  }
-
   #answer(answers: readonly Answer[]): RoutedOutcome[] {
     const routed: RoutedOutcome[] = [];
     for (const { entry, outcome } of answers) {
-      if (entry.origin === this.houseId) this.#settle(entry.commandId, outcome);
-      else routed.push({ origin: entry.origin, commandId: entry.commandId, outcome });
+      if (entry.origin !== this.houseId) routed.push({ origin: entry.origin, commandId: entry.commandId, outcome });
+      else if (!this.#pending.settleItem(entry as AnswerableItem, outcome)) this.#pending.settle(entry.commandId, outcome);
     }
     return routed;
   }
@@ -331,14 +308,12 @@ export class AuctionHouse {
   #expireWaiters(): void {
     const now = Date.now();
     this.#now = now;
-    for (const [commandId, waiter] of this.#waiting) {
-      if (waiter.deadline > now) continue;
-      this.#settle(
-        commandId,
-        undefined,
-        new OutcryError('TIMEOUT', `No outcome for ${commandId} within ${this.#options.answerTimeoutMs} ms; it may still be judged.`),
-      );
-    }
+    const timeout = this.#options.answerTimeoutMs;
+    this.#pending.expire(
+      now,
+      (commandId) =>
+        new OutcryError('TIMEOUT', `No outcome for ${commandId ?? 'a command'} within ${timeout} ms; it may still be judged.`),
+    );
   }
 
   // ---- broadcasts -----------------------------------------------------------------------
@@ -347,7 +322,7 @@ export class AuctionHouse {
     this.#broadcastsReceived++;
     if (message.snapshots.length > 0) void this.#cache.setMany(message.snapshots).catch(() => undefined);
     for (const routed of message.outcomes) {
-      if (routed.origin === this.houseId) this.#settle(routed.commandId, routed.outcome);
+      if (routed.origin === this.houseId) this.#pending.settle(routed.commandId, routed.outcome);
     }
     for (const event of message.events) {
       this.#emitter.emit(event.type, event);
@@ -470,7 +445,7 @@ export class AuctionHouse {
       amount: bid.amount,
       receivedAt: this.#clock.now(),
     };
-    return this.#submit(command, bidId, true) as Promise<BidOutcome>;
+    return this.#submit(command, bidId, true, bid.bidId === undefined) as Promise<BidOutcome>;
   }
 
   /** Take a bid without waiting for its outcome; read it later with `getBidOutcome`. */
@@ -635,7 +610,7 @@ export class AuctionHouse {
       state: this.#state,
       partitions: { total: this.partitions, owned: [...this.#sequencers.keys()].sort((a, b) => a - b) },
       cache: this.#cache.stats(),
-      queue: { intake, waitingCallers: this.#waiting.size, intakeErrors: this.#intakeErrors },
+      queue: { intake, waitingCallers: this.#pending.size, intakeErrors: this.#intakeErrors },
       sequencer: {
         batches: s.batches,
         commands: s.commands,

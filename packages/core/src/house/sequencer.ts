@@ -36,13 +36,6 @@ export interface SequencerOptions {
   readonly retryDelayMs: number;
 }
 
-/** Auctions whose state may be missing from memory: their ids, de-duplicated. */
-function auctionIdsOf(entries: readonly QueuedCommand[]): string[] {
-  const ids = new Set<string>();
-  for (const { command } of entries) ids.add(command.type === 'create' ? command.spec.id : command.auctionId);
-  return [...ids];
-}
-
 function dueOf(state: AuctionState): number | null {
   if (state.status === 'scheduled') return state.spec.startsAt;
   if (state.status === 'open') return state.endsAt;
@@ -150,23 +143,26 @@ export class Sequencer {
     }
   }
 
+  /** Bring missing auctions into memory and learn earlier outcomes of bidIds that may repeat. */
   async #load(entries: readonly QueuedCommand[]): Promise<void> {
-    const missingAuctions = auctionIdsOf(entries).filter((id) => !this.#states.has(id));
-    const missingBids: string[] = [];
-    for (const { command } of entries) {
-      if ((command.type === 'bid' || command.type === 'buy-now') && this.#recent.get(command.bidId) === undefined) {
-        missingBids.push(command.bidId);
+    let missingAuctions: Set<string> | undefined;
+    let missingBids: string[] | undefined;
+    for (const { command, fresh } of entries) {
+      const auctionId = command.type === 'create' ? command.spec.id : command.auctionId;
+      if (!this.#states.has(auctionId)) (missingAuctions ??= new Set()).add(auctionId);
+      // A bidId minted by the origin has no past: only callers' own ids need a look.
+      if ((command.type === 'bid' || command.type === 'buy-now') && fresh !== true && this.#recent.get(command.bidId) === undefined) {
+        (missingBids ??= []).push(command.bidId);
       }
     }
+    if (missingAuctions === undefined && missingBids === undefined) return;
     const { store } = this.#host;
     const [states, outcomes] = await Promise.all([
-      missingAuctions.length === 0 ? [] : store.getMany(missingAuctions),
-      missingBids.length === 0 ? [] : store.getOutcomes(missingBids),
+      missingAuctions === undefined ? [] : store.getMany([...missingAuctions]),
+      missingBids === undefined ? [] : store.getOutcomes(missingBids),
     ]);
     for (const state of states) if (state !== null) this.#states.set(state.spec.id, state);
-    for (const stored of outcomes) {
-      if (stored !== null) this.#recent.set(stored.bidId, stored);
-    }
+    for (const stored of outcomes) if (stored !== null) this.#recent.set(stored.bidId, stored);
   }
 
   async #process(entries: QueuedCommand[]): Promise<void> {
@@ -177,10 +173,12 @@ export class Sequencer {
     const outcomes: StoredOutcome[] = [];
     const events: AuctionEvent[] = [];
     const answers: Answer[] = [];
+    // Fresh bids stay out of `recent`, but a caller may resend a fresh id within this batch.
+    let batchBids: Map<string, StoredOutcome> | undefined;
     for (const entry of entries) {
       const { command } = entry;
       const isBid = command.type === 'bid' || command.type === 'buy-now';
-      const previous = isBid ? this.#recent.get(command.bidId) : undefined;
+      const previous = isBid ? (batchBids?.get(command.bidId) ?? this.#recent.get(command.bidId)) : undefined;
       if (isBid && previous !== undefined) {
         answers.push({ entry, outcome: judgeRepeatedBid(previous, command) });
         continue;
@@ -206,8 +204,11 @@ export class Sequencer {
           fingerprint: fingerprintBid(command),
           outcome,
         };
-        this.#recent.set(command.bidId, stored);
-        judgedBids.push(command.bidId);
+        if (entry.fresh === true) (batchBids ??= new Map()).set(command.bidId, stored);
+        else {
+          this.#recent.set(command.bidId, stored);
+          judgedBids.push(command.bidId);
+        }
         outcomes.push(stored);
       }
       if (outcome.status === 'not-due') this.#host.armDeadline(auctionId, outcome.dueAt);

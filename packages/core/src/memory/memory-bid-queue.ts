@@ -20,6 +20,7 @@ export class MemoryBidQueue implements BidQueue {
   readonly #partitions = new Map<number, PartitionQueue>();
   readonly #clock: Clock;
   #nextId = 0;
+  readonly inProcess = true;
 
   constructor(options: { clock?: Clock } = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -37,7 +38,9 @@ export class MemoryBidQueue implements BidQueue {
   async enqueue(partition: number, items: readonly QueueItem[]): Promise<void> {
     const queue = this.#partition(partition);
     for (const item of items) {
-      queue.waiting.push({ command: item.command, origin: item.origin, commandId: item.commandId, id: String(++this.#nextId) });
+      const id = String(++this.#nextId);
+      const { command, origin, commandId, fresh, local } = item;
+      queue.waiting.push({ id, command, origin, commandId, fresh, local });
     }
     this.#wake(queue);
   }

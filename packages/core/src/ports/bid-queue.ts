@@ -7,6 +7,16 @@ export interface QueueItem {
   readonly origin: string;
   /** What the origin waits on: the bidId of a bid, a fresh id for other commands. */
   readonly commandId: string;
+  /**
+   * True when the origin minted this bid's id itself, so no earlier outcome can exist and the
+   * sequencer skips the idempotency lookup. A queue may drop it; it then costs a lookup.
+   */
+  readonly fresh?: boolean | undefined;
+  /**
+   * Whatever the origin attaches for itself (the house: its caller's waiter). An in-process
+   * queue hands it back on read; a queue that serialises drops it.
+   */
+  readonly local?: unknown;
 }
 
 /** A queued command with the id the queue gave it. */
@@ -23,6 +33,11 @@ export interface ReadOptions {
 
 /** FIFO per partition, with delivery to one consumer and acknowledgement after the commit. */
 export interface BidQueue {
+  /**
+   * True when `read` hands back each item's `local` (one process, nothing serialised). The
+   * house then answers a caller through its entry instead of a lookup by commandId.
+   */
+  readonly inProcess?: boolean;
   /** Append commands to a partition's queue, in order. Resolves once they are durable. */
   enqueue(partition: number, items: readonly QueueItem[]): Promise<void>;
   /** Entries never delivered before, in FIFO order, now delivered to `consumer`. */

@@ -1,0 +1,97 @@
+import type { CommandOutcome } from '../engine/types.js';
+
+interface Waiter {
+  resolve: (outcome: CommandOutcome) => void;
+  reject: (error: unknown) => void;
+  deadline: number;
+  done: boolean;
+  /** Another caller waiting on the same commandId (keyed waiters only). */
+  next: Waiter | undefined;
+}
+
+/** A queue item or entry that may carry its caller's waiter in `local`, when the queue is in this process. */
+export interface AnswerableItem {
+  local?: unknown;
+}
+
+/**
+ * The callers waiting for outcomes. With an in-process queue each waiter rides on its queue
+ * entry, so answering costs no lookup; otherwise waiters are found by commandId, which is how
+ * outcomes routed back from another process arrive.
+ */
+export class PendingAnswers {
+  readonly #keyed = new Map<string, Waiter>();
+  /** Attached waiters, kept only so that expiry and shutdown can reach them. */
+  #attached: Waiter[] = [];
+  #open = 0;
+
+  /** Callers still waiting. */
+  get size(): number {
+    return this.#open;
+  }
+
+  /** Wait for the outcome of `commandId`; with `item`, the waiter rides on the queue entry. */
+  wait(commandId: string, item: AnswerableItem | null, deadline: number): Promise<CommandOutcome> {
+    return new Promise<CommandOutcome>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, deadline, done: false, next: undefined };
+      this.#open++;
+      if (item !== null) {
+        item.local = waiter;
+        this.#attached.push(waiter);
+        return;
+      }
+      const first = this.#keyed.get(commandId);
+      if (first === undefined) this.#keyed.set(commandId, waiter);
+      else {
+        let last = first;
+        while (last.next) last = last.next;
+        last.next = waiter;
+      }
+    });
+  }
+
+  #finish(waiter: Waiter, outcome: CommandOutcome | undefined, error: unknown): void {
+    if (waiter.done) return;
+    waiter.done = true;
+    this.#open--;
+    if (outcome !== undefined) waiter.resolve(outcome);
+    else waiter.reject(error);
+  }
+
+  /** Answer the caller riding on `item`; false when it carries none. */
+  settleItem(item: AnswerableItem, outcome: CommandOutcome | undefined, error?: unknown): boolean {
+    const waiter = item.local as Waiter | undefined;
+    if (waiter === undefined) return false;
+    this.#finish(waiter, outcome, error);
+    return true;
+  }
+
+  /** Answer every caller waiting on `commandId` by key. */
+  settle(commandId: string, outcome: CommandOutcome | undefined, error?: unknown): void {
+    const first = this.#keyed.get(commandId);
+    if (first === undefined) return;
+    this.#keyed.delete(commandId);
+    for (let w: Waiter | undefined = first; w; w = w.next) this.#finish(w, outcome, error);
+  }
+
+  /** Fail the callers whose deadline passed. */
+  expire(now: number, error: (commandId: string | null) => unknown): void {
+    for (const [commandId, first] of this.#keyed) {
+      if (first.deadline <= now) this.settle(commandId, undefined, error(commandId));
+    }
+    const still: Waiter[] = [];
+    for (const waiter of this.#attached) {
+      if (waiter.done) continue;
+      if (waiter.deadline <= now) this.#finish(waiter, undefined, error(null));
+      else still.push(waiter);
+    }
+    this.#attached = still;
+  }
+
+  /** Fail every caller still waiting. */
+  failAll(error: unknown): void {
+    for (const commandId of [...this.#keyed.keys()]) this.settle(commandId, undefined, error);
+    for (const waiter of this.#attached) this.#finish(waiter, undefined, error);
+    this.#attached = [];
+  }
+}
