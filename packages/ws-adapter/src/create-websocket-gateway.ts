@@ -192,6 +192,13 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
 
   return {
     metrics(): GatewayMetrics {
+      let total = 0;
+      let max = 0;
+      for (const connection of connections) {
+        const buffered = connection.bufferedAmount;
+        total += buffered;
+        if (buffered > max) max = buffered;
+      }
       return {
         connections: connections.size,
         authenticated: users.connections,
@@ -208,6 +215,7 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
         gaps: counters.gaps,
         bids: counters.bids,
         outbidsSent: counters.outbidsSent,
+        bufferedBytes: { total, max },
         slowConsumers: {
           behind: policy.behind,
           marked: counters.slowMarked,

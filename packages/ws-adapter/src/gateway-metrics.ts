@@ -30,6 +30,8 @@ export interface GatewayMetrics {
   readonly bids: number;
   /** Outbid frames sent (one per connection). */
   readonly outbidsSent: number;
+  /** Bytes waiting in send buffers now: the sum over connections, and the largest one. */
+  readonly bufferedBytes: { readonly total: number; readonly max: number };
   /** Slow consumers: behind now, marked behind since start, recovered with a snapshot, closed 1013. */
   readonly slowConsumers: { readonly behind: number; readonly marked: number; readonly recovered: number; readonly closed: number };
   /** Direct replies dropped because the connection's send buffer was far over the limit. */
