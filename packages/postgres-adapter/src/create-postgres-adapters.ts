@@ -20,7 +20,7 @@ export type PostgresAdaptersOptions = (
       /** A pool is created from it, and ended by `close()`. */
       readonly connectionString: string;
       readonly pool?: undefined;
-      /** Size of the created pool (10). */
+      /** Size of the created pool (10). Mind max_connections: every process holds this many plus one listening connection. */
       readonly poolSize?: number;
     }
 ) & {

@@ -15,6 +15,7 @@ const adapters = createPostgresAdapters({
   connectionString: env('DATABASE_URL'),
   schema: env('SCHEMA'),
   partitions: Number(env('PARTITIONS', '4')),
+  poolSize: 6,
 });
 const house = createAuctionHouse({
   ...adapters,
@@ -29,6 +30,11 @@ const concurrency = Number(env('CONCURRENCY', '8'));
 const prefix = env('BIDDER_PREFIX', 'p');
 const houseId = env('HOUSE_ID');
 process.stdout.write('ready\n');
+if (process.env.WAIT_FOR_GO === '1') {
+  // A start line on stdin: several children begin bidding together.
+  const { createInterface } = await import('node:readline');
+  await new Promise<void>((resolve) => createInterface({ input: process.stdin }).once('line', () => resolve()));
+}
 
 let sent = 0;
 let amount = 1_000;
@@ -44,7 +50,9 @@ async function worker(w: number): Promise<void> {
         outcome.status === 'accepted' ? `accepted ${bidId} ${auctionId}\n` : `rejected ${bidId} ${outcome.code}\n`,
       );
     } catch (error) {
-      process.stdout.write(`error ${bidId} ${(error as { code?: string }).code ?? 'unknown'}\n`);
+      const cause = (error as { cause?: { cause?: Error; message?: string } }).cause;
+      const detail = (cause?.cause?.message ?? cause?.message ?? '').replaceAll('\n', ' ');
+      process.stdout.write(`error ${bidId} ${(error as { code?: string }).code ?? 'unknown'} ${detail}\n`);
     }
   }
 }

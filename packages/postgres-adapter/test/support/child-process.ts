@@ -15,14 +15,16 @@ export interface Child {
   /** Resolves with the exit code (or signal) once the child has exited. */
   readonly exited: Promise<number | string | null>;
   stderr(): string;
+  /** Writes one line to the child's stdin. */
+  send(line: string): void;
 }
 
 /** Runs `test/children/<script>` with tsx, the `source` condition and `.sql` as text. */
 export function startChild(script: string, env: Record<string, string>): Child {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', join(here, 'register-sql-text.mjs'), '--conditions=source', join(packageRoot, 'test', 'children', script)],
-    { cwd: packageRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    ['--import', 'tsx', '--import', join(packageRoot, 'loader', 'register-sql-text.mjs'), '--conditions=source', join(packageRoot, 'test', 'children', script)],
+    { cwd: packageRoot, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const lines: string[] = [];
   const waiters = new Set<() => void>();
@@ -49,6 +51,9 @@ export function startChild(script: string, env: Record<string, string>): Child {
     lines,
     exited,
     stderr: () => stderr,
+    send: (line) => {
+      child.stdin?.write(`${line}\n`);
+    },
     waitForLine(match, ms = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
