@@ -16,7 +16,7 @@ describe('Lua scripts', () => {
     expect([...SCRIPT_FILES].sort()).toEqual(files);
     for (const script of SCRIPT_FILES) {
       const header = /^--\[\[([\s\S]*?)\]\]/.exec(scriptSource(script))?.[1] ?? '';
-      expect(header, script).toMatch(/KEYS\[1\]/);
+      expect(header, script).toMatch(/KEYS\[1/);
       expect(header, script).toMatch(/ARGV\[1\]/);
       expect(header, script).toMatch(/Result:/);
     }
