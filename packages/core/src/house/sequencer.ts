@@ -145,21 +145,20 @@ export class Sequencer {
 
   /** Bring missing auctions into memory and learn earlier outcomes of bidIds that may repeat. */
   async #load(entries: readonly QueuedCommand[]): Promise<void> {
-    let missingAuctions: Set<string> | undefined;
-    let missingBids: string[] | undefined;
+    const missingAuctions = new Set<string>();
+    const missingBids: string[] = [];
     for (const { command, fresh } of entries) {
       const auctionId = command.type === 'create' ? command.spec.id : command.auctionId;
-      if (!this.#states.has(auctionId)) (missingAuctions ??= new Set()).add(auctionId);
+      if (!this.#states.has(auctionId)) missingAuctions.add(auctionId);
       // A bidId minted by the origin has no past: only callers' own ids need a look.
-      if ((command.type === 'bid' || command.type === 'buy-now') && fresh !== true && this.#recent.get(command.bidId) === undefined) {
-        (missingBids ??= []).push(command.bidId);
-      }
+      const isBid = command.type === 'bid' || command.type === 'buy-now';
+      if (isBid && fresh !== true && this.#recent.get(command.bidId) === undefined) missingBids.push(command.bidId);
     }
-    if (missingAuctions === undefined && missingBids === undefined) return;
+    if (missingAuctions.size === 0 && missingBids.length === 0) return;
     const { store } = this.#host;
     const [states, outcomes] = await Promise.all([
-      missingAuctions === undefined ? [] : store.getMany([...missingAuctions]),
-      missingBids === undefined ? [] : store.getOutcomes(missingBids),
+      missingAuctions.size === 0 ? [] : store.getMany([...missingAuctions]),
+      missingBids.length === 0 ? [] : store.getOutcomes(missingBids),
     ]);
     for (const state of states) if (state !== null) this.#states.set(state.spec.id, state);
     for (const stored of outcomes) if (stored !== null) this.#recent.set(stored.bidId, stored);
@@ -204,8 +203,10 @@ export class Sequencer {
           fingerprint: fingerprintBid(command),
           outcome,
         };
-        if (entry.fresh === true) (batchBids ??= new Map()).set(command.bidId, stored);
-        else {
+        if (entry.fresh === true) {
+          batchBids ??= new Map();
+          batchBids.set(command.bidId, stored);
+        } else {
           this.#recent.set(command.bidId, stored);
           judgedBids.push(command.bidId);
         }
