@@ -1,0 +1,174 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { BenchMode, BenchRow, Suite } from './bench-row.js';
+import { createCpuProfiler } from './cpu-profiler.js';
+import { runEngineSuite } from './engine.js';
+import { runHouseMemorySuite } from './house-memory.js';
+import { collectMachineFacts } from './machine-facts.js';
+import { describeRun, renderTable, type SuiteResult, writeResults } from './results-report.js';
+import { runScheduledAuctionsSuite } from './scheduled-auctions.js';
+import { probeService, SERVICE_URLS, type Service } from './service-probe.js';
+
+/** One entry of the run: its name is the name of its results file. */
+interface SuiteEntry {
+  readonly name: string;
+  readonly title: string;
+  /** Part of `npm run bench:quick`. */
+  readonly quick: boolean;
+  /** Services that must answer, or the suite is skipped with a note. */
+  readonly needs: readonly Service[];
+  readonly run: Suite;
+}
+
+/**
+ * Every suite, in the order they run. A new suite is a file exporting a `Suite` (or a function
+ * adapted to one here) and one line in this list.
+ */
+const SUITES: readonly SuiteEntry[] = [
+  { name: 'engine', title: 'pure engine, one hot auction', quick: true, needs: [], run: runEngineSuite },
+  { name: 'house-memory', title: 'in-memory AuctionHouse', quick: true, needs: [], run: runHouseMemorySuite },
+  {
+    name: 'scheduled-auctions',
+    title: '100,000 scheduled auctions idling',
+    quick: true,
+    needs: [],
+    run: runScheduledAuctionsSuite,
+  },
+  // Stacks on real services, each behind its service probe. Imported lazily: a run without the
+  // service never loads its driver, and one stack failing to load fails only its own suite.
+  // { name: 'redis-stack', title: 'Redis stack vs one Lua call per bid', quick: false, needs: ['redis'], run: ... },
+  {
+    name: 'postgres-stack',
+    title: 'Postgres stack vs one transaction per bid',
+    quick: false,
+    needs: ['postgres'],
+    run: async (context) => (await import('./postgres-stack.js')).runPostgresStackSuite(context),
+  },
+];
+
+const HELP = `Usage: npm run bench [-- options]
+
+  --quick            a representative subset in about a minute
+  --tiny             a few thousand operations per suite: checks that everything runs, figures mean nothing
+  --only <a,b>       run only these suites
+  --skip <a,b>       skip these suites
+  --no-services      skip the suites that need Redis or PostgreSQL
+  --no-write         print the table only, write nothing to bench/results
+  --cpu-profile      profile the system under test (not the baselines) of each suite that supports it
+                     into bench/results/profiles/<label>.cpuprofile; summarise with
+                     npx tsx src/cpu-profile-summary.ts results/profiles/<label>.cpuprofile
+  --list             list the suites and exit
+
+Redis and PostgreSQL are found through REDIS_URL and DATABASE_URL; a suite whose service does not
+answer is skipped with a note. Run with --expose-gc (the npm scripts do) for exact heap figures.`;
+
+function parseList(value: string | undefined): Set<string> | null {
+  return value === undefined
+    ? null
+    : new Set(
+        value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      tiny: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      skip: { type: 'string' },
+      'no-services': { type: 'boolean', default: false },
+      'no-write': { type: 'boolean', default: false },
+      list: { type: 'boolean', default: false },
+      'cpu-profile': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (values.list) {
+    for (const s of SUITES) console.log(`${s.name.padEnd(20)} ${s.title}${s.quick ? '' : ' (full run only)'}`);
+    return 0;
+  }
+  const mode: BenchMode = values.tiny ? 'tiny' : values.quick ? 'quick' : 'full';
+  const only = parseList(values.only);
+  const skip = parseList(values.skip) ?? new Set<string>();
+  for (const name of [...(only ?? []), ...skip]) {
+    if (!SUITES.some((s) => s.name === name)) throw new Error(`unknown suite "${name}"; try --list`);
+  }
+  const selected = SUITES.filter(
+    (s) => (only === null ? mode !== 'quick' || s.quick : only.has(s.name)) && !skip.has(s.name),
+  );
+
+  const machine = collectMachineFacts();
+  const command = `npm run bench${mode === 'quick' ? ':quick' : ''}${values.tiny ? ' -- --tiny' : ''}`;
+  console.log(`Outcry bench, ${mode} mode: ${selected.map((s) => s.name).join(', ')}`);
+  console.log(
+    `${machine.cpuCount} x ${machine.cpuModel}, Node ${machine.node}, commit ${machine.gitCommit.slice(0, 10)}`,
+  );
+  if ((globalThis as { gc?: unknown }).gc === undefined)
+    console.log('note: no --expose-gc, heap figures will be noisy');
+
+  const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+  const profile = values['cpu-profile'] ? createCpuProfiler(join(resultsDir, 'profiles')) : undefined;
+  const results: SuiteResult[] = [];
+  const notes: string[] = [];
+  let failed = 0;
+  const runStarted = performance.now();
+  for (const [i, suite] of selected.entries()) {
+    const tag = `[${i + 1}/${selected.length} ${suite.name}]`;
+    const down: Service[] = [];
+    for (const service of suite.needs) {
+      if (values['no-services'] || !(await probeService(service))) down.push(service);
+    }
+    if (down.length > 0) {
+      const why = values['no-services']
+        ? 'skipped (--no-services)'
+        : `skipped: ${down.map((s) => `${s} does not answer at ${SERVICE_URLS[s]}`).join('; ')}`;
+      console.log(`${tag} ${why}`);
+      notes.push(`${suite.name}: ${why}`);
+      continue;
+    }
+    console.log(`${tag} ${suite.title}...`);
+    const started = performance.now();
+    const elapsed = () => `${((performance.now() - started) / 1_000).toFixed(1)} s`;
+    try {
+      const log = (line: string) => console.log(`${tag} ${elapsed()} ${line}`);
+      const rows: BenchRow[] = await suite.run(profile === undefined ? { mode, log } : { mode, log, profile });
+      results.push({ suite: suite.name, mode, machine, durationMs: performance.now() - started, rows });
+      console.log(`${tag} done in ${elapsed()}`);
+    } catch (error) {
+      failed++;
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      console.error(`${tag} FAILED after ${elapsed()}: ${message}`);
+      notes.push(`${suite.name}: failed (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+
+  const rows = results.flatMap((r) => r.rows);
+  const header = describeRun(mode, machine, command);
+  console.log(`\nAll suites in ${((performance.now() - runStarted) / 1_000).toFixed(0)} s. ${header}\n`);
+  console.log(renderTable(rows));
+  for (const note of notes) console.log(`- ${note}`);
+  if (!values['no-write'] && results.length > 0) {
+    writeResults(resultsDir, results, header, notes);
+    console.log(`\nWrote ${results.map((r) => `${r.suite}.json`).join(', ')} and latest.md to bench/results/`);
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 2;
+  },
+);
