@@ -36,8 +36,6 @@ export class MemoryAuctionStore implements AuctionStore {
   readonly #auctions = new Map<string, AuctionRecord>();
   readonly #outcomes = new Map<string, StoredOutcome>();
   readonly #tokens = new Map<number, number>();
-  /** bidIds of bid and buy-now entries in the ledger: one bidId never makes two entries. */
-  readonly #ledgerBidIds = new Set<string>();
   /** Newest first; kept sorted on insert so that listing is a scan from the cursor. */
   #order: AuctionState[] = [];
 
@@ -61,10 +59,9 @@ export class MemoryAuctionStore implements AuctionStore {
       const record = this.#auctions.get(entry.auctionId);
       if (record === undefined) continue;
       record.ledger.push(entry);
-      if (entry.command.type === 'bid' || entry.command.type === 'buy-now') this.#ledgerBidIds.add(entry.command.bidId);
     }
     for (const outcome of batch.outcomes) {
-      if (!this.#outcomes.has(outcome.bidId)) this.#outcomes.set(outcome.bidId, outcome);
+      if (this.#outcomes.get(outcome.bidId) === undefined) this.#outcomes.set(outcome.bidId, outcome);
     }
   }
 
@@ -87,7 +84,8 @@ export class MemoryAuctionStore implements AuctionStore {
       nextSeq.set(entry.auctionId, expected + 1);
       const command = entry.command;
       if (command.type === 'bid' || command.type === 'buy-now') {
-        if (this.#ledgerBidIds.has(command.bidId) || batchBidIds.has(command.bidId)) {
+        // An accepted outcome is committed with its ledger entry, so it marks the bidId as taken.
+        if (this.#outcomes.get(command.bidId)?.outcome.status === 'accepted' || batchBidIds.has(command.bidId)) {
           throw new OutcryError('STALE_OWNER', `Bid ${command.bidId} is already in the ledger.`);
         }
         batchBidIds.add(command.bidId);
