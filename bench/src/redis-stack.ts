@@ -1,0 +1,288 @@
+// Redis stack vs one bid-shaped Lua call per bid. Call `runRedisStackSuite` as a Suite from
+// main.ts (needs a Redis at REDIS_URL), or `measureRedisStack()` for the raw figures.
+import { createAuctionHouse } from '@outcry/core';
+import { createRedisAdapters, deleteMatching } from '@outcry/redis-adapter';
+import { Redis } from 'ioredis';
+import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
+import { quantile } from './quantile.js';
+
+/** Bids/s and latency of one measured run. */
+export interface RedisStackFigures {
+  readonly bids: number;
+  readonly bidsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+  /** Commands the Redis server ran during the run, per bid (INFO commandstats). */
+  readonly redisCallsPerBid: number;
+}
+
+/** One scenario: the AuctionHouse on Redis next to the per-bid Lua baseline, same run, same Redis. */
+export interface RedisStackComparison {
+  readonly outcry: RedisStackFigures;
+  readonly baseline: RedisStackFigures;
+  /** outcry.bidsPerSecond / baseline.bidsPerSecond */
+  readonly ratio: number;
+  /** Commands per group commit of the house during the run. */
+  readonly averageBatch: number;
+}
+
+export interface RedisStackOptions {
+  readonly redisUrl?: string;
+  /** Measured time per scenario and contender (4,000 ms). */
+  readonly durationMs?: number;
+  /** Bids in flight at any time, for both contenders (100). */
+  readonly concurrency?: number;
+  /** Auctions of the spread scenario (10,000). */
+  readonly auctions?: number;
+  /** Partitions of the house (16). */
+  readonly partitions?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface RedisStackResult {
+  readonly hot: RedisStackComparison;
+  readonly spread: RedisStackComparison;
+  readonly concurrency: number;
+  readonly auctions: number;
+}
+
+/**
+ * The baseline: what a per-bid Redis backend does, in one EVALSHA per bid. It reads the auction
+ * hash, applies the same proxy rule (increment 1), and on acceptance updates the hash, appends
+ * to the ledger list and records the outcome by bidId: the same writes as the group commit.
+ */
+const BASELINE_BID_LUA = `
+local auction = KEYS[1]
+local ledger = KEYS[2]
+local outcomes = KEYS[3]
+local bidId, bidderId, amount = ARGV[1], ARGV[2], tonumber(ARGV[3])
+if redis.call('HEXISTS', outcomes, bidId) == 1 then return redis.call('HGET', outcomes, bidId) end
+local f = redis.call('HMGET', auction, 'price', 'leader', 'max', 'seq')
+local price, leader, max, seq = tonumber(f[1]), f[2], tonumber(f[3] or '0'), tonumber(f[4] or '1')
+local answer
+if leader and amount < price + 1 then
+  answer = 'rejected'
+else
+  if not leader then leader = bidderId; max = amount
+  elseif leader == bidderId then max = math.max(max, amount)
+  elseif amount > max then price = math.min(amount, max + 1); leader = bidderId; max = amount
+  else price = math.min(max, amount + 1) end
+  seq = seq + 1
+  redis.call('HSET', auction, 'price', price, 'leader', leader, 'max', max, 'seq', seq)
+  redis.call('RPUSH', ledger, cjson.encode({ seq = seq, bidId = bidId, bidderId = bidderId, amount = amount, price = price }))
+  answer = 'accepted'
+end
+redis.call('HSET', outcomes, bidId, answer)
+return answer
+`;
+
+type NextBid = () => { auctionId: string; amount: number };
+
+function risingBids(ids: readonly string[]): NextBid {
+  const amounts = new Map<string, number>();
+  return () => {
+    const auctionId = ids.length === 1 ? (ids[0] as string) : (ids[Math.floor(Math.random() * ids.length)] as string);
+    const amount = (amounts.get(auctionId) ?? 1_000) + 1 + Math.floor(Math.random() * 3);
+    amounts.set(auctionId, amount);
+    return { auctionId, amount };
+  };
+}
+
+/** Total commands the server ran so far (sum of INFO commandstats calls). */
+async function serverCalls(redis: Redis): Promise<number> {
+  const info = await redis.info('commandstats');
+  let calls = 0;
+  for (const match of info.matchAll(/calls=(\d+)/g)) calls += Number(match[1]);
+  return calls;
+}
+
+/** Runs `concurrency` callers, each placing one bid after another, for `durationMs`. */
+async function drive(
+  admin: Redis,
+  concurrency: number,
+  durationMs: number,
+  next: NextBid,
+  place: (auctionId: string, bidderId: string, amount: number) => Promise<unknown>,
+): Promise<RedisStackFigures> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const callsBefore = await serverCalls(admin);
+  const started = performance.now();
+  const stopAt = started + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, lane) => {
+      while (performance.now() < stopAt) {
+        const { auctionId, amount } = next();
+        const t0 = performance.now();
+        try {
+          await place(auctionId, `bidder-${lane % 50}`, amount);
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const elapsed = performance.now() - started;
+  // Minus the INFO call itself.
+  const calls = (await serverCalls(admin)) - callsBefore - 1;
+  latencies.sort((a, b) => a - b);
+  return {
+    bids: latencies.length,
+    bidsPerSecond: (latencies.length * 1_000) / elapsed,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    errors,
+    redisCallsPerBid: latencies.length === 0 ? 0 : calls / latencies.length,
+  };
+}
+
+/**
+ * Bids/s and p50/p99 latency of an AuctionHouse on Redis (one process: callers, house and its
+ * group commits), next to the per-bid Lua baseline with the same callers and concurrency, for a
+ * hot auction and for bids spread over `auctions` auctions. Uses and then deletes its own prefix.
+ */
+export async function measureRedisStack(options: RedisStackOptions = {}): Promise<RedisStackResult> {
+  const url = options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const durationMs = options.durationMs ?? 4_000;
+  const concurrency = options.concurrency ?? 100;
+  const auctionCount = options.auctions ?? 10_000;
+  const partitions = options.partitions ?? 16;
+  const log = options.log ?? (() => undefined);
+  const prefix = `outcry-bench:${process.pid}:${Date.now().toString(36)}:`;
+  const redis = new Redis(url);
+  const admin = new Redis(url);
+  const adapters = createRedisAdapters({ redis, prefix, partitions });
+  const house = createAuctionHouse({ ...adapters, partitions });
+  const baselineSha = (await redis.script('LOAD', BASELINE_BID_LUA)) as string;
+  let bidSerial = 0;
+  try {
+    await house.start();
+    const createMany = async (count: number): Promise<string[]> => {
+      const ids: string[] = [];
+      const now = Date.now();
+      for (let from = 0; from < count; from += 1_000) {
+        const created = await Promise.all(
+          Array.from({ length: Math.min(1_000, count - from) }, (_, i) =>
+            house.createAuction({
+              sellerId: 'seller',
+              title: `Bench lot ${from + i}`,
+              currency: 'USD',
+              startingPrice: 1_000,
+              increment: { type: 'fixed', amount: 1 },
+              startsAt: now,
+              endsAt: now + 3_600_000,
+            }),
+          ),
+        );
+        for (const auction of created) ids.push(auction.id);
+      }
+      return ids;
+    };
+    const baselineAuctions = async (ids: readonly string[]) => {
+      for (let from = 0; from < ids.length; from += 1_000) {
+        const pipeline = redis.pipeline();
+        for (const id of ids.slice(from, from + 1_000)) pipeline.hset(`${prefix}baseline:{${id}}:auction`, 'price', 1_000, 'seq', 1);
+        await pipeline.exec();
+      }
+    };
+    const baselineBid = (auctionId: string, bidderId: string, amount: number) =>
+      redis.evalsha(
+        baselineSha,
+        3,
+        `${prefix}baseline:{${auctionId}}:auction`,
+        `${prefix}baseline:{${auctionId}}:ledger`,
+        `${prefix}baseline:{${auctionId}}:outcomes`,
+        `bl-${++bidSerial}`,
+        bidderId,
+        amount,
+      );
+    const houseBid = (auctionId: string, bidderId: string, amount: number) =>
+      house.placeBid({ auctionId, bidderId, amount }).then((outcome) => {
+        if (outcome.status !== 'accepted' && outcome.status !== 'rejected') throw new Error('no outcome');
+      });
+
+    const scenario = async (name: string, ids: readonly string[]): Promise<RedisStackComparison> => {
+      await baselineAuctions(ids);
+      // Warm both paths (scripts loaded, connections open, JIT) before measuring.
+      await drive(admin, concurrency, Math.min(500, durationMs / 4), risingBids(ids), baselineBid);
+      const baseline = await drive(admin, concurrency, durationMs, risingBids(ids), baselineBid);
+      log(`${name}: baseline ${Math.round(baseline.bidsPerSecond)} bids/s, p99 ${baseline.p99Ms.toFixed(1)} ms`);
+      await drive(admin, concurrency, Math.min(500, durationMs / 4), risingBids(ids), houseBid);
+      const before = house.metrics().sequencer;
+      const outcry = await drive(admin, concurrency, durationMs, risingBids(ids), houseBid);
+      const after = house.metrics().sequencer;
+      const batches = after.batches - before.batches;
+      const averageBatch = batches === 0 ? 0 : (after.commands - before.commands) / batches;
+      log(`${name}: outcry ${Math.round(outcry.bidsPerSecond)} bids/s, p99 ${outcry.p99Ms.toFixed(1)} ms, batch ${averageBatch.toFixed(1)}`);
+      return { outcry, baseline, ratio: outcry.bidsPerSecond / baseline.bidsPerSecond, averageBatch };
+    };
+
+    const hot = await scenario('hot auction', await createMany(1));
+    log(`creating ${auctionCount} auctions`);
+    const spread = await scenario(`${auctionCount} auctions`, await createMany(auctionCount));
+    return { hot, spread, concurrency, auctions: auctionCount };
+  } finally {
+    await house.stop();
+    await adapters.close();
+    await deleteMatching(admin, `${prefix}*`);
+    await redis.quit();
+    await admin.quit();
+  }
+}
+
+const DURATION: Record<BenchMode, number> = { full: 4_000, quick: 1_500, tiny: 200 };
+const AUCTIONS: Record<BenchMode, number> = { full: 10_000, quick: 10_000, tiny: 200 };
+
+/** The Redis stack as bench rows: bids/s (ratio to the per-bid Lua baseline) and p99 latency. */
+export async function runRedisStackSuite(context: SuiteContext): Promise<BenchRow[]> {
+  const result = await measureRedisStack({
+    durationMs: DURATION[context.mode],
+    auctions: AUCTIONS[context.mode],
+    log: context.log,
+  });
+  const rows: BenchRow[] = [];
+  for (const [key, label] of [
+    ['hot', 'hot auction'],
+    ['spread', `${result.auctions} auctions`],
+  ] as const) {
+    const { outcry, baseline, averageBatch } = result[key];
+    const details = {
+      concurrency: result.concurrency,
+      averageBatch,
+      bids: outcry.bids,
+      baselineBids: baseline.bids,
+      p50Ms: outcry.p50Ms,
+      baselineP50Ms: baseline.p50Ms,
+      redisCallsPerBid: outcry.redisCallsPerBid,
+      baselineRedisCallsPerBid: baseline.redisCallsPerBid,
+      errors: outcry.errors + baseline.errors,
+    };
+    rows.push(
+      createRow({
+        suite: 'redis-stack',
+        name: `AuctionHouse on Redis, ${label}`,
+        figure: outcry.bidsPerSecond,
+        unit: 'bids/s',
+        baseline: 'one bid-shaped Lua EVALSHA per bid (ioredis)',
+        baselineFigure: baseline.bidsPerSecond,
+        better: 'higher',
+        notes: `${result.concurrency} bids in flight; group commit of ${averageBatch.toFixed(1)} commands`,
+        details,
+      }),
+      createRow({
+        suite: 'redis-stack',
+        name: `AuctionHouse on Redis, ${label}, p99 latency`,
+        figure: outcry.p99Ms,
+        unit: 'ms',
+        baseline: 'per-bid Lua EVALSHA p99',
+        baselineFigure: baseline.p99Ms,
+        better: 'lower',
+        notes: `p50 ${outcry.p50Ms.toFixed(2)} ms vs ${baseline.p50Ms.toFixed(2)} ms`,
+        details,
+      }),
+    );
+  }
+  return rows;
+}
