@@ -3,8 +3,8 @@ import type { Duplex } from 'node:stream';
 import type { AuctionEvent } from '@outcry/core';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { Connection } from './connection.js';
-import type { OutbidFrame } from './frames.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
+import type { OutbidFrame } from './frames.js';
 import { GatewayCounters, type GatewayMetrics } from './gateway-metrics.js';
 import { resolveGatewayOptions, type WebSocketGatewayOptions } from './gateway-options.js';
 import { Heartbeat } from './heartbeat.js';
@@ -50,7 +50,12 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
   });
   const connections = new Set<Connection>();
   // Per-message deflate off: fan-out writes pre-built uncompressed frames (see text-frame.ts).
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload, perMessageDeflate: false, clientTracking: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.maxPayload,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
   // Direct replies beyond this are dropped (a client that does not read must not grow memory).
   const replyLimit = config.maxBufferedBytes * 2 + 65_536;
   let nextId = 1;
@@ -136,12 +141,24 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       }
       // Until ws owns the socket, a reset must not become an uncaught 'error'.
       socket.on('error', () => undefined);
-      if (closing !== null) return refuse(socket, 503, 'Service Unavailable');
-      if (!isOriginAllowed(request, config.origins)) return refuse(socket, 403, 'Forbidden');
+      if (closing !== null) {
+        refuse(socket, 503, 'Service Unavailable');
+        return;
+      }
+      if (!isOriginAllowed(request, config.origins)) {
+        refuse(socket, 403, 'Forbidden');
+        return;
+      }
       const token = readUpgradeToken(request);
-      if (token === null) return accept(request, socket, head, null);
+      if (token === null) {
+        accept(request, socket, head, null);
+        return;
+      }
       const authenticate = config.authenticate;
-      if (authenticate === null) return refuse(socket, 401, 'Unauthorized');
+      if (authenticate === null) {
+        refuse(socket, 401, 'Unauthorized');
+        return;
+      }
       Promise.resolve()
         .then(() => authenticate(token))
         .then(

@@ -10,7 +10,12 @@ import type { RoomRegistry } from './room-registry.js';
 import type { UserIndex } from './user-index.js';
 
 /** Codes of house failures passed on to clients as they are; anything else is UNAVAILABLE. */
-const PASSED_ON: ReadonlySet<string> = new Set<GatewayErrorCode>(['UNAVAILABLE', 'TIMEOUT', 'SHUTTING_DOWN', 'RATE_LIMITED']);
+const PASSED_ON: ReadonlySet<string> = new Set<GatewayErrorCode>([
+  'UNAVAILABLE',
+  'TIMEOUT',
+  'SHUTTING_DOWN',
+  'RATE_LIMITED',
+]);
 
 /**
  * Turns client messages into actions: rate limit, parse, then auth / subscribe / unsubscribe /
@@ -55,7 +60,11 @@ export class FrameDispatcher {
       }
       const parsed = parseClientFrame(data, isBinary);
       if (!parsed.ok) {
-        connection.sendError(parsed.code, parsed.message, parsed.auctionId === undefined ? {} : { auctionId: parsed.auctionId });
+        connection.sendError(
+          parsed.code,
+          parsed.message,
+          parsed.auctionId === undefined ? {} : { auctionId: parsed.auctionId },
+        );
         return;
       }
       if (connection.waiting !== null) {
@@ -163,7 +172,8 @@ export class FrameDispatcher {
   }
 
   #bid(connection: Connection, frame: BidFrame): void {
-    const about = frame.bidId === undefined ? { auctionId: frame.auctionId } : { auctionId: frame.auctionId, bidId: frame.bidId };
+    const about =
+      frame.bidId === undefined ? { auctionId: frame.auctionId } : { auctionId: frame.auctionId, bidId: frame.bidId };
     const bidderId = connection.userId;
     if (bidderId === null) {
       connection.sendError('UNAUTHORIZED', 'Authenticate (auth frame or token) before bidding.', about);
@@ -183,7 +193,8 @@ export class FrameDispatcher {
     outcome.then(
       (result) => connection.send({ type: 'bid.result', outcome: result }),
       (error: unknown) => {
-        const code = isOutcryError(error) && PASSED_ON.has(error.code) ? (error.code as GatewayErrorCode) : 'UNAVAILABLE';
+        const code =
+          isOutcryError(error) && PASSED_ON.has(error.code) ? (error.code as GatewayErrorCode) : 'UNAVAILABLE';
         const message = isOutcryError(error) ? error.message : 'The bid could not be taken; try again.';
         connection.sendError(code, message, about);
       },

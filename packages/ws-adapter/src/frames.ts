@@ -103,4 +103,11 @@ export interface AuthOkFrame {
 }
 
 /** Every frame the server sends. */
-export type ServerFrame = SnapshotFrame | EventFrame | BidResultFrame | OutbidFrame | ErrorFrame | PongFrame | AuthOkFrame;
+export type ServerFrame =
+  | SnapshotFrame
+  | EventFrame
+  | BidResultFrame
+  | OutbidFrame
+  | ErrorFrame
+  | PongFrame
+  | AuthOkFrame;

@@ -33,7 +33,12 @@ export interface GatewayMetrics {
   /** Bytes waiting in send buffers now: the sum over connections, and the largest one. */
   readonly bufferedBytes: { readonly total: number; readonly max: number };
   /** Slow consumers: behind now, marked behind since start, recovered with a snapshot, closed 1013. */
-  readonly slowConsumers: { readonly behind: number; readonly marked: number; readonly recovered: number; readonly closed: number };
+  readonly slowConsumers: {
+    readonly behind: number;
+    readonly marked: number;
+    readonly recovered: number;
+    readonly closed: number;
+  };
   /** Direct replies dropped because the connection's send buffer was far over the limit. */
   readonly repliesDropped: number;
   /** Connections ended by the heartbeat (no pong in time). */

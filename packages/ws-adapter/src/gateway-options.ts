@@ -53,7 +53,8 @@ export interface ResolvedGatewayOptions {
 /** Fill in defaults and refuse nonsense early, with INVALID_INPUT. */
 export function resolveGatewayOptions(options: WebSocketGatewayOptions): ResolvedGatewayOptions {
   const positive = (name: string, value: number): number => {
-    if (!Number.isFinite(value) || value <= 0) throw new OutcryError('INVALID_INPUT', `${name} must be a positive number.`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new OutcryError('INVALID_INPUT', `${name} must be a positive number.`);
     return value;
   };
   if (options.house === undefined || options.server === undefined) {

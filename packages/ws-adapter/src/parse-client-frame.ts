@@ -4,7 +4,12 @@ import { CLIENT_FRAME_TYPES, type ClientFrame, type ClientFrameType, clientFrame
 /** A parsed client frame, or why it was refused (`BAD_FRAME` or `INVALID_INPUT`). */
 export type ParsedClientFrame =
   | { readonly ok: true; readonly frame: ClientFrame }
-  | { readonly ok: false; readonly code: 'BAD_FRAME' | 'INVALID_INPUT'; readonly message: string; readonly auctionId?: string };
+  | {
+      readonly ok: false;
+      readonly code: 'BAD_FRAME' | 'INVALID_INPUT';
+      readonly message: string;
+      readonly auctionId?: string;
+    };
 
 const KNOWN_TYPES = new Set<string>(CLIENT_FRAME_TYPES);
 
@@ -14,7 +19,8 @@ const KNOWN_TYPES = new Set<string>(CLIENT_FRAME_TYPES);
  * type with bad fields is `INVALID_INPUT`, so a client can tell a broken client from a bad value.
  */
 export function parseClientFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): ParsedClientFrame {
-  if (isBinary) return { ok: false, code: 'BAD_FRAME', message: 'Binary frames are not accepted: send JSON text frames.' };
+  if (isBinary)
+    return { ok: false, code: 'BAD_FRAME', message: 'Binary frames are not accepted: send JSON text frames.' };
   let value: unknown;
   try {
     value = JSON.parse(toText(data));
@@ -26,14 +32,22 @@ export function parseClientFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary
   }
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) {
-    return { ok: false, code: 'BAD_FRAME', message: `Unknown frame type; expected one of ${CLIENT_FRAME_TYPES.join(', ')}.` };
+    return {
+      ok: false,
+      code: 'BAD_FRAME',
+      message: `Unknown frame type; expected one of ${CLIENT_FRAME_TYPES.join(', ')}.`,
+    };
   }
   const parsed = clientFrameSchema.safeParse(value);
   if (parsed.success) return { ok: true, frame: parsed.data };
   const first = describeIssues(parsed.error)[0];
   const where = first === undefined ? '' : `: ${first.path || 'frame'} ${first.message}`;
   const auctionId = (value as { auctionId?: unknown }).auctionId;
-  const refusal = { ok: false, code: 'INVALID_INPUT', message: `Invalid ${type as ClientFrameType} frame${where}.` } as const;
+  const refusal = {
+    ok: false,
+    code: 'INVALID_INPUT',
+    message: `Invalid ${type as ClientFrameType} frame${where}.`,
+  } as const;
   return typeof auctionId === 'string' && auctionId.length <= 128 ? { ...refusal, auctionId } : refusal;
 }
 

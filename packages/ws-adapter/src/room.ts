@@ -118,7 +118,10 @@ export class Room {
   readonly #onEvent = (event: AuctionEvent): void => {
     try {
       this.#counters.eventsReceived++;
-      this.#pending.push({ seq: event.seq, frame: encodeTextFrame(`{"type":"event","event":${JSON.stringify(event)}}`) });
+      this.#pending.push({
+        seq: event.seq,
+        frame: encodeTextFrame(`{"type":"event","event":${JSON.stringify(event)}}`),
+      });
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         // After the I/O phase: every event that arrived in it goes out in one write per socket.
@@ -203,7 +206,8 @@ export class Room {
       auction = await this.#house.getAuction(this.auctionId);
     } catch (error) {
       this.#reading = false;
-      const code: GatewayErrorCode = isOutcryError(error) && error.code === 'SHUTTING_DOWN' ? 'SHUTTING_DOWN' : 'UNAVAILABLE';
+      const code: GatewayErrorCode =
+        isOutcryError(error) && error.code === 'SHUTTING_DOWN' ? 'SHUTTING_DOWN' : 'UNAVAILABLE';
       this.#refuseWaiting(code, `Could not read auction ${this.auctionId}; subscribe again.`);
       return;
     }

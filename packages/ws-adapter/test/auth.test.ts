@@ -25,7 +25,11 @@ describe('authentication', () => {
     anonymous.send({ type: 'subscribe', auctionId: auction.id });
     await anonymous.nextOf('snapshot');
     anonymous.send({ type: 'bid', auctionId: auction.id, amount: 2_000, bidId: 'x-1' });
-    expect(await anonymous.nextOf('error')).toMatchObject({ code: 'UNAUTHORIZED', auctionId: auction.id, bidId: 'x-1' });
+    expect(await anonymous.nextOf('error')).toMatchObject({
+      code: 'UNAUTHORIZED',
+      auctionId: auction.id,
+      bidId: 'x-1',
+    });
     expect(fx.gateway.metrics().bids).toBe(0);
   });
 
@@ -91,7 +95,7 @@ describe('authentication', () => {
 
   it('refuses auth frames when the gateway has no authenticate function', async () => {
     await fx.stop();
-    fx = await startGateway({ authenticate: undefined });
+    fx = await startGateway({ authenticate: null });
     const client = await connect();
     client.send({ type: 'auth', token: 'token-bob' });
     expect(await client.nextOf('error')).toMatchObject({ code: 'UNAUTHORIZED' });

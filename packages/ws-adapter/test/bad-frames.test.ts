@@ -49,7 +49,10 @@ describe('bad frames', () => {
     const client = await TestClient.open(fx.url);
     const almost = fc.record(
       {
-        type: fc.oneof(fc.constantFrom('auth', 'subscribe', 'unsubscribe', 'bid', 'ping', 'pong', 'snapshot', ''), fc.jsonValue()),
+        type: fc.oneof(
+          fc.constantFrom('auth', 'subscribe', 'unsubscribe', 'bid', 'ping', 'pong', 'snapshot', ''),
+          fc.jsonValue(),
+        ),
         auctionId: fc.oneof(fc.constant('known'), fc.string({ maxLength: 200 }), fc.jsonValue()),
         amount: fc.oneof(fc.integer(), fc.double(), fc.constant(Number.MAX_SAFE_INTEGER + 2), fc.jsonValue()),
         token: fc.oneof(fc.string({ maxLength: 50 }), fc.jsonValue()),
@@ -67,7 +70,9 @@ describe('bad frames', () => {
         for (const answer of answers) {
           expect(['error', 'snapshot', 'auth.ok', 'bid.result', 'pong']).toContain(answer.type);
           if (answer.type === 'error') {
-            expect(['BAD_FRAME', 'INVALID_INPUT', 'UNAUTHORIZED', 'AUCTION_NOT_FOUND', 'SUBSCRIPTION_LIMIT']).toContain(answer.code);
+            expect(['BAD_FRAME', 'INVALID_INPUT', 'UNAUTHORIZED', 'AUCTION_NOT_FOUND', 'SUBSCRIPTION_LIMIT']).toContain(
+              answer.code,
+            );
           }
         }
       }),

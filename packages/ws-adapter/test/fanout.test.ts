@@ -37,7 +37,11 @@ describe('fan-out', () => {
               const ws = new WebSocket(fx.url);
               const watcher: Watcher = { ws, snapshotSeq: -1, events: [], seqs: [], other: [] };
               ws.on('message', (data) => {
-                const frame = JSON.parse(data.toString()) as { type: string; auction?: { seq: number }; event?: { seq: number; type: string; bidId?: string } };
+                const frame = JSON.parse(data.toString()) as {
+                  type: string;
+                  auction?: { seq: number };
+                  event?: { seq: number; type: string; bidId?: string };
+                };
                 if (frame.type === 'snapshot') watcher.snapshotSeq = frame.auction?.seq ?? -1;
                 else if (frame.type === 'event' && frame.event) {
                   watcher.events.push(`${frame.event.seq}:${frame.event.type}:${frame.event.bidId ?? ''}`);
@@ -62,7 +66,11 @@ describe('fan-out', () => {
     const bidders = ['bob', 'carol', 'dave', 'erin'];
     const placed: Promise<unknown>[] = [];
     for (let i = 0; i < BIDS; i++) {
-      const bid = fx.house.placeBid({ auctionId: auction.id, bidderId: bidders[i % 4] as string, amount: 2_000 + i * 500 });
+      const bid = fx.house.placeBid({
+        auctionId: auction.id,
+        bidderId: bidders[i % 4] as string,
+        amount: 2_000 + i * 500,
+      });
       placed.push(bid);
       if (i % 3 === 0) await bid;
     }
@@ -93,10 +101,13 @@ describe('fan-out', () => {
     expect(metrics.fanoutWrites).toBeLessThan(metrics.eventsDelivered);
     expect(metrics.gaps).toBe(0);
     await Promise.all(
-      watchers.map((w) => new Promise((resolve) => {
-        w.ws.once('close', resolve);
-        w.ws.close();
-      })),
+      watchers.map(
+        (w) =>
+          new Promise((resolve) => {
+            w.ws.once('close', resolve);
+            w.ws.close();
+          }),
+      ),
     );
     await until(() => fx.gateway.metrics().rooms === 0, 10_000, 'rooms closed');
   });

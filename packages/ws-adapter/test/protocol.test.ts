@@ -113,7 +113,7 @@ describe('protocol round trips', () => {
     const a = await fx.createAuction();
     const b = await fx.createAuction();
     const sockets = await Promise.all(Array.from({ length: 6 }, () => connect()));
-    sockets.forEach((s, i) => s.send({ type: 'subscribe', auctionId: i % 2 === 0 ? a.id : b.id }));
+    for (const [i, s] of sockets.entries()) s.send({ type: 'subscribe', auctionId: i % 2 === 0 ? a.id : b.id });
     await Promise.all(sockets.map((s) => s.nextOf('snapshot')));
     expect(fx.gateway.metrics()).toMatchObject({ rooms: 2, subscriptions: 6, connections: 6 });
     await fx.house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 2_000 });

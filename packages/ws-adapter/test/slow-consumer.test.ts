@@ -16,25 +16,25 @@ afterEach(async () => {
  * Bid until the gateway marks a consumer behind, 20 bids per tick, watching the largest send
  * buffer all along. Returns the largest buffer seen.
  */
-async function bidUntilBehind(fixture: GatewayFixture, auctionId: string, from: number): Promise<{ maxBuffered: number; next: number }> {
+async function bidUntilBehind(
+  fixture: GatewayFixture,
+  auctionId: string,
+  from: number,
+): Promise<{ maxBuffered: number; next: number }> {
   let amount = from;
   let maxBuffered = 0;
-  for (let round = 0; round < 5_000 && fixture.gateway.metrics().slowConsumers.marked === 0; round++) {
+  const round = async () => {
     const bids = Array.from({ length: 20 }, (_, i) =>
-      fixture.house.placeBid({ auctionId, bidderId: i % 2 === 0 ? 'bob' : 'carol', amount: (amount += 100) }),
+      fixture.house.placeBid({ auctionId, bidderId: i % 2 === 0 ? 'bob' : 'carol', amount: amount + (i + 1) * 100 }),
     );
+    amount += 20 * 100;
     await Promise.all(bids);
     await new Promise((resolve) => setImmediate(resolve));
     maxBuffered = Math.max(maxBuffered, fixture.gateway.metrics().bufferedBytes.max);
-  }
-  // a few more rounds while behind: nothing more may be buffered
-  for (let round = 0; round < 50; round++) {
-    await Promise.all(
-      Array.from({ length: 20 }, (_, i) => fixture.house.placeBid({ auctionId, bidderId: i % 2 === 0 ? 'bob' : 'carol', amount: (amount += 100) })),
-    );
-    await new Promise((resolve) => setImmediate(resolve));
-    maxBuffered = Math.max(maxBuffered, fixture.gateway.metrics().bufferedBytes.max);
-  }
+  };
+  for (let i = 0; i < 5_000 && fixture.gateway.metrics().slowConsumers.marked === 0; i++) await round();
+  // more rounds while behind: nothing more may be buffered
+  for (let i = 0; i < 50; i++) await round();
   return { maxBuffered, next: amount };
 }
 
@@ -53,10 +53,17 @@ describe('slow consumers', () => {
     expect(maxBuffered).toBeLessThanOrEqual(LIMIT + SLACK);
     const latest = (await fx.house.getAuction(auction.id))?.seq ?? -1;
     // the fast one kept up the whole time
-    await until(() => (fast.all('event').at(-1)?.event as { seq: number } | undefined)?.seq === latest, 10_000, 'fast client');
+    await until(
+      () => (fast.all('event').at(-1)?.event as { seq: number } | undefined)?.seq === latest,
+      10_000,
+      'fast client',
+    );
 
     slow.ws.resume();
-    const snapshot = await slow.next((f) => f.type === 'snapshot' && (f.auction as { seq: number }).seq === latest, 15_000);
+    const snapshot = await slow.next(
+      (f) => f.type === 'snapshot' && (f.auction as { seq: number }).seq === latest,
+      15_000,
+    );
     expect(snapshot.auction).toMatchObject({ id: auction.id, seq: latest });
     await until(() => fx?.gateway.metrics().slowConsumers.recovered === 1);
     // before the snapshot: a gap-free prefix of events, never the whole backlog

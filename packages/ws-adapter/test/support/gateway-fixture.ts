@@ -1,7 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AuctionHouse, type CreateAuctionInput, createAuctionHouse, type PublicAuction } from '@outcry/core';
-import { createWebSocketGateway, type WebSocketGateway, type WebSocketGatewayOptions } from '../../src/index.js';
+import {
+  type Authenticate,
+  createWebSocketGateway,
+  type WebSocketGateway,
+  type WebSocketGatewayOptions,
+} from '../../src/index.js';
 
 /** A house, an HTTP server on port 0 and a gateway on it; `stop()` ends all three. */
 export interface GatewayFixture {
@@ -18,15 +23,24 @@ export interface GatewayFixture {
 export const testAuthenticate = async (token: string): Promise<string | null> =>
   token.startsWith('token-') ? token.slice('token-'.length) : null;
 
-export async function startGateway(
-  options: Partial<Omit<WebSocketGatewayOptions, 'house' | 'server'>> & { house?: AuctionHouse } = {},
-): Promise<GatewayFixture> {
+/** Gateway options, a house of one's own, and `authenticate: null` for a gateway without one. */
+export type FixtureOptions = Partial<Omit<WebSocketGatewayOptions, 'house' | 'server' | 'authenticate'>> & {
+  house?: AuctionHouse;
+  authenticate?: Authenticate | null;
+};
+
+export async function startGateway(options: FixtureOptions = {}): Promise<GatewayFixture> {
   const house = options.house ?? createAuctionHouse();
   await house.start();
   const server = createServer((_request, response) => response.writeHead(404).end());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { house: _house, ...rest } = options;
-  const gateway = createWebSocketGateway({ authenticate: testAuthenticate, ...rest, house, server });
+  const { house: _house, authenticate = testAuthenticate, ...rest } = options;
+  const gateway = createWebSocketGateway({
+    ...rest,
+    ...(authenticate === null ? {} : { authenticate }),
+    house,
+    server,
+  });
   const port = (server.address() as AddressInfo).port;
   let counter = 0;
   return {

@@ -1,4 +1,4 @@
-import { WebSocket, type ClientOptions } from 'ws';
+import { type ClientOptions, WebSocket } from 'ws';
 
 /** A frame as the client parsed it. */
 export type Frame = { type: string } & Record<string, unknown>;
@@ -61,7 +61,8 @@ export class TestClient {
       }
       if (this.closeCode !== null) throw new Error(`closed (${this.closeCode}) while waiting for a frame`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`);
+      if (left <= 0)
+        throw new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.#wake = () => {
