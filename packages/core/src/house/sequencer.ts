@@ -235,7 +235,7 @@ export class Sequencer {
       this.partition,
       entries.map((e) => e.id),
     );
-    this.#finish(entries.length, changed, events, answers);
+    this.#finish(entries.length, changed, before, events, answers);
   }
 
   /** Undo a batch whose commit failed: memory goes back to what the store holds. */
@@ -247,14 +247,22 @@ export class Sequencer {
     for (const bidId of judgedBids) this.#recent.delete(bidId);
   }
 
-  #finish(commands: number, changed: readonly AuctionState[], events: AuctionEvent[], answers: readonly Answer[]): void {
+  #finish(
+    commands: number,
+    changed: readonly AuctionState[],
+    before: ReadonlyMap<string, AuctionState | undefined>,
+    events: AuctionEvent[],
+    answers: readonly Answer[],
+  ): void {
     const { stats } = this.#host;
     stats.batches++;
     stats.commands += commands;
     if (commands > stats.maxBatch) stats.maxBatch = commands;
     for (const state of changed) {
+      // Most bids move no deadline: arm only when the status or the end changed.
       const due = dueOf(state);
-      if (due !== null) this.#host.armDeadline(state.spec.id, due);
+      const previous = before.get(state.spec.id);
+      if (due !== null && (previous === undefined || dueOf(previous) !== due)) this.#host.armDeadline(state.spec.id, due);
     }
     const routed = this.#host.answer(answers);
     if (events.length === 0 && routed.length === 0) return;

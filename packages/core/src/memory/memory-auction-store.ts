@@ -44,7 +44,7 @@ export class MemoryAuctionStore implements AuctionStore {
   }
 
   async commit(batch: CommitBatch): Promise<void> {
-    this.#checkBatch(batch);
+    const firsts = this.#checkBatch(batch);
     this.#tokens.set(batch.partition, batch.fencingToken);
     for (const state of batch.states) {
       const record = this.#auctions.get(state.spec.id);
@@ -55,18 +55,19 @@ export class MemoryAuctionStore implements AuctionStore {
         record.state = state;
       }
     }
-    for (const entry of batch.entries) {
-      const record = this.#auctions.get(entry.auctionId);
-      if (record === undefined) continue;
-      record.ledger.push(entry);
-    }
+    for (const entry of batch.entries) this.#auctions.get(entry.auctionId)?.ledger.push(entry);
     for (const outcome of batch.outcomes) {
-      if (this.#outcomes.get(outcome.bidId) === undefined) this.#outcomes.set(outcome.bidId, outcome);
+      if (firsts.get(outcome.bidId) !== undefined) continue;
+      this.#outcomes.set(outcome.bidId, outcome);
+      firsts.set(outcome.bidId, outcome);
     }
   }
 
-  /** Everything is checked before anything is written, so a refused batch leaves no trace. */
-  #checkBatch(batch: CommitBatch): void {
+  /**
+   * Everything is checked before anything is written, so a refused batch leaves no trace.
+   * Returns the outcome already stored for each bidId of the batch (one look-up each).
+   */
+  #checkBatch(batch: CommitBatch): Map<string, StoredOutcome | undefined> {
     const highest = this.#tokens.get(batch.partition) ?? 0;
     if (batch.fencingToken < highest) {
       throw new OutcryError(
@@ -74,6 +75,8 @@ export class MemoryAuctionStore implements AuctionStore {
         `Commit for partition ${batch.partition} refused: token ${batch.fencingToken} is below ${highest}.`,
       );
     }
+    const firsts = new Map<string, StoredOutcome | undefined>();
+    for (const outcome of batch.outcomes) firsts.set(outcome.bidId, this.#outcomes.get(outcome.bidId));
     const nextSeq = new Map<string, number>();
     const batchBidIds = new Set<string>();
     for (const entry of batch.entries) {
@@ -83,14 +86,15 @@ export class MemoryAuctionStore implements AuctionStore {
       }
       nextSeq.set(entry.auctionId, expected + 1);
       const command = entry.command;
-      if (command.type === 'bid' || command.type === 'buy-now') {
-        // An accepted outcome is committed with its ledger entry, so it marks the bidId as taken.
-        if (this.#outcomes.get(command.bidId)?.outcome.status === 'accepted' || batchBidIds.has(command.bidId)) {
-          throw new OutcryError('STALE_OWNER', `Bid ${command.bidId} is already in the ledger.`);
-        }
-        batchBidIds.add(command.bidId);
+      if (command.type !== 'bid' && command.type !== 'buy-now') continue;
+      // An accepted outcome is committed with its ledger entry, so it marks the bidId as taken.
+      const stored = firsts.has(command.bidId) ? firsts.get(command.bidId) : this.#outcomes.get(command.bidId);
+      if (stored?.outcome.status === 'accepted' || batchBidIds.has(command.bidId)) {
+        throw new OutcryError('STALE_OWNER', `Bid ${command.bidId} is already in the ledger.`);
       }
+      batchBidIds.add(command.bidId);
     }
+    return firsts;
   }
 
   #insertOrdered(state: AuctionState): void {
