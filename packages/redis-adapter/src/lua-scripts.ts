@@ -13,6 +13,7 @@ export const SCRIPT_FILES = [
   'enqueue',
   'ack',
   'set-snapshots',
+  'find-outcomes',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_FILES)[number];

@@ -14,7 +14,7 @@ import {
 } from '@outcry/core';
 import { idOfListMember, LISTED_STATUSES, listMember, type RedisKeys } from './keys.js';
 import { runScript } from './lua-scripts.js';
-import type { RedisClient } from './redis-client.js';
+import { isCluster, type RedisClient } from './redis-client.js';
 
 /** What a RedisAuctionStore needs. */
 export interface RedisAuctionStoreOptions {
@@ -33,6 +33,8 @@ interface AuctionPart {
 
 /** MGET keys in chunks, so a huge batch does not become one huge command. */
 const MGET_CHUNK = 500;
+/** bidIds per find-outcomes call. */
+const FIND_CHUNK = 1_000;
 
 function isBidEntry(entry: LedgerEntry): boolean {
   return entry.command.type === 'bid' || entry.command.type === 'buy-now';
@@ -280,7 +282,22 @@ export class RedisAuctionStore implements AuctionStore {
 
   async getOutcomes(bidIds: readonly string[]): Promise<(StoredOutcome | null)[]> {
     if (bidIds.length === 0) return [];
-    // A bidId says nothing of its auction: every partition's hash is asked, in one go.
+    // A bidId says nothing of its auction: every partition's hash is asked. On one server that
+    // is one script; on a Cluster, whose scripts stay within one slot, one HMGET per partition.
+    if (!isCluster(this.#redis)) {
+      const outcomeKeys = Array.from({ length: this.#partitions }, (_, partition) => this.#keys.outcomes(partition));
+      const chunks: Promise<(string | null)[]>[] = [];
+      // Lua's unpack has a bounded stack: at most FIND_CHUNK bidIds per call.
+      for (let from = 0; from < bidIds.length; from += FIND_CHUNK) {
+        const chunk = bidIds.slice(from, from + FIND_CHUNK);
+        chunks.push(runScript(this.#redis, 'find-outcomes', outcomeKeys, chunk) as Promise<(string | null)[]>);
+      }
+      const found = (await Promise.all(chunks)).flat();
+      return bidIds.map((_, i) => {
+        const value = found[i];
+        return value === null || value === undefined ? null : (JSON.parse(value) as StoredOutcome);
+      });
+    }
     const perPartition = await Promise.all(
       Array.from({ length: this.#partitions }, (_, partition) => this.#redis.hmget(this.#keys.outcomes(partition), ...bidIds)),
     );
