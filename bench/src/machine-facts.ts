@@ -58,7 +58,10 @@ export function collectMachineFacts(): MachineFacts {
     date: new Date().toISOString(),
     gitCommit: git(['rev-parse', 'HEAD']) ?? 'unknown',
     gitDirty: (git(['status', '--porcelain', '--', 'packages/core', 'bench']) ?? '') !== '',
-    execArgv: process.execArgv.filter((arg) => !arg.includes('tsx')),
+    // tsx's own loader flags (--require <tsx preflight>, --import <tsx loader>) say nothing about the run.
+    execArgv: process.execArgv.filter(
+      (arg, i, all) => !arg.includes('tsx') && !(arg.startsWith('--') && all[i + 1]?.includes('tsx')),
+    ),
     loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
   };
 }

@@ -133,6 +133,9 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
   return {
     ...loadConfig({ NODE_ENV: 'test', DEMO: '0', LOG_LEVEL: 'silent', PORT: '0' }),
     adminToken: 'test-admin-token-0123456789',
+    // Tests send many requests as few users; the limits have tests of their own.
+    bidRate: { perSecond: 100_000, burst: 100_000 },
+    writeRate: { perSecond: 100_000, burst: 100_000 },
     ...overrides,
   };
 }

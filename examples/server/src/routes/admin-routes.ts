@@ -10,6 +10,8 @@ export function registerAdminRoutes(app: FastifyInstance, context: AppContext): 
   // An encapsulated scope: the admin check runs for these routes only.
   app.register(async (scope) => {
     scope.addHook('onRequest', async (request) => {
+      // Off without ADMIN_TOKEN, whatever the request carries.
+      if (config.adminToken === null) requireAdmin({ kind: 'anonymous' }, null);
       requireAdmin(callerOf(context, request), config.adminToken);
     });
     registerAdminScope(scope, context);
