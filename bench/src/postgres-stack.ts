@@ -100,13 +100,22 @@ const BASELINE_SCHEMA = (s: string) => `
     bidder_id text not null, amount bigint not null, price bigint not null, primary key (auction_id, seq));`;
 
 /** One bid the usual way: a transaction with SELECT … FOR UPDATE, INSERT, UPDATE, with the same proxy rule. */
-async function baselineBid(pool: pg.Pool, s: string, auctionId: string, bidderId: string, amount: number, bidId: string) {
+async function baselineBid(
+  pool: pg.Pool,
+  s: string,
+  auctionId: string,
+  bidderId: string,
+  amount: number,
+  bidId: string,
+) {
   const client = await pool.connect();
   try {
     await client.query('begin');
-    const { rows } = await client.query<{ price: string; leader_id: string | null; leader_max: string; seq: number }>(
-      { name: 'b-lock', text: `select price, leader_id, leader_max, seq from ${s}.baseline_auctions where id = $1 for update`, values: [auctionId] },
-    );
+    const { rows } = await client.query<{ price: string; leader_id: string | null; leader_max: string; seq: number }>({
+      name: 'b-lock',
+      text: `select price, leader_id, leader_max, seq from ${s}.baseline_auctions where id = $1 for update`,
+      values: [auctionId],
+    });
     const row = rows[0];
     if (row === undefined) throw new Error('no such auction');
     const price = Number(row.price);
@@ -181,8 +190,13 @@ export async function measurePostgresStack(options: PostgresStackOptions = {}): 
         const chunk = await Promise.all(
           Array.from({ length: Math.min(500, n - i) }, () =>
             house.createAuction({
-              sellerId: 'seller', title: 'Bench lot', currency: 'USD', startingPrice: 1_000,
-              increment: { type: 'fixed', amount: 1 }, startsAt: Date.now(), endsAt: Date.now() + 3_600_000,
+              sellerId: 'seller',
+              title: 'Bench lot',
+              currency: 'USD',
+              startingPrice: 1_000,
+              increment: { type: 'fixed', amount: 1 },
+              startsAt: Date.now(),
+              endsAt: Date.now() + 3_600_000,
             }),
           ),
         );
@@ -257,5 +271,8 @@ export async function runPostgresStackSuite(context: SuiteContext): Promise<Benc
         averageBatch: c.averageBatch,
       },
     });
-  return [row('Postgres stack, one hot auction', result.hot), row(`Postgres stack, ${result.auctions} auctions`, result.spread)];
+  return [
+    row('Postgres stack, one hot auction', result.hot),
+    row(`Postgres stack, ${result.auctions} auctions`, result.spread),
+  ];
 }

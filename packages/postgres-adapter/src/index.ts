@@ -5,7 +5,11 @@ export {
 } from './create-postgres-adapters.js';
 export { type MigrationReport, migrate } from './migrate.js';
 export { MIGRATIONS, type Migration } from './migrations.js';
-export { NotificationListener, type NotificationHandler, type NotificationListenerOptions } from './notification-listener.js';
+export {
+  NotificationListener,
+  type NotificationHandler,
+  type NotificationListenerOptions,
+} from './notification-listener.js';
 export { PostgresAuctionStore } from './postgres-auction-store.js';
 export { PostgresBidQueue } from './postgres-bid-queue.js';
 export { type BroadcasterStats, MAX_INLINE_PAYLOAD_BYTES, PostgresBroadcaster } from './postgres-broadcaster.js';

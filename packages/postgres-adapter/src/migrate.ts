@@ -16,7 +16,11 @@ const MIGRATION_LOCK_CLASS = 0x6f637279; // 'ocry'
  * transaction-level advisory lock for the schema and then records its number: concurrent
  * callers queue on the lock, and the second finds the number already there and skips it.
  */
-export async function migrate(pool: Pool, schema: string, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationReport> {
+export async function migrate(
+  pool: Pool,
+  schema: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<MigrationReport> {
   const quoted = quoteIdentifier(schema);
   const applied: string[] = [];
   for (const migration of migrations) {

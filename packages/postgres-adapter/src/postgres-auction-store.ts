@@ -38,7 +38,9 @@ interface OutcomeRow {
 function toLedgerEntry(row: LedgerRow): LedgerEntry {
   // Money comes back from the bigint columns, not from the JSON copy of the command.
   const command: AuctionCommand =
-    row.command.type === 'bid' ? { ...row.command, amount: fromBigintColumn(row.amount, 'ledger.amount') } : row.command;
+    row.command.type === 'bid'
+      ? { ...row.command, amount: fromBigintColumn(row.amount, 'ledger.amount') }
+      : row.command;
   return {
     auctionId: row.auction_id,
     seq: row.seq,
@@ -57,7 +59,10 @@ function checkConsecutive(entries: readonly LedgerEntry[]): void {
   for (const entry of entries) {
     const previous = last.get(entry.auctionId);
     if (previous !== undefined && entry.seq !== previous + 1) {
-      throw new OutcryError('STALE_OWNER', `Ledger conflict on ${entry.auctionId}: seq ${entry.seq} follows ${previous}.`);
+      throw new OutcryError(
+        'STALE_OWNER',
+        `Ledger conflict on ${entry.auctionId}: seq ${entry.seq} follows ${previous}.`,
+      );
     }
     last.set(entry.auctionId, entry.seq);
   }
@@ -158,7 +163,11 @@ export class PostgresAuctionStore implements AuctionStore {
       rows =
         after === null
           ? await this.#query(sql.listStatusFirst, [limit, query.status], 'Listing auctions')
-          : await this.#query(sql.listStatusAfter, [limit, query.status, after.createdAt, after.id], 'Listing auctions');
+          : await this.#query(
+              sql.listStatusAfter,
+              [limit, query.status, after.createdAt, after.id],
+              'Listing auctions',
+            );
     }
     const items = rows.slice(0, query.limit).map((row) => row.state);
     const last = items.at(-1);
@@ -167,12 +176,20 @@ export class PostgresAuctionStore implements AuctionStore {
   }
 
   async getLedger(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
-    const rows = await this.#query<LedgerRow>(this.#sql.getLedger, [auctionId, query.afterSeq, query.limit], 'Reading the ledger');
+    const rows = await this.#query<LedgerRow>(
+      this.#sql.getLedger,
+      [auctionId, query.afterSeq, query.limit],
+      'Reading the ledger',
+    );
     return rows.map(toLedgerEntry);
   }
 
   async getBids(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
-    const rows = await this.#query<LedgerRow>(this.#sql.getBids, [auctionId, query.afterSeq, query.limit], 'Reading bids');
+    const rows = await this.#query<LedgerRow>(
+      this.#sql.getBids,
+      [auctionId, query.afterSeq, query.limit],
+      'Reading bids',
+    );
     return rows.map(toLedgerEntry);
   }
 
@@ -193,7 +210,11 @@ export class PostgresAuctionStore implements AuctionStore {
   }
 
   async listActive(partition: number): Promise<AuctionState[]> {
-    const rows = await this.#query<{ state: AuctionState }>(this.#sql.listActive, [partition], 'Listing active auctions');
+    const rows = await this.#query<{ state: AuctionState }>(
+      this.#sql.listActive,
+      [partition],
+      'Listing active auctions',
+    );
     return rows.map((row) => row.state);
   }
 }

@@ -18,7 +18,9 @@ function compareIds(a: QueueRow, b: QueueRow): number {
 
 function toQueued(rows: QueueRow[]): QueuedCommand[] {
   // UPDATE … RETURNING gives no order: FIFO is restored by id.
-  return rows.sort(compareIds).map((row) => ({ id: row.id, command: row.command, origin: row.origin, commandId: row.command_id }));
+  return rows
+    .sort(compareIds)
+    .map((row) => ({ id: row.id, command: row.command, origin: row.origin, commandId: row.command_id }));
 }
 
 /** A parked `read` waiting for an enqueue on its partition. */
@@ -94,6 +96,8 @@ export class PostgresBidQueue implements BidQueue {
       ],
       'Enqueueing commands',
     );
+    // Readers in this process need not wait for the NOTIFY to come back from the server.
+    this.#notified(partition);
   }
 
   async read(partition: number, consumer: string, options: ReadOptions): Promise<QueuedCommand[]> {

@@ -95,9 +95,11 @@ export class PostgresBroadcaster implements Broadcaster {
     const subscriber: Subscriber = { partitions: new Set(partitions), handler };
     this.#subscribers.add(subscriber);
     try {
-      this.#listening ??= this.#listener.listen(this.#channel, (payload) => this.#receive(payload)).then((unlisten) => {
-        this.#unlisten = unlisten;
-      });
+      this.#listening ??= this.#listener
+        .listen(this.#channel, (payload) => this.#receive(payload))
+        .then((unlisten) => {
+          this.#unlisten = unlisten;
+        });
       await this.#listening;
     } catch (error) {
       this.#subscribers.delete(subscriber);

@@ -21,7 +21,11 @@ export function toOutcryError(error: unknown, what: string): OutcryError {
   if (state === STALE_OWNER_SQLSTATE || state === UNIQUE_VIOLATION_SQLSTATE) {
     return new OutcryError('STALE_OWNER', `${what} refused: ${message}`, { cause: error });
   }
-  return new OutcryError('UNAVAILABLE', `${what} failed: PostgreSQL is unavailable or refused the query (${message}).`, {
-    cause: error,
-  });
+  return new OutcryError(
+    'UNAVAILABLE',
+    `${what} failed: PostgreSQL is unavailable or refused the query (${message}).`,
+    {
+      cause: error,
+    },
+  );
 }

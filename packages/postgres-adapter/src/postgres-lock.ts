@@ -55,7 +55,11 @@ export class PostgresLock implements Lock {
   }
 
   async release(lease: Lease): Promise<boolean> {
-    const result = await this.#query(this.#sql.release, [lease.key, lease.owner, lease.token], `Releasing ${lease.key}`);
+    const result = await this.#query(
+      this.#sql.release,
+      [lease.key, lease.owner, lease.token],
+      `Releasing ${lease.key}`,
+    );
     return result.rowCount === 1;
   }
 }

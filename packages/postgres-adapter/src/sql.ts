@@ -95,7 +95,10 @@ export function buildStatements(schema: string) {
                         order by id limit $4 for update skip locked)
         returning q.id, q.command, q.origin, q.command_id`,
     ),
-    ack: named('ack', `delete from ${s}.queue q using ${ASYNC_COMMIT} as a where q.partition = $1 and q.id = any($2::bigint[])`),
+    ack: named(
+      'ack',
+      `delete from ${s}.queue q using ${ASYNC_COMMIT} as a where q.partition = $1 and q.id = any($2::bigint[])`,
+    ),
     depth: named('depth', `select count(*)::integer as depth from ${s}.queue where partition = $1`),
 
     // ---- lock ----

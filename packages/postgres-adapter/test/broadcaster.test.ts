@@ -20,7 +20,11 @@ function hugeMessage(partition: number): BroadcastMessage {
   if (snapshot === undefined) throw new Error('fixture has a snapshot');
   return {
     ...base,
-    snapshots: Array.from({ length: 40 }, (_, i) => ({ ...snapshot, id: `${snapshot.id}-${i}`, metadata: { notes: 'é'.repeat(300) } })),
+    snapshots: Array.from({ length: 40 }, (_, i) => ({
+      ...snapshot,
+      id: `${snapshot.id}-${i}`,
+      metadata: { notes: 'é'.repeat(300) },
+    })),
   };
 }
 
@@ -48,7 +52,13 @@ describe.skipIf(noDatabase)('PostgresBroadcaster beyond the NOTIFY payload limit
     await other.broadcaster.subscribe([partition], (m) => elsewhere.push(m));
     const huge = hugeMessage(partition);
     expect(Buffer.byteLength(JSON.stringify(huge))).toBeGreaterThan(MAX_INLINE_PAYLOAD_BYTES + 8_000);
-    const messages = [broadcastMessage(partition), huge, broadcastMessage(partition), hugeMessage(partition), broadcastMessage(partition)];
+    const messages = [
+      broadcastMessage(partition),
+      huge,
+      broadcastMessage(partition),
+      hugeMessage(partition),
+      broadcastMessage(partition),
+    ];
     // Not awaited one by one: the broadcaster itself keeps a partition's publishes in order.
     await Promise.all(messages.map((m) => adapters.broadcaster.publish(m)));
     await waitFor(() => received.length === messages.length && elsewhere.length === messages.length);

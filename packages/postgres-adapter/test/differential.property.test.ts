@@ -35,7 +35,10 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
       ),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 40_000 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 40_000 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const) }) },
 );
 
@@ -66,8 +69,13 @@ describe.skipIf(noDatabase)('differential: AuctionHouse on PostgreSQL against th
       fc.asyncProperty(scenarioArbitrary, async (scenario) => {
         const start = clock.now();
         const created = await house.createAuction({
-          sellerId: 'seller', title: 'Differential lot', currency: 'USD', startingPrice: 1_000,
-          increment: { type: 'fixed', amount: 100 }, startsAt: start, endsAt: start + 60_000,
+          sellerId: 'seller',
+          title: 'Differential lot',
+          currency: 'USD',
+          startingPrice: 1_000,
+          increment: { type: 'fixed', amount: 100 },
+          startsAt: start,
+          endsAt: start + 60_000,
           ...(scenario.reserve === undefined ? {} : { reservePrice: scenario.reserve }),
           ...(scenario.buyNowPrice === undefined ? {} : { buyNowPrice: scenario.buyNowPrice }),
           ...(scenario.softClose ? { softClose: { windowMs: 20_000, extendMs: 10_000 } } : {}),
@@ -75,7 +83,8 @@ describe.skipIf(noDatabase)('differential: AuctionHouse on PostgreSQL against th
         const auctionId = created.id;
         const [first] = await adapters.store.getMany([auctionId]);
         if (!first) throw new Error('the created auction is in the store');
-        let expected: AuctionState = applyCommand(null, { type: 'create', spec: first.spec, receivedAt: start }).state as AuctionState;
+        let expected: AuctionState = applyCommand(null, { type: 'create', spec: first.spec, receivedAt: start })
+          .state as AuctionState;
         expect(first).toEqual(expected);
         const pastBids: Array<{ bidId: string; bidderId: string; amount: number; buyNow: boolean }> = [];
         const firstOutcomes = new Map<string, BidOutcome>();
@@ -126,14 +135,22 @@ describe.skipIf(noDatabase)('differential: AuctionHouse on PostgreSQL against th
             clock.advance(step.ms);
             if (expected.status === 'open' && clock.now() >= expected.endsAt) {
               // The house closes it on its own, judged at this instant.
-              await eventually(() => adapters.store.getMany([auctionId]), ([s]) => s?.status === 'closed', 10_000, 'the close');
+              await eventually(
+                () => adapters.store.getMany([auctionId]),
+                ([s]) => s?.status === 'closed',
+                10_000,
+                'the close',
+              );
               judge({ type: 'close', auctionId, receivedAt: clock.now() });
             }
           } else {
             const live = expected.status === 'open' || expected.status === 'scheduled';
             const outcome = judge({ type: 'cancel', auctionId, by: 'seller', reason: null, receivedAt: clock.now() });
             if (live) expect((await house.cancelAuction(auctionId, { by: 'seller' })).status).toBe('cancelled');
-            else await expect(house.cancelAuction(auctionId, { by: 'seller' })).rejects.toMatchObject({ code: (outcome as { code?: string }).code });
+            else
+              await expect(house.cancelAuction(auctionId, { by: 'seller' })).rejects.toMatchObject({
+                code: (outcome as { code?: string }).code,
+              });
           }
         }
         const [stored] = await adapters.store.getMany([auctionId]);

@@ -7,7 +7,9 @@ describe('schema names', () => {
     expect(validateSchemaName('outcry')).toBe('outcry');
     expect(validateSchemaName('outcry_test_12_ab3')).toBe('outcry_test_12_ab3');
     for (const bad of ['', 'Outcry', '1outcry', 'out-cry', 'x"; drop schema public; --', 'a'.repeat(41), 'out cry']) {
-      expect(() => createPostgresAdapters({ connectionString: DATABASE_URL, schema: bad })).toThrow(/Invalid schema name/);
+      expect(() => createPostgresAdapters({ connectionString: DATABASE_URL, schema: bad })).toThrow(
+        /Invalid schema name/,
+      );
     }
   });
 });
@@ -39,7 +41,16 @@ describe.skipIf(noDatabase)('migrate()', () => {
     const recorded = await pool.query(`select id, name from "${schema}".migrations order by id`);
     expect(recorded.rows).toEqual(MIGRATIONS.map((m) => ({ id: m.id, name: m.name })));
     expect(await tablesOf(schema)).toEqual(
-      ['auctions', 'bid_outcomes', 'broadcast_overflow', 'leases', 'ledger', 'migrations', 'partition_tokens', 'queue'].sort(),
+      [
+        'auctions',
+        'bid_outcomes',
+        'broadcast_overflow',
+        'leases',
+        'ledger',
+        'migrations',
+        'partition_tokens',
+        'queue',
+      ].sort(),
     );
     await adapters.close();
   });

@@ -20,10 +20,22 @@ describe.skipIf(noDatabase)('two processes bidding on the same auctions through 
 
   it('keeps one history per auction and closes each with one winner', async () => {
     const auctions = await createAuctions(adapters, 4, { endsInMs: 120_000 });
-    const common = { DATABASE_URL, SCHEMA: adapters.schema, AUCTIONS: auctions.join(','), PARTITIONS: String(PARTITIONS), WAIT_FOR_GO: '1' };
+    const common = {
+      DATABASE_URL,
+      SCHEMA: adapters.schema,
+      AUCTIONS: auctions.join(','),
+      PARTITIONS: String(PARTITIONS),
+      WAIT_FOR_GO: '1',
+    };
     const children = [
       startChild('bidder.ts', { ...common, HOUSE_ID: 'left', BIDDER_PREFIX: 'left-', BIDS: '400', CONCURRENCY: '16' }),
-      startChild('bidder.ts', { ...common, HOUSE_ID: 'right', BIDDER_PREFIX: 'right-', BIDS: '400', CONCURRENCY: '16' }),
+      startChild('bidder.ts', {
+        ...common,
+        HOUSE_ID: 'right',
+        BIDDER_PREFIX: 'right-',
+        BIDS: '400',
+        CONCURRENCY: '16',
+      }),
     ];
     await Promise.all(children.map((child) => child.waitForLine((line) => line === 'ready', 30_000)));
     for (const child of children) child.send('go');
@@ -31,7 +43,9 @@ describe.skipIf(noDatabase)('two processes bidding on the same auctions through 
     const lines = children.flatMap((child) => child.lines);
     const accepted = lines.filter((line) => line.startsWith('accepted ')).map((line) => line.split(' ')[1] as string);
     const answered = lines.filter((line) => /^(accepted|rejected) /.test(line)).length;
-    const problems = lines.filter((l) => l.startsWith('error') || (l.startsWith('rejected') && !l.endsWith('BID_TOO_LOW')));
+    const problems = lines.filter(
+      (l) => l.startsWith('error') || (l.startsWith('rejected') && !l.endsWith('BID_TOO_LOW')),
+    );
     expect(answered, `every bid answered; errors: ${problems.slice(0, 5)}`).toBe(800);
     for (const child of children) expect(child.lines.some((line) => line.startsWith('accepted '))).toBe(true);
 
@@ -59,11 +73,19 @@ describe.skipIf(noDatabase)('two processes bidding on the same auctions through 
       for (const entry of ledger.slice(1)) {
         const { command } = entry;
         if (command.type === 'create') continue;
-        model.apply(command.type === 'bid'
-          ? { type: 'bid', bidId: command.bidId, bidderId: command.bidderId, amount: command.amount, receivedAt: command.receivedAt }
-          : command.type === 'buy-now'
-            ? { type: 'buy-now', bidId: command.bidId, bidderId: command.bidderId, receivedAt: command.receivedAt }
-            : { type: command.type, receivedAt: command.receivedAt });
+        model.apply(
+          command.type === 'bid'
+            ? {
+                type: 'bid',
+                bidId: command.bidId,
+                bidderId: command.bidderId,
+                amount: command.amount,
+                receivedAt: command.receivedAt,
+              }
+            : command.type === 'buy-now'
+              ? { type: 'buy-now', bidId: command.bidId, bidderId: command.bidderId, receivedAt: command.receivedAt }
+              : { type: command.type, receivedAt: command.receivedAt },
+        );
       }
       expect(state.result?.outcome).toBe('sold');
       expect(state.result?.winnerId).toBe(model.view().result?.winnerId);

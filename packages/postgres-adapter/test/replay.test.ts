@@ -21,8 +21,14 @@ describe.skipIf(noDatabase)('replayAuction on the PostgreSQL ledger', () => {
   it('rebuilds bid, soft-close, close, cancel and buy-now histories equal to the stored states', async () => {
     const now = clock.now();
     const hot = await house.createAuction({
-      sellerId: 'seller', title: 'Hot lot', currency: 'USD', startingPrice: 1_000, reservePrice: 5_000,
-      increment: { type: 'table' }, startsAt: now, endsAt: now + 60_000,
+      sellerId: 'seller',
+      title: 'Hot lot',
+      currency: 'USD',
+      startingPrice: 1_000,
+      reservePrice: 5_000,
+      increment: { type: 'table' },
+      startsAt: now,
+      endsAt: now + 60_000,
       softClose: { windowMs: 10_000, extendMs: 15_000, mode: 'add', maxExtensions: 3 },
       metadata: { colour: 'sunburst', tags: ['vintage', 'guitar'] },
     });
@@ -39,17 +45,32 @@ describe.skipIf(noDatabase)('replayAuction on the PostgreSQL ledger', () => {
     const late = await house.placeBid({ auctionId: hot.id, bidderId: 'b4', amount: 10_000 });
     expect(late.status).toBe('accepted');
     clock.advance(30_000); // past the extended end: the house closes it
-    const closed = await eventually(() => adapters.store.getMany([hot.id]), ([s]) => s?.status === 'closed', 10_000, 'the close');
+    const closed = await eventually(
+      () => adapters.store.getMany([hot.id]),
+      ([s]) => s?.status === 'closed',
+      10_000,
+      'the close',
+    );
 
     const cancelled = await house.createAuction({
-      sellerId: 'seller', title: 'Withdrawn', currency: 'EUR', startingPrice: 500, startsAt: clock.now(), endsAt: clock.now() + 60_000,
+      sellerId: 'seller',
+      title: 'Withdrawn',
+      currency: 'EUR',
+      startingPrice: 500,
+      startsAt: clock.now(),
+      endsAt: clock.now() + 60_000,
     });
     await house.placeBid({ auctionId: cancelled.id, bidderId: 'b1', amount: 600 });
     await house.cancelAuction(cancelled.id, { by: 'seller', reason: 'damaged' });
 
     const bought = await house.createAuction({
-      sellerId: 'seller', title: 'Buy me', currency: 'USD', startingPrice: 500, buyNowPrice: 9_000,
-      startsAt: clock.now(), endsAt: clock.now() + 60_000,
+      sellerId: 'seller',
+      title: 'Buy me',
+      currency: 'USD',
+      startingPrice: 500,
+      buyNowPrice: 9_000,
+      startsAt: clock.now(),
+      endsAt: clock.now() + 60_000,
     });
     expect((await house.buyNow({ auctionId: bought.id, bidderId: 'b5' })).status).toBe('accepted');
 

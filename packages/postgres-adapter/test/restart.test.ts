@@ -53,7 +53,12 @@ describe.skipIf(noDatabase)('restart: the adapters’ backends terminated during
         const bidId = `r-${n++}`;
         amount += 7;
         try {
-          const outcome = await house.placeBid({ auctionId: auctions[n % auctions.length] as string, bidderId: `b${w % 6}`, amount, bidId });
+          const outcome = await house.placeBid({
+            auctionId: auctions[n % auctions.length] as string,
+            bidderId: `b${w % 6}`,
+            amount,
+            bidId,
+          });
           outcomes.set(bidId, { status: outcome.status, at: Date.now() });
         } catch (error) {
           errors.push(error);
@@ -71,18 +76,30 @@ describe.skipIf(noDatabase)('restart: the adapters’ backends terminated during
     }
     // Keep bidding until service is back: accepted answers after the last kill.
     const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && ![...outcomes.values()].some((o) => o.status === 'accepted' && o.at > lastKill + 200)) {
+    while (
+      Date.now() < deadline &&
+      ![...outcomes.values()].some((o) => o.status === 'accepted' && o.at > lastKill + 200)
+    ) {
       await new Promise((r) => setTimeout(r, 50));
     }
     running = false;
     await load;
 
-    expect(killed.every((k) => k > 0), `backends killed per round: ${killed}`).toBe(true);
+    expect(
+      killed.every((k) => k > 0),
+      `backends killed per round: ${killed}`,
+    ).toBe(true);
     expect(adapters.listener.reconnects).toBeGreaterThanOrEqual(1);
-    expect([...outcomes.values()].some((o) => o.status === 'accepted' && o.at > lastKill + 200), 'service resumed').toBe(true);
+    expect(
+      [...outcomes.values()].some((o) => o.status === 'accepted' && o.at > lastKill + 200),
+      'service resumed',
+    ).toBe(true);
     // Clear errors only: the queue or the database was unavailable, or the answer came too late.
     const codes = new Set(errors.map((e) => (isOutcryError(e) ? e.code : String(e))));
-    expect([...codes].every((code) => code === 'UNAVAILABLE' || code === 'TIMEOUT'), `codes: ${[...codes]}`).toBe(true);
+    expect(
+      [...codes].every((code) => code === 'UNAVAILABLE' || code === 'TIMEOUT'),
+      `codes: ${[...codes]}`,
+    ).toBe(true);
 
     await drained(house, adapters);
     console.info(
@@ -91,7 +108,10 @@ describe.skipIf(noDatabase)('restart: the adapters’ backends terminated during
     const counts = await ledgerBidCounts(adapters);
     const accepted = [...outcomes].filter(([, o]) => o.status === 'accepted').map(([bidId]) => bidId);
     expect(accepted.length).toBeGreaterThan(100);
-    expect(accepted.filter((bidId) => counts.get(bidId) !== 1), 'accepted but not in the ledger once').toEqual([]);
+    expect(
+      accepted.filter((bidId) => counts.get(bidId) !== 1),
+      'accepted but not in the ledger once',
+    ).toEqual([]);
     for (const id of auctions) {
       const [state] = await adapters.store.getMany([id]);
       expect(await replayAuction(adapters.store, id)).toEqual(state);

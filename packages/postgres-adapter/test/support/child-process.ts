@@ -23,7 +23,14 @@ export interface Child {
 export function startChild(script: string, env: Record<string, string>): Child {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', join(packageRoot, 'loader', 'register-sql-text.mjs'), '--conditions=source', join(packageRoot, 'test', 'children', script)],
+    [
+      '--import',
+      'tsx',
+      '--import',
+      join(packageRoot, 'loader', 'register-sql-text.mjs'),
+      '--conditions=source',
+      join(packageRoot, 'test', 'children', script),
+    ],
     { cwd: packageRoot, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const lines: string[] = [];

@@ -18,7 +18,12 @@ export class ManualClock implements Clock {
 }
 
 /** Polls `condition` until it holds, or fails after `ms`. */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, ms = 10_000, what = 'a condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  ms = 10_000,
+  what = 'a condition',
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();
