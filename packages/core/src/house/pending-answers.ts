@@ -37,7 +37,7 @@ export class PendingAnswers {
       this.#open++;
       if (item !== null) {
         item.local = waiter;
-        this.#attached.push(waiter);
+        this.#attach(waiter);
         return;
       }
       const first = this.#keyed.get(commandId);
@@ -48,6 +48,21 @@ export class PendingAnswers {
         last.next = waiter;
       }
     });
+  }
+
+  /**
+   * Answered waiters are dropped whenever they outnumber the open ones, so the list stays
+   * about as long as the number of callers in flight: holding on to answered promises until
+   * the next sweep made every young-generation collection copy them.
+   */
+  #attach(waiter: Waiter): void {
+    const attached = this.#attached;
+    if (attached.length >= 1_024 && attached.length > 2 * this.#open) {
+      let kept = 0;
+      for (const w of attached) if (!w.done) attached[kept++] = w;
+      attached.length = kept;
+    }
+    attached.push(waiter);
   }
 
   #finish(waiter: Waiter, outcome: CommandOutcome | undefined, error: unknown): void {
