@@ -37,7 +37,13 @@ const SUITES: readonly SuiteEntry[] = [
   },
   // Stacks on real services, each behind its service probe. Imported lazily: a run without the
   // service never loads its driver, and one stack failing to load fails only its own suite.
-  // { name: 'redis-stack', title: 'Redis stack vs one Lua call per bid', quick: false, needs: ['redis'], run: ... },
+  {
+    name: 'redis-stack',
+    title: 'Redis stack vs one Lua call per bid',
+    quick: false,
+    needs: ['redis'],
+    run: async (context) => (await import('./redis-stack.js')).runRedisStackSuite(context),
+  },
   {
     name: 'postgres-stack',
     title: 'Postgres stack vs one transaction per bid',
