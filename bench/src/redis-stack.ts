@@ -183,7 +183,8 @@ export async function measureRedisStack(options: RedisStackOptions = {}): Promis
     const baselineAuctions = async (ids: readonly string[]) => {
       for (let from = 0; from < ids.length; from += 1_000) {
         const pipeline = redis.pipeline();
-        for (const id of ids.slice(from, from + 1_000)) pipeline.hset(`${prefix}baseline:{${id}}:auction`, 'price', 1_000, 'seq', 1);
+        for (const id of ids.slice(from, from + 1_000))
+          pipeline.hset(`${prefix}baseline:{${id}}:auction`, 'price', 1_000, 'seq', 1);
         await pipeline.exec();
       }
     };
@@ -215,7 +216,9 @@ export async function measureRedisStack(options: RedisStackOptions = {}): Promis
       const after = house.metrics().sequencer;
       const batches = after.batches - before.batches;
       const averageBatch = batches === 0 ? 0 : (after.commands - before.commands) / batches;
-      log(`${name}: outcry ${Math.round(outcry.bidsPerSecond)} bids/s, p99 ${outcry.p99Ms.toFixed(1)} ms, batch ${averageBatch.toFixed(1)}`);
+      log(
+        `${name}: outcry ${Math.round(outcry.bidsPerSecond)} bids/s, p99 ${outcry.p99Ms.toFixed(1)} ms, batch ${averageBatch.toFixed(1)}`,
+      );
       return { outcry, baseline, ratio: outcry.bidsPerSecond / baseline.bidsPerSecond, averageBatch };
     };
 

@@ -22,7 +22,9 @@ export type ScriptName = (typeof SCRIPT_FILES)[number];
 // that the build copies there. Reading the files once at load works the same from ESM and CJS
 // (tsup shims import.meta.url in the CJS build) and from tsx or vitest on the sources.
 const luaFolder = join(dirname(fileURLToPath(import.meta.url)), 'lua');
-const sources = new Map<ScriptName, string>(SCRIPT_FILES.map((name) => [name, readFileSync(join(luaFolder, `${name}.lua`), 'utf8')]));
+const sources = new Map<ScriptName, string>(
+  SCRIPT_FILES.map((name) => [name, readFileSync(join(luaFolder, `${name}.lua`), 'utf8')]),
+);
 
 const versionTag = ADAPTER_VERSION.replace(/\W/g, '_');
 

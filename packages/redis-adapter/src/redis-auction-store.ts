@@ -128,7 +128,10 @@ export class RedisAuctionStore implements AuctionStore {
   async commit(batch: CommitBatch): Promise<void> {
     const { partition } = batch;
     if (!Number.isInteger(partition) || partition < 0 || partition >= this.#partitions) {
-      throw new OutcryError('INVALID_INPUT', `Partition ${partition} is outside 0..${this.#partitions - 1} of this store.`);
+      throw new OutcryError(
+        'INVALID_INPUT',
+        `Partition ${partition} is outside 0..${this.#partitions - 1} of this store.`,
+      );
     }
     const parts = this.#partsOf(batch);
     const keys = this.#keys;
@@ -166,7 +169,11 @@ export class RedisAuctionStore implements AuctionStore {
       for (const id of foreign) fields.push(id, String(partition));
       await this.#redis.hset(keys.directory(), ...fields);
     }
-    const result = (await runScript(this.#redis, 'commit', scriptKeys, [...head, ...entryArgs, ...outcomeArgs])) as string[];
+    const result = (await runScript(this.#redis, 'commit', scriptKeys, [
+      ...head,
+      ...entryArgs,
+      ...outcomeArgs,
+    ])) as string[];
     const [status, detail, seq] = result;
     if (status === 'OK' || status === 'REPLAY') return;
     if (status === 'STALE_TOKEN') {
@@ -182,7 +189,9 @@ export class RedisAuctionStore implements AuctionStore {
       });
     }
     if (status === 'BID_CONFLICT') {
-      throw new OutcryError('STALE_OWNER', `Bid ${detail} is already in the ledger.`, { details: { partition, bidId: detail } });
+      throw new OutcryError('STALE_OWNER', `Bid ${detail} is already in the ledger.`, {
+        details: { partition, bidId: detail },
+      });
     }
     throw new OutcryError('UNAVAILABLE', `Unexpected answer of the commit script: ${String(status)}.`);
   }
@@ -203,7 +212,10 @@ export class RedisAuctionStore implements AuctionStore {
       const entries = part(entry.auctionId).entries;
       const previous = entries[entries.length - 1];
       if (previous !== undefined && entry.seq !== previous.seq + 1) {
-        throw new OutcryError('STALE_OWNER', `Ledger conflict on ${entry.auctionId}: seq ${entry.seq} after ${previous.seq}.`);
+        throw new OutcryError(
+          'STALE_OWNER',
+          `Ledger conflict on ${entry.auctionId}: seq ${entry.seq} after ${previous.seq}.`,
+        );
       }
       entries.push(entry);
     }
@@ -237,12 +249,18 @@ export class RedisAuctionStore implements AuctionStore {
     const more = merged.length > limit && last !== undefined;
     return {
       items,
-      nextCursor: more ? encodeListCursor({ createdAt: Number(last.member.slice(0, 15)), id: idOfListMember(last.member) }) : null,
+      nextCursor: more
+        ? encodeListCursor({ createdAt: Number(last.member.slice(0, 15)), id: idOfListMember(last.member) })
+        : null,
     };
   }
 
   /** Ledger entries [from, to] (list indexes) of an auction, from wherever it was committed. */
-  async #ledgerRange(auctionId: string, from: number, to: number): Promise<{ entries: LedgerEntry[]; partition: number }> {
+  async #ledgerRange(
+    auctionId: string,
+    from: number,
+    to: number,
+  ): Promise<{ entries: LedgerEntry[]; partition: number }> {
     let partition = this.#home(auctionId);
     let raw = await this.#redis.lrange(this.#keys.ledger(partition, auctionId), from, to);
     if (raw.length === 0) {
@@ -276,7 +294,9 @@ export class RedisAuctionStore implements AuctionStore {
       }
       if (entries.length < chunk) return items;
       from += chunk;
-      entries = (await this.#redis.lrange(ledgerKey, from, from + chunk - 1)).map((json) => JSON.parse(json) as LedgerEntry);
+      entries = (await this.#redis.lrange(ledgerKey, from, from + chunk - 1)).map(
+        (json) => JSON.parse(json) as LedgerEntry,
+      );
     }
   }
 
@@ -299,7 +319,9 @@ export class RedisAuctionStore implements AuctionStore {
       });
     }
     const perPartition = await Promise.all(
-      Array.from({ length: this.#partitions }, (_, partition) => this.#redis.hmget(this.#keys.outcomes(partition), ...bidIds)),
+      Array.from({ length: this.#partitions }, (_, partition) =>
+        this.#redis.hmget(this.#keys.outcomes(partition), ...bidIds),
+      ),
     );
     return bidIds.map((_, i) => {
       for (const values of perPartition) {

@@ -103,7 +103,17 @@ export class RedisBidQueue implements BidQueue {
     from: '>' | '0',
   ): Promise<QueuedCommand[]> {
     const block = blockMs > 0 ? ['BLOCK', blockMs] : [];
-    const args = ['GROUP', this.#group, consumer, 'COUNT', max, ...block, 'STREAMS', this.#keys.stream(partition), from];
+    const args = [
+      'GROUP',
+      this.#group,
+      consumer,
+      'COUNT',
+      max,
+      ...block,
+      'STREAMS',
+      this.#keys.stream(partition),
+      from,
+    ];
     let reply: StreamReply;
     try {
       reply = (await client.call('XREADGROUP', ...args)) as StreamReply;
@@ -138,7 +148,10 @@ export class RedisBidQueue implements BidQueue {
       // What the failed read may have been given stays pending and is read first next time.
       this.#orphans.add(`${partition} ${consumer}`);
       await sleep(ERROR_BACKOFF_MS);
-      if (error instanceof Error && /closed|ECONNRE|EPIPE|ETIMEDOUT|max retries|LOADING|TRYAGAIN|CLUSTERDOWN/i.test(error.message)) {
+      if (
+        error instanceof Error &&
+        /closed|ECONNRE|EPIPE|ETIMEDOUT|max retries|LOADING|TRYAGAIN|CLUSTERDOWN/i.test(error.message)
+      ) {
         return [];
       }
       throw error;

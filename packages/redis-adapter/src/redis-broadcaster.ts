@@ -96,7 +96,8 @@ export class RedisBroadcaster implements Broadcaster {
   /** Unsubscribes the channels no subscription needs any longer. */
   async #dropUnused(): Promise<void> {
     const needed = new Set<number>();
-    for (const subscription of this.#subscriptions) for (const partition of subscription.partitions) needed.add(partition);
+    for (const subscription of this.#subscriptions)
+      for (const partition of subscription.partitions) needed.add(partition);
     const unused: string[] = [];
     for (const [channel, partition] of this.#channels) {
       if (!needed.has(partition)) unused.push(channel);

@@ -12,7 +12,11 @@ export function isCluster(client: RedisClient): client is Cluster {
  * A new connection with the client's options and `override`, for work that must not share the
  * client's connection (blocking reads, subscriptions). Whoever calls this disconnects it.
  */
-export function duplicateClient(client: RedisClient, override: { autoResendUnfulfilledCommands?: boolean } = {}, cluster: object = {}): RedisClient {
+export function duplicateClient(
+  client: RedisClient,
+  override: { autoResendUnfulfilledCommands?: boolean } = {},
+  cluster: object = {},
+): RedisClient {
   if (isCluster(client)) {
     return client.duplicate(undefined, { ...cluster, redisOptions: { ...client.options.redisOptions, ...override } });
   }

@@ -32,7 +32,12 @@ export class RedisLock implements Lock {
   async acquire(key: string, owner: string, ttlMs: number): Promise<Lease | null> {
     const sentAt = Date.now();
     const ttl = Math.max(1, Math.ceil(ttlMs));
-    const token = await runScript(this.#redis, 'acquire-lease', [this.#keys.lease(key), this.#keys.leaseToken(key)], [owner, ttl]);
+    const token = await runScript(
+      this.#redis,
+      'acquire-lease',
+      [this.#keys.lease(key), this.#keys.leaseToken(key)],
+      [owner, ttl],
+    );
     if (token === null || token === undefined) return null;
     return { key, owner, token: Number(token), expiresAt: sentAt + ttl };
   }
@@ -40,7 +45,12 @@ export class RedisLock implements Lock {
   async renew(lease: Lease, ttlMs: number): Promise<Lease | null> {
     const sentAt = Date.now();
     const ttl = Math.max(1, Math.ceil(ttlMs));
-    const renewed = await runScript(this.#redis, 'renew-lease', [this.#keys.lease(lease.key)], [leaseValue(lease), ttl]);
+    const renewed = await runScript(
+      this.#redis,
+      'renew-lease',
+      [this.#keys.lease(lease.key)],
+      [leaseValue(lease), ttl],
+    );
     return Number(renewed) === 1 ? { ...lease, expiresAt: sentAt + ttl } : null;
   }
 

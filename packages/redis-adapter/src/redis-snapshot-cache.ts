@@ -55,7 +55,8 @@ export class RedisSnapshotCache implements SnapshotCache {
       [...groupByPartition(ids, this.#partitions)].map(async ([partition, indexes]) => {
         const values = await this.#redis.mget(...indexes.map((i) => this.#keys.snapshot(partition, ids[i] as string)));
         values.forEach((value, k) => {
-          if (value !== null) result[indexes[k] as number] = JSON.parse(value.slice(value.indexOf('|') + 1)) as PublicAuction;
+          if (value !== null)
+            result[indexes[k] as number] = JSON.parse(value.slice(value.indexOf('|') + 1)) as PublicAuction;
         });
       }),
     );
@@ -103,7 +104,12 @@ export class RedisSnapshotCache implements SnapshotCache {
     const reads = this.#hits + this.#misses;
     const now = Date.now();
     for (const [id, expiresAt] of this.#written) if (expiresAt <= now) this.#written.delete(id);
-    return { hits: this.#hits, misses: this.#misses, hitRate: reads === 0 ? 0 : this.#hits / reads, size: this.#written.size };
+    return {
+      hits: this.#hits,
+      misses: this.#misses,
+      hitRate: reads === 0 ? 0 : this.#hits / reads,
+      size: this.#written.size,
+    };
   }
 
   /** Nothing to release: the cache runs on the client it was given. */

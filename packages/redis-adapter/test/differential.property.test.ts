@@ -109,7 +109,11 @@ describe.skipIf(!up)('differential: an AuctionHouse on Redis against the pure en
           });
           const [stored] = await adapters.store.getMany([created.id]);
           if (stored == null) throw new Error('a created auction is in the store');
-          const fresh = applyCommand(null, { type: 'create', spec: stored.spec, receivedAt: stored.spec.createdAt }).state;
+          const fresh = applyCommand(null, {
+            type: 'create',
+            spec: stored.spec,
+            receivedAt: stored.spec.createdAt,
+          }).state;
           expect(stored).toEqual(fresh);
           ids.push(created.id);
           model.push(stored);
@@ -127,7 +131,13 @@ describe.skipIf(!up)('differential: an AuctionHouse on Redis against the pure en
             const wave = move.bids.map((bid) => {
               const earlier = bid.again ? sentBids.find((b) => b.lot === bid.lot) : undefined;
               if (earlier !== undefined) return earlier;
-              const fresh = { lot: bid.lot, bidId: `dx-${process.pid}-${++serial}`, bidder: bid.bidder, amount: bid.amount, buyNow: bid.buyNow };
+              const fresh = {
+                lot: bid.lot,
+                bidId: `dx-${process.pid}-${++serial}`,
+                bidder: bid.bidder,
+                amount: bid.amount,
+                buyNow: bid.buyNow,
+              };
               sentBids.push(fresh);
               return fresh;
             });
@@ -135,7 +145,12 @@ describe.skipIf(!up)('differential: an AuctionHouse on Redis against the pure en
               wave.map((bid) =>
                 bid.buyNow
                   ? house.buyNow({ auctionId: ids[bid.lot] as string, bidderId: bid.bidder, bidId: bid.bidId })
-                  : house.placeBid({ auctionId: ids[bid.lot] as string, bidderId: bid.bidder, amount: bid.amount, bidId: bid.bidId }),
+                  : house.placeBid({
+                      auctionId: ids[bid.lot] as string,
+                      bidderId: bid.bidder,
+                      amount: bid.amount,
+                      bidId: bid.bidId,
+                    }),
               ),
             );
             // Per auction the sequencer judges in intake order, which is the wave's order.
@@ -157,7 +172,14 @@ describe.skipIf(!up)('differential: an AuctionHouse on Redis against the pure en
                 bid.lot,
                 bid.buyNow
                   ? { type: 'buy-now', auctionId, bidId: bid.bidId, bidderId: bid.bidder, receivedAt: at }
-                  : { type: 'bid', auctionId, bidId: bid.bidId, bidderId: bid.bidder, amount: bid.amount, receivedAt: at },
+                  : {
+                      type: 'bid',
+                      auctionId,
+                      bidId: bid.bidId,
+                      bidderId: bid.bidder,
+                      amount: bid.amount,
+                      receivedAt: at,
+                    },
               ) as BidOutcome;
               firstOutcome.set(bid.bidId, expected);
               seen[expected.status === 'accepted' ? 'accepted' : 'rejected']++;
@@ -179,7 +201,13 @@ describe.skipIf(!up)('differential: an AuctionHouse on Redis against the pure en
             }
           } else {
             const auctionId = ids[move.lot] as string;
-            const expected = judge(move.lot, { type: 'cancel', auctionId, by: 'seller', reason: null, receivedAt: clock.now() });
+            const expected = judge(move.lot, {
+              type: 'cancel',
+              auctionId,
+              by: 'seller',
+              reason: null,
+              receivedAt: clock.now(),
+            });
             if (expected.status === 'accepted') {
               seen.cancelled++;
               expect((await house.cancelAuction(auctionId, { by: 'seller' })).status).toBe('cancelled');

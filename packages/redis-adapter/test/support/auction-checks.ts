@@ -1,4 +1,10 @@
-import { type AuctionState, type AuctionStore, createAuctionHouse, type LedgerEntry, replayCommands } from '@outcry/core';
+import {
+  type AuctionState,
+  type AuctionStore,
+  createAuctionHouse,
+  type LedgerEntry,
+  replayCommands,
+} from '@outcry/core';
 import { expect } from 'vitest';
 import { createRedisAdapters } from '../../src/create-redis-adapters.js';
 import type { RedisClient } from '../../src/redis-client.js';

@@ -25,7 +25,9 @@ export function describeRedisContracts(redis: () => RedisClient, runPrefix: stri
   describeAuctionStoreContract(() => fresh().store, { partition });
   describeBidQueueContract(() => fresh().queue);
   describeLockContract(() => fresh().lock);
-  describeSnapshotCacheContract((options) => fresh(options.ttlMs === undefined ? {} : { cacheTtlMs: options.ttlMs }).cache);
+  describeSnapshotCacheContract(
+    (options) => fresh(options.ttlMs === undefined ? {} : { cacheTtlMs: options.ttlMs }).cache,
+  );
   const shared = `${runPrefix}bus:`;
   describeBroadcasterContract(() => createRedisAdapters({ redis: redis(), prefix: shared, partitions }).broadcaster);
 }

@@ -32,18 +32,42 @@ export class LocalCluster {
         const server = spawn(
           'redis-server',
           [
-            '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes',
-            '--cluster-config-file', join(folder, `nodes-${port}.conf`), '--dir', folder,
-            '--save', '', '--appendonly', 'no', '--cluster-node-timeout', '2000',
+            '--port',
+            String(port),
+            '--bind',
+            '127.0.0.1',
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            join(folder, `nodes-${port}.conf`),
+            '--dir',
+            folder,
+            '--save',
+            '',
+            '--appendonly',
+            'no',
+            '--cluster-node-timeout',
+            '2000',
           ],
           { stdio: 'ignore' },
         );
         cluster.#servers.push(server);
       }
       for (const port of cluster.ports) await waitFor(() => ping(port), 10_000, `redis-server on ${port}`);
-      await run('redis-cli', ['--cluster', 'create', ...cluster.ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
+      await run('redis-cli', [
+        '--cluster',
+        'create',
+        ...cluster.ports.map((p) => `127.0.0.1:${p}`),
+        '--cluster-replicas',
+        '0',
+        '--cluster-yes',
+      ]);
       for (const port of cluster.ports) {
-        await waitFor(async () => (await info(port)).includes('cluster_state:ok'), 20_000, `cluster_state:ok on ${port}`);
+        await waitFor(
+          async () => (await info(port)).includes('cluster_state:ok'),
+          20_000,
+          `cluster_state:ok on ${port}`,
+        );
       }
       return cluster;
     } catch (error) {
@@ -74,7 +98,13 @@ export class LocalCluster {
 }
 
 async function withNode<T>(port: number, use: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();

@@ -11,7 +11,12 @@ export const servicesRequired = process.env.CI === 'true' || process.env.REQUIRE
 
 /** Answers whether a Redis answers PING at `url` within two seconds. */
 export async function redisAnswers(url: string = REDIS_URL): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2_000,
+  });
   probe.on('error', () => undefined);
   try {
     await probe.connect();
@@ -46,7 +51,11 @@ export function deletePrefix(redis: RedisClient, prefix: string): Promise<number
 }
 
 /** Polls until `condition` holds, or throws after `timeoutMs`. */
-export async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
