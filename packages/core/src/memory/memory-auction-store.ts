@@ -36,7 +36,7 @@ export class MemoryAuctionStore implements AuctionStore {
   readonly #auctions = new Map<string, AuctionRecord>();
   readonly #outcomes = new Map<string, StoredOutcome>();
   readonly #tokens = new Map<number, number>();
-  /** Newest first; kept sorted on insert so that listing is a scan from the cursor. */
+  /** Oldest first (listing walks it backwards); kept sorted on insert so that a page is a scan from the cursor. */
   #order: AuctionState[] = [];
 
   async getMany(ids: readonly string[]): Promise<(AuctionState | null)[]> {
@@ -97,44 +97,42 @@ export class MemoryAuctionStore implements AuctionStore {
     return firsts;
   }
 
-  #insertOrdered(state: AuctionState): void {
+  /** How many listed auctions come after `key` in newest-first order (they sit at the front of #order). */
+  #countOlder(key: { spec: { createdAt: number; id: string } }): number {
     const order = this.#order;
     let lo = 0;
     let hi = order.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareNewestFirst(order[mid] as AuctionState, state) < 0) lo = mid + 1;
+      if (compareNewestFirst(order[mid] as AuctionState, key) > 0) lo = mid + 1;
       else hi = mid;
     }
-    order.splice(lo, 0, state);
+    return lo;
+  }
+
+  /** Oldest first, so that a new auction, almost always the newest, is an append, not a shift of all others. */
+  #insertOrdered(state: AuctionState): void {
+    const order = this.#order;
+    const last = order[order.length - 1];
+    if (last === undefined || compareNewestFirst(last, state) > 0) order.push(state);
+    else order.splice(this.#countOlder(state), 0, state);
   }
 
   async list(query: ListAuctionsQuery): Promise<Page<AuctionState>> {
     const after = query.cursor === undefined ? null : decodeListCursor(query.cursor);
+    const order = this.#order;
     const items: AuctionState[] = [];
-    let i = 0;
-    if (after !== null) {
-      let lo = 0;
-      let hi = this.#order.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        const s = (this.#order[mid] as AuctionState).spec;
-        if (compareNewestFirst({ spec: s }, { spec: { createdAt: after.createdAt, id: after.id } }) <= 0) lo = mid + 1;
-        else hi = mid;
-      }
-      i = lo;
-    }
+    let i = after === null ? order.length - 1 : this.#countOlder({ spec: after }) - 1;
     let last: AuctionState | null = null;
-    for (; i < this.#order.length; i++) {
-      const listed = this.#order[i] as AuctionState;
+    for (; i >= 0; i--) {
+      const listed = order[i] as AuctionState;
       const current = this.#auctions.get(listed.spec.id)?.state ?? listed;
       if (query.status !== undefined && current.status !== query.status) continue;
       if (items.length === query.limit) break;
       items.push(current);
       last = current;
     }
-    const more = i < this.#order.length && last !== null;
-    return { items, nextCursor: more && last !== null ? encodeListCursor(last.spec) : null };
+    return { items, nextCursor: i >= 0 && last !== null ? encodeListCursor(last.spec) : null };
   }
 
   async getLedger(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
