@@ -6,7 +6,7 @@ import type { RateLimiter } from './rate-limiter.js';
 import { type Caller, identifyCaller } from './request-auth.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { ReadinessCheck } from './stores.js';
-import type { TokenSigner } from './token-signer.js';
+import type { SecretCheck, TokenSigner } from './token-signer.js';
 import { ApiError } from './http-errors.js';
 
 /** What the gateway reports to /admin/stats and /metrics. */
@@ -19,6 +19,8 @@ export interface AppContext {
   readonly config: ServerConfig;
   readonly house: AuctionHouse;
   readonly signer: TokenSigner;
+  /** The ADMIN_TOKEN check, or null when admin routes are off. */
+  readonly admin: SecretCheck | null;
   readonly metrics: ServerMetrics;
   readonly checks: readonly ReadinessCheck[];
   readonly bidLimiter: RateLimiter;
@@ -31,7 +33,7 @@ export interface AppContext {
 
 /** Who sent the request. */
 export function callerOf(context: AppContext, request: FastifyRequest): Caller {
-  return identifyCaller(request, context.signer, context.config.adminToken);
+  return identifyCaller(request, context.signer, context.admin);
 }
 
 /** Takes a token from `limiter` for `key`, or throws 429 RATE_LIMITED with Retry-After. */

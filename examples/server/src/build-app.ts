@@ -15,7 +15,7 @@ import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerWebRoutes } from './routes/web-routes.js';
 import { ServerMetrics } from './server-metrics.js';
 import { composeStores } from './stores.js';
-import { TokenSigner } from './token-signer.js';
+import { SecretCheck, TokenSigner } from './token-signer.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,6 +60,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     config,
     house,
     signer: new TokenSigner({ secret: config.authSecret, ttlMs: config.tokenTtlMs }),
+    admin: config.adminToken === null ? null : new SecretCheck(config.adminToken),
     metrics: new ServerMetrics(house, () => (gateway === null ? null : { connections: () => gateway?.metrics().connections ?? 0 })),
     checks: stores.checks,
     bidLimiter: new RateLimiter(config.bidRate),

@@ -27,14 +27,18 @@ export function registerBidRoutes(app: FastifyInstance, context: AppContext): vo
     const auctionId = auctionIdOf(request.params);
     const { wait } = parseRequest(bidQuerySchema, request.query, 'INVALID_INPUT', 'query');
     const { amount, bidId } = parseRequest(bidBodySchema, request.body, 'INVALID_BID', 'bid');
-    const storedId = toStoredBidId(userId, bidId ?? randomUUID());
-    const input = { auctionId, bidderId: userId, amount, bidId: storedId };
     if (wait === 'false') {
+      // The caller will look it up by id: make one when none was given.
+      const clientId = bidId ?? randomUUID();
+      const storedId = toStoredBidId(userId, clientId);
       pendingBids.add(storedId);
-      await house.submitBid(input);
-      return reply.code(202).send({ bidId: bidId ?? storedId.slice(userId.length + 1), status: 'pending' });
+      await house.submitBid({ auctionId, bidderId: userId, amount, bidId: storedId });
+      return reply.code(202).send({ bidId: clientId, status: 'pending' });
     }
-    const outcome = await house.placeBid(input);
+    // Without a bidId the house makes one (the answer carries it); with one, it is the user's key.
+    const outcome = await house.placeBid(
+      bidId === undefined ? { auctionId, bidderId: userId, amount } : { auctionId, bidderId: userId, amount, bidId: toStoredBidId(userId, bidId) },
+    );
     metrics.recordBid(outcome, startedAt);
     return answer(reply, userId, outcome);
   });
@@ -61,8 +65,9 @@ export function registerBidRoutes(app: FastifyInstance, context: AppContext): vo
     enforceRate(context.bidLimiter, userId);
     const auctionId = auctionIdOf(request.params);
     const { bidId } = parseRequest(buyNowBodySchema, optionalBody(request.body), 'INVALID_BID', 'buy-now');
-    const storedId = toStoredBidId(userId, bidId ?? randomUUID());
-    const outcome = await house.buyNow({ auctionId, bidderId: userId, bidId: storedId });
+    const outcome = await house.buyNow(
+      bidId === undefined ? { auctionId, bidderId: userId } : { auctionId, bidderId: userId, bidId: toStoredBidId(userId, bidId) },
+    );
     metrics.recordBid(outcome, startedAt);
     return answer(reply, userId, outcome);
   });

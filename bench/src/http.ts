@@ -1,0 +1,278 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
+
+/**
+ * HTTP bid placement under load: autocannon on loopback against the example server's
+ * POST /auctions/:id/bids (in-memory house, real tokens, validation, rate limiter, metrics),
+ * next to a bare Fastify POST route that parses the same JSON and answers a same-sized body,
+ * both measured in the same run. Each server runs in a child process of its own so that the
+ * load generator does not share its event loop.
+ *
+ * Run alone: `npx tsx --conditions=source bench/src/http.ts [--quick|--tiny]`.
+ */
+
+const SUITE = 'http';
+const SERVER_FLAG = '--http-bench-server';
+
+interface HttpBudget {
+  readonly connections: number;
+  /** Connections of the latency run: a load the servers keep up with, so p99 is service time, not queueing. */
+  readonly latencyConnections: number;
+  readonly durationS: number;
+  readonly warmupS: number;
+}
+
+const BUDGETS: Record<BenchMode, HttpBudget> = {
+  full: { connections: 100, latencyConnections: 10, durationS: 10, warmupS: 2 },
+  quick: { connections: 100, latencyConnections: 10, durationS: 3, warmupS: 1 },
+  tiny: { connections: 10, latencyConnections: 2, durationS: 1, warmupS: 0.5 },
+};
+
+const AUCTIONS = 1_000;
+const USERS = 100;
+
+// ---- the load generator ------------------------------------------------------------------
+
+/** The parts of autocannon used here (it ships no types). */
+interface AutocannonResult {
+  readonly requests: { readonly average: number; readonly total: number };
+  readonly latency: { readonly p50: number; readonly p99: number; readonly average: number };
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly statusCodeStats?: Record<string, { count: number }>;
+}
+interface AutocannonRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  pipelining?: number;
+  requests?: Array<{ setupRequest: (request: AutocannonRequest) => AutocannonRequest }>;
+}) => Promise<AutocannonResult>;
+
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+/** What a server child reports once it listens. */
+interface Ready {
+  readonly port: number;
+  readonly auctionIds: readonly string[];
+  readonly tokens: readonly string[];
+}
+
+function startServer(kind: 'bare' | 'outcry'): Promise<{ child: ChildProcess; ready: Ready }> {
+  const child = fork(fileURLToPath(import.meta.url), [SERVER_FLAG, kind], { execArgv: process.execArgv, stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve({ child, ready: message as Ready }));
+    child.once('exit', (code) => reject(new Error(`${kind} server exited early (${code})`)));
+  });
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Bids that keep rising on each auction, from rotating users: mostly accepted, like a live floor. */
+function bidRequests(ready: Ready, path: (auctionId: string) => string) {
+  // One counter for every run against this server: amounts keep rising from warm-up to the end.
+  let n = 0;
+  return [
+    {
+      setupRequest(request: AutocannonRequest): AutocannonRequest {
+        n++;
+        const auctionId = ready.auctionIds[n % ready.auctionIds.length] as string;
+        const token = ready.tokens[n % ready.tokens.length] as string;
+        request.method = 'POST';
+        request.path = path(auctionId);
+        request.headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+        request.body = JSON.stringify({ amount: 1_000 + n * 10 });
+        return request;
+      },
+    },
+  ];
+}
+
+interface LoadResult {
+  readonly saturated: AutocannonResult;
+  readonly light: AutocannonResult;
+}
+
+async function load(kind: 'bare' | 'outcry', budget: HttpBudget, log: (line: string) => void): Promise<LoadResult> {
+  const { child, ready } = await startServer(kind);
+  try {
+    const url = `http://127.0.0.1:${ready.port}`;
+    const path = kind === 'bare' ? (id: string) => `/bare/${id}/bids` : (id: string) => `/auctions/${id}/bids`;
+    const requests = bidRequests(ready, path);
+    await autocannon({ url, connections: budget.connections, duration: budget.warmupS, requests });
+    const saturated = await autocannon({ url, connections: budget.connections, duration: budget.durationS, requests });
+    const light = await autocannon({ url, connections: budget.latencyConnections, duration: budget.durationS, requests });
+    for (const [label, r] of [
+      [`${budget.connections} conn`, saturated],
+      [`${budget.latencyConnections} conn`, light],
+    ] as const) {
+      log(
+        `${kind} ${label}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ` +
+          `${r.requests.total} requests, non-2xx ${r.non2xx}, errors ${r.errors}`,
+      );
+    }
+    return { saturated, light };
+  } finally {
+    await stopServer(child);
+  }
+}
+
+/**
+ * The suite: the server's bid route against the bare route. Throughput at 100 connections (both
+ * saturated: latency there is queueing, by Little's law connections / throughput), and p99 at
+ * 10 connections, a load both keep up with.
+ */
+export async function runHttpSuite(context: SuiteContext): Promise<BenchRow[]> {
+  const budget = BUDGETS[context.mode];
+  const bare = await load('bare', budget, context.log);
+  const outcry = await load('outcry', budget, context.log);
+  const notes = `loopback, client and server on the same cores; ${AUCTIONS} auctions, ${USERS} users, rising bids`;
+  return [
+    createRow({
+      suite: SUITE,
+      name: `HTTP bid placement, ${budget.connections} connections`,
+      figure: outcry.saturated.requests.average,
+      unit: 'req/s',
+      baseline: 'bare Fastify POST, same JSON',
+      baselineFigure: bare.saturated.requests.average,
+      better: 'higher',
+      notes: `${budget.durationS} s; ${notes}`,
+      details: {
+        outcryNon2xx: outcry.saturated.non2xx,
+        outcryErrors: outcry.saturated.errors,
+        bareNon2xx: bare.saturated.non2xx,
+        outcryP50Ms: outcry.saturated.latency.p50,
+        outcryP99Ms: outcry.saturated.latency.p99,
+        bareP50Ms: bare.saturated.latency.p50,
+        bareP99Ms: bare.saturated.latency.p99,
+      },
+    }),
+    createRow({
+      suite: SUITE,
+      name: `HTTP bid p99 latency, ${budget.latencyConnections} connections`,
+      figure: outcry.light.latency.p99,
+      unit: 'ms',
+      baseline: 'bare Fastify POST p99',
+      baselineFigure: bare.light.latency.p99,
+      better: 'lower',
+      notes: `${budget.durationS} s; ${notes}`,
+      details: {
+        outcryReqPerS: outcry.light.requests.average,
+        bareReqPerS: bare.light.requests.average,
+        outcryP50Ms: outcry.light.latency.p50,
+        bareP50Ms: bare.light.latency.p50,
+        outcryNon2xx: outcry.light.non2xx,
+      },
+    }),
+  ];
+}
+
+// ---- the servers (child processes) ------------------------------------------------------
+
+/** The example server's module, loaded by URL so that bench's type-check does not take in its tree. */
+interface ServerModules {
+  buildApp(config: unknown, options: { logger: false; websocket: boolean }): Promise<BenchApp>;
+  testConfig(overrides: Record<string, unknown>): unknown;
+}
+interface BenchApp {
+  listen(options: { host: string; port: number }): Promise<string>;
+  inject(options: { method: string; url: string; payload?: unknown; headers?: Record<string, string> }): Promise<{
+    statusCode: number;
+    json(): unknown;
+  }>;
+  close(): Promise<void>;
+  server: { address(): unknown };
+}
+
+async function serveOutcry(): Promise<{ ready: Ready; close: () => Promise<void> }> {
+  const root = new URL('../../examples/server/src/', import.meta.url);
+  const { buildApp } = (await import(pathToFileURL(fileURLToPath(new URL('build-app.ts', root))).href)) as ServerModules;
+  const { testConfig } = (await import(pathToFileURL(fileURLToPath(new URL('config.ts', root))).href)) as ServerModules;
+  // Rate limits far above the load: the bench measures the bid path, not the 429s.
+  const config = testConfig({ logLevel: 'silent', demo: false, bidRate: { perSecond: 1e9, burst: 1e9 } });
+  const app = await buildApp(config, { logger: false, websocket: true });
+  const tokens: string[] = [];
+  for (let i = 0; i < USERS; i++) {
+    const response = await app.inject({ method: 'POST', url: '/session', payload: { userId: `bench-${i}` } });
+    tokens.push((response.json() as { token: string }).token);
+  }
+  const seller = await app.inject({ method: 'POST', url: '/session', payload: { userId: 'bench-seller' } });
+  const sellerToken = (seller.json() as { token: string }).token;
+  const auctionIds: string[] = [];
+  for (let i = 0; i < AUCTIONS; i++) {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/auctions',
+      headers: { authorization: `Bearer ${sellerToken}` },
+      payload: { title: `Lot ${i}`, currency: 'USD', startingPrice: 100, increment: { type: 'fixed', amount: 1 }, endsAt: Date.now() + 3_600_000 },
+    });
+    auctionIds.push((response.json() as { id: string }).id);
+  }
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as { port: number }).port;
+  return { ready: { port, auctionIds, tokens }, close: () => app.close() };
+}
+
+async function serveBare(): Promise<{ ready: Ready; close: () => Promise<void> }> {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  let seq = 0;
+  app.post('/bare/:id/bids', async (request) => {
+    const body = request.body as { amount?: unknown };
+    const auctionId = (request.params as { id: string }).id;
+    // The same answer size as an accepted outcome.
+    return {
+      status: 'accepted',
+      bidId: 'bench-0:00000000-0000-0000-0000-000000000000',
+      auctionId,
+      seq: ++seq,
+      price: body.amount,
+      leaderId: 'bench-0',
+      leading: true,
+      endsAt: Date.now() + 3_600_000,
+      minimumBid: (body.amount as number) + 1,
+    };
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as { port: number }).port;
+  const ids = Array.from({ length: AUCTIONS }, (_, i) => `lot-${i}`);
+  const tokens = Array.from({ length: USERS }, (_, i) => `token-${i}`);
+  return { ready: { port, auctionIds: ids, tokens }, close: () => app.close() };
+}
+
+async function serveChild(kind: string): Promise<void> {
+  const { ready, close } = kind === 'bare' ? await serveBare() : await serveOutcry();
+  process.on('SIGTERM', () => {
+    void close().finally(() => process.exit(0));
+  });
+  process.send?.(ready);
+}
+
+// ---- entry points --------------------------------------------------------------------------
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain && process.argv[2] === SERVER_FLAG) {
+  await serveChild(process.argv[3] ?? 'bare');
+} else if (isMain) {
+  const mode: BenchMode = process.argv.includes('--tiny') ? 'tiny' : process.argv.includes('--quick') ? 'quick' : 'full';
+  const rows = await runHttpSuite({ mode, log: (line) => console.log(`[http] ${line}`) });
+  for (const row of rows) {
+    console.log(
+      `${row.name}: ${row.figure.toFixed(row.unit === 'ms' ? 2 : 0)} ${row.unit} vs ${row.baseline} ${row.baselineFigure.toFixed(row.unit === 'ms' ? 2 : 0)} ${row.unit} = ${row.ratio.toFixed(2)}x`,
+    );
+  }
+}
