@@ -2,6 +2,7 @@ import { OutcryError } from '@outcry/core';
 import { Redis } from 'ioredis';
 import { RedisKeys } from './keys.js';
 import { defineScripts } from './lua-scripts.js';
+import { OutcomePrefetch } from './outcome-prefetch.js';
 import type { RedisClient } from './redis-client.js';
 import { RedisAuctionStore } from './redis-auction-store.js';
 import { RedisBidQueue } from './redis-bid-queue.js';
@@ -54,8 +55,11 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
   const owned = typeof options.redis === 'string';
   const redis: RedisClient = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis;
   defineScripts(redis);
-  const store = new RedisAuctionStore({ redis, keys, partitions });
-  const queue = new RedisBidQueue({ redis, keys });
+  // The queue's reads look up the outcomes of the bids they deliver; the store's getOutcomes,
+  // which the sequencer sends next, finds them there and needs no round trip of its own.
+  const outcomes = new OutcomePrefetch();
+  const store = new RedisAuctionStore({ redis, keys, partitions, prefetch: outcomes });
+  const queue = new RedisBidQueue({ redis, keys, prefetch: { outcomes, partitions } });
   const lock = new RedisLock({ redis, keys });
   const broadcaster = new RedisBroadcaster({ redis, keys });
   const cache = new RedisSnapshotCache({ redis, keys, partitions, ttlMs: cacheTtlMs });

@@ -14,6 +14,7 @@ export const SCRIPT_FILES = [
   'ack',
   'set-snapshots',
   'find-outcomes',
+  'read-batch',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_FILES)[number];

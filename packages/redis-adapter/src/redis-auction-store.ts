@@ -14,6 +14,7 @@ import {
 } from '@outcry/core';
 import { idOfListMember, LISTED_STATUSES, listMember, type RedisKeys } from './keys.js';
 import { runScript } from './lua-scripts.js';
+import type { OutcomePrefetch } from './outcome-prefetch.js';
 import { isCluster, type RedisClient } from './redis-client.js';
 
 /** What a RedisAuctionStore needs. */
@@ -22,6 +23,8 @@ export interface RedisAuctionStoreOptions {
   readonly keys: RedisKeys;
   /** The AuctionHouse's partition count: an auction's keys live under `partitionOf(id, partitions)`. */
   readonly partitions: number;
+  /** Outcomes the queue of the same adapters looked up while reading: used before asking Redis. */
+  readonly prefetch?: OutcomePrefetch;
 }
 
 /** One auction's part of a batch, as the commit script takes it. */
@@ -65,11 +68,13 @@ export class RedisAuctionStore implements AuctionStore {
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #partitions: number;
+  readonly #prefetch: OutcomePrefetch | undefined;
 
   constructor(options: RedisAuctionStoreOptions) {
     this.#redis = options.redis;
     this.#keys = options.keys;
     this.#partitions = options.partitions;
+    this.#prefetch = options.prefetch;
   }
 
   #home(auctionId: string): number {
@@ -175,7 +180,10 @@ export class RedisAuctionStore implements AuctionStore {
       ...outcomeArgs,
     ])) as string[];
     const [status, detail, seq] = result;
-    if (status === 'OK' || status === 'REPLAY') return;
+    if (status === 'OK' || status === 'REPLAY') {
+      this.#prefetch?.forget(batch.outcomes.map((outcome) => outcome.bidId));
+      return;
+    }
     if (status === 'STALE_TOKEN') {
       throw new OutcryError(
         'STALE_OWNER',
@@ -302,6 +310,19 @@ export class RedisAuctionStore implements AuctionStore {
 
   async getOutcomes(bidIds: readonly string[]): Promise<(StoredOutcome | null)[]> {
     if (bidIds.length === 0) return [];
+    const prefetch = this.#prefetch;
+    if (prefetch === undefined) return this.#fetchOutcomes(bidIds);
+    const known = bidIds.map((bidId) => prefetch.get(bidId));
+    const unknown = bidIds.filter((_, i) => known[i] === undefined);
+    const fetched = unknown.length === 0 ? [] : await this.#fetchOutcomes(unknown);
+    let next = 0;
+    return known.map((json) => {
+      if (json === undefined) return fetched[next++] ?? null;
+      return json === null ? null : (JSON.parse(json) as StoredOutcome);
+    });
+  }
+
+  async #fetchOutcomes(bidIds: readonly string[]): Promise<(StoredOutcome | null)[]> {
     // A bidId says nothing of its auction: every partition's hash is asked. On one server that
     // is one script; on a Cluster, whose scripts stay within one slot, one HMGET per partition.
     if (!isCluster(this.#redis)) {

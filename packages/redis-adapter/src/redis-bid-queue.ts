@@ -1,7 +1,8 @@
 import type { BidQueue, QueuedCommand, QueueItem, ReadOptions } from '@outcry/core';
 import type { RedisKeys } from './keys.js';
 import { runScript } from './lua-scripts.js';
-import { duplicateClient, type RedisClient } from './redis-client.js';
+import type { OutcomePrefetch } from './outcome-prefetch.js';
+import { duplicateClient, isCluster, type RedisClient } from './redis-client.js';
 
 /** What a RedisBidQueue needs. */
 export interface RedisBidQueueOptions {
@@ -9,6 +10,11 @@ export interface RedisBidQueueOptions {
   readonly keys: RedisKeys;
   /** Consumer group of every partition's stream ('sequencers'). */
   readonly group?: string;
+  /**
+   * Where reads leave the stored outcomes of the bids they deliver, for the store of the same
+   * adapters (on a single server only, where one script may read every partition's outcomes).
+   */
+  readonly prefetch?: { readonly outcomes: OutcomePrefetch; readonly partitions: number };
 }
 
 /** Depth and lag of one partition's stream. */
@@ -67,20 +73,32 @@ export class RedisBidQueue implements BidQueue {
   /** `partition consumer` pairs that may hold delivered entries no read returned (after a dropped connection). */
   readonly #orphans = new Set<string>();
   readonly #sleepers = new Set<() => void>();
+  readonly #prefetch: OutcomePrefetch | undefined;
+  /** Outcome hashes the read script looks bids up in (every partition's, or none). */
+  readonly #outcomeKeys: readonly string[];
   #closed = false;
 
   constructor(options: RedisBidQueueOptions) {
     this.#redis = options.redis;
     this.#keys = options.keys;
     this.#group = options.group ?? 'sequencers';
+    const prefetch = isCluster(options.redis) ? undefined : options.prefetch;
+    this.#prefetch = prefetch?.outcomes;
+    this.#outcomeKeys =
+      prefetch === undefined ? [] : Array.from({ length: prefetch.partitions }, (_, p) => this.#keys.outcomes(p));
   }
 
   async enqueue(partition: number, items: readonly QueueItem[]): Promise<void> {
     if (items.length === 0) return;
-    const payloads = items.map((item) =>
-      JSON.stringify({ command: item.command, origin: item.origin, commandId: item.commandId }),
-    );
-    await runScript(this.#redis, 'enqueue', [this.#keys.stream(partition)], [this.#group, ...payloads]);
+    const args: string[] = [this.#group];
+    for (const item of items) {
+      const command = item.command;
+      args.push(
+        command.type === 'bid' || command.type === 'buy-now' ? command.bidId : '',
+        JSON.stringify({ command, origin: item.origin, commandId: item.commandId }),
+      );
+    }
+    await runScript(this.#redis, 'enqueue', [this.#keys.stream(partition)], args);
     this.#groups.add(partition);
   }
 
@@ -140,7 +158,16 @@ export class RedisBidQueue implements BidQueue {
         if (orphans.length > 0) return orphans;
         this.#orphans.delete(orphanKey);
       }
-      if (options.blockMs <= 0) return await this.#readGroup(this.#redis, partition, consumer, max, 0, '>');
+      if (options.blockMs <= 0) return await this.#readNow(partition, consumer, max);
+      if (this.#readers.get(partition)?.inflight == null) {
+        // One turn of the event loop lets this tick's intake reach the client first; the read
+        // then goes on the same connection behind it, so it finds those entries without
+        // blocking (and with their bids' outcomes looked up in the same step).
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const ready = await this.#readNow(partition, consumer, max);
+        if (ready.length > 0) return ready;
+      }
+      this.#prefetch?.clear(partition);
       return await this.#blockingRead(partition, consumer, max, options.blockMs);
     } catch (error) {
       if (this.#closed) return [];
@@ -156,6 +183,25 @@ export class RedisBidQueue implements BidQueue {
       }
       throw error;
     }
+  }
+
+  /** Entries waiting now, without blocking, read by a script that also looks up their bids' outcomes. */
+  async #readNow(partition: number, consumer: string, max: number): Promise<QueuedCommand[]> {
+    const keys = [this.#keys.stream(partition), ...this.#outcomeKeys];
+    const args = [this.#group, consumer, max];
+    let reply: [StreamEntry[], string[], (string | null)[]];
+    try {
+      reply = (await runScript(this.#redis, 'read-batch', keys, args)) as typeof reply;
+    } catch (error) {
+      if (!isNoGroup(error)) throw error;
+      await this.#ensureGroup(partition, true);
+      reply = (await runScript(this.#redis, 'read-batch', keys, args)) as typeof reply;
+    }
+    const [entries, bidIds, outcomes] = reply;
+    if (this.#prefetch !== undefined) this.#prefetch.put(partition, bidIds, outcomes);
+    const { commands, deleted } = parseEntries(entries);
+    if (deleted.length > 0) await this.ack(partition, deleted);
+    return commands;
   }
 
   #reader(partition: number): Reader {
