@@ -4,6 +4,7 @@ import { toPublicAuction } from './public-view.js';
 import type {
   AuctionCommand,
   AuctionEvent,
+  AuctionSpec,
   AuctionState,
   CancelAuctionCommand,
   CloseAuctionCommand,
@@ -30,7 +31,15 @@ function notFound(command: Exclude<AuctionCommand, CreateAuctionCommand>): Decis
   };
 }
 
+/** The same create delivered twice (a takeover redelivers unacknowledged commands) is one create. */
+function isSameSpec(a: AuctionSpec, b: AuctionSpec): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 function create(state: AuctionState | null, command: CreateAuctionCommand): Decision {
+  if (state !== null && isSameSpec(state.spec, command.spec)) {
+    return { state, outcome: { status: 'accepted', auction: toPublicAuction(state) }, events: [], changed: false };
+  }
   if (state !== null) {
     return {
       state,

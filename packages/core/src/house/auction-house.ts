@@ -147,6 +147,10 @@ export class AuctionHouse {
       broadcaster: this.#broadcaster,
       stats: this.#stats,
       answer: (answers) => this.#answer(answers),
+      storeSnapshots: (snapshots) =>
+        this.#cache.setMany(snapshots).catch(() => {
+          this.#stats.cacheErrors++;
+        }),
       armDeadline: (auctionId, at) => this.#arm(auctionId, at),
       onLost: (partition) => this.#lose(partition),
     };
@@ -320,7 +324,11 @@ export class AuctionHouse {
 
   #receive(message: BroadcastMessage): void {
     this.#broadcastsReceived++;
-    if (message.snapshots.length > 0) void this.#cache.setMany(message.snapshots).catch(() => undefined);
+    if (message.snapshots.length > 0 && this.#cache.shared !== true) {
+      this.#cache.setMany(message.snapshots).catch(() => {
+        this.#stats.cacheErrors++;
+      });
+    }
     for (const routed of message.outcomes) {
       if (routed.origin === this.houseId) this.#pending.settle(routed.commandId, routed.outcome);
     }
@@ -617,8 +625,10 @@ export class AuctionHouse {
         averageBatch: s.batches === 0 ? 0 : s.commands / s.batches,
         maxBatch: s.maxBatch,
         commitErrors: s.commitErrors,
+        queueErrors: s.queueErrors,
       },
       broadcaster: { received: this.#broadcastsReceived, publishErrors: s.publishErrors },
+      cacheErrors: s.cacheErrors,
       scheduler: { deadlines: this.#deadlines.size },
     };
   }

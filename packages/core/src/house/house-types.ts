@@ -39,7 +39,10 @@ export interface HouseMetrics {
     readonly averageBatch: number;
     readonly maxBatch: number;
     readonly commitErrors: number;
+    readonly queueErrors: number;
   };
   readonly broadcaster: { readonly received: number; readonly publishErrors: number };
   readonly scheduler: { readonly deadlines: number };
+  /** Snapshot cache writes that failed (reads then fall back to the store). */
+  readonly cacheErrors: number;
 }

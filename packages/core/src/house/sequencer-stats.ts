@@ -4,9 +4,11 @@ export interface SequencerStats {
   commands: number;
   maxBatch: number;
   commitErrors: number;
+  queueErrors: number;
+  cacheErrors: number;
   publishErrors: number;
 }
 
 export function createSequencerStats(): SequencerStats {
-  return { batches: 0, commands: 0, maxBatch: 0, commitErrors: 0, publishErrors: 0 };
+  return { batches: 0, commands: 0, maxBatch: 0, commitErrors: 0, queueErrors: 0, cacheErrors: 0, publishErrors: 0 };
 }

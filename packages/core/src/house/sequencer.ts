@@ -1,7 +1,7 @@
 import { applyCommand } from '../engine/apply-command.js';
 import { fingerprintBid, judgeRepeatedBid } from '../engine/idempotency.js';
 import { toPublicAuction } from '../engine/public-view.js';
-import type { AuctionEvent, AuctionState, CommandOutcome } from '../engine/types.js';
+import type { AuctionEvent, AuctionState, CommandOutcome, PublicAuction } from '../engine/types.js';
 import { isOutcryError } from '../errors.js';
 import type { AuctionStore, LedgerEntry, StoredOutcome } from '../ports/auction-store.js';
 import type { BidQueue, QueuedCommand } from '../ports/bid-queue.js';
@@ -19,6 +19,8 @@ export interface SequencerHost {
   readonly stats: SequencerStats;
   /** Answer the callers waiting in this process; returns the outcomes of other processes' commands. */
   answer(answers: readonly Answer[]): RoutedOutcome[];
+  /** Put fresh snapshots in the cache before callers are answered; never throws. */
+  storeSnapshots(snapshots: readonly PublicAuction[]): Promise<void>;
   /** Look again at this auction at `at` (to open or close it). */
   armDeadline(auctionId: string, at: number): void;
   /** The partition was lost (a newer owner fenced this one off). */
@@ -57,6 +59,8 @@ export class Sequencer {
   readonly #recent: RecentBids;
   #lease: Lease;
   #running = false;
+  /** Set after a failed commit until a batch commits: see #forget. */
+  #unsure = false;
   #loop: Promise<void> = Promise.resolve();
 
   constructor(host: SequencerHost, partition: number, lease: Lease, options: SequencerOptions) {
@@ -113,13 +117,13 @@ export class Sequencer {
     try {
       // Entries delivered to a previous owner and never acknowledged come first: FIFO holds.
       for (;;) {
-        const stale = await queue.claimStale(this.partition, houseId, 0, max);
-        if (stale.length === 0) break;
+        const stale = await this.#retrying(() => queue.claimStale(this.partition, houseId, 0, max));
+        if (stale === null || stale.length === 0) break;
         await this.#processWithRetry(stale);
       }
       while (this.#running) {
-        const entries = await queue.read(this.partition, houseId, { max, blockMs: 1_000 });
-        if (entries.length > 0) await this.#processWithRetry(entries);
+        const entries = await this.#retrying(() => queue.read(this.partition, houseId, { max, blockMs: 1_000 }));
+        if (entries !== null && entries.length > 0) await this.#processWithRetry(entries);
       }
     } catch (error) {
       this.#running = false;
@@ -127,10 +131,24 @@ export class Sequencer {
     }
   }
 
+  /** A queue that fails for a moment (a dropped connection) is waited for, not given up on. */
+  async #retrying<T>(read: () => Promise<T>): Promise<T | null> {
+    for (let attempt = 0; this.#running; attempt++) {
+      try {
+        return await read();
+      } catch {
+        this.#host.stats.queueErrors++;
+        await sleep(Math.min(this.#options.retryDelayMs * 2 ** attempt, 2_000));
+      }
+    }
+    return null;
+  }
+
   async #processWithRetry(entries: QueuedCommand[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.#process(entries);
+        this.#unsure = false;
         return;
       } catch (error) {
         // A fenced writer must stop at once; anything else is retried with the same entries,
@@ -138,9 +156,20 @@ export class Sequencer {
         if (isOutcryError(error) && error.code === 'STALE_OWNER') throw error;
         if (!this.#running) throw error;
         this.#host.stats.commitErrors++;
+        this.#forget(entries);
         await sleep(Math.min(this.#options.retryDelayMs * 2 ** attempt, 2_000));
       }
     }
+  }
+
+  /**
+   * After a failed commit nobody knows whether it landed (the reply may be what was lost):
+   * the batch's auctions are reloaded from the store and every bidId is looked up, so a
+   * retry finds what did land and answers it as a repeat instead of writing it twice.
+   */
+  #forget(entries: readonly QueuedCommand[]): void {
+    this.#unsure = true;
+    for (const { command } of entries) this.#states.delete(command.type === 'create' ? command.spec.id : command.auctionId);
   }
 
   /** Bring missing auctions into memory and learn earlier outcomes of bidIds that may repeat. */
@@ -152,7 +181,9 @@ export class Sequencer {
       if (!this.#states.has(auctionId)) missingAuctions.add(auctionId);
       // A bidId minted by the origin has no past: only callers' own ids need a look.
       const isBid = command.type === 'bid' || command.type === 'buy-now';
-      if (isBid && fresh !== true && this.#recent.get(command.bidId) === undefined) missingBids.push(command.bidId);
+      if (isBid && (fresh !== true || this.#unsure) && this.#recent.get(command.bidId) === undefined) {
+        missingBids.push(command.bidId);
+      }
     }
     if (missingAuctions.size === 0 && missingBids.length === 0) return;
     const { store } = this.#host;
@@ -235,7 +266,10 @@ export class Sequencer {
       this.partition,
       entries.map((e) => e.id),
     );
-    this.#finish(entries.length, changed, before, events, answers);
+    const snapshots = changed.map(toPublicAuction);
+    // Read-your-writes: a caller told "accepted" then reading the auction sees its bid.
+    if (snapshots.length > 0) await this.#host.storeSnapshots(snapshots);
+    this.#finish(entries.length, changed, before, snapshots, events, answers);
   }
 
   /** Undo a batch whose commit failed: memory goes back to what the store holds. */
@@ -251,6 +285,7 @@ export class Sequencer {
     commands: number,
     changed: readonly AuctionState[],
     before: ReadonlyMap<string, AuctionState | undefined>,
+    snapshots: readonly PublicAuction[],
     events: AuctionEvent[],
     answers: readonly Answer[],
   ): void {
@@ -266,7 +301,6 @@ export class Sequencer {
     }
     const routed = this.#host.answer(answers);
     if (events.length === 0 && routed.length === 0) return;
-    const snapshots = changed.map(toPublicAuction);
     this.#host.broadcaster.publish({ partition: this.partition, events, snapshots, outcomes: routed }).catch(() => {
       stats.publishErrors++;
     });

@@ -10,6 +10,11 @@ export interface CacheStats {
 
 /** Public snapshots for reads, kept fresh by events. */
 export interface SnapshotCache {
+  /**
+   * True when every process reads this same cache (Redis): then only the sequencer that made
+   * a change stores it. An in-process cache (false) is also filled from every broadcast.
+   */
+  readonly shared?: boolean;
   /** Cached views, same order, undefined for a miss. One round trip. */
   getMany(ids: readonly string[]): Promise<(PublicAuction | undefined)[]>;
   /** Store views; an older seq never replaces a newer one. */

@@ -1,0 +1,85 @@
+import {
+  type AuctionHouse,
+  type CommitBatch,
+  createAuctionHouse,
+  MemoryAuctionStore,
+  MemoryBidQueue,
+  OutcryError,
+  type QueuedCommand,
+  type ReadOptions,
+} from '@outcry/core';
+import { afterEach, describe, expect, it } from 'vitest';
+
+/** A store whose next commits fail: before writing, or after writing (the reply is what got lost). */
+class FlakyStore extends MemoryAuctionStore {
+  failures: Array<'before' | 'after'> = [];
+
+  override async commit(batch: CommitBatch): Promise<void> {
+    const failure = this.failures.shift();
+    if (failure === 'before') throw new OutcryError('UNAVAILABLE', 'store down');
+    await super.commit(batch);
+    if (failure === 'after') throw new OutcryError('UNAVAILABLE', 'reply lost');
+  }
+}
+
+class FlakyQueue extends MemoryBidQueue {
+  readFailures = 0;
+
+  override async read(partition: number, consumer: string, options: ReadOptions): Promise<QueuedCommand[]> {
+    if (this.readFailures > 0) {
+      this.readFailures--;
+      throw new Error('connection reset');
+    }
+    return super.read(partition, consumer, options);
+  }
+}
+
+let house: AuctionHouse;
+afterEach(async () => {
+  await house?.stop();
+});
+
+async function setUp(store: MemoryAuctionStore, queue = new MemoryBidQueue()) {
+  house = createAuctionHouse({ store, queue, partitions: 1 });
+  await house.start();
+  return house.createAuction({ sellerId: 's', title: 'Lot', currency: 'USD', startingPrice: 100, endsAt: Date.now() + 60_000 });
+}
+
+describe('faults', () => {
+  it('retries a commit that failed before writing; callers get the outcome once it lands', async () => {
+    const store = new FlakyStore();
+    const a = await setUp(store);
+    store.failures.push('before', 'before');
+    const outcome = await house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 500 });
+    expect(outcome).toMatchObject({ status: 'accepted', price: 100, leaderId: 'bob' });
+    expect((await house.getBids(a.id)).items).toHaveLength(1);
+    expect(house.metrics().sequencer.commitErrors).toBe(2);
+  });
+
+  it('does not write a bid twice when the commit landed but its reply was lost', async () => {
+    const store = new FlakyStore();
+    const a = await setUp(store);
+    store.failures.push('after');
+    const [first, second] = await Promise.all([
+      house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 500 }),
+      house.placeBid({ auctionId: a.id, bidderId: 'carol', amount: 900, bidId: 'carol-1' }),
+    ]);
+    expect(first).toMatchObject({ status: 'accepted', leaderId: 'bob', seq: 2 });
+    expect(second).toMatchObject({ status: 'accepted', leaderId: 'carol', seq: 3 });
+    const ledger = await house.getLedger(a.id);
+    expect(ledger.map((e) => e.seq)).toEqual([1, 2, 3]);
+    const later = await house.placeBid({ auctionId: a.id, bidderId: 'dave', amount: 2_000 });
+    expect(later).toMatchObject({ status: 'accepted', seq: 4 });
+  });
+
+  it('keeps consuming after a queue read fails for a moment', async () => {
+    const queue = new FlakyQueue();
+    const a = await setUp(new MemoryAuctionStore(), queue);
+    queue.readFailures = 3;
+    queue.interrupt();
+    const outcome = await house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 500 });
+    expect(outcome.status).toBe('accepted');
+    expect(house.metrics().partitions.owned).toEqual([0]);
+    expect(house.metrics().sequencer.queueErrors).toBeGreaterThanOrEqual(1);
+  });
+});
