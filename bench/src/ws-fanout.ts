@@ -1,0 +1,458 @@
+/**
+ * WebSocket fan-out: N subscribers of one auction, a stream of bids, the delivery latency of every
+ * event to every subscriber (p50/p99/max), next to a bare `ws` broadcast of messages of the same
+ * size and count, in the same run.
+ *
+ *   npx tsx --conditions=source bench/src/ws-fanout.ts [sockets...]      (default: 2000 10000)
+ *
+ * The server (gateway or bare ws) runs in this process; the subscribers run in child processes
+ * (this file with --client), so that no process holds more sockets than `ulimit -n` allows.
+ * Latency: gateway events from the bid's intake stamp (`event.at`: queue, commit, broadcast and
+ * fan-out included); bare messages from the moment the broadcast loop starts. Both in ms, on one
+ * clock. Rate: deliveries per second of a burst, from its first send to the last delivery.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createAuctionHouse } from '@outcry/core';
+import { createWebSocketGateway } from '@outcry/ws-adapter';
+import { WebSocket, WebSocketServer } from 'ws';
+
+/** One steady phase: so many bids a second for so long (the bare run sends as many messages). */
+export interface FanoutRate {
+  readonly bidsPerSecond: number;
+  readonly seconds: number;
+}
+
+export interface WsFanoutOptions {
+  /** Subscriber counts to run, each with both servers (2,000 and 10,000). */
+  readonly sizes?: readonly number[];
+  /** Client processes holding the subscribers (2). */
+  readonly clientProcesses?: number;
+  readonly rates?: readonly FanoutRate[];
+  /** Bids of the burst phase (each makes two events: bid.accepted and bidder.outbid). */
+  readonly burstBids?: number;
+}
+
+export interface LatencySummary {
+  readonly deliveries: number;
+  readonly expected: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface FanoutResult {
+  readonly sockets: number;
+  readonly server: 'gateway' | 'bare ws';
+  readonly phases: Array<{
+    readonly name: string;
+    readonly latency: LatencySummary;
+    readonly deliveriesPerSecond: number;
+  }>;
+}
+
+// ---- client process ---------------------------------------------------------------------
+
+type ToClient =
+  | { cmd: 'connect'; url: string; count: number; subscribe: string | null; firstAddress: number }
+  | { cmd: 'reset' }
+  | { cmd: 'report' }
+  | { cmd: 'close' };
+
+function runClient(): void {
+  const sockets: WebSocket[] = [];
+  let latencies: number[] = [];
+  let lastAt = 0;
+  let bytes = 0;
+  let outOfOrder = 0;
+  const send = (message: unknown) => process.send?.(message);
+  const AT = /"at":(\d+)/;
+  const SEQ = /"seq":(\d+)/;
+
+  let snapshots = 0;
+  const onMessage = (socket: { lastSeq: number }, data: Buffer) => {
+    const now = Date.now();
+    const text = data.toString();
+    if (text.startsWith('{"type":"snapshot"')) {
+      snapshots++;
+      return;
+    }
+    const at = AT.exec(text);
+    if (at === null) return;
+    latencies.push(now - Number(at[1]));
+    bytes += data.length;
+    lastAt = now;
+    const seq = SEQ.exec(text);
+    if (seq !== null) {
+      const value = Number(seq[1]);
+      if (value < socket.lastSeq) outOfOrder++;
+      socket.lastSeq = value;
+    }
+  };
+
+  process.on('message', async (message: ToClient) => {
+    if (message.cmd === 'connect') {
+      snapshots = 0;
+      for (let opened = 0; opened < message.count; ) {
+        const wave = Math.min(250, message.count - opened);
+        await Promise.all(
+          Array.from({ length: wave }, (_, i) => {
+            // Several loopback source addresses: plenty of ephemeral ports for 10,000 sockets.
+            const localAddress = `127.0.0.${message.firstAddress + ((opened + i) % 4)}`;
+            const ws = new WebSocket(message.url, { localAddress, perMessageDeflate: false });
+            const state = { lastSeq: -1 };
+            sockets.push(ws);
+            ws.on('message', (data: Buffer) => onMessage(state, data));
+            ws.on('error', () => undefined);
+            return new Promise<void>((resolve) =>
+              ws.once('open', () => {
+                if (message.subscribe !== null)
+                  ws.send(JSON.stringify({ type: 'subscribe', auctionId: message.subscribe }));
+                resolve();
+              }),
+            );
+          }),
+        );
+        opened += wave;
+      }
+      if (message.subscribe !== null) while (snapshots < message.count) await new Promise((r) => setTimeout(r, 20));
+      send({ cmd: 'connected' });
+    } else if (message.cmd === 'reset') {
+      latencies = [];
+      lastAt = 0;
+      bytes = 0;
+      outOfOrder = 0;
+      send({ cmd: 'reset' });
+    } else if (message.cmd === 'report') {
+      send({ cmd: 'report', latencies, lastAt, bytes, outOfOrder });
+    } else if (message.cmd === 'close') {
+      await Promise.all(
+        sockets.map(
+          (ws) =>
+            new Promise<void>((resolve) => {
+              if (ws.readyState === WebSocket.CLOSED) return resolve();
+              ws.once('close', () => resolve());
+              ws.close();
+            }),
+        ),
+      );
+      sockets.length = 0;
+      send({ cmd: 'closed' });
+    }
+  });
+  send({ cmd: 'ready' });
+}
+
+// ---- driver ---------------------------------------------------------------------------------
+
+interface Report {
+  latencies: number[];
+  lastAt: number;
+  bytes: number;
+  outOfOrder: number;
+}
+
+class ClientPool {
+  readonly #children: ChildProcess[] = [];
+
+  static async start(processes: number): Promise<ClientPool> {
+    const pool = new ClientPool();
+    const file = fileURLToPath(import.meta.url);
+    for (let i = 0; i < processes; i++) {
+      const child = fork(file, ['--client'], {
+        execArgv: process.execArgv,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      pool.#children.push(child);
+      await pool.#await(child, 'ready');
+    }
+    return pool;
+  }
+
+  #await<T>(child: ChildProcess, cmd: string): Promise<T> {
+    return new Promise((resolve) => {
+      const listener = (message: { cmd: string }) => {
+        if (message.cmd !== cmd) return;
+        child.off('message', listener);
+        resolve(message as T);
+      };
+      child.on('message', listener);
+    });
+  }
+
+  async #all<T>(message: ToClient | ((i: number) => ToClient), reply: string): Promise<T[]> {
+    return Promise.all(
+      this.#children.map((child, i) => {
+        const answer = this.#await<T>(child, reply);
+        child.send(typeof message === 'function' ? message(i) : message);
+        return answer;
+      }),
+    );
+  }
+
+  async connect(url: string, total: number, subscribe: string | null): Promise<void> {
+    const each = Math.ceil(total / this.#children.length);
+    await this.#all(
+      (i) => ({
+        cmd: 'connect',
+        url,
+        count: Math.min(each, total - i * each),
+        subscribe,
+        firstAddress: 1 + ((i * 4) % 200),
+      }),
+      'connected',
+    );
+  }
+
+  reset(): Promise<unknown> {
+    return this.#all({ cmd: 'reset' }, 'reset');
+  }
+
+  async report(): Promise<Report> {
+    const reports = await this.#all<Report>({ cmd: 'report' }, 'report');
+    return {
+      latencies: reports.flatMap((r) => r.latencies),
+      lastAt: Math.max(...reports.map((r) => r.lastAt)),
+      bytes: reports.reduce((sum, r) => sum + r.bytes, 0),
+      outOfOrder: reports.reduce((sum, r) => sum + r.outOfOrder, 0),
+    };
+  }
+
+  /** Poll until `expected` deliveries arrived (or the timeout), then report. */
+  async collect(expected: number, timeoutMs: number): Promise<Report> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const report = await this.report();
+      if (report.latencies.length >= expected || Date.now() > deadline) return report;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  disconnect(): Promise<unknown> {
+    return this.#all({ cmd: 'close' }, 'closed');
+  }
+
+  stop(): void {
+    for (const child of this.#children) child.kill();
+  }
+}
+
+function summarize(latencies: number[], expected: number): LatencySummary {
+  const sorted = Float64Array.from(latencies).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return { deliveries: sorted.length, expected, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', 4_096, resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** Drive `emit(i)` at `perSecond` for `seconds`; returns how many were emitted. */
+async function steady(perSecond: number, seconds: number, emit: (i: number) => void): Promise<number> {
+  const total = Math.round(perSecond * seconds);
+  const start = Date.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1_000) / perSecond;
+    if (due > Date.now()) await sleep(due - Date.now());
+    emit(i);
+  }
+  return total;
+}
+
+async function runGateway(
+  pool: ClientPool,
+  sockets: number,
+  options: Required<WsFanoutOptions>,
+): Promise<{ result: FanoutResult; messageBytes: number }> {
+  const house = createAuctionHouse();
+  await house.start();
+  const server = createServer();
+  // Generous buffers: on one shared machine the subscribers fall behind in bursts, and the
+  // bench counts events, not the snapshots a slow consumer would get instead.
+  const gateway = createWebSocketGateway({ house, server, maxBufferedBytes: 4 * 1_024 * 1_024, maxBehindMs: 60_000 });
+  const port = await listen(server);
+  const auction = await house.createAuction({
+    sellerId: 'seller',
+    title: 'Bench lot',
+    currency: 'USD',
+    startingPrice: 100,
+    increment: { type: 'fixed', amount: 1 },
+    endsAt: Date.now() + 3_600_000,
+  });
+  await pool.connect(`ws://127.0.0.1:${port}/ws`, sockets, auction.id);
+  let amount = 1_000;
+  const bid = (i: number) => {
+    amount += 10;
+    void house.placeBid({ auctionId: auction.id, bidderId: i % 2 === 0 ? 'bob' : 'carol', amount });
+  };
+  const phases: FanoutResult['phases'] = [];
+  let bytes = 0;
+  let messages = 0;
+  for (const rate of options.rates) {
+    await pool.reset();
+    const before = gateway.metrics().eventsReceived;
+    const start = Date.now();
+    await steady(rate.bidsPerSecond, rate.seconds, bid);
+    await sleep(50);
+    const events = gateway.metrics().eventsReceived - before;
+    const report = await pool.collect(events * sockets, 60_000);
+    bytes += report.bytes;
+    messages += report.latencies.length;
+    phases.push({
+      name: `${rate.bidsPerSecond} bids/s`,
+      latency: summarize(report.latencies, events * sockets),
+      deliveriesPerSecond: report.latencies.length / ((report.lastAt - start) / 1_000),
+    });
+  }
+  {
+    await pool.reset();
+    const before = gateway.metrics().eventsReceived;
+    const start = Date.now();
+    for (let i = 0; i < options.burstBids; i++) {
+      bid(i);
+      if (i % 5 === 4) await tick();
+    }
+    await sleep(50);
+    const events = gateway.metrics().eventsReceived - before;
+    const report = await pool.collect(events * sockets, 180_000);
+    phases.push({
+      name: `burst ${events} events`,
+      latency: summarize(report.latencies, events * sockets),
+      deliveriesPerSecond: report.latencies.length / ((report.lastAt - start) / 1_000),
+    });
+  }
+  const metrics = gateway.metrics();
+  console.log(
+    `  gateway metrics: writes ${metrics.fanoutWrites}, delivered ${metrics.eventsDelivered}, slow marked ${metrics.slowConsumers.marked}, gaps ${metrics.gaps}, internal errors ${metrics.internalErrors}`,
+  );
+  await pool.disconnect();
+  await gateway.close();
+  server.closeAllConnections();
+  server.close();
+  await house.stop();
+  return {
+    result: { sockets, server: 'gateway', phases },
+    messageBytes: messages === 0 ? 300 : Math.round(bytes / messages),
+  };
+}
+
+async function runBare(
+  pool: ClientPool,
+  sockets: number,
+  options: Required<WsFanoutOptions>,
+  messageBytes: number,
+): Promise<FanoutResult> {
+  const server = createServer();
+  const wss = new WebSocketServer({ server, perMessageDeflate: false });
+  const port = await listen(server);
+  await pool.connect(`ws://127.0.0.1:${port}/`, sockets, null);
+  let seq = 0;
+  // The usual broadcast: one ws.send of the same string per client per message.
+  const broadcast = () => {
+    seq++;
+    const head = `{"type":"event","event":{"type":"bid.accepted","seq":${seq},"at":${Date.now()},"pad":"`;
+    const message = `${head}${'x'.repeat(Math.max(0, messageBytes - head.length - 3))}"}}`;
+    for (const client of wss.clients) client.send(message);
+  };
+  const phases: FanoutResult['phases'] = [];
+  for (const rate of options.rates) {
+    await pool.reset();
+    const start = Date.now();
+    // two messages per bid, as the gateway sends bid.accepted and bidder.outbid
+    const sent =
+      2 *
+      (await steady(rate.bidsPerSecond, rate.seconds, () => {
+        broadcast();
+        broadcast();
+      }));
+    const report = await pool.collect(sent * sockets, 60_000);
+    phases.push({
+      name: `${rate.bidsPerSecond} bids/s`,
+      latency: summarize(report.latencies, sent * sockets),
+      deliveriesPerSecond: report.latencies.length / ((report.lastAt - start) / 1_000),
+    });
+  }
+  {
+    await pool.reset();
+    const start = Date.now();
+    const sent = options.burstBids * 2;
+    for (let i = 0; i < options.burstBids; i++) {
+      broadcast();
+      broadcast();
+      if (i % 5 === 4) await tick();
+    }
+    const report = await pool.collect(sent * sockets, 180_000);
+    phases.push({
+      name: `burst ${sent} events`,
+      latency: summarize(report.latencies, sent * sockets),
+      deliveriesPerSecond: report.latencies.length / ((report.lastAt - start) / 1_000),
+    });
+  }
+  await pool.disconnect();
+  for (const client of wss.clients) client.terminate();
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
+  server.close();
+  return { sockets, server: 'bare ws', phases };
+}
+
+/** Run the fan-out benchmark and print a table; returns the figures. */
+export async function runWsFanoutBench(options: WsFanoutOptions = {}): Promise<FanoutResult[]> {
+  const resolved: Required<WsFanoutOptions> = {
+    sizes: options.sizes ?? [2_000, 10_000],
+    clientProcesses: options.clientProcesses ?? 2,
+    rates: options.rates ?? [
+      { bidsPerSecond: 5, seconds: 10 },
+      { bidsPerSecond: 50, seconds: 5 },
+    ],
+    burstBids: options.burstBids ?? 100,
+  };
+  const pool = await ClientPool.start(resolved.clientProcesses);
+  const results: FanoutResult[] = [];
+  try {
+    for (const sockets of resolved.sizes) {
+      console.log(`\n${sockets} subscribers of one auction (${resolved.clientProcesses} client processes)`);
+      const { result, messageBytes } = await runGateway(pool, sockets, resolved);
+      await sleep(500);
+      const bare = await runBare(pool, sockets, resolved, messageBytes);
+      results.push(result, bare);
+      console.log(`  message size ~${messageBytes} bytes`);
+      console.log(
+        '  phase                 server    deliveries        p50     p99     max (ms)   deliveries/s   gateway/bare rate',
+      );
+      result.phases.forEach((phase, i) => {
+        const baseline = bare.phases[i];
+        for (const [name, p] of [
+          ['gateway', phase],
+          ['bare ws', baseline],
+        ] as const) {
+          if (p === undefined) continue;
+          const l = p.latency;
+          console.log(
+            `  ${phase.name.padEnd(20)}  ${name.padEnd(8)}  ${`${l.deliveries}/${l.expected}`.padEnd(16)} ${String(l.p50).padStart(6)}  ${String(l.p99).padStart(6)}  ${String(l.max).padStart(6)}      ${Math.round(p.deliveriesPerSecond).toString().padStart(9)}${name === 'gateway' && baseline ? `      ${(phase.deliveriesPerSecond / baseline.deliveriesPerSecond).toFixed(2)}x` : ''}`,
+          );
+        }
+      });
+      await sleep(1_000);
+    }
+  } finally {
+    pool.stop();
+  }
+  return results;
+}
+
+if (process.argv.includes('--client')) {
+  runClient();
+} else if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+  await runWsFanoutBench(sizes.length > 0 ? { sizes } : {});
+  process.exit(0);
+}
