@@ -290,6 +290,8 @@ function onOutbid(frame) {
   close.addEventListener('click', () => (el.hidden = true));
   el.append(text, link, ' ', close);
   el.hidden = false;
+  // "You lead" under the form is no longer true.
+  if (state.current === frame.auctionId) hide($('bid-message'));
 }
 
 // ---- the list -----------------------------------------------------------------------------

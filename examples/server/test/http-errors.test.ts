@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { ERROR_CODES, OutcryError } from '@outcry/core';
+import { describe, expect, it } from 'vitest';
+import { envSchema } from '../src/config.js';
+import { ALL_ERROR_CODES, ApiError, describeError, HTTP_ERRORS } from '../src/http-errors.js';
+import { buildOpenApiDocument } from '../src/openapi-document.js';
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+/** The rows of the README's error table: code -> status. */
+function readmeErrorRows(): Map<string, number> {
+  const section = README.slice(README.indexOf('## Errors'), README.indexOf('\n## ', README.indexOf('## Errors') + 1));
+  const rows = new Map<string, number>();
+  for (const match of section.matchAll(/^\| ([A-Z_]+) \| (\d{3}) \|/gm)) rows.set(match[1] as string, Number(match[2]));
+  return rows;
+}
+
+describe('the error table', () => {
+  it('gives every code of @outcry/core an HTTP status', () => {
+    for (const code of ERROR_CODES) {
+      expect(HTTP_ERRORS, `core code ${code} has no HTTP status in src/http-errors.ts`).toHaveProperty([code]);
+    }
+  });
+
+  it('uses error statuses only (4xx for the caller, 5xx for the server)', () => {
+    for (const code of ALL_ERROR_CODES) {
+      const { status, meaning } = HTTP_ERRORS[code];
+      expect(status, code).toBeGreaterThanOrEqual(400);
+      expect(status, code).toBeLessThan(600);
+      expect(meaning.length, code).toBeGreaterThan(5);
+    }
+    expect(Object.keys(HTTP_ERRORS).sort()).toEqual([...ALL_ERROR_CODES].sort());
+  });
+
+  it('has a README row for every code, with the same status, and no row for an unknown code', () => {
+    const rows = readmeErrorRows();
+    for (const code of ALL_ERROR_CODES) {
+      expect(rows.has(code), `README.md has no error row for ${code}`).toBe(true);
+      expect(rows.get(code), `README.md status of ${code}`).toBe(HTTP_ERRORS[code].status);
+    }
+    expect([...rows.keys()].sort()).toEqual([...ALL_ERROR_CODES].sort());
+  });
+
+  it('lists every code in the OpenAPI error schema', () => {
+    const doc = buildOpenApiDocument() as { components: { schemas: { Error: { properties: { error: { properties: { code: { enum: string[] } } } } } } } };
+    expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual([...ALL_ERROR_CODES]);
+  });
+
+  it('maps errors of every origin, and hides the message of unexpected ones', () => {
+    expect(describeError(new ApiError('RATE_LIMITED', 'slow', { headers: { 'Retry-After': '1' } }))).toMatchObject({ status: 429, headers: { 'Retry-After': '1' } });
+    expect(describeError(new OutcryError('SHUTTING_DOWN', 'stopping'))).toMatchObject({ status: 503, body: { error: { code: 'SHUTTING_DOWN' } } });
+    expect(describeError(Object.assign(new Error('x'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }))).toMatchObject({ status: 413 });
+    expect(describeError(Object.assign(new Error('odd'), { statusCode: 400 }))).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    const internal = describeError(new TypeError('secret detail'));
+    expect(internal).toMatchObject({ status: 500, internal: true, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal error.' } } });
+  });
+});
+
+describe('the README', () => {
+  it('documents every environment variable the server reads', () => {
+    for (const name of Object.keys(envSchema.shape)) expect(README, `README.md does not document ${name}`).toContain(`| ${name} |`);
+  });
+
+  it('documents every route of the OpenAPI document', () => {
+    const doc = buildOpenApiDocument() as { paths: Record<string, Record<string, unknown>> };
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(methods)) {
+        const shown = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`;
+        expect(README, `README.md does not list ${shown}`).toContain(shown);
+      }
+    }
+  });
+
+  it('names the screenshot, which exists', () => {
+    expect(README).toContain('screenshots/live-auction.png');
+    expect(readFileSync(new URL('../screenshots/live-auction.png', import.meta.url)).length).toBeGreaterThan(10_000);
+  });
+});
