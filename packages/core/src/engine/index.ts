@@ -1,7 +1,7 @@
 export { applyCommand } from './apply-command.js';
 export { buildAuctionSpec } from './auction-spec.js';
 export { isBuyNowAvailable } from './buy-now.js';
-export { fingerprintBid, judgeRepeatedBid, type RecordedBid } from './idempotency.js';
+export { fingerprintBid, isSameBid, judgeRepeatedBid, type RecordedBid } from './idempotency.js';
 export { DEFAULT_INCREMENT_TABLE, incrementFor } from './increment.js';
 export { checkBiddable, computeResult, createInitialState, statusAt } from './lifecycle.js';
 export { computeMinimumBid } from './minimum-bid.js';

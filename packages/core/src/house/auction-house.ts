@@ -324,7 +324,7 @@ export class AuctionHouse {
 
   #receive(message: BroadcastMessage): void {
     this.#broadcastsReceived++;
-    if (message.snapshots.length > 0 && this.#cache.shared !== true) {
+    if (message.snapshots.length > 0 && this.#cache.shared !== true && message.origin !== this.houseId) {
       this.#cache.setMany(message.snapshots).catch(() => {
         this.#stats.cacheErrors++;
       });

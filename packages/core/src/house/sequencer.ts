@@ -301,7 +301,7 @@ export class Sequencer {
     }
     const routed = this.#host.answer(answers);
     if (events.length === 0 && routed.length === 0) return;
-    this.#host.broadcaster.publish({ partition: this.partition, events, snapshots, outcomes: routed }).catch(() => {
+    this.#host.broadcaster.publish({ partition: this.partition, origin: this.#host.houseId, events, snapshots, outcomes: routed }).catch(() => {
       stats.publishErrors++;
     });
   }

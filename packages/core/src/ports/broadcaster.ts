@@ -10,6 +10,8 @@ export interface RoutedOutcome {
 /** What a sequencer publishes after each group commit of a partition. */
 export interface BroadcastMessage {
   readonly partition: number;
+  /** The house whose sequencer published it (that house has already cached the snapshots). */
+  readonly origin?: string | undefined;
   readonly events: readonly AuctionEvent[];
   /** The latest public view of each auction that changed. */
   readonly snapshots: readonly PublicAuction[];

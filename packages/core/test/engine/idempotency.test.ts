@@ -4,6 +4,7 @@ import {
   applyCommand,
   type BidOutcome,
   fingerprintBid,
+  isSameBid,
   judgeRepeatedBid,
   type PlaceBidCommand,
   type RecordedBid,
@@ -34,18 +35,21 @@ class Sequencer {
     const decision = applyCommand(this.state, command);
     if (decision.state !== null) this.state = decision.state;
     const outcome = decision.outcome as BidOutcome;
-    this.seen.set(command.bidId, { fingerprint: fingerprintBid(command), outcome });
+    this.seen.set(command.bidId, { bidderId: command.bidderId, fingerprint: fingerprintBid(command), outcome });
     return outcome;
   }
 }
 
 describe('idempotency (a repeated bidId is not a new bid)', () => {
-  it('the fingerprint is the body of the bid: auction, bidder, amount; not the bidId nor the time', () => {
-    expect(fingerprintBid(bid())).toBe(fingerprintBid(bid({ bidId: 'other', receivedAt: T0 + 9 })));
-    expect(fingerprintBid(bid())).not.toBe(fingerprintBid(bid({ amount: 2_001 })));
-    expect(fingerprintBid(bid())).not.toBe(fingerprintBid(bid({ bidderId: 'bob' })));
-    expect(fingerprintBid(bid())).not.toBe(
-      fingerprintBid({ type: 'buy-now', auctionId: 'a1', bidId: 'k1', bidderId: 'alice', receivedAt: T0 }),
+  it('the body of a bid is its auction, bidder and amount; not the bidId nor the time', () => {
+    const first = { bidderId: 'alice', fingerprint: fingerprintBid(bid()), outcome: { status: 'accepted', auctionId: 'a1' } };
+    const recorded = first as unknown as RecordedBid;
+    expect(isSameBid(recorded, bid({ bidId: 'other', receivedAt: T0 + 9 }))).toBe(true);
+    expect(isSameBid(recorded, bid({ amount: 2_001 }))).toBe(false);
+    expect(isSameBid(recorded, bid({ bidderId: 'bob' }))).toBe(false);
+    expect(isSameBid(recorded, bid({ auctionId: 'a2' }))).toBe(false);
+    expect(isSameBid(recorded, { type: 'buy-now', auctionId: 'a1', bidId: 'k1', bidderId: 'alice', receivedAt: T0 })).toBe(
+      false,
     );
   });
 
