@@ -68,7 +68,10 @@ interface Ready {
 }
 
 function startServer(kind: 'bare' | 'outcry'): Promise<{ child: ChildProcess; ready: Ready }> {
-  const child = fork(fileURLToPath(import.meta.url), [SERVER_FLAG, kind], { execArgv: process.execArgv, stdio: 'inherit' });
+  const child = fork(fileURLToPath(import.meta.url), [SERVER_FLAG, kind], {
+    execArgv: process.execArgv,
+    stdio: 'inherit',
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve({ child, ready: message as Ready }));
     child.once('exit', (code) => reject(new Error(`${kind} server exited early (${code})`)));
@@ -115,7 +118,12 @@ async function load(kind: 'bare' | 'outcry', budget: HttpBudget, log: (line: str
     const requests = bidRequests(ready, path);
     await autocannon({ url, connections: budget.connections, duration: budget.warmupS, requests });
     const saturated = await autocannon({ url, connections: budget.connections, duration: budget.durationS, requests });
-    const light = await autocannon({ url, connections: budget.latencyConnections, duration: budget.durationS, requests });
+    const light = await autocannon({
+      url,
+      connections: budget.latencyConnections,
+      duration: budget.durationS,
+      requests,
+    });
     for (const [label, r] of [
       [`${budget.connections} conn`, saturated],
       [`${budget.latencyConnections} conn`, light],
@@ -200,7 +208,9 @@ interface BenchApp {
 
 async function serveOutcry(): Promise<{ ready: Ready; close: () => Promise<void> }> {
   const root = new URL('../../examples/server/src/', import.meta.url);
-  const { buildApp } = (await import(pathToFileURL(fileURLToPath(new URL('build-app.ts', root))).href)) as ServerModules;
+  const { buildApp } = (await import(
+    pathToFileURL(fileURLToPath(new URL('build-app.ts', root))).href
+  )) as ServerModules;
   const { testConfig } = (await import(pathToFileURL(fileURLToPath(new URL('config.ts', root))).href)) as ServerModules;
   // Rate limits far above the load: the bench measures the bid path, not the 429s.
   const config = testConfig({ logLevel: 'silent', demo: false, bidRate: { perSecond: 1e9, burst: 1e9 } });
@@ -218,7 +228,13 @@ async function serveOutcry(): Promise<{ ready: Ready; close: () => Promise<void>
       method: 'POST',
       url: '/auctions',
       headers: { authorization: `Bearer ${sellerToken}` },
-      payload: { title: `Lot ${i}`, currency: 'USD', startingPrice: 100, increment: { type: 'fixed', amount: 1 }, endsAt: Date.now() + 3_600_000 },
+      payload: {
+        title: `Lot ${i}`,
+        currency: 'USD',
+        startingPrice: 100,
+        increment: { type: 'fixed', amount: 1 },
+        endsAt: Date.now() + 3_600_000,
+      },
     });
     auctionIds.push((response.json() as { id: string }).id);
   }
@@ -268,7 +284,11 @@ const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileUR
 if (isMain && process.argv[2] === SERVER_FLAG) {
   await serveChild(process.argv[3] ?? 'bare');
 } else if (isMain) {
-  const mode: BenchMode = process.argv.includes('--tiny') ? 'tiny' : process.argv.includes('--quick') ? 'quick' : 'full';
+  const mode: BenchMode = process.argv.includes('--tiny')
+    ? 'tiny'
+    : process.argv.includes('--quick')
+      ? 'quick'
+      : 'full';
   const rows = await runHttpSuite({ mode, log: (line) => console.log(`[http] ${line}`) });
   for (const row of rows) {
     console.log(

@@ -94,9 +94,13 @@ function resultText(auction) {
   const you = (id) => (id === state.userId ? 'you' : id);
   switch (r.outcome) {
     case 'sold':
-      return r.winnerId === state.userId ? `You won at ${money(r.price, auction)}!` : `Sold to ${you(r.winnerId)} for ${money(r.price, auction)}.`;
+      return r.winnerId === state.userId
+        ? `You won at ${money(r.price, auction)}!`
+        : `Sold to ${you(r.winnerId)} for ${money(r.price, auction)}.`;
     case 'bought-now':
-      return r.winnerId === state.userId ? `You bought it now for ${money(r.price, auction)}!` : `Bought now by ${you(r.winnerId)} for ${money(r.price, auction)}.`;
+      return r.winnerId === state.userId
+        ? `You bought it now for ${money(r.price, auction)}!`
+        : `Bought now by ${you(r.winnerId)} for ${money(r.price, auction)}.`;
     case 'reserve-not-met':
       return 'Closed: the reserve price was not met, so nothing was sold.';
     case 'unsold':
@@ -248,13 +252,28 @@ function applyEvent(event) {
         endsAt: event.endsAt,
         buyNowAvailable: false,
       });
-      if (state.current === auction.id) addHistoryRow({ seq: event.seq, bidderId: event.bidderId, price: event.price, leaderId: event.leaderId, at: event.at, buyNow: event.buyNow }, next);
+      if (state.current === auction.id)
+        addHistoryRow(
+          {
+            seq: event.seq,
+            bidderId: event.bidderId,
+            price: event.price,
+            leaderId: event.leaderId,
+            at: event.at,
+            buyNow: event.buyNow,
+          },
+          next,
+        );
       break;
     case 'auction.extended':
       Object.assign(next, { endsAt: event.endsAt, extensions: event.extensions });
       if (state.current === auction.id) {
         const added = Math.round((event.endsAt - event.previousEndsAt) / 1000);
-        show($('room-extended'), `Extended by ${added} s: a late bid moved the end (soft close, extension ${event.extensions}).`, 'info');
+        show(
+          $('room-extended'),
+          `Extended by ${added} s: a late bid moved the end (soft close, extension ${event.extensions}).`,
+          'info',
+        );
         flash($('room-countdown'));
       }
       break;
@@ -369,7 +388,10 @@ async function openRoom(auctionId) {
   renderList();
   renderRoom();
   const afterSeq = Math.max(0, auction.seq - 60);
-  const { ok, data } = await api('GET', `/auctions/${encodeURIComponent(auctionId)}/bids?afterSeq=${afterSeq}&limit=100`);
+  const { ok, data } = await api(
+    'GET',
+    `/auctions/${encodeURIComponent(auctionId)}/bids?afterSeq=${afterSeq}&limit=100`,
+  );
   if (ok && state.current === auctionId) {
     for (const row of data.items) addHistoryRow(row, state.auctions.get(auctionId));
   }
@@ -391,11 +413,19 @@ function renderRoom() {
   badge.textContent = statusText(auction);
   badge.className = `badge ${auction.status}`;
   $('room-price').textContent = money(auction.price, auction);
-  $('room-leader').textContent = auction.leaderId ? (auction.leaderId === state.userId ? 'You' : auction.leaderId) : 'no bids yet';
+  $('room-leader').textContent = auction.leaderId
+    ? auction.leaderId === state.userId
+      ? 'You'
+      : auction.leaderId
+    : 'no bids yet';
   $('room-leader').classList.toggle('you', auction.leaderId === state.userId && Boolean(state.userId));
   $('room-minimum').textContent = auction.minimumBid == null ? '—' : money(auction.minimumBid, auction);
   $('room-bids').textContent = `${auction.bidCount} bid${auction.bidCount === 1 ? '' : 's'}`;
-  $('room-reserve').textContent = auction.hasReserve ? (auction.reserveMet ? 'reserve met' : 'reserve not met yet') : 'no reserve';
+  $('room-reserve').textContent = auction.hasReserve
+    ? auction.reserveMet
+      ? 'reserve met'
+      : 'reserve not met yet'
+    : 'no reserve';
   $('room-seller').textContent = `seller: ${auction.sellerId === state.userId ? 'you' : auction.sellerId}`;
   $('room-extensions').textContent = auction.extensions > 0 ? ` · extended ${auction.extensions}×` : '';
   $('bid-currency').textContent = auction.currency;
@@ -405,7 +435,10 @@ function renderRoom() {
   const result = $('room-result');
   result.hidden = !ended;
   result.textContent = ended ? resultText(auction) : '';
-  result.classList.toggle('won', Boolean(auction.result && auction.result.winnerId && auction.result.winnerId === state.userId));
+  result.classList.toggle(
+    'won',
+    Boolean(auction.result && auction.result.winnerId && auction.result.winnerId === state.userId),
+  );
 
   const form = $('bid-form');
   form.hidden = ended;
@@ -414,7 +447,8 @@ function renderRoom() {
   $('bid-submit').disabled = !canBid;
   $('bid-submit').textContent = state.token ? 'Place bid' : 'Sign in to bid';
   const amount = $('bid-amount');
-  if (auction.minimumBid != null) amount.placeholder = `${(auction.minimumBid / 10 ** digitsOf(auction.currency)).toFixed(digitsOf(auction.currency))} or more`;
+  if (auction.minimumBid != null)
+    amount.placeholder = `${(auction.minimumBid / 10 ** digitsOf(auction.currency)).toFixed(digitsOf(auction.currency))} or more`;
   const buyNow = $('buy-now');
   buyNow.hidden = !(auction.buyNowAvailable && auction.buyNowPrice != null && auction.status === 'open');
   buyNow.disabled = !canBid;
@@ -424,7 +458,8 @@ function renderRoom() {
 function renderCountdown() {
   for (const el of document.querySelectorAll('[data-countdown-for]')) {
     const auction = state.auctions.get(el.dataset.countdownFor);
-    if (auction) el.textContent = `${statusText(auction)} · ${auction.bidCount} bid${auction.bidCount === 1 ? '' : 's'} · ${timeLeft(auction)}`;
+    if (auction)
+      el.textContent = `${statusText(auction)} · ${auction.bidCount} bid${auction.bidCount === 1 ? '' : 's'} · ${timeLeft(auction)}`;
   }
   const auction = state.current ? state.auctions.get(state.current) : null;
   if (!auction) return;
@@ -441,7 +476,8 @@ function addHistoryRow(row, auction) {
   li.dataset.seq = String(row.seq);
   const who = row.bidderId === state.userId ? 'You' : row.bidderId;
   const when = new Date(row.at).toLocaleTimeString();
-  const leader = row.leaderId === row.bidderId ? 'leads' : `${row.leaderId === state.userId ? 'you' : row.leaderId} still leads`;
+  const leader =
+    row.leaderId === row.bidderId ? 'leads' : `${row.leaderId === state.userId ? 'you' : row.leaderId} still leads`;
   li.textContent = `${when} · ${who} ${row.buyNow ? 'bought it now' : 'bid'} → price ${money(row.price, auction)} (${leader})`;
   if (row.bidderId === state.userId) li.classList.add('mine');
   // Newest first: insert before the first row with a lower seq.
@@ -460,7 +496,11 @@ async function placeBid(event) {
   }
   const amount = parseMoney($('bid-amount').value, auction.currency);
   if (amount === null || amount <= 0) {
-    show($('bid-message'), `Enter an amount such as ${(auction.minimumBid / 10 ** digitsOf(auction.currency)).toFixed(digitsOf(auction.currency))}.`, 'error');
+    show(
+      $('bid-message'),
+      `Enter an amount such as ${(auction.minimumBid / 10 ** digitsOf(auction.currency)).toFixed(digitsOf(auction.currency))}.`,
+      'error',
+    );
     return;
   }
   $('bid-submit').disabled = true;

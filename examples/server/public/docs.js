@@ -15,19 +15,33 @@ function schemaText(schema) {
 function renderOperation(path, method, op) {
   const card = el('article', { class: 'room operation' });
   const auth = op.security ? ' 🔒 Bearer token' : '';
-  card.append(el('h2', {}, el('code', { class: `method ${method}` }, method.toUpperCase()), ' ', el('code', {}, path), auth));
+  card.append(
+    el('h2', {}, el('code', { class: `method ${method}` }, method.toUpperCase()), ' ', el('code', {}, path), auth),
+  );
   if (op.summary) card.append(el('p', {}, op.summary));
   if (op.parameters && op.parameters.length > 0) {
     const list = el('ul');
     for (const p of op.parameters) {
-      const type = p.schema && (p.schema.type || (p.schema.enum && p.schema.enum.join(' | '))) || '';
-      list.append(el('li', {}, el('code', {}, p.name), ` (${p.in}${p.required ? ', required' : ''}) ${type} ${p.description || ''}`));
+      const type = (p.schema && (p.schema.type || (p.schema.enum && p.schema.enum.join(' | ')))) || '';
+      list.append(
+        el(
+          'li',
+          {},
+          el('code', {}, p.name),
+          ` (${p.in}${p.required ? ', required' : ''}) ${type} ${p.description || ''}`,
+        ),
+      );
     }
     card.append(el('h3', {}, 'Parameters'), list);
   }
   const body = op.requestBody && op.requestBody.content && op.requestBody.content['application/json'];
   if (body) {
-    const details = el('details', {}, el('summary', {}, `JSON body${op.requestBody.required ? '' : ' (optional)'}`), el('pre', {}, schemaText(body.schema)));
+    const details = el(
+      'details',
+      {},
+      el('summary', {}, `JSON body${op.requestBody.required ? '' : ' (optional)'}`),
+      el('pre', {}, schemaText(body.schema)),
+    );
     card.append(details);
   }
   const answers = el('ul');

@@ -2,12 +2,12 @@ import type { AuctionHouse } from '@outcry/core';
 import type { FastifyRequest } from 'fastify';
 import type { PendingBids } from './bid-ids.js';
 import type { ServerConfig } from './config.js';
+import { ApiError } from './http-errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { type Caller, identifyCaller } from './request-auth.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { ReadinessCheck } from './stores.js';
 import type { SecretCheck, TokenSigner } from './token-signer.js';
-import { ApiError } from './http-errors.js';
 
 /** What the gateway reports to /admin/stats and /metrics. */
 export interface GatewayView {

@@ -61,7 +61,9 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     house,
     signer: new TokenSigner({ secret: config.authSecret, ttlMs: config.tokenTtlMs }),
     admin: config.adminToken === null ? null : new SecretCheck(config.adminToken),
-    metrics: new ServerMetrics(house, () => (gateway === null ? null : { connections: () => gateway?.metrics().connections ?? 0 })),
+    metrics: new ServerMetrics(house, () =>
+      gateway === null ? null : { connections: () => gateway?.metrics().connections ?? 0 },
+    ),
     checks: stores.checks,
     bidLimiter: new RateLimiter(config.bidRate),
     writeLimiter: new RateLimiter(config.writeRate),

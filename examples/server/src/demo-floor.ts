@@ -127,7 +127,10 @@ export class DemoFloor {
     const others = BOTS.filter((bot) => bot !== auction.leaderId);
     const bidderId = others[Math.floor(Math.random() * others.length)] as string;
     // A modest maximum: the minimum plus up to a few increments, never past the bot budget.
-    const amount = Math.min(lot.botBudget, auction.minimumBid + Math.floor(Math.random() * 4) * (auction.minimumBid - auction.price));
+    const amount = Math.min(
+      lot.botBudget,
+      auction.minimumBid + Math.floor(Math.random() * 4) * (auction.minimumBid - auction.price),
+    );
     if (amount < auction.minimumBid) return;
     await this.#house.placeBid({ auctionId, bidderId, amount });
   }

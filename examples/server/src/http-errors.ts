@@ -40,7 +40,10 @@ export const HTTP_ERRORS: { readonly [C in ApiErrorCode]: { readonly status: num
   TIMEOUT: { status: 504, meaning: 'No outcome in time; the bid may still be judged (look it up by bidId).' },
   SHUTTING_DOWN: { status: 503, meaning: 'The server is stopping and takes no new commands.' },
   NOT_FOUND: { status: 404, meaning: 'No such route.' },
-  BID_NOT_FOUND: { status: 404, meaning: 'No bid of yours with that id (or it was placed by another process and is not judged yet).' },
+  BID_NOT_FOUND: {
+    status: 404,
+    meaning: 'No bid of yours with that id (or it was placed by another process and is not judged yet).',
+  },
   MALFORMED_JSON: { status: 400, meaning: 'The body is not valid JSON (or is empty with a JSON content type).' },
   BAD_REQUEST: { status: 400, meaning: 'The request itself is malformed (bad URL, bad Content-Length).' },
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The body is over the limit (64 KiB by default).' },
@@ -59,7 +62,11 @@ export class ApiError extends Error {
   /** Extra headers of the answer (Retry-After, WWW-Authenticate). */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ApiErrorCode, message: string, options: { details?: unknown; headers?: Record<string, string> } = {}) {
+  constructor(
+    code: ApiErrorCode,
+    message: string,
+    options: { details?: unknown; headers?: Record<string, string> } = {},
+  ) {
     super(message);
     this.code = code;
     this.details = options.details;
@@ -92,23 +99,58 @@ const FASTIFY_CODES: Readonly<Record<string, ServerErrorCode>> = {
  * Any thrown value as `{ status, body, headers }`: our ApiErrors, core's OutcryErrors, fastify's
  * own errors (body parsing), and anything else as a 500 INTERNAL_ERROR (its message hidden).
  */
-export function describeError(error: unknown): { status: number; body: ErrorBody; headers: Record<string, string>; internal: boolean } {
+export function describeError(error: unknown): {
+  status: number;
+  body: ErrorBody;
+  headers: Record<string, string>;
+  internal: boolean;
+} {
   if (error instanceof ApiError) {
-    return { status: statusOf(error.code), body: bodyOf(error.code, error.message, error.details), headers: { ...error.headers }, internal: false };
+    return {
+      status: statusOf(error.code),
+      body: bodyOf(error.code, error.message, error.details),
+      headers: { ...error.headers },
+      internal: false,
+    };
   }
   if (isOutcryError(error)) {
     const code = error.code in HTTP_ERRORS ? error.code : 'INTERNAL_ERROR';
-    return { status: statusOf(code), body: bodyOf(code, error.message, error.details), headers: {}, internal: code === 'INTERNAL_ERROR' };
+    return {
+      status: statusOf(code),
+      body: bodyOf(code, error.message, error.details),
+      headers: {},
+      internal: code === 'INTERNAL_ERROR',
+    };
   }
-  const record = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; statusCode?: unknown; message?: unknown };
+  const record = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    statusCode?: unknown;
+    message?: unknown;
+  };
   const mapped = typeof record.code === 'string' ? FASTIFY_CODES[record.code] : undefined;
-  if (mapped !== undefined) return { status: statusOf(mapped), body: bodyOf(mapped, messageOf(mapped, record.message)), headers: {}, internal: false };
+  if (mapped !== undefined)
+    return {
+      status: statusOf(mapped),
+      body: bodyOf(mapped, messageOf(mapped, record.message)),
+      headers: {},
+      internal: false,
+    };
   // A JSON syntax error from the body parser carries statusCode 400 but no fastify code.
   if (error instanceof SyntaxError && record.statusCode === 400) {
-    return { status: 400, body: bodyOf('MALFORMED_JSON', `The body is not valid JSON: ${error.message}`), headers: {}, internal: false };
+    return {
+      status: 400,
+      body: bodyOf('MALFORMED_JSON', `The body is not valid JSON: ${error.message}`),
+      headers: {},
+      internal: false,
+    };
   }
   if (typeof record.statusCode === 'number' && record.statusCode >= 400 && record.statusCode < 500) {
-    return { status: 400, body: bodyOf('BAD_REQUEST', typeof record.message === 'string' ? record.message : 'Bad request.'), headers: {}, internal: false };
+    return {
+      status: 400,
+      body: bodyOf('BAD_REQUEST', typeof record.message === 'string' ? record.message : 'Bad request.'),
+      headers: {},
+      internal: false,
+    };
   }
   return { status: 500, body: bodyOf('INTERNAL_ERROR', 'Internal error.'), headers: {}, internal: true };
 }

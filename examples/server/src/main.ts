@@ -31,7 +31,13 @@ async function runServer(config: ServerConfig, workerIndex: number | null): Prom
   }
   const address = await app.listen({ host: config.host, port: config.port });
   app.log.info(
-    { store: config.store, demo: effective.demo, devLogin: config.devLogin, admin: config.adminToken !== null, worker: workerIndex },
+    {
+      store: config.store,
+      demo: effective.demo,
+      devLogin: config.devLogin,
+      admin: config.adminToken !== null,
+      worker: workerIndex,
+    },
     `Outcry live auctions at ${address}/ (docs: ${address}/docs)`,
   );
 

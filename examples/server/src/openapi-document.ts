@@ -41,14 +41,26 @@ function queryParameters(schema: z.ZodType): JsonSchema[] {
   }));
 }
 
-const idParameter = (name: string, what: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description: what });
-const json = (schema: JsonSchema, description: string) => ({ description, content: { 'application/json': { schema } } });
+const idParameter = (name: string, what: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description: what,
+});
+const json = (schema: JsonSchema, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const errors = (...codes: string[]) =>
   Object.fromEntries(
     [...new Set(codes.map((code) => HTTP_ERRORS[code as keyof typeof HTTP_ERRORS].status))].map((status) => [
       String(status),
-      json(ref('Error'), codes.filter((code) => HTTP_ERRORS[code as keyof typeof HTTP_ERRORS].status === status).join(', ')),
+      json(
+        ref('Error'),
+        codes.filter((code) => HTTP_ERRORS[code as keyof typeof HTTP_ERRORS].status === status).join(', '),
+      ),
     ]),
   );
 const body = (schema: JsonSchema, required = true) => ({ required, content: { 'application/json': { schema } } });
@@ -67,7 +79,11 @@ export function buildOpenApiDocument(): JsonSchema {
     },
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'A token from POST /session, or the ADMIN_TOKEN for admin routes.' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A token from POST /session, or the ADMIN_TOKEN for admin routes.',
+        },
       },
       schemas: {
         Error: {
@@ -80,7 +96,9 @@ export function buildOpenApiDocument(): JsonSchema {
               properties: {
                 code: { type: 'string', enum: [...ALL_ERROR_CODES] },
                 message: { type: 'string' },
-                details: { description: 'Zod issues `[{ path, message }]` for invalid input; the outcome of a rejected bid.' },
+                details: {
+                  description: 'Zod issues `[{ path, message }]` for invalid input; the outcome of a rejected bid.',
+                },
               },
             },
           },
@@ -127,7 +145,10 @@ export function buildOpenApiDocument(): JsonSchema {
         post: {
           summary: 'Dev login: a signed token for a user name (DEV_LOGIN only).',
           requestBody: body(jsonSchemaOf(sessionBodySchema)),
-          responses: { 201: json({ type: 'object' }, '{ token, userId, expiresAt }'), ...errors('INVALID_INPUT', 'FORBIDDEN', 'RATE_LIMITED') },
+          responses: {
+            201: json({ type: 'object' }, '{ token, userId, expiresAt }'),
+            ...errors('INVALID_INPUT', 'FORBIDDEN', 'RATE_LIMITED'),
+          },
         },
       },
       '/auctions': {
@@ -154,7 +175,10 @@ export function buildOpenApiDocument(): JsonSchema {
         get: {
           summary: 'The public bid history (price and leader after each bid, never maxima).',
           parameters: [idParameter('id', 'auction id'), ...queryParameters(bidsQuerySchema)],
-          responses: { 200: json({ type: 'object' }, '{ items: [{ seq, bidId, bidderId, price, leaderId, at, buyNow }] }'), ...errors('AUCTION_NOT_FOUND', 'INVALID_INPUT') },
+          responses: {
+            200: json({ type: 'object' }, '{ items: [{ seq, bidId, bidderId, price, leaderId, at, buyNow }] }'),
+            ...errors('AUCTION_NOT_FOUND', 'INVALID_INPUT'),
+          },
         },
         post: {
           summary: 'Place a bid: your maximum, bid by proxy. `?wait=false` answers 202 { bidId } at once.',
@@ -184,7 +208,10 @@ export function buildOpenApiDocument(): JsonSchema {
           summary: 'Figures of one auction.',
           parameters: [idParameter('id', 'auction id')],
           responses: {
-            200: json({ type: 'object' }, '{ bidCount, uniqueBidders, startingPrice, price, priceIncrease, priceIncreasePct, extensions, timeLeftMs }'),
+            200: json(
+              { type: 'object' },
+              '{ bidCount, uniqueBidders, startingPrice, price, priceIncrease, priceIncreasePct, extensions, timeLeftMs }',
+            ),
             ...errors('AUCTION_NOT_FOUND'),
           },
         },
@@ -195,7 +222,10 @@ export function buildOpenApiDocument(): JsonSchema {
           security: user,
           parameters: [idParameter('id', 'auction id')],
           requestBody: body(jsonSchemaOf(buyNowBodySchema), false),
-          responses: { 200: json(ref('BidOutcome'), 'The accepted outcome.'), ...errors('BUY_NOW_UNAVAILABLE', 'AUCTION_NOT_FOUND', 'SELLER_CANNOT_BID', 'UNAUTHORIZED') },
+          responses: {
+            200: json(ref('BidOutcome'), 'The accepted outcome.'),
+            ...errors('BUY_NOW_UNAVAILABLE', 'AUCTION_NOT_FOUND', 'SELLER_CANNOT_BID', 'UNAUTHORIZED'),
+          },
         },
       },
       '/auctions/{id}/cancel': {
@@ -223,23 +253,39 @@ export function buildOpenApiDocument(): JsonSchema {
       '/ready': {
         get: {
           summary: 'Readiness: the house, and each dependency (Redis PING, PostgreSQL SELECT 1).',
-          responses: { 200: json({ type: 'object' }, '{ status: "ready", checks }'), 503: json({ type: 'object' }, '{ status: "not-ready", checks, error }') },
+          responses: {
+            200: json({ type: 'object' }, '{ status: "ready", checks }'),
+            503: json({ type: 'object' }, '{ status: "not-ready", checks, error }'),
+          },
         },
       },
-      '/metrics': { get: { summary: 'Prometheus metrics.', responses: { 200: { description: 'Prometheus text format.' } } } },
+      '/metrics': {
+        get: { summary: 'Prometheus metrics.', responses: { 200: { description: 'Prometheus text format.' } } },
+      },
       '/admin/stats': {
-        get: { summary: 'Figures of house, cache, queue, sequencers, broadcaster, WebSocket.', security: user, responses: { 200: json({ type: 'object' }, 'Figures.'), ...errors('UNAUTHORIZED', 'FORBIDDEN') } },
+        get: {
+          summary: 'Figures of house, cache, queue, sequencers, broadcaster, WebSocket.',
+          security: user,
+          responses: { 200: json({ type: 'object' }, 'Figures.'), ...errors('UNAUTHORIZED', 'FORBIDDEN') },
+        },
       },
       '/admin/cache/warm': {
         post: {
           summary: 'Load auctions into the snapshot cache (the given ids, or the newest open ones).',
           security: user,
           requestBody: body(jsonSchemaOf(warmBodySchema), false),
-          responses: { 200: json({ type: 'object' }, '{ warmed, cache }'), ...errors('UNAUTHORIZED', 'FORBIDDEN', 'INVALID_INPUT') },
+          responses: {
+            200: json({ type: 'object' }, '{ warmed, cache }'),
+            ...errors('UNAUTHORIZED', 'FORBIDDEN', 'INVALID_INPUT'),
+          },
         },
       },
       '/admin/cache/clear': {
-        post: { summary: 'Empty the snapshot cache.', security: user, responses: { 200: json({ type: 'object' }, '{ cleared, cache }'), ...errors('UNAUTHORIZED', 'FORBIDDEN') } },
+        post: {
+          summary: 'Empty the snapshot cache.',
+          security: user,
+          responses: { 200: json({ type: 'object' }, '{ cleared, cache }'), ...errors('UNAUTHORIZED', 'FORBIDDEN') },
+        },
       },
       '/openapi.json': { get: { summary: 'This document.', responses: { 200: { description: 'OpenAPI 3.1.' } } } },
       '/docs': { get: { summary: 'This document, readable.', responses: { 200: { description: 'HTML.' } } } },

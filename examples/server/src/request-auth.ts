@@ -3,7 +3,10 @@ import { ApiError } from './http-errors.js';
 import type { SecretCheck, TokenSigner } from './token-signer.js';
 
 /** Who sent a request: a user (by token), the admin (by ADMIN_TOKEN), or nobody. */
-export type Caller = { readonly kind: 'user'; readonly userId: string } | { readonly kind: 'admin' } | { readonly kind: 'anonymous' };
+export type Caller =
+  | { readonly kind: 'user'; readonly userId: string }
+  | { readonly kind: 'admin' }
+  | { readonly kind: 'anonymous' };
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="outcry"' };
 

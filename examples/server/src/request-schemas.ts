@@ -9,7 +9,10 @@ export const sessionBodySchema = z.object({ userId: userIdSchema }).strict();
 
 /** POST /auctions/:id/bids */
 export const bidBodySchema = z
-  .object({ amount: moneySchema.min(1, { error: 'must be at least 1 minor unit' }), bidId: clientBidIdSchema.optional() })
+  .object({
+    amount: moneySchema.min(1, { error: 'must be at least 1 minor unit' }),
+    bidId: clientBidIdSchema.optional(),
+  })
   .strict();
 
 /** The query of POST /auctions/:id/bids: `?wait=false` answers 202 at once. */
@@ -31,12 +34,21 @@ export const listQuerySchema = listAuctionsInputSchema;
 export const bidsQuerySchema = getBidsInputSchema;
 
 /** Parses `input` or throws a 422 with `code` and the zod issues as details. */
-export function parseRequest<S extends z.ZodType>(schema: S, input: unknown, code: ApiErrorCode, what: string): z.output<S> {
+export function parseRequest<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  code: ApiErrorCode,
+  what: string,
+): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  const details = parsed.error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
   const first = details[0];
-  const where = first === undefined ? '' : first.path === '' ? `: ${first.message}` : `: ${first.path} ${first.message}`;
+  const where =
+    first === undefined ? '' : first.path === '' ? `: ${first.message}` : `: ${first.path} ${first.message}`;
   throw new ApiError(code, `Invalid ${what}${where}`, { details });
 }
 

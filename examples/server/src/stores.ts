@@ -46,7 +46,12 @@ export async function composeStores(config: ServerConfig): Promise<StoreComposit
       checks.push(pg.check);
       ports =
         config.store === 'postgres'
-          ? { store: pg.adapters.store, queue: pg.adapters.queue, lock: pg.adapters.lock, broadcaster: pg.adapters.broadcaster }
+          ? {
+              store: pg.adapters.store,
+              queue: pg.adapters.queue,
+              lock: pg.adapters.lock,
+              broadcaster: pg.adapters.broadcaster,
+            }
           : { store: pg.adapters.store };
     }
     if (config.store === 'redis' || config.store === 'hybrid') {
@@ -75,7 +80,9 @@ async function openRedis(config: ServerConfig, closers: Closer[]) {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`STORE=${config.store}: Redis at ${redactUrl(config.redisUrl)} does not answer (${messageOf(error)}). Set REDIS_URL.`);
+    throw new Error(
+      `STORE=${config.store}: Redis at ${redactUrl(config.redisUrl)} does not answer (${messageOf(error)}). Set REDIS_URL.`,
+    );
   }
   const adapters = createRedisAdapters({ redis, prefix: config.redisPrefix, partitions: config.partitions });
   closers.push(() => adapters.close());
@@ -89,7 +96,10 @@ async function openRedis(config: ServerConfig, closers: Closer[]) {
 }
 
 async function openPostgres(config: ServerConfig, closers: Closer[]) {
-  const [{ default: pg }, { createPostgresAdapters }] = await Promise.all([import('pg'), import('@outcry/postgres-adapter')]);
+  const [{ default: pg }, { createPostgresAdapters }] = await Promise.all([
+    import('pg'),
+    import('@outcry/postgres-adapter'),
+  ]);
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 3_000 });
   // An idle client whose connection dies emits `error` on the pool: without a listener, a crash.
   pool.on('error', () => undefined);

@@ -33,7 +33,11 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
 
   /** An open auction of alice's, with a fixed increment of 100. */
   async function openAuction(overrides: Record<string, unknown> = {}, endsInMs = 60_000) {
-    const response = await alice.request({ method: 'POST', url: '/auctions', payload: auctionBody(overrides, endsInMs) });
+    const response = await alice.request({
+      method: 'POST',
+      url: '/auctions',
+      payload: auctionBody(overrides, endsInMs),
+    });
     expect(response.statusCode, response.body).toBe(201);
     return response.json() as { id: string; sellerId: string; minimumBid: number; status: string };
   }
@@ -59,7 +63,11 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       ['an extra field', { userId: 'ok', admin: true }],
       ['an array', ['alice']],
     ])('refuses %s with 422 INVALID_INPUT', async (_label, payload) => {
-      const response = await app.inject({ method: 'POST', url: '/session', ...(payload === undefined ? {} : { payload }) });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/session',
+        ...(payload === undefined ? {} : { payload }),
+      });
       expectError(response, 422, 'INVALID_INPUT');
     });
   });
@@ -102,12 +110,22 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
     it('refuses a tampered payload (someone else as the subject)', async () => {
       const [, signature] = alice.token.split('.');
       const forged = `${Buffer.from(JSON.stringify({ sub: 'bob', exp: Date.now() + 60_000 })).toString('base64url')}.${signature}`;
-      const response = await app.inject({ method: 'POST', url: '/auctions', payload: auctionBody(), headers: { authorization: `Bearer ${forged}` } });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/auctions',
+        payload: auctionBody(),
+        headers: { authorization: `Bearer ${forged}` },
+      });
       expectError(response, 401, 'UNAUTHORIZED');
     });
 
     it('does not let the admin token act as a user', async () => {
-      const response = await app.inject({ method: 'POST', url: '/auctions', payload: auctionBody(), headers: { authorization: `Bearer ${ADMIN}` } });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/auctions',
+        payload: auctionBody(),
+        headers: { authorization: `Bearer ${ADMIN}` },
+      });
       expectError(response, 403, 'FORBIDDEN');
     });
   });
@@ -118,7 +136,15 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       const response = await alice.request({ method: 'POST', url: '/auctions', payload: body });
       expect(response.statusCode, response.body).toBe(201);
       const auction = response.json() as Record<string, unknown>;
-      expect(auction).toMatchObject({ id: body.id, sellerId: 'alice', status: 'open', price: 1_000, hasReserve: true, reserveMet: false, buyNowPrice: 20_000 });
+      expect(auction).toMatchObject({
+        id: body.id,
+        sellerId: 'alice',
+        status: 'open',
+        price: 1_000,
+        hasReserve: true,
+        reserveMet: false,
+        buyNowPrice: 20_000,
+      });
       expect(auction).not.toHaveProperty('reservePrice');
       expect(response.headers.location).toBe(`/auctions/${body.id}`);
     });
@@ -126,7 +152,11 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
     it('accepts sellerId only when it is the caller', async () => {
       const ok = await alice.request({ method: 'POST', url: '/auctions', payload: auctionBody({ sellerId: 'alice' }) });
       expect(ok.statusCode).toBe(201);
-      const error = expectError(await alice.request({ method: 'POST', url: '/auctions', payload: auctionBody({ sellerId: 'bob' }) }), 422, 'INVALID_INPUT');
+      const error = expectError(
+        await alice.request({ method: 'POST', url: '/auctions', payload: auctionBody({ sellerId: 'bob' }) }),
+        422,
+        'INVALID_INPUT',
+      );
       expect(error.details).toEqual([{ path: 'sellerId', message: expect.any(String) }]);
     });
 
@@ -150,8 +180,16 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       ['a bad soft close', { softClose: { windowMs: -5, extendMs: 10 } }],
       ['a bad id', { id: 'has space' }],
     ])('refuses %s with 422 INVALID_INPUT and details', async (_label, change) => {
-      const payload = Array.isArray(change) || change === null || typeof change !== 'object' ? JSON.stringify(change) : auctionBody(change);
-      const response = await alice.request({ method: 'POST', url: '/auctions', payload: payload as never, headers: { 'content-type': 'application/json' } });
+      const payload =
+        Array.isArray(change) || change === null || typeof change !== 'object'
+          ? JSON.stringify(change)
+          : auctionBody(change);
+      const response = await alice.request({
+        method: 'POST',
+        url: '/auctions',
+        payload: payload as never,
+        headers: { 'content-type': 'application/json' },
+      });
       const error = expectError(response, 422, 'INVALID_INPUT');
       expect(Array.isArray(error.details)).toBe(true);
     });
@@ -210,10 +248,25 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
   describe('POST /auctions/:id/bids', () => {
     it('accepts a bid: 200 with the outcome, price by proxy', async () => {
       const auction = await openAuction();
-      const first = await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 5_000 } });
+      const first = await bob.request({
+        method: 'POST',
+        url: `/auctions/${auction.id}/bids`,
+        payload: { amount: 5_000 },
+      });
       expect(first.statusCode, first.body).toBe(200);
-      expect(first.json()).toMatchObject({ status: 'accepted', auctionId: auction.id, price: 1_000, leaderId: 'bob', leading: true, minimumBid: 1_100 });
-      const second = await carol.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 2_000 } });
+      expect(first.json()).toMatchObject({
+        status: 'accepted',
+        auctionId: auction.id,
+        price: 1_000,
+        leaderId: 'bob',
+        leading: true,
+        minimumBid: 1_100,
+      });
+      const second = await carol.request({
+        method: 'POST',
+        url: `/auctions/${auction.id}/bids`,
+        payload: { amount: 2_000 },
+      });
       expect(second.statusCode).toBe(200);
       expect(second.json()).toMatchObject({ status: 'accepted', price: 2_100, leaderId: 'bob', leading: false });
     });
@@ -221,21 +274,46 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
     it('answers rule rejections with 409 and the outcome in details', async () => {
       const auction = await openAuction();
       await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 3_000 } });
-      const low = expectError(await carol.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 500 } }), 409, 'BID_TOO_LOW');
-      expect(low.details).toMatchObject({ status: 'rejected', code: 'BID_TOO_LOW', minimumBid: 1_100, auctionId: auction.id });
-      expectError(await alice.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 9_000 } }), 409, 'SELLER_CANNOT_BID');
+      const low = expectError(
+        await carol.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 500 } }),
+        409,
+        'BID_TOO_LOW',
+      );
+      expect(low.details).toMatchObject({
+        status: 'rejected',
+        code: 'BID_TOO_LOW',
+        minimumBid: 1_100,
+        auctionId: auction.id,
+      });
+      expectError(
+        await alice.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 9_000 } }),
+        409,
+        'SELLER_CANNOT_BID',
+      );
     });
 
     it('rejects bids before the start (AUCTION_NOT_OPEN) and after the end (AUCTION_ENDED)', async () => {
       const scheduled = await openAuction({ startsAt: Date.now() + 60_000 }, 120_000);
       expect(scheduled.status).toBe('scheduled');
-      expectError(await bob.request({ method: 'POST', url: `/auctions/${scheduled.id}/bids`, payload: { amount: 2_000 } }), 409, 'AUCTION_NOT_OPEN');
+      expectError(
+        await bob.request({ method: 'POST', url: `/auctions/${scheduled.id}/bids`, payload: { amount: 2_000 } }),
+        409,
+        'AUCTION_NOT_OPEN',
+      );
       const ending = await openAuction({}, 300);
-      await eventually(async () => {
-        const response = await app.inject({ method: 'GET', url: `/auctions/${ending.id}` });
-        return (response.json() as { status: string }).status === 'closed' ? true : undefined;
-      }, 5_000, 'the auction to close');
-      expectError(await bob.request({ method: 'POST', url: `/auctions/${ending.id}/bids`, payload: { amount: 2_000 } }), 409, 'AUCTION_ENDED');
+      await eventually(
+        async () => {
+          const response = await app.inject({ method: 'GET', url: `/auctions/${ending.id}` });
+          return (response.json() as { status: string }).status === 'closed' ? true : undefined;
+        },
+        5_000,
+        'the auction to close',
+      );
+      expectError(
+        await bob.request({ method: 'POST', url: `/auctions/${ending.id}/bids`, payload: { amount: 2_000 } }),
+        409,
+        'AUCTION_ENDED',
+      );
     });
 
     it.each([
@@ -252,21 +330,45 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       ['a bare number', 2_000],
     ])('refuses %s with 422 INVALID_BID', async (_label, payload) => {
       const auction = await openAuction();
-      const error = expectError(await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: payload as never }), 422, 'INVALID_BID');
+      const error = expectError(
+        await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: payload as never }),
+        422,
+        'INVALID_BID',
+      );
       expect(Array.isArray(error.details)).toBe(true);
     });
 
     it('cannot bid as someone else: the bidder is the token, never the body', async () => {
       const auction = await openAuction();
-      expectError(await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 2_000, bidderId: 'carol' } }), 422, 'INVALID_BID');
-      const response = await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 2_000 } });
+      expectError(
+        await bob.request({
+          method: 'POST',
+          url: `/auctions/${auction.id}/bids`,
+          payload: { amount: 2_000, bidderId: 'carol' },
+        }),
+        422,
+        'INVALID_BID',
+      );
+      const response = await bob.request({
+        method: 'POST',
+        url: `/auctions/${auction.id}/bids`,
+        payload: { amount: 2_000 },
+      });
       expect(response.json()).toMatchObject({ leaderId: 'bob' });
     });
 
     it('answers 404 for an unknown auction and 401 without a token', async () => {
-      expectError(await bob.request({ method: 'POST', url: '/auctions/missing/bids', payload: { amount: 2_000 } }), 404, 'AUCTION_NOT_FOUND');
+      expectError(
+        await bob.request({ method: 'POST', url: '/auctions/missing/bids', payload: { amount: 2_000 } }),
+        404,
+        'AUCTION_NOT_FOUND',
+      );
       const auction = await openAuction();
-      expectError(await app.inject({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 2_000 } }), 401, 'UNAUTHORIZED');
+      expectError(
+        await app.inject({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 2_000 } }),
+        401,
+        'UNAUTHORIZED',
+      );
     });
 
     it('is idempotent per bidId: the same bid twice is one bid; another body is DUPLICATE_BID', async () => {
@@ -277,20 +379,42 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       expect(first.statusCode).toBe(200);
       expect(again.json()).toEqual(first.json());
       expect((first.json() as { bidId: string }).bidId).toBe('my-bid-1');
-      expectError(await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 3_000, bidId: 'my-bid-1' } }), 409, 'DUPLICATE_BID');
+      expectError(
+        await bob.request({
+          method: 'POST',
+          url: `/auctions/${auction.id}/bids`,
+          payload: { amount: 3_000, bidId: 'my-bid-1' },
+        }),
+        409,
+        'DUPLICATE_BID',
+      );
       // Another user's key of the same name is another bid: keys are per user.
-      const carols = await carol.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 2_500, bidId: 'my-bid-1' } });
+      const carols = await carol.request({
+        method: 'POST',
+        url: `/auctions/${auction.id}/bids`,
+        payload: { amount: 2_500, bidId: 'my-bid-1' },
+      });
       expect(carols.statusCode, carols.body).toBe(200);
       // Reads come from the snapshot cache, which events keep fresh a moment later on shared stores.
-      await eventually(async () => {
-        const view = (await app.inject({ method: 'GET', url: `/auctions/${auction.id}` })).json() as { bidCount: number };
-        return view.bidCount === 2 ? true : undefined;
-      }, 3_000, 'bidCount 2');
+      await eventually(
+        async () => {
+          const view = (await app.inject({ method: 'GET', url: `/auctions/${auction.id}` })).json() as {
+            bidCount: number;
+          };
+          return view.bidCount === 2 ? true : undefined;
+        },
+        3_000,
+        'bidCount 2',
+      );
     });
 
     it('takes ?wait=false bids at once (202) and GET /bids/:bidId shows the outcome to the bidder only', async () => {
       const auction = await openAuction();
-      const response = await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids?wait=false`, payload: { amount: 2_000, bidId: 'later-1' } });
+      const response = await bob.request({
+        method: 'POST',
+        url: `/auctions/${auction.id}/bids?wait=false`,
+        payload: { amount: 2_000, bidId: 'later-1' },
+      });
       expect(response.statusCode, response.body).toBe(202);
       expect(response.json()).toMatchObject({ bidId: 'later-1' });
       const outcome = await eventually(async () => {
@@ -305,14 +429,22 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       expectError(await bob.request({ method: 'GET', url: '/bids/never-placed' }), 404, 'BID_NOT_FOUND');
       expectError(await bob.request({ method: 'GET', url: '/bids/bad%20id' }), 404, 'BID_NOT_FOUND');
       // Without a bidId the server makes one and says which.
-      const made = await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids?wait=false`, payload: { amount: 2_500 } });
+      const made = await bob.request({
+        method: 'POST',
+        url: `/auctions/${auction.id}/bids?wait=false`,
+        payload: { amount: 2_500 },
+      });
       expect(made.statusCode).toBe(202);
       expect((made.json() as { bidId: string }).bidId).toMatch(/^[\w-]+$/);
     });
 
     it('shows a rejected wait=false bid as a rejected outcome', async () => {
       const auction = await openAuction();
-      await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids?wait=false`, payload: { amount: 10, bidId: 'low-1' } });
+      await bob.request({
+        method: 'POST',
+        url: `/auctions/${auction.id}/bids?wait=false`,
+        payload: { amount: 10, bidId: 'low-1' },
+      });
       const outcome = await eventually(async () => {
         const lookup = await bob.request({ method: 'GET', url: '/bids/low-1' });
         return lookup.statusCode === 200 ? (lookup.json() as Record<string, unknown>) : undefined;
@@ -322,14 +454,26 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
 
     it('refuses an unknown wait value with 422 INVALID_INPUT', async () => {
       const auction = await openAuction();
-      expectError(await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids?wait=maybe`, payload: { amount: 2_000 } }), 422, 'INVALID_INPUT');
+      expectError(
+        await bob.request({
+          method: 'POST',
+          url: `/auctions/${auction.id}/bids?wait=maybe`,
+          payload: { amount: 2_000 },
+        }),
+        422,
+        'INVALID_INPUT',
+      );
     });
   });
 
   describe('GET /auctions/:id/bids and /stats', () => {
     it('shows the public history (no maxima) and the figures', async () => {
       const auction = await openAuction();
-      await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 5_000, bidId: 'b1' } });
+      await bob.request({
+        method: 'POST',
+        url: `/auctions/${auction.id}/bids`,
+        payload: { amount: 5_000, bidId: 'b1' },
+      });
       await carol.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 2_000 } });
       const history = await app.inject({ method: 'GET', url: `/auctions/${auction.id}/bids` });
       expect(history.statusCode).toBe(200);
@@ -338,12 +482,23 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       expect(items[0]).toMatchObject({ bidId: 'b1', bidderId: 'bob', price: 1_000, leaderId: 'bob', buyNow: false });
       expect(items[1]).toMatchObject({ bidderId: 'carol', price: 2_100, leaderId: 'bob' });
       expect(JSON.stringify(items)).not.toContain('5000');
-      const after = await app.inject({ method: 'GET', url: `/auctions/${auction.id}/bids?afterSeq=${items[0]?.seq}&limit=1` });
+      const after = await app.inject({
+        method: 'GET',
+        url: `/auctions/${auction.id}/bids?afterSeq=${items[0]?.seq}&limit=1`,
+      });
       expect((after.json() as { items: unknown[] }).items).toHaveLength(1);
 
       const stats = await app.inject({ method: 'GET', url: `/auctions/${auction.id}/stats` });
       expect(stats.statusCode).toBe(200);
-      expect(stats.json()).toMatchObject({ bidCount: 2, uniqueBidders: 2, startingPrice: 1_000, price: 2_100, priceIncrease: 1_100, priceIncreasePct: 110, extensions: 0 });
+      expect(stats.json()).toMatchObject({
+        bidCount: 2,
+        uniqueBidders: 2,
+        startingPrice: 1_000,
+        price: 2_100,
+        priceIncrease: 1_100,
+        priceIncreasePct: 110,
+        extensions: 0,
+      });
       expect((stats.json() as { timeLeftMs: number }).timeLeftMs).toBeGreaterThan(0);
     });
 
@@ -351,10 +506,26 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       expectError(await app.inject({ method: 'GET', url: '/auctions/missing/bids' }), 404, 'AUCTION_NOT_FOUND');
       expectError(await app.inject({ method: 'GET', url: '/auctions/missing/stats' }), 404, 'AUCTION_NOT_FOUND');
       const auction = await openAuction();
-      expectError(await app.inject({ method: 'GET', url: `/auctions/${auction.id}/bids?afterSeq=-1` }), 422, 'INVALID_INPUT');
-      expectError(await app.inject({ method: 'GET', url: `/auctions/${auction.id}/bids?limit=0` }), 422, 'INVALID_INPUT');
-      expectError(await app.inject({ method: 'GET', url: `/auctions/${auction.id}/bids?limit=abc` }), 422, 'INVALID_INPUT');
-      expectError(await app.inject({ method: 'GET', url: `/auctions/${auction.id}/bids?order=desc` }), 422, 'INVALID_INPUT');
+      expectError(
+        await app.inject({ method: 'GET', url: `/auctions/${auction.id}/bids?afterSeq=-1` }),
+        422,
+        'INVALID_INPUT',
+      );
+      expectError(
+        await app.inject({ method: 'GET', url: `/auctions/${auction.id}/bids?limit=0` }),
+        422,
+        'INVALID_INPUT',
+      );
+      expectError(
+        await app.inject({ method: 'GET', url: `/auctions/${auction.id}/bids?limit=abc` }),
+        422,
+        'INVALID_INPUT',
+      );
+      expectError(
+        await app.inject({ method: 'GET', url: `/auctions/${auction.id}/bids?order=desc` }),
+        422,
+        'INVALID_INPUT',
+      );
     });
   });
 
@@ -365,7 +536,10 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       expect(response.statusCode, response.body).toBe(200);
       expect(response.json()).toMatchObject({ status: 'accepted', price: 9_000, leaderId: 'bob' });
       const view = await eventually(async () => {
-        const v = (await app.inject({ method: 'GET', url: `/auctions/${auction.id}` })).json() as { status: string; result: unknown };
+        const v = (await app.inject({ method: 'GET', url: `/auctions/${auction.id}` })).json() as {
+          status: string;
+          result: unknown;
+        };
         return v.status === 'closed' ? v : undefined;
       });
       expect(view.result).toMatchObject({ outcome: 'bought-now', winnerId: 'bob', price: 9_000 });
@@ -374,12 +548,28 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
     it('answers 409 BUY_NOW_UNAVAILABLE after a bid or without a buy-now price, and 422 for a bad body', async () => {
       const auction = await openAuction({ buyNowPrice: 9_000 });
       await carol.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 2_000 } });
-      expectError(await bob.request({ method: 'POST', url: `/auctions/${auction.id}/buy-now`, payload: {} }), 409, 'BUY_NOW_UNAVAILABLE');
+      expectError(
+        await bob.request({ method: 'POST', url: `/auctions/${auction.id}/buy-now`, payload: {} }),
+        409,
+        'BUY_NOW_UNAVAILABLE',
+      );
       const plain = await openAuction();
-      expectError(await bob.request({ method: 'POST', url: `/auctions/${plain.id}/buy-now` }), 409, 'BUY_NOW_UNAVAILABLE');
-      expectError(await bob.request({ method: 'POST', url: `/auctions/${plain.id}/buy-now`, payload: { price: 1 } }), 422, 'INVALID_BID');
+      expectError(
+        await bob.request({ method: 'POST', url: `/auctions/${plain.id}/buy-now` }),
+        409,
+        'BUY_NOW_UNAVAILABLE',
+      );
+      expectError(
+        await bob.request({ method: 'POST', url: `/auctions/${plain.id}/buy-now`, payload: { price: 1 } }),
+        422,
+        'INVALID_BID',
+      );
       const own = await openAuction({ buyNowPrice: 9_000 });
-      expectError(await alice.request({ method: 'POST', url: `/auctions/${own.id}/buy-now` }), 409, 'SELLER_CANNOT_BID');
+      expectError(
+        await alice.request({ method: 'POST', url: `/auctions/${own.id}/buy-now` }),
+        409,
+        'SELLER_CANNOT_BID',
+      );
       expectError(await app.inject({ method: 'POST', url: `/auctions/${plain.id}/buy-now` }), 401, 'UNAUTHORIZED');
     });
   });
@@ -387,20 +577,40 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
   describe('POST /auctions/:id/cancel', () => {
     it('lets the seller cancel, with a reason', async () => {
       const auction = await openAuction();
-      const response = await alice.request({ method: 'POST', url: `/auctions/${auction.id}/cancel`, payload: { reason: 'damaged' } });
+      const response = await alice.request({
+        method: 'POST',
+        url: `/auctions/${auction.id}/cancel`,
+        payload: { reason: 'damaged' },
+      });
       expect(response.statusCode, response.body).toBe(200);
       expect(response.json()).toMatchObject({ id: auction.id, status: 'cancelled', result: { outcome: 'cancelled' } });
-      expectError(await alice.request({ method: 'POST', url: `/auctions/${auction.id}/cancel` }), 409, 'AUCTION_CANCELLED');
-      expectError(await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 2_000 } }), 409, 'AUCTION_CANCELLED');
+      expectError(
+        await alice.request({ method: 'POST', url: `/auctions/${auction.id}/cancel` }),
+        409,
+        'AUCTION_CANCELLED',
+      );
+      expectError(
+        await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 2_000 } }),
+        409,
+        'AUCTION_CANCELLED',
+      );
     });
 
     it('refuses other users (403), nobody (401), and bad bodies (422); lets the admin cancel', async () => {
       const auction = await openAuction();
       expectError(await bob.request({ method: 'POST', url: `/auctions/${auction.id}/cancel` }), 403, 'FORBIDDEN');
       expectError(await app.inject({ method: 'POST', url: `/auctions/${auction.id}/cancel` }), 401, 'UNAUTHORIZED');
-      expectError(await alice.request({ method: 'POST', url: `/auctions/${auction.id}/cancel`, payload: { reason: 7 } }), 422, 'INVALID_INPUT');
+      expectError(
+        await alice.request({ method: 'POST', url: `/auctions/${auction.id}/cancel`, payload: { reason: 7 } }),
+        422,
+        'INVALID_INPUT',
+      );
       expectError(await alice.request({ method: 'POST', url: '/auctions/missing/cancel' }), 404, 'AUCTION_NOT_FOUND');
-      const byAdmin = await app.inject({ method: 'POST', url: `/auctions/${auction.id}/cancel`, headers: { authorization: `Bearer ${ADMIN}` } });
+      const byAdmin = await app.inject({
+        method: 'POST',
+        url: `/auctions/${auction.id}/cancel`,
+        headers: { authorization: `Bearer ${ADMIN}` },
+      });
       expect(byAdmin.statusCode, byAdmin.body).toBe(200);
       expect(byAdmin.json()).toMatchObject({ status: 'cancelled' });
     });
@@ -414,7 +624,13 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       expect(response.statusCode).toBe(200);
       const stats = response.json() as Record<string, Record<string, unknown>>;
       expect(stats.store).toBe(store);
-      expect(stats.house).toMatchObject({ state: 'running', cache: expect.any(Object), queue: expect.any(Object), sequencer: expect.any(Object), broadcaster: expect.any(Object) });
+      expect(stats.house).toMatchObject({
+        state: 'running',
+        cache: expect.any(Object),
+        queue: expect.any(Object),
+        sequencer: expect.any(Object),
+        broadcaster: expect.any(Object),
+      });
       expect(stats.websocket).toMatchObject({ connections: expect.any(Number) });
     });
 
@@ -422,12 +638,21 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       const auction = await openAuction();
       const cleared = await app.inject({ method: 'POST', url: '/admin/cache/clear', headers: admin });
       expect(cleared.statusCode).toBe(200);
-      const warmed = await app.inject({ method: 'POST', url: '/admin/cache/warm', headers: admin, payload: { auctionIds: [auction.id] } });
+      const warmed = await app.inject({
+        method: 'POST',
+        url: '/admin/cache/warm',
+        headers: admin,
+        payload: { auctionIds: [auction.id] },
+      });
       expect(warmed.statusCode).toBe(200);
       expect(warmed.json()).toMatchObject({ warmed: 1 });
       const all = await app.inject({ method: 'POST', url: '/admin/cache/warm', headers: admin });
       expect((all.json() as { warmed: number }).warmed).toBeGreaterThan(0);
-      expectError(await app.inject({ method: 'POST', url: '/admin/cache/warm', headers: admin, payload: { auctionIds: 'all' } }), 422, 'INVALID_INPUT');
+      expectError(
+        await app.inject({ method: 'POST', url: '/admin/cache/warm', headers: admin, payload: { auctionIds: 'all' } }),
+        422,
+        'INVALID_INPUT',
+      );
     });
 
     it('refuses users (403), nobody (401) and bad tokens (401)', async () => {
@@ -435,7 +660,11 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
         const method = url === '/admin/stats' ? 'GET' : 'POST';
         expectError(await app.inject({ method, url }), 401, 'UNAUTHORIZED');
         expectError(await bob.request({ method, url }), 403, 'FORBIDDEN');
-        expectError(await app.inject({ method, url, headers: { authorization: 'Bearer wrong-admin-token-xxxx' } }), 401, 'UNAUTHORIZED');
+        expectError(
+          await app.inject({ method, url, headers: { authorization: 'Bearer wrong-admin-token-xxxx' } }),
+          401,
+          'UNAUTHORIZED',
+        );
       }
     });
   });
@@ -472,12 +701,34 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
     });
 
     it('GET /openapi.json describes every route, and /docs and / are pages', async () => {
-      const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { openapi: string; paths: Record<string, object> };
+      const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+        openapi: string;
+        paths: Record<string, object>;
+      };
       expect(doc.openapi).toBe('3.1.0');
-      for (const path of ['/session', '/auctions', '/auctions/{id}', '/auctions/{id}/bids', '/auctions/{id}/stats', '/auctions/{id}/buy-now', '/auctions/{id}/cancel', '/bids/{bidId}', '/health', '/ready', '/metrics', '/admin/stats', '/admin/cache/warm', '/admin/cache/clear']) {
+      for (const path of [
+        '/session',
+        '/auctions',
+        '/auctions/{id}',
+        '/auctions/{id}/bids',
+        '/auctions/{id}/stats',
+        '/auctions/{id}/buy-now',
+        '/auctions/{id}/cancel',
+        '/bids/{bidId}',
+        '/health',
+        '/ready',
+        '/metrics',
+        '/admin/stats',
+        '/admin/cache/warm',
+        '/admin/cache/clear',
+      ]) {
         expect(doc.paths).toHaveProperty([path]);
       }
-      const createBody = (doc.paths['/auctions'] as { post: { requestBody: { content: { 'application/json': { schema: { properties: object } } } } } }).post.requestBody.content['application/json'].schema;
+      const createBody = (
+        doc.paths['/auctions'] as {
+          post: { requestBody: { content: { 'application/json': { schema: { properties: object } } } } };
+        }
+      ).post.requestBody.content['application/json'].schema;
       expect(createBody.properties).toHaveProperty('startingPrice');
       expect(createBody.properties).not.toHaveProperty('sellerId');
       for (const url of ['/', '/docs']) {
@@ -486,7 +737,8 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
         expect(page.headers['content-type']).toContain('text/html');
         expect(page.body).not.toMatch(/https?:\/\/(?!localhost)/);
       }
-      for (const url of ['/app.js', '/style.css', '/docs.js']) expect((await app.inject({ method: 'GET', url })).statusCode).toBe(200);
+      for (const url of ['/app.js', '/style.css', '/docs.js'])
+        expect((await app.inject({ method: 'GET', url })).statusCode).toBe(200);
     });
   });
 
@@ -494,7 +746,12 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
     it('answers 413 PAYLOAD_TOO_LARGE for a body over 64 KiB', async () => {
       const auction = await openAuction();
       const big = JSON.stringify({ amount: 2_000, bidId: 'x'.repeat(70 * 1024) });
-      const response = await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: big, headers: { 'content-type': 'application/json' } });
+      const response = await bob.request({
+        method: 'POST',
+        url: `/auctions/${auction.id}/bids`,
+        payload: big,
+        headers: { 'content-type': 'application/json' },
+      });
       expectError(response, 413, 'PAYLOAD_TOO_LARGE');
     });
 
@@ -505,13 +762,23 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       ['a prototype pollution attempt', '{"__proto__": {"admin": true}, "amount": 2000}'],
     ])('answers 400 MALFORMED_JSON for %s', async (_label, payload) => {
       const auction = await openAuction();
-      const response = await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload, headers: { 'content-type': 'application/json' } });
+      const response = await bob.request({
+        method: 'POST',
+        url: `/auctions/${auction.id}/bids`,
+        payload,
+        headers: { 'content-type': 'application/json' },
+      });
       expectError(response, 400, 'MALFORMED_JSON');
     });
 
     it('answers 415 UNSUPPORTED_MEDIA_TYPE for a body that is not JSON', async () => {
       const auction = await openAuction();
-      const response = await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: '<bid amount="2000"/>', headers: { 'content-type': 'application/xml' } });
+      const response = await bob.request({
+        method: 'POST',
+        url: `/auctions/${auction.id}/bids`,
+        payload: '<bid amount="2000"/>',
+        headers: { 'content-type': 'application/xml' },
+      });
       expectError(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
     });
 
@@ -524,16 +791,46 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
     it('never answers 500 to a barrage of odd requests', async () => {
       const auction = await openAuction();
       const odd = [
-        { method: 'POST', url: `/auctions/${auction.id}/bids`, payload: 'null', headers: { 'content-type': 'application/json' } },
-        { method: 'POST', url: `/auctions/${auction.id}/bids`, payload: '"2000"', headers: { 'content-type': 'application/json' } },
-        { method: 'POST', url: `/auctions/${auction.id}/bids`, payload: 'amount=2000', headers: { 'content-type': 'text/plain' } },
-        { method: 'POST', url: `/auctions/${auction.id}/bids`, payload: '{"amount":1e400}', headers: { 'content-type': 'application/json' } },
-        { method: 'POST', url: '/auctions', payload: '{"metadata":{"a":' + '['.repeat(500) + ']'.repeat(500) + '}}', headers: { 'content-type': 'application/json' } },
+        {
+          method: 'POST',
+          url: `/auctions/${auction.id}/bids`,
+          payload: 'null',
+          headers: { 'content-type': 'application/json' },
+        },
+        {
+          method: 'POST',
+          url: `/auctions/${auction.id}/bids`,
+          payload: '"2000"',
+          headers: { 'content-type': 'application/json' },
+        },
+        {
+          method: 'POST',
+          url: `/auctions/${auction.id}/bids`,
+          payload: 'amount=2000',
+          headers: { 'content-type': 'text/plain' },
+        },
+        {
+          method: 'POST',
+          url: `/auctions/${auction.id}/bids`,
+          payload: '{"amount":1e400}',
+          headers: { 'content-type': 'application/json' },
+        },
+        {
+          method: 'POST',
+          url: '/auctions',
+          payload: `{"metadata":{"a":${'['.repeat(500)}${']'.repeat(500)}}}`,
+          headers: { 'content-type': 'application/json' },
+        },
         { method: 'GET', url: '/auctions?limit[]=1&limit[]=2' },
         { method: 'GET', url: '/auctions?status=open&status=closed' },
         { method: 'GET', url: `/auctions/%E0%A4%A` },
         { method: 'GET', url: `/bids/${'x'.repeat(300)}` },
-        { method: 'POST', url: '/session', payload: '{"userId":"a","userId":"b:c"}', headers: { 'content-type': 'application/json' } },
+        {
+          method: 'POST',
+          url: '/session',
+          payload: '{"userId":"a","userId":"b:c"}',
+          headers: { 'content-type': 'application/json' },
+        },
       ] as const;
       for (const request of odd) {
         const response = await bob.request(request as never);
@@ -550,16 +847,33 @@ describe('server settings (memory)', () => {
     try {
       const [bob, carol] = await Promise.all([signIn(app, 'bob'), signIn(app, 'carol')]);
       const seller = await signIn(app, 'sam');
-      const auction = (await seller.request({ method: 'POST', url: '/auctions', payload: auctionBody() })).json() as { id: string };
+      const auction = (await seller.request({ method: 'POST', url: '/auctions', payload: auctionBody() })).json() as {
+        id: string;
+      };
       const codes: number[] = [];
       for (let i = 0; i < 5; i++) {
-        codes.push((await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 2_000 + i * 1_000 } })).statusCode);
+        codes.push(
+          (
+            await bob.request({
+              method: 'POST',
+              url: `/auctions/${auction.id}/bids`,
+              payload: { amount: 2_000 + i * 1_000 },
+            })
+          ).statusCode,
+        );
       }
       expect(codes).toEqual([200, 200, 200, 429, 429]);
-      const limited = await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 9_000 } });
+      const limited = await bob.request({
+        method: 'POST',
+        url: `/auctions/${auction.id}/bids`,
+        payload: { amount: 9_000 },
+      });
       expectError(limited, 429, 'RATE_LIMITED');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-      expect((await carol.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 20_000 } })).statusCode).toBe(200);
+      expect(
+        (await carol.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 20_000 } }))
+          .statusCode,
+      ).toBe(200);
     } finally {
       await app.dispose();
     }
@@ -569,9 +883,15 @@ describe('server settings (memory)', () => {
     const app = await startTestApp('memory', { bidRate: { perSecond: 20, burst: 50 } });
     try {
       const [bob, seller] = await Promise.all([signIn(app, 'bob'), signIn(app, 'sam')]);
-      const auction = (await seller.request({ method: 'POST', url: '/auctions', payload: auctionBody() })).json() as { id: string };
+      const auction = (await seller.request({ method: 'POST', url: '/auctions', payload: auctionBody() })).json() as {
+        id: string;
+      };
       for (let i = 0; i < 40; i++) {
-        const response = await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 2_000 + i * 1_000 } });
+        const response = await bob.request({
+          method: 'POST',
+          url: `/auctions/${auction.id}/bids`,
+          payload: { amount: 2_000 + i * 1_000 },
+        });
         expect(response.statusCode, response.body).toBe(200);
       }
     } finally {
@@ -583,7 +903,11 @@ describe('server settings (memory)', () => {
     const app = await startTestApp('memory', { devLogin: false, adminToken: null });
     try {
       expectError(await app.inject({ method: 'POST', url: '/session', payload: { userId: 'bob' } }), 403, 'FORBIDDEN');
-      expectError(await app.inject({ method: 'GET', url: '/admin/stats', headers: { authorization: `Bearer ${ADMIN}` } }), 403, 'FORBIDDEN');
+      expectError(
+        await app.inject({ method: 'GET', url: '/admin/stats', headers: { authorization: `Bearer ${ADMIN}` } }),
+        403,
+        'FORBIDDEN',
+      );
     } finally {
       await app.dispose();
     }
@@ -592,32 +916,55 @@ describe('server settings (memory)', () => {
   it('starts the demo floor: several open auctions ending at staggered times', async () => {
     const app = await startTestApp('memory', { demo: true }, { demoTiming: { botEveryMs: 50 } });
     try {
-      const { items } = (await app.inject({ method: 'GET', url: '/auctions?status=open' })).json() as { items: Array<{ endsAt: number; metadata: { demo?: boolean } }> };
+      const { items } = (await app.inject({ method: 'GET', url: '/auctions?status=open' })).json() as {
+        items: Array<{ endsAt: number; metadata: { demo?: boolean } }>;
+      };
       expect(items.length).toBeGreaterThanOrEqual(5);
       expect(new Set(items.map((a) => a.endsAt)).size).toBe(items.length);
       // The bots bid now and then.
-      await eventually(async () => {
-        const list = (await app.inject({ method: 'GET', url: '/auctions?status=open' })).json() as { items: Array<{ bidCount: number }> };
-        return list.items.some((a) => a.bidCount > 0) ? true : undefined;
-      }, 5_000, 'a bot bid');
+      await eventually(
+        async () => {
+          const list = (await app.inject({ method: 'GET', url: '/auctions?status=open' })).json() as {
+            items: Array<{ bidCount: number }>;
+          };
+          return list.items.some((a) => a.bidCount > 0) ? true : undefined;
+        },
+        5_000,
+        'a bot bid',
+      );
     } finally {
       await app.dispose();
     }
   });
 
   it('re-lists a demo lot when it closes', async () => {
-    const app = await startTestApp('memory', { demo: true }, { demoTiming: { firstEndMs: 300, staggerMs: 60_000, relistAfterMs: 50, botEveryMs: 60_000 } });
+    const app = await startTestApp(
+      'memory',
+      { demo: true },
+      { demoTiming: { firstEndMs: 300, staggerMs: 60_000, relistAfterMs: 50, botEveryMs: 60_000 } },
+    );
     try {
-      const first = ((await app.inject({ method: 'GET', url: '/auctions?status=open' })).json() as { items: Array<{ id: string; title: string; endsAt: number }> }).items;
+      const first = (
+        (await app.inject({ method: 'GET', url: '/auctions?status=open' })).json() as {
+          items: Array<{ id: string; title: string; endsAt: number }>;
+        }
+      ).items;
       const soonest = first.reduce((a, b) => (a.endsAt < b.endsAt ? a : b));
-      const relisted = await eventually(async () => {
-        const open = ((await app.inject({ method: 'GET', url: '/auctions?status=open' })).json() as { items: Array<{ id: string; title: string }> }).items;
-        return open.find((a) => a.title === soonest.title && a.id !== soonest.id);
-      }, 5_000, 'the lot to be re-listed');
+      const relisted = await eventually(
+        async () => {
+          const open = (
+            (await app.inject({ method: 'GET', url: '/auctions?status=open' })).json() as {
+              items: Array<{ id: string; title: string }>;
+            }
+          ).items;
+          return open.find((a) => a.title === soonest.title && a.id !== soonest.id);
+        },
+        5_000,
+        'the lot to be re-listed',
+      );
       expect(relisted.title).toBe(soonest.title);
     } finally {
       await app.dispose();
     }
   });
-
 });

@@ -10,7 +10,10 @@ const SCREENSHOT = fileURLToPath(new URL('../screenshots/live-auction.png', impo
 const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 // Skipped only on a developer machine without Chromium; in CI a missing browser fails the run.
 const canRun = existsSync(CHROMIUM) || inCi;
-if (!canRun) console.warn(`[server] SKIPPING the browser test: no Chromium at ${CHROMIUM} (apt install chromium, or set CHROME_PATH).`);
+if (!canRun)
+  console.warn(
+    `[server] SKIPPING the browser test: no Chromium at ${CHROMIUM} (apt install chromium, or set CHROME_PATH).`,
+  );
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -25,7 +28,15 @@ describe.skipIf(!canRun)('the live auction page in two browsers', () => {
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {

@@ -9,8 +9,19 @@ const BIDS = 1_000;
 const BIDDERS = 100;
 const INCREMENT = 5;
 
+/** The JSON bodies this test reads: outcomes, views, pages, errors, sessions (fields by use). */
+// biome-ignore lint/suspicious/noExplicitAny: a test reading many shapes of JSON, checked by its assertions
+type Json = any;
+
 /** One JSON request over the agent's keep-alive sockets. */
-function send(agent: Agent, port: number, method: string, path: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
+function send(
+  agent: Agent,
+  port: number,
+  method: string,
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<{ status: number; body: Json }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
@@ -21,7 +32,9 @@ function send(agent: Agent, port: number, method: string, path: string, body: un
         method,
         path,
         headers: {
-          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          ...(payload === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
           ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
         },
       },
@@ -68,7 +81,13 @@ describe('1,000 concurrent bids over real HTTP sockets on one auction', () => {
       port,
       'POST',
       '/auctions',
-      { title: 'Hot lot', currency: 'USD', startingPrice: 1_000, increment: { type: 'fixed', amount: INCREMENT }, endsAt: Date.now() + 60_000 },
+      {
+        title: 'Hot lot',
+        currency: 'USD',
+        startingPrice: 1_000,
+        increment: { type: 'fixed', amount: INCREMENT },
+        endsAt: Date.now() + 60_000,
+      },
       tokens.get('seller'),
     );
     expect(created.status).toBe(201);
@@ -83,7 +102,16 @@ describe('1,000 concurrent bids over real HTTP sockets on one auction', () => {
     const bids = amounts.map((amount, i) => ({ bidderId: `bidder-${i % BIDDERS}`, amount, bidId: `bid-${i}` }));
     const started = performance.now();
     const answers = await Promise.all(
-      bids.map((bid) => send(agent, port, 'POST', `/auctions/${auctionId}/bids`, { amount: bid.amount, bidId: bid.bidId }, tokens.get(bid.bidderId))),
+      bids.map((bid) =>
+        send(
+          agent,
+          port,
+          'POST',
+          `/auctions/${auctionId}/bids`,
+          { amount: bid.amount, bidId: bid.bidId },
+          tokens.get(bid.bidderId),
+        ),
+      ),
     );
     const elapsedMs = performance.now() - started;
     console.log(`[server] ${BIDS} concurrent HTTP bids in ${elapsedMs.toFixed(0)} ms`);
@@ -111,9 +139,15 @@ describe('1,000 concurrent bids over real HTTP sockets on one auction', () => {
     expect(view.body.price).toBeLessThanOrEqual(top.amount);
 
     // The public history agrees with what the callers were told, bid for bid.
-    const history: any[] = [];
+    const history: Json[] = [];
     for (let afterSeq = 0; ; ) {
-      const page = await send(agent, port, 'GET', `/auctions/${auctionId}/bids?afterSeq=${afterSeq}&limit=1000`, undefined);
+      const page = await send(
+        agent,
+        port,
+        'GET',
+        `/auctions/${auctionId}/bids?afterSeq=${afterSeq}&limit=1000`,
+        undefined,
+      );
       history.push(...page.body.items);
       if (page.body.items.length < 1_000) break;
       afterSeq = page.body.items.at(-1).seq;
@@ -133,22 +167,39 @@ describe('1,000 concurrent bids over real HTTP sockets on one auction', () => {
       port,
       'POST',
       '/auctions',
-      { title: 'Closing lot', currency: 'USD', startingPrice: 100, increment: { type: 'fixed', amount: INCREMENT }, endsAt: Date.now() + 1_500 },
+      {
+        title: 'Closing lot',
+        currency: 'USD',
+        startingPrice: 100,
+        increment: { type: 'fixed', amount: INCREMENT },
+        endsAt: Date.now() + 1_500,
+      },
       tokens.get('seller'),
     );
     const closingId = closing.body.id as string;
     const quick = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        send(agent, port, 'POST', `/auctions/${closingId}/bids`, { amount: 100 + i * 7 }, tokens.get(`bidder-${i % BIDDERS}`)),
+        send(
+          agent,
+          port,
+          'POST',
+          `/auctions/${closingId}/bids`,
+          { amount: 100 + i * 7 },
+          tokens.get(`bidder-${i % BIDDERS}`),
+        ),
       ),
     );
     const quickAccepted = quick.filter((a) => a.status === 200).map((a) => a.body);
     const quickTop = Math.max(...quickAccepted.map((a) => a.seq));
     const winnerOutcome = quickAccepted.find((a) => a.seq === quickTop);
-    const closed = await eventually(async () => {
-      const v = await send(agent, port, 'GET', `/auctions/${closingId}`, undefined);
-      return v.body.status === 'closed' ? v.body : undefined;
-    }, 10_000, 'the closing lot to close');
+    const closed = await eventually(
+      async () => {
+        const v = await send(agent, port, 'GET', `/auctions/${closingId}`, undefined);
+        return v.body.status === 'closed' ? v.body : undefined;
+      },
+      10_000,
+      'the closing lot to close',
+    );
     expect(closed.result.outcome).toBe('sold');
     expect(closed.result.winnerId).toBe(winnerOutcome.leaderId);
     expect(closed.result.winnerId).toBe(`bidder-${199 % BIDDERS}`);

@@ -42,23 +42,41 @@ describe('the error table', () => {
   });
 
   it('lists every code in the OpenAPI error schema', () => {
-    const doc = buildOpenApiDocument() as { components: { schemas: { Error: { properties: { error: { properties: { code: { enum: string[] } } } } } } } };
+    const doc = buildOpenApiDocument() as {
+      components: { schemas: { Error: { properties: { error: { properties: { code: { enum: string[] } } } } } } };
+    };
     expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual([...ALL_ERROR_CODES]);
   });
 
   it('maps errors of every origin, and hides the message of unexpected ones', () => {
-    expect(describeError(new ApiError('RATE_LIMITED', 'slow', { headers: { 'Retry-After': '1' } }))).toMatchObject({ status: 429, headers: { 'Retry-After': '1' } });
-    expect(describeError(new OutcryError('SHUTTING_DOWN', 'stopping'))).toMatchObject({ status: 503, body: { error: { code: 'SHUTTING_DOWN' } } });
-    expect(describeError(Object.assign(new Error('x'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }))).toMatchObject({ status: 413 });
-    expect(describeError(Object.assign(new Error('odd'), { statusCode: 400 }))).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    expect(describeError(new ApiError('RATE_LIMITED', 'slow', { headers: { 'Retry-After': '1' } }))).toMatchObject({
+      status: 429,
+      headers: { 'Retry-After': '1' },
+    });
+    expect(describeError(new OutcryError('SHUTTING_DOWN', 'stopping'))).toMatchObject({
+      status: 503,
+      body: { error: { code: 'SHUTTING_DOWN' } },
+    });
+    expect(
+      describeError(Object.assign(new Error('x'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 })),
+    ).toMatchObject({ status: 413 });
+    expect(describeError(Object.assign(new Error('odd'), { statusCode: 400 }))).toMatchObject({
+      status: 400,
+      body: { error: { code: 'BAD_REQUEST' } },
+    });
     const internal = describeError(new TypeError('secret detail'));
-    expect(internal).toMatchObject({ status: 500, internal: true, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal error.' } } });
+    expect(internal).toMatchObject({
+      status: 500,
+      internal: true,
+      body: { error: { code: 'INTERNAL_ERROR', message: 'Internal error.' } },
+    });
   });
 });
 
 describe('the README', () => {
   it('documents every environment variable the server reads', () => {
-    for (const name of Object.keys(envSchema.shape)) expect(README, `README.md does not document ${name}`).toContain(`| ${name} |`);
+    for (const name of Object.keys(envSchema.shape))
+      expect(README, `README.md does not document ${name}`).toContain(`| ${name} |`);
   });
 
   it('documents every route of the OpenAPI document', () => {

@@ -41,7 +41,9 @@ describe('the WebSocket gateway at /ws', () => {
 
   it('sends a snapshot with serverTime, live events of HTTP bids, and outbid notices to tokens of /session', async () => {
     const [seller, bob, carol] = await Promise.all([signIn(app, 'sam'), signIn(app, 'bob'), signIn(app, 'carol')]);
-    const auction = (await seller.request({ method: 'POST', url: '/auctions', payload: auctionBody() })).json() as { id: string };
+    const auction = (await seller.request({ method: 'POST', url: '/auctions', payload: auctionBody() })).json() as {
+      id: string;
+    };
     const client = await connect(url);
     client.send({ type: 'auth', token: bob.token });
     client.send({ type: 'subscribe', auctionId: auction.id });
@@ -53,7 +55,15 @@ describe('the WebSocket gateway at /ws', () => {
     await carol.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 3_000 } });
     const outbid = await client.next((f) => f.type === 'outbid');
     expect(outbid).toMatchObject({ auctionId: auction.id, price: 2_100 });
-    expect((await app.inject({ method: 'GET', url: '/admin/stats', headers: { authorization: 'Bearer test-admin-token-0123456789' } })).json()).toMatchObject({
+    expect(
+      (
+        await app.inject({
+          method: 'GET',
+          url: '/admin/stats',
+          headers: { authorization: 'Bearer test-admin-token-0123456789' },
+        })
+      ).json(),
+    ).toMatchObject({
       websocket: { connections: 1 },
     });
     client.socket.close();

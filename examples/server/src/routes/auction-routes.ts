@@ -3,7 +3,14 @@ import { type AppContext, callerOf, enforceRate } from '../app-context.js';
 import { toClientHistoryRow } from '../bid-ids.js';
 import { ApiError } from '../http-errors.js';
 import { requireUser } from '../request-auth.js';
-import { auctionIdOf, bidsQuerySchema, cancelBodySchema, listQuerySchema, optionalBody, parseRequest } from '../request-schemas.js';
+import {
+  auctionIdOf,
+  bidsQuerySchema,
+  cancelBodySchema,
+  listQuerySchema,
+  optionalBody,
+  parseRequest,
+} from '../request-schemas.js';
 
 /** Auctions: create, list, details, bid history, statistics, cancel. */
 export function registerAuctionRoutes(app: FastifyInstance, context: AppContext): void {
@@ -25,8 +32,13 @@ export function registerAuctionRoutes(app: FastifyInstance, context: AppContext)
       });
     }
     // The house validates the rest with createAuctionInputSchema (INVALID_INPUT with details).
-    const auction = await house.createAuction({ ...(fields as object), sellerId } as Parameters<typeof house.createAuction>[0]);
-    return reply.code(201).header('Location', `/auctions/${encodeURIComponent(auction.id)}`).send(auction);
+    const auction = await house.createAuction({ ...(fields as object), sellerId } as Parameters<
+      typeof house.createAuction
+    >[0]);
+    return reply
+      .code(201)
+      .header('Location', `/auctions/${encodeURIComponent(auction.id)}`)
+      .send(auction);
   });
 
   app.get('/auctions', async (request) => {
@@ -64,7 +76,8 @@ export function registerAuctionRoutes(app: FastifyInstance, context: AppContext)
       enforceRate(context.writeLimiter, `user:${userId}`);
       const auction = await house.getAuction(id);
       if (auction === null) throw new ApiError('AUCTION_NOT_FOUND', 'No auction with that id.');
-      if (auction.sellerId !== userId) throw new ApiError('FORBIDDEN', 'Only the seller (or an admin) may cancel this auction.');
+      if (auction.sellerId !== userId)
+        throw new ApiError('FORBIDDEN', 'Only the seller (or an admin) may cancel this auction.');
       by = userId;
     }
     return house.cancelAuction(id, reason === undefined ? { by } : { by, reason });

@@ -5,7 +5,14 @@ import { type AppContext, callerOf, enforceRate } from '../app-context.js';
 import { clientBidIdSchema, toClientOutcome, toStoredBidId } from '../bid-ids.js';
 import { ApiError, statusOf } from '../http-errors.js';
 import { requireUser } from '../request-auth.js';
-import { auctionIdOf, bidBodySchema, bidQuerySchema, buyNowBodySchema, optionalBody, parseRequest } from '../request-schemas.js';
+import {
+  auctionIdOf,
+  bidBodySchema,
+  bidQuerySchema,
+  buyNowBodySchema,
+  optionalBody,
+  parseRequest,
+} from '../request-schemas.js';
 
 /** Bids: place (sync or `?wait=false`), look up, buy now. */
 export function registerBidRoutes(app: FastifyInstance, context: AppContext): void {
@@ -37,7 +44,9 @@ export function registerBidRoutes(app: FastifyInstance, context: AppContext): vo
     }
     // Without a bidId the house makes one (the answer carries it); with one, it is the user's key.
     const outcome = await house.placeBid(
-      bidId === undefined ? { auctionId, bidderId: userId, amount } : { auctionId, bidderId: userId, amount, bidId: toStoredBidId(userId, bidId) },
+      bidId === undefined
+        ? { auctionId, bidderId: userId, amount }
+        : { auctionId, bidderId: userId, amount, bidId: toStoredBidId(userId, bidId) },
     );
     metrics.recordBid(outcome, startedAt);
     return answer(reply, userId, outcome);
@@ -66,7 +75,9 @@ export function registerBidRoutes(app: FastifyInstance, context: AppContext): vo
     const auctionId = auctionIdOf(request.params);
     const { bidId } = parseRequest(buyNowBodySchema, optionalBody(request.body), 'INVALID_BID', 'buy-now');
     const outcome = await house.buyNow(
-      bidId === undefined ? { auctionId, bidderId: userId } : { auctionId, bidderId: userId, bidId: toStoredBidId(userId, bidId) },
+      bidId === undefined
+        ? { auctionId, bidderId: userId }
+        : { auctionId, bidderId: userId, bidId: toStoredBidId(userId, bidId) },
     );
     metrics.recordBid(outcome, startedAt);
     return answer(reply, userId, outcome);

@@ -7,7 +7,10 @@ import { parseRequest, sessionBodySchema } from '../request-schemas.js';
 export function registerSessionRoutes(app: FastifyInstance, context: AppContext): void {
   app.post('/session', async (request, reply) => {
     if (!context.config.devLogin) {
-      throw new ApiError('FORBIDDEN', 'Dev login is off (DEV_LOGIN=0 or NODE_ENV=production); tokens come from your identity provider.');
+      throw new ApiError(
+        'FORBIDDEN',
+        'Dev login is off (DEV_LOGIN=0 or NODE_ENV=production); tokens come from your identity provider.',
+      );
     }
     enforceRate(context.writeLimiter, `ip:${request.ip}`);
     const { userId } = parseRequest(sessionBodySchema, request.body, 'INVALID_INPUT', 'session');

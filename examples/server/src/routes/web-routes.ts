@@ -32,5 +32,7 @@ export function registerWebRoutes(app: FastifyInstance): void {
     );
   }
   const document = JSON.stringify(buildOpenApiDocument());
-  app.get('/openapi.json', async (_request, reply) => reply.header('Content-Type', 'application/json; charset=utf-8').send(document));
+  app.get('/openapi.json', async (_request, reply) =>
+    reply.header('Content-Type', 'application/json; charset=utf-8').send(document),
+  );
 }

@@ -8,7 +8,12 @@ export const servicesRequired = process.env.CI === 'true' || process.env.REQUIRE
 
 async function probeRedis(): Promise<string | null> {
   const { Redis } = await import('ioredis');
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000, retryStrategy: () => null });
+  const redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2_000,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
@@ -53,7 +58,9 @@ export async function usableStores(): Promise<StoreKind[]> {
       continue;
     }
     if (servicesRequired) throw new Error(`${what} does not answer (${failure}), and CI/REQUIRE_SERVICES requires it.`);
-    console.warn(`[server] SKIPPING STORE=${store} tests: ${what} does not answer (${failure}). Set CI=true or REQUIRE_SERVICES=1 to make this a failure.`);
+    console.warn(
+      `[server] SKIPPING STORE=${store} tests: ${what} does not answer (${failure}). Set CI=true or REQUIRE_SERVICES=1 to make this a failure.`,
+    );
   }
   // The PostgreSQL ledger with Redis queue, lock, broadcaster and cache, when both answer.
   if (stores.includes('redis') && stores.includes('postgres')) stores.push('hybrid');

@@ -1,5 +1,5 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { buildApp, type BuildAppOptions } from '../../src/build-app.js';
+import { type BuildAppOptions, buildApp } from '../../src/build-app.js';
 import { type ServerConfig, type StoreKind, testConfig } from '../../src/config.js';
 import { DATABASE_URL, REDIS_URL } from './services.js';
 
@@ -89,7 +89,11 @@ export function auctionBody(overrides: Record<string, unknown> = {}, endsInMs = 
 }
 
 /** Waits until `check` returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
