@@ -899,6 +899,27 @@ describe('server settings (memory)', () => {
     }
   });
 
+  it('answers every bid in flight when it closes: accepted ones are never dropped', async () => {
+    const app = await startTestApp('memory');
+    const [bob, seller] = await Promise.all([signIn(app, 'bob'), signIn(app, 'sam')]);
+    const auction = (await seller.request({ method: 'POST', url: '/auctions', payload: auctionBody() })).json() as {
+      id: string;
+    };
+    const inFlight = Array.from({ length: 200 }, (_, i) =>
+      bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 2_000 + i * 100 } }),
+    );
+    // Close as soon as the first bid is answered, with the others on their way.
+    await Promise.race(inFlight);
+    const closing = app.dispose();
+    const answers = await Promise.all(inFlight);
+    await closing;
+    for (const answer of answers) expect([200, 409, 503], answer.body).toContain(answer.statusCode);
+    for (const answer of answers.filter((a) => a.statusCode !== 200)) {
+      expect(['BID_TOO_LOW', 'SHUTTING_DOWN']).toContain((answer.json() as { error: { code: string } }).error.code);
+    }
+    expect(answers.some((answer) => answer.statusCode === 200)).toBe(true);
+  });
+
   it('turns POST /session off without DEV_LOGIN, and admin routes off without ADMIN_TOKEN', async () => {
     const app = await startTestApp('memory', { devLogin: false, adminToken: null });
     try {
