@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { BroadcastHandler, BroadcastMessage, Broadcaster } from '@outcry/core';
 import type { RedisKeys } from './keys.js';
 import { duplicateClient, isCluster, type RedisClient } from './redis-client.js';
@@ -17,7 +18,8 @@ interface Subscription {
  * Broadcaster on Redis Pub/Sub: one channel per partition. On a Cluster it uses sharded
  * Pub/Sub (SPUBLISH/SSUBSCRIBE), so a partition's messages stay on the node of its hash tag.
  * Subscriptions run on one connection of their own (made with duplicate() on first use), which
- * ioredis subscribes again after a reconnect. Pub/Sub is at most once: a message sent while a
+ * ioredis subscribes again after a reconnect. This instance's own subscribers get its messages
+ * directly, without a trip through Redis. Pub/Sub is at most once: a message sent while a
  * subscriber was away is lost to it, which is why every event carries its auction's seq.
  */
 export class RedisBroadcaster implements Broadcaster {
@@ -29,8 +31,10 @@ export class RedisBroadcaster implements Broadcaster {
   readonly #channels = new Map<string, number>();
   #subscriber: RedisClient | null = null;
   #closed = false;
-  /** Messages received (for metrics). */
+  /** Messages received from other instances (for metrics). */
   received = 0;
+  /** Starts every payload this instance publishes: `<random id>|`. */
+  readonly #mark = `${randomBytes(6).toString('base64url')}|`;
 
   constructor(options: RedisBroadcasterOptions) {
     this.#redis = options.redis;
@@ -40,7 +44,10 @@ export class RedisBroadcaster implements Broadcaster {
 
   async publish(message: BroadcastMessage): Promise<void> {
     const channel = this.#keys.channel(message.partition);
-    const payload = JSON.stringify(message);
+    // Subscribers of this instance get the message object at once, in publish order; the copy
+    // that comes back from Redis carries this instance's mark and is dropped unparsed.
+    this.#handOut(message);
+    const payload = this.#mark + JSON.stringify(message);
     if (this.#sharded) await this.#redis.spublish(channel, payload);
     else await this.#redis.publish(channel, payload);
   }
@@ -58,12 +65,14 @@ export class RedisBroadcaster implements Broadcaster {
   }
 
   #deliver(channel: string, payload: string): void {
-    const partition = this.#channels.get(channel);
-    if (partition === undefined) return;
+    if (!this.#channels.has(channel) || payload.startsWith(this.#mark)) return;
     this.received++;
-    const message = JSON.parse(payload) as BroadcastMessage;
+    this.#handOut(JSON.parse(payload.slice(payload.indexOf('|') + 1)) as BroadcastMessage);
+  }
+
+  #handOut(message: BroadcastMessage): void {
     for (const subscription of this.#subscriptions) {
-      if (subscription.partitions.has(partition)) subscription.handler(message);
+      if (subscription.partitions.has(message.partition)) subscription.handler(message);
     }
   }
 

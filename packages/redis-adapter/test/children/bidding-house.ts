@@ -2,7 +2,8 @@
 // "go" (stdin), bids on the given auctions for a while and prints every accepted bidId at once,
 // so that the parent knows what was answered even if it kills this process.
 //
-// Environment: REDIS_URL, PREFIX, PARTITIONS, HOUSE_ID, AUCTIONS (comma separated),
+// Environment: REDIS_URL, PREFIX, PARTITIONS, HOUSE_ID, AUCTIONS (comma separated, or given
+// with "go <ids>"),
 // DURATION_MS, CONCURRENCY, LEASE_TTL_MS, CLUSTER_NODES (host:port,... to use a Cluster).
 import { createInterface } from 'node:readline';
 import { createAuctionHouse } from '@outcry/core';
@@ -17,7 +18,7 @@ const env = (name: string, fallback?: string): string => {
 
 const partitions = Number(env('PARTITIONS', '16'));
 const houseId = env('HOUSE_ID');
-const auctions = env('AUCTIONS').split(',');
+let auctions = (process.env.AUCTIONS ?? '').split(',').filter((id) => id !== '');
 const durationMs = Number(env('DURATION_MS', '2000'));
 const concurrency = Number(env('CONCURRENCY', '20'));
 const clusterNodes = process.env.CLUSTER_NODES;
@@ -70,7 +71,9 @@ async function bidFor(ms: number): Promise<void> {
 const lines = createInterface({ input: process.stdin });
 say(`ready ${houseId} ${JSON.stringify(house.metrics().partitions.owned)}`);
 for await (const line of lines) {
-  if (line === 'go') {
+  if (line === 'go' || line.startsWith('go ')) {
+    // "go <id>,<id>..." names the auctions when they were created after this process started.
+    if (line.length > 3) auctions = line.slice(3).split(',');
     await bidFor(durationMs);
     say(`done ${JSON.stringify({ ...counts, owned: house.metrics().partitions.owned })}`);
   } else if (line === 'stop') {
