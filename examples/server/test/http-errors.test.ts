@@ -11,7 +11,8 @@ const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 function readmeErrorRows(): Map<string, number> {
   const section = README.slice(README.indexOf('## Errors'), README.indexOf('\n## ', README.indexOf('## Errors') + 1));
   const rows = new Map<string, number>();
-  for (const match of section.matchAll(/^\|\s*([A-Z_]+)\s*\|\s*(\d{3})\s*\|/gm)) rows.set(match[1] as string, Number(match[2]));
+  for (const match of section.matchAll(/^\|\s*([A-Z_]+)\s*\|\s*(\d{3})\s*\|/gm))
+    rows.set(match[1] as string, Number(match[2]));
   return rows;
 }
 
