@@ -70,9 +70,12 @@ function runClient(): void {
   const send = (message: unknown) => process.send?.(message);
   const AT = /"at":(\d+)/;
   const SEQ = /"seq":(\d+)/;
+  // Bench bids carry their scheduled time in the bidId (`d<ms>-<n>`): latency counts from when
+  // the bid was due, so a producer that slips behind its schedule cannot hide latency.
+  const DUE = /"bidId":"d(\d+)-/;
 
   let snapshots = 0;
-  const onMessage = (socket: { lastSeq: number }, data: Buffer) => {
+  const onMessage = (socket: { lastSeq: number; dueSeq: number; due: number }, data: Buffer) => {
     const now = Date.now();
     const text = data.toString();
     if (text.startsWith('{"type":"snapshot"')) {
@@ -81,14 +84,21 @@ function runClient(): void {
     }
     const at = AT.exec(text);
     if (at === null) return;
-    latencies.push(now - Number(at[1]));
+    const seqMatch = SEQ.exec(text);
+    const seq = seqMatch === null ? -1 : Number(seqMatch[1]);
+    const due = DUE.exec(text);
+    if (due !== null) {
+      socket.dueSeq = seq;
+      socket.due = Number(due[1]);
+    }
+    // Events of one change share the seq (and the due time) of its bid.
+    const from = socket.dueSeq === seq ? socket.due : Number(at[1]);
+    latencies.push(now - from);
     bytes += data.length;
     lastAt = now;
-    const seq = SEQ.exec(text);
-    if (seq !== null) {
-      const value = Number(seq[1]);
-      if (value < socket.lastSeq) outOfOrder++;
-      socket.lastSeq = value;
+    if (seq !== -1) {
+      if (seq < socket.lastSeq) outOfOrder++;
+      socket.lastSeq = seq;
     }
   };
 
@@ -102,7 +112,7 @@ function runClient(): void {
             // Several loopback source addresses: plenty of ephemeral ports for 10,000 sockets.
             const localAddress = `127.0.0.${message.firstAddress + ((opened + i) % 4)}`;
             const ws = new WebSocket(message.url, { localAddress, perMessageDeflate: false });
-            const state = { lastSeq: -1 };
+            const state = { lastSeq: -1, dueSeq: -1, due: 0 };
             sockets.push(ws);
             ws.on('message', (data: Buffer) => onMessage(state, data));
             ws.on('error', () => undefined);
@@ -253,16 +263,25 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** Drive `emit(i)` at `perSecond` for `seconds`; returns how many were emitted. */
-async function steady(perSecond: number, seconds: number, emit: (i: number) => void): Promise<number> {
+/**
+ * Drive `emit(i, due)` at `perSecond` for `seconds`, `due` being the scheduled time (ms). Returns
+ * how many were emitted and how late the producer got behind its schedule at worst.
+ */
+async function steady(
+  perSecond: number,
+  seconds: number,
+  emit: (i: number, due: number) => void,
+): Promise<{ total: number; slipMs: number }> {
   const total = Math.round(perSecond * seconds);
   const start = Date.now();
+  let slipMs = 0;
   for (let i = 0; i < total; i++) {
-    const due = start + (i * 1_000) / perSecond;
+    const due = Math.round(start + (i * 1_000) / perSecond);
     if (due > Date.now()) await sleep(due - Date.now());
-    emit(i);
+    slipMs = Math.max(slipMs, Date.now() - due);
+    emit(i, due);
   }
-  return total;
+  return { total, slipMs };
 }
 
 async function runGateway(
@@ -287,9 +306,11 @@ async function runGateway(
   });
   await pool.connect(`ws://127.0.0.1:${port}/ws`, sockets, auction.id);
   let amount = 1_000;
-  const bid = (i: number) => {
+  let n = 0;
+  const bid = (i: number, due?: number) => {
     amount += 10;
-    void house.placeBid({ auctionId: auction.id, bidderId: i % 2 === 0 ? 'bob' : 'carol', amount });
+    const bidId = due === undefined ? `b${++n}` : `d${due}-${++n}`;
+    void house.placeBid({ auctionId: auction.id, bidderId: i % 2 === 0 ? 'bob' : 'carol', amount, bidId });
   };
   const phases: FanoutResult['phases'] = [];
   let bytes = 0;
@@ -298,7 +319,7 @@ async function runGateway(
     await pool.reset();
     const before = gateway.metrics().eventsReceived;
     const start = Date.now();
-    await steady(rate.bidsPerSecond, rate.seconds, bid);
+    const { slipMs } = await steady(rate.bidsPerSecond, rate.seconds, bid);
     await sleep(50);
     const events = gateway.metrics().eventsReceived - before;
     const report = await pool.collect(events * sockets, 60_000);
@@ -308,6 +329,7 @@ async function runGateway(
       name: `${rate.bidsPerSecond} bids/s`,
       latency: summarize(report.latencies, events * sockets),
       deliveriesPerSecond: report.latencies.length / ((report.lastAt - start) / 1_000),
+      slipMs,
     });
   }
   {
@@ -329,7 +351,7 @@ async function runGateway(
   }
   const metrics = gateway.metrics();
   console.log(
-    `  gateway metrics: writes ${metrics.fanoutWrites}, delivered ${metrics.eventsDelivered}, slow marked ${metrics.slowConsumers.marked}, gaps ${metrics.gaps}, internal errors ${metrics.internalErrors}`,
+    `  gateway metrics: slowest fan-out tick ${metrics.slowestFanoutMs.toFixed(1)} ms, writes ${metrics.fanoutWrites}, delivered ${metrics.eventsDelivered}, slow marked ${metrics.slowConsumers.marked}, gaps ${metrics.gaps}, internal errors ${metrics.internalErrors}`,
   );
   await pool.disconnect();
   await gateway.close();
@@ -354,9 +376,9 @@ async function runBare(
   await pool.connect(`ws://127.0.0.1:${port}/`, sockets, null);
   let seq = 0;
   // The usual broadcast: one ws.send of the same string per client per message.
-  const broadcast = () => {
+  const broadcast = (due = Date.now()) => {
     seq++;
-    const head = `{"type":"event","event":{"type":"bid.accepted","seq":${seq},"at":${Date.now()},"pad":"`;
+    const head = `{"type":"event","event":{"type":"bid.accepted","seq":${seq},"at":${due},"pad":"`;
     const message = `${head}${'x'.repeat(Math.max(0, messageBytes - head.length - 3))}"}}`;
     for (const client of wss.clients) client.send(message);
   };
@@ -434,7 +456,7 @@ export async function runWsFanoutBench(options: WsFanoutOptions = {}): Promise<F
           if (p === undefined) continue;
           const l = p.latency;
           console.log(
-            `  ${phase.name.padEnd(20)}  ${name.padEnd(8)}  ${`${l.deliveries}/${l.expected}`.padEnd(16)} ${String(l.p50).padStart(6)}  ${String(l.p99).padStart(6)}  ${String(l.max).padStart(6)}      ${Math.round(p.deliveriesPerSecond).toString().padStart(9)}${name === 'gateway' && baseline ? `      ${(phase.deliveriesPerSecond / baseline.deliveriesPerSecond).toFixed(2)}x` : ''}`,
+            `  ${phase.name.padEnd(20)}  ${name.padEnd(8)}  ${`${l.deliveries}/${l.expected}`.padEnd(16)} ${String(l.p50).padStart(6)}  ${String(l.p99).padStart(6)}  ${String(l.max).padStart(6)}      ${Math.round(p.deliveriesPerSecond).toString().padStart(9)}  ${(p.slipMs === undefined ? '' : `${p.slipMs} ms`).padStart(10)}${name === 'gateway' && baseline ? `      ${(phase.deliveriesPerSecond / baseline.deliveriesPerSecond).toFixed(2)}x` : ''}`,
           );
         }
       });

@@ -228,6 +228,7 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
         eventsReceived: counters.eventsReceived,
         eventsDelivered: counters.eventsDelivered,
         fanoutWrites: counters.fanoutWrites,
+        slowestFanoutMs: counters.slowestFanoutMs,
         snapshotsSent: counters.snapshotsSent,
         gaps: counters.gaps,
         bids: counters.bids,

@@ -22,6 +22,8 @@ export interface GatewayMetrics {
   readonly eventsDelivered: number;
   /** Socket writes of event frames: one per socket per tick, however many events the tick had. */
   readonly fanoutWrites: number;
+  /** Longest time one room took to write one tick of events to all its sockets, in ms. */
+  readonly slowestFanoutMs: number;
   /** Snapshot frames sent (subscribe, gap, after draining). */
   readonly snapshotsSent: number;
   /** Gaps in seq seen by subscriptions (each answered with a snapshot). */
@@ -56,6 +58,7 @@ export class GatewayCounters {
   eventsReceived = 0;
   eventsDelivered = 0;
   fanoutWrites = 0;
+  slowestFanoutMs = 0;
   snapshotsSent = 0;
   gaps = 0;
   bids = 0;

@@ -140,7 +140,10 @@ export class Room {
     const lastEvent = batch.at(-1);
     if (first === undefined || lastEvent === undefined || this.#closed) return;
     try {
+      const started = performance.now();
       this.#deliver(batch, first.seq, lastEvent.seq);
+      const took = performance.now() - started;
+      if (took > this.#counters.slowestFanoutMs) this.#counters.slowestFanoutMs = took;
     } catch {
       this.#counters.internalErrors++;
     }

@@ -93,7 +93,7 @@ describe.skipIf(!up)('two gateway processes on one Redis', () => {
       watchers.push(await TestClient.open(`ws://127.0.0.1:${i % 2 === 0 ? portA : portB}/ws`));
     for (const watcher of watchers) watcher.send({ type: 'subscribe', auctionId: 'lot-1' });
     const snapshots = await Promise.all(watchers.map((w) => w.nextOf('snapshot', 10_000)));
-    const startSeq = (snapshots[0]?.auction as { seq: number }).seq;
+    const startSeq = ((snapshots[0] as Frame).auction as { seq: number }).seq;
 
     // bob bids on A, carol on B, turn by turn, each outbidding the other
     const bob = await TestClient.open(`ws://127.0.0.1:${portA}/ws?token=token-bob`);
