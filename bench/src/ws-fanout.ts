@@ -50,6 +50,8 @@ export interface FanoutResult {
     readonly name: string;
     readonly latency: LatencySummary;
     readonly deliveriesPerSecond: number;
+    /** How far the producer fell behind its schedule (steady phases). */
+    readonly slipMs?: number;
   }>;
 }
 
@@ -387,17 +389,17 @@ async function runBare(
     await pool.reset();
     const start = Date.now();
     // two messages per bid, as the gateway sends bid.accepted and bidder.outbid
-    const sent =
-      2 *
-      (await steady(rate.bidsPerSecond, rate.seconds, () => {
-        broadcast();
-        broadcast();
-      }));
+    const { total, slipMs } = await steady(rate.bidsPerSecond, rate.seconds, (_i, due) => {
+      broadcast(due);
+      broadcast(due);
+    });
+    const sent = 2 * total;
     const report = await pool.collect(sent * sockets, 60_000);
     phases.push({
       name: `${rate.bidsPerSecond} bids/s`,
       latency: summarize(report.latencies, sent * sockets),
       deliveriesPerSecond: report.latencies.length / ((report.lastAt - start) / 1_000),
+      slipMs,
     });
   }
   {
@@ -445,7 +447,7 @@ export async function runWsFanoutBench(options: WsFanoutOptions = {}): Promise<F
       results.push(result, bare);
       console.log(`  message size ~${messageBytes} bytes`);
       console.log(
-        '  phase                 server    deliveries        p50     p99     max (ms)   deliveries/s   gateway/bare rate',
+        '  phase                 server    deliveries        p50     p99     max (ms)   deliveries/s  producer slip   gateway/bare rate',
       );
       result.phases.forEach((phase, i) => {
         const baseline = bare.phases[i];
