@@ -4,7 +4,7 @@
 //
 // Environment: REDIS_URL, PREFIX, PARTITIONS, HOUSE_ID, AUCTIONS (comma separated, or given
 // with "go <ids>"),
-// DURATION_MS, CONCURRENCY, LEASE_TTL_MS, CLUSTER_NODES (host:port,... to use a Cluster).
+// DURATION_MS, CONCURRENCY, LEASE_TTL_MS, ANSWER_TIMEOUT_MS, CLUSTER_NODES (host:port,... to use a Cluster).
 import { createInterface } from 'node:readline';
 import { createAuctionHouse } from '@outcry/core';
 import { Cluster } from 'ioredis';
@@ -37,6 +37,7 @@ const house = createAuctionHouse({
   partitions,
   houseId,
   leaseTtlMs: Number(env('LEASE_TTL_MS', '10000')),
+  answerTimeoutMs: Number(env('ANSWER_TIMEOUT_MS', '30000')),
   closeGraceMs: 300,
 });
 await house.start();
