@@ -77,6 +77,47 @@ function scheduledInput(k: number, startsAt: number): CreateAuctionInput {
   };
 }
 
+/** What `count` scheduled auctions cost in one house while nothing happens. */
+export interface ScheduledCost {
+  readonly auctions: number;
+  /** Heap the house holds, measured by removal, in MB. */
+  readonly heapMb: number;
+  /** Whole-process CPU while idling, in ms per second. */
+  readonly idleCpuMsPerSecond: number;
+  /** Deadlines the house keeps armed. */
+  readonly deadlines: number;
+}
+
+/**
+ * Heap held and idle CPU of a house with `count` auctions starting in 30 days (the same
+ * measurement as the suite below, for one size): the scaling suite calls it for several sizes.
+ */
+export async function measureScheduledCost(
+  count: number,
+  idleMs: number,
+  settleMs: number,
+  window = 10_000,
+): Promise<ScheduledCost> {
+  const startsAt = Date.now() + 30 * DAY;
+  let house: AuctionHouse | null = createAuctionHouse();
+  await house.start();
+  for (let start = 0; start < count; start += window) {
+    const created = house;
+    await Promise.all(
+      Array.from({ length: Math.min(window, count - start) }, (_, k) =>
+        created.createAuction(scheduledInput(start + k, startsAt)),
+      ),
+    );
+  }
+  const deadlines = house.metrics().scheduler.deadlines;
+  const cpuMs = await idleCpuMs(idleMs, settleMs);
+  const heapMb = await heapHeldBy(async () => {
+    await house?.stop();
+    house = null;
+  });
+  return { auctions: count, heapMb, idleCpuMsPerSecond: (cpuMs * 1_000) / idleMs, deadlines };
+}
+
 /**
  * What many auctions waiting to open cost while nothing happens: heap held and CPU burnt by a
  * house with `auctions` scheduled auctions (starting in 30 days), next to an idle house with none.
