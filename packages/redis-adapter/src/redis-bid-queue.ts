@@ -15,6 +15,8 @@ export interface RedisBidQueueOptions {
    * adapters (on a single server only, where one script may read every partition's outcomes).
    */
   readonly prefetch?: { readonly outcomes: OutcomePrefetch; readonly partitions: number };
+  /** A consumer idle this long with nothing pending is deleted at the next takeover (60,000 ms). */
+  readonly idleConsumerMs?: number;
 }
 
 /** Depth and lag of one partition's stream. */
@@ -76,12 +78,14 @@ export class RedisBidQueue implements BidQueue {
   readonly #prefetch: OutcomePrefetch | undefined;
   /** Outcome hashes the read script looks bids up in (every partition's, or none). */
   readonly #outcomeKeys: readonly string[];
+  readonly #idleConsumerMs: number;
   #closed = false;
 
   constructor(options: RedisBidQueueOptions) {
     this.#redis = options.redis;
     this.#keys = options.keys;
     this.#group = options.group ?? 'sequencers';
+    this.#idleConsumerMs = options.idleConsumerMs ?? 60_000;
     const prefetch = isCluster(options.redis) ? undefined : options.prefetch;
     this.#prefetch = prefetch?.outcomes;
     this.#outcomeKeys =
@@ -299,7 +303,30 @@ export class RedisBidQueue implements BidQueue {
       if (deleted.length > 0) await this.ack(partition, deleted);
       claimed.push(...commands);
     } while (cursor !== '0-0' && claimed.length < max);
+    if (claimed.length === 0) await this.#forgetIdleConsumers(partition, consumer);
     return claimed;
+  }
+
+  /**
+   * Deletes the group's consumers that hold no entry and have been idle for a while: every
+   * process start brings a new consumer name, and dead ones would pile up in XINFO. A consumer
+   * deleted while alive is harmless: XREADGROUP makes it again.
+   */
+  async #forgetIdleConsumers(partition: number, self: string): Promise<void> {
+    const key = this.#keys.stream(partition);
+    try {
+      const consumers = (await this.#redis.call('XINFO', 'CONSUMERS', key, this.#group)) as unknown[][];
+      for (const fields of consumers) {
+        const info = new Map<string, unknown>();
+        for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1]);
+        const name = String(info.get('name'));
+        if (name === self || Number(info.get('pending')) !== 0 || Number(info.get('idle')) < this.#idleConsumerMs)
+          continue;
+        await this.#redis.xgroup('DELCONSUMER', key, this.#group, name);
+      }
+    } catch {
+      // Housekeeping only: a failure leaves a name in XINFO, nothing else.
+    }
   }
 
   async depth(partition: number): Promise<number> {
