@@ -1,7 +1,8 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
+import { forkScript } from './fork-script.js';
 
 /**
  * HTTP bid placement under load: autocannon on loopback against the example server's
@@ -68,10 +69,7 @@ interface Ready {
 }
 
 function startServer(kind: 'bare' | 'outcry'): Promise<{ child: ChildProcess; ready: Ready }> {
-  const child = fork(fileURLToPath(import.meta.url), [SERVER_FLAG, kind], {
-    execArgv: process.execArgv,
-    stdio: 'inherit',
-  });
+  const child = forkScript(fileURLToPath(import.meta.url), [SERVER_FLAG, kind]);
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve({ child, ready: message as Ready }));
     child.once('exit', (code) => reject(new Error(`${kind} server exited early (${code})`)));

@@ -1,13 +1,15 @@
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { BenchMode, BenchRow, Suite } from './bench-row.js';
+import type { BenchMode, BenchRow, SuiteContext } from './bench-row.js';
 import { createCpuProfiler } from './cpu-profiler.js';
 import { runEngineSuite } from './engine.js';
 import { runHouseMemorySuite } from './house-memory.js';
 import { collectMachineFacts } from './machine-facts.js';
 import { describeRun, renderTable, type SuiteResult, writeResults } from './results-report.js';
 import { runScheduledAuctionsSuite } from './scheduled-auctions.js';
+import { chartSubtitle, renderScalingChart, scalingPointsOf } from './scaling-chart.js';
 import { probeService, SERVICE_URLS, type Service } from './service-probe.js';
 
 /** One entry of the run: its name is the name of its results file. */
@@ -18,7 +20,10 @@ interface SuiteEntry {
   readonly quick: boolean;
   /** Services that must answer, or the suite is skipped with a note. */
   readonly needs: readonly Service[];
-  readonly run: Suite;
+  /** Services the suite uses when they answer (it leaves out what needs them otherwise). */
+  readonly wants?: readonly Service[];
+  /** `services`: the needed and wanted services that answer. */
+  readonly run: (context: SuiteContext, services: ReadonlySet<Service>) => Promise<BenchRow[]>;
 }
 
 /**
@@ -50,6 +55,37 @@ const SUITES: readonly SuiteEntry[] = [
     quick: false,
     needs: ['postgres'],
     run: async (context) => (await import('./postgres-stack.js')).runPostgresStackSuite(context),
+  },
+  {
+    name: 'http',
+    title: 'HTTP bid placement vs a bare Fastify route',
+    quick: false,
+    needs: [],
+    run: async (context) => (await import('./http.js')).runHttpSuite(context),
+  },
+  {
+    name: 'ws-fanout',
+    title: 'WebSocket fan-out vs bare ws broadcast',
+    quick: false,
+    needs: [],
+    run: async (context) => (await import('./ws-fanout-suite.js')).runWsFanoutSuite(context),
+  },
+  // The headline: the whole server against the usual architecture, placing the same bids.
+  {
+    name: 'users-build-instead',
+    title: 'whole server vs what users build instead (BullMQ, redlock, Postgres tx per bid)',
+    quick: true,
+    needs: ['redis', 'postgres'],
+    run: async (context) => (await import('./users-build-instead.js')).runUsersBuildInsteadSuite(context),
+  },
+  {
+    name: 'scaling',
+    title: 'scaling curves: auctions, bidders, processes on Redis, scheduled auctions',
+    quick: true,
+    needs: [],
+    wants: ['redis'],
+    run: async (context, services) =>
+      (await import('./scaling.js')).runScalingSuite(context, { redis: services.has('redis') }),
   },
 ];
 
@@ -133,6 +169,14 @@ async function main(): Promise<number> {
     for (const service of suite.needs) {
       if (values['no-services'] || !(await probeService(service))) down.push(service);
     }
+    const services = new Set<Service>(suite.needs);
+    for (const service of suite.wants ?? []) {
+      if (!values['no-services'] && (await probeService(service))) services.add(service);
+      else
+        notes.push(
+          `${suite.name}: ${service} not used (${values['no-services'] ? '--no-services' : 'does not answer'}); its part is left out`,
+        );
+    }
     if (down.length > 0) {
       const why = values['no-services']
         ? 'skipped (--no-services)'
@@ -146,7 +190,10 @@ async function main(): Promise<number> {
     const elapsed = () => `${((performance.now() - started) / 1_000).toFixed(1)} s`;
     try {
       const log = (line: string) => console.log(`${tag} ${elapsed()} ${line}`);
-      const rows: BenchRow[] = await suite.run(profile === undefined ? { mode, log } : { mode, log, profile });
+      const rows: BenchRow[] = await suite.run(
+        profile === undefined ? { mode, log } : { mode, log, profile },
+        services,
+      );
       results.push({ suite: suite.name, mode, machine, durationMs: performance.now() - started, rows });
       console.log(`${tag} done in ${elapsed()}`);
     } catch (error) {
@@ -164,7 +211,18 @@ async function main(): Promise<number> {
   for (const note of notes) console.log(`- ${note}`);
   if (!values['no-write'] && results.length > 0) {
     writeResults(resultsDir, results, header, notes);
-    console.log(`\nWrote ${results.map((r) => `${r.suite}.json`).join(', ')} and latest.md to bench/results/`);
+    const points = scalingPointsOf(rows);
+    const written = [...results.map((r) => `${r.suite}.json`), 'latest.md'];
+    if (points.length > 0) {
+      const subtitle = chartSubtitle(
+        machine.date,
+        `${machine.cpuCount} x ${machine.cpuModel}, Node ${machine.node}, ${mode} mode`,
+        machine.loadAverage,
+      );
+      writeFileSync(join(resultsDir, 'scaling.svg'), renderScalingChart(points, subtitle));
+      written.push('scaling.svg');
+    }
+    console.log(`\nWrote ${written.join(', ')} to bench/results/`);
   }
   return failed > 0 ? 1 : 0;
 }

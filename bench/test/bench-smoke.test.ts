@@ -3,7 +3,14 @@ import type { BenchRow, Suite } from '../src/bench-row.js';
 import { runEngineSuite } from '../src/engine.js';
 import { runHouseMemorySuite } from '../src/house-memory.js';
 import { renderTable } from '../src/results-report.js';
+import { runScalingSuite } from '../src/scaling.js';
+import { renderScalingChart, scalingPointsOf } from '../src/scaling-chart.js';
 import { runScheduledAuctionsSuite } from '../src/scheduled-auctions.js';
+import { probeService } from '../src/service-probe.js';
+import { runUsersBuildInsteadSuite } from '../src/users-build-instead.js';
+
+const redisUp = await probeService('redis');
+const postgresUp = await probeService('postgres');
 
 // Each suite in its tiny mode: a few thousand operations, so this proves that the suites run and
 // report well-formed rows. It asserts nothing about speed: figures from a tiny run mean nothing.
@@ -11,6 +18,8 @@ const suites: Array<[string, Suite]> = [
   ['engine', runEngineSuite],
   ['house-memory', runHouseMemorySuite],
   ['scheduled-auctions', runScheduledAuctionsSuite],
+  // Processes on Redis (child processes) when Redis answers; the in-memory curves always.
+  ['scaling', (context) => runScalingSuite(context, { redis: redisUp })],
 ];
 
 function expectWellFormed(row: BenchRow, suite: string): void {
@@ -45,4 +54,47 @@ describe('bench suites in tiny mode', () => {
       for (const line of [table[0], ...table.slice(2)]) expect(line?.split(/(?<!\\)\|/)).toHaveLength(8);
     });
   }
+});
+
+// The end-to-end comparison starts 5 child processes and both services: seconds, not minutes, in tiny mode.
+describe.skipIf(!redisUp || !postgresUp)('what users build instead, tiny', () => {
+  it('returns throughput and latency rows for both contenders, and cleans up', async () => {
+    const lines: string[] = [];
+    const rows = await runUsersBuildInsteadSuite({ mode: 'tiny', log: (line) => lines.push(line) });
+    expect(rows.map((row) => row.unit)).toEqual(['bids/s', 'ms', 'ms']);
+    for (const row of rows) expectWellFormed(row, 'users-build-instead');
+    const details = rows[0]?.details ?? {};
+    // Both answered bids, and the baseline's answers were committed rows.
+    expect(details.outcryRequests).toBeGreaterThan(0);
+    expect(details.baselineRequests).toBeGreaterThan(0);
+    expect(details.baselineBidRows).toBeGreaterThan(0);
+    expect(details.outcryErrors).toBe(0);
+    expect(details.baselineErrors).toBe(0);
+  }, 60_000);
+});
+
+describe('scaling chart', () => {
+  it('draws one column per curve with every point labelled, from the rows', () => {
+    const rows = [1, 10, 100].map((x) => ({
+      suite: 'scaling',
+      name: `scaling: ${x}`,
+      figure: 1_000 * x,
+      unit: 'bids/s',
+      baseline: '1',
+      baselineFigure: 1_000,
+      ratio: x,
+      better: 'higher' as const,
+      notes: 'n',
+      details: { curve: 'auctions', x, y: 1_000 * x, y2: x / 10 },
+    }));
+    const points = scalingPointsOf(rows);
+    expect(points).toHaveLength(3);
+    const svg = renderScalingChart(points, 'a <test> run');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('a &lt;test&gt; run');
+    // Six circles: throughput and p99 of three points; the other curves say they were not measured.
+    expect(svg.match(/<circle /g)).toHaveLength(6);
+    expect(svg).toContain('100k');
+    expect(svg.match(/not measured in this run/g)).toHaveLength(6);
+  });
 });
