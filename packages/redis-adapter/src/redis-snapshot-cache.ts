@@ -33,6 +33,8 @@ function groupByPartition(ids: readonly string[], partitions: number): Map<numbe
  * that have neither expired nor been deleted (counting the server's keys would cost a scan).
  */
 export class RedisSnapshotCache implements SnapshotCache {
+  /** Every process reads the same keys: only the sequencer that made a change writes it. */
+  readonly shared = true;
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #partitions: number;

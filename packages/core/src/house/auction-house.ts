@@ -171,7 +171,7 @@ export class AuctionHouse {
     await this.#claimPartitions();
     const every = Math.max(50, Math.floor(this.#options.leaseTtlMs / 3));
     this.#leaseTimer = setInterval(() => void this.#claimPartitions(), every);
-    this.#timeoutTimer = setInterval(() => this.#expireWaiters(), 1_000);
+    this.#timeoutTimer = setInterval(() => void this.#expireWaiters(), 1_000);
   }
 
   /** Stop taking commands, answer every caller already waiting, then release the partitions. */
@@ -309,15 +309,27 @@ export class AuctionHouse {
     return routed;
   }
 
-  #expireWaiters(): void {
+  /**
+   * Callers past their deadline: an outcome may have been stored while its broadcast was lost
+   * (the owner died between commit and publish), so the store is asked before TIMEOUT is said.
+   */
+  async #expireWaiters(): Promise<void> {
     const now = Date.now();
     this.#now = now;
-    const timeout = this.#options.answerTimeoutMs;
-    this.#pending.expire(
-      now,
-      (commandId) =>
-        new OutcryError('TIMEOUT', `No outcome for ${commandId ?? 'a command'} within ${timeout} ms; it may still be judged.`),
-    );
+    const timeout = (commandId: string | null) =>
+      new OutcryError(
+        'TIMEOUT',
+        `No outcome for ${commandId ?? 'a command'} within ${this.#options.answerTimeoutMs} ms; it may still be judged.`,
+      );
+    this.#pending.expireAttached(now, timeout(null));
+    const overdue = this.#pending.overdue(now);
+    if (overdue.length === 0) return;
+    const stored = await this.#store.getOutcomes(overdue).catch(() => []);
+    overdue.forEach((commandId, i) => {
+      const outcome = stored[i]?.outcome;
+      if (outcome !== undefined) this.#pending.settle(commandId, outcome);
+      else this.#pending.settle(commandId, undefined, timeout(commandId));
+    });
   }
 
   // ---- broadcasts -----------------------------------------------------------------------

@@ -89,15 +89,19 @@ export class PendingAnswers {
     for (let w: Waiter | undefined = first; w; w = w.next) this.#finish(w, outcome, error);
   }
 
-  /** Fail the callers whose deadline passed. */
-  expire(now: number, error: (commandId: string | null) => unknown): void {
-    for (const [commandId, first] of this.#keyed) {
-      if (first.deadline <= now) this.settle(commandId, undefined, error(commandId));
-    }
+  /** Commands waited on by key whose deadline passed (they stay waiting until settled). */
+  overdue(now: number): string[] {
+    const ids: string[] = [];
+    for (const [commandId, first] of this.#keyed) if (first.deadline <= now) ids.push(commandId);
+    return ids;
+  }
+
+  /** Fail the attached callers whose deadline passed. */
+  expireAttached(now: number, error: unknown): void {
     const still: Waiter[] = [];
     for (const waiter of this.#attached) {
       if (waiter.done) continue;
-      if (waiter.deadline <= now) this.#finish(waiter, undefined, error(null));
+      if (waiter.deadline <= now) this.#finish(waiter, undefined, error);
       else still.push(waiter);
     }
     this.#attached = still;

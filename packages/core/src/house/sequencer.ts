@@ -59,6 +59,8 @@ export class Sequencer {
   readonly #recent: RecentBids;
   #lease: Lease;
   #running = false;
+  /** Ids of committed entries whose acknowledgement failed, sent again with the next ack. */
+  #unacked: string[] = [];
   /** Set after a failed commit until a batch commits: see #forget. */
   #unsure = false;
   #loop: Promise<void> = Promise.resolve();
@@ -262,14 +264,26 @@ export class Sequencer {
         throw error;
       }
     }
-    await this.#host.queue.ack(
-      this.partition,
-      entries.map((e) => e.id),
-    );
+    await this.#acknowledge(entries);
     const snapshots = changed.map(toPublicAuction);
     // Read-your-writes: a caller told "accepted" then reading the auction sees its bid.
     if (snapshots.length > 0) await this.#host.storeSnapshots(snapshots);
     this.#finish(entries.length, changed, before, snapshots, events, answers);
+  }
+
+  /**
+   * Acknowledge after the commit. A failed ack must not re-run a committed batch: its ids are
+   * kept and sent again with the next batch's (a redelivery meanwhile is judged as a repeat).
+   */
+  async #acknowledge(entries: readonly QueuedCommand[]): Promise<void> {
+    const ids = this.#unacked;
+    for (const entry of entries) ids.push(entry.id);
+    try {
+      await this.#host.queue.ack(this.partition, ids);
+      this.#unacked = [];
+    } catch {
+      this.#host.stats.queueErrors++;
+    }
   }
 
   /** Undo a batch whose commit failed: memory goes back to what the store holds. */

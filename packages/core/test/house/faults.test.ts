@@ -1,9 +1,12 @@
 import {
   type AuctionHouse,
+  type BroadcastMessage,
   type CommitBatch,
   createAuctionHouse,
   MemoryAuctionStore,
   MemoryBidQueue,
+  MemoryBroadcaster,
+  MemoryLock,
   OutcryError,
   type QueuedCommand,
   type ReadOptions,
@@ -42,7 +45,13 @@ afterEach(async () => {
 async function setUp(store: MemoryAuctionStore, queue = new MemoryBidQueue()) {
   house = createAuctionHouse({ store, queue, partitions: 1 });
   await house.start();
-  return house.createAuction({ sellerId: 's', title: 'Lot', currency: 'USD', startingPrice: 100, endsAt: Date.now() + 60_000 });
+  return house.createAuction({
+    sellerId: 's',
+    title: 'Lot',
+    currency: 'USD',
+    startingPrice: 100,
+    endsAt: Date.now() + 60_000,
+  });
 }
 
 describe('faults', () => {
@@ -81,5 +90,46 @@ describe('faults', () => {
     expect(outcome.status).toBe('accepted');
     expect(house.metrics().partitions.owned).toEqual([0]);
     expect(house.metrics().sequencer.queueErrors).toBeGreaterThanOrEqual(1);
+  });
+});
+
+class SerialisingQueue extends MemoryBidQueue {
+  override readonly inProcess = false;
+}
+
+/** Loses every outcome routed to another house, as when the owner dies between commit and publish. */
+class LosingBroadcaster extends MemoryBroadcaster {
+  override async publish(message: BroadcastMessage): Promise<void> {
+    await super.publish({ ...message, outcomes: [] });
+  }
+}
+
+describe('an outcome whose broadcast was lost', () => {
+  it('is found in the store when the caller would time out', async () => {
+    const ports = {
+      store: new MemoryAuctionStore(),
+      queue: new SerialisingQueue(),
+      lock: new MemoryLock(),
+      broadcaster: new LosingBroadcaster(),
+      partitions: 2,
+    };
+    const owner = createAuctionHouse(ports);
+    await owner.start();
+    house = createAuctionHouse({ ...ports, answerTimeoutMs: 1_000 });
+    await house.start();
+    try {
+      expect(house.metrics().partitions.owned).toEqual([]);
+      const a = await owner.createAuction({
+        sellerId: 's',
+        title: 'Lot',
+        currency: 'USD',
+        startingPrice: 100,
+        endsAt: Date.now() + 60_000,
+      });
+      const outcome = await house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 500 });
+      expect(outcome).toMatchObject({ status: 'accepted', leaderId: 'bob' });
+    } finally {
+      await owner.stop();
+    }
   });
 });
