@@ -52,6 +52,8 @@ export interface FanoutResult {
     readonly deliveriesPerSecond: number;
     /** How far the producer fell behind its schedule (steady phases). */
     readonly slipMs?: number;
+    /** CPU time of the server process per delivery, in µs: robust on a shared machine. */
+    readonly serverCpuUs: number;
   }>;
 }
 
@@ -60,6 +62,7 @@ export interface FanoutResult {
 type ToClient =
   | { cmd: 'connect'; url: string; count: number; subscribe: string | null; firstAddress: number }
   | { cmd: 'reset' }
+  | { cmd: 'count' }
   | { cmd: 'report' }
   | { cmd: 'close' };
 
@@ -137,6 +140,8 @@ function runClient(): void {
       bytes = 0;
       outOfOrder = 0;
       send({ cmd: 'reset' });
+    } else if (message.cmd === 'count') {
+      send({ cmd: 'count', count: latencies.length });
     } else if (message.cmd === 'report') {
       send({ cmd: 'report', latencies, lastAt, bytes, outOfOrder });
     } else if (message.cmd === 'close') {
@@ -232,13 +237,13 @@ class ClientPool {
     };
   }
 
-  /** Poll until `expected` deliveries arrived (or the timeout), then report. */
+  /** Poll the counts (cheap) until `expected` deliveries arrived (or the timeout), then report once. */
   async collect(expected: number, timeoutMs: number): Promise<Report> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const report = await this.report();
-      if (report.latencies.length >= expected || Date.now() > deadline) return report;
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const counts = await this.#all<{ count: number }>({ cmd: 'count' }, 'count');
+      if (counts.reduce((sum, c) => sum + c.count, 0) >= expected || Date.now() > deadline) return this.report();
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
@@ -255,6 +260,11 @@ function summarize(latencies: number[], expected: number): LatencySummary {
   const sorted = Float64Array.from(latencies).sort();
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
   return { deliveries: sorted.length, expected, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN };
+}
+
+function cpuPerDelivery(since: NodeJS.CpuUsage, deliveries: number): number {
+  const used = process.cpuUsage(since);
+  return deliveries === 0 ? Number.NaN : (used.user + used.system) / deliveries;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -321,6 +331,7 @@ async function runGateway(
     await pool.reset();
     const before = gateway.metrics().eventsReceived;
     const start = Date.now();
+    const cpu = process.cpuUsage();
     const { slipMs } = await steady(rate.bidsPerSecond, rate.seconds, bid);
     await sleep(50);
     const events = gateway.metrics().eventsReceived - before;
@@ -331,6 +342,7 @@ async function runGateway(
       name: `${rate.bidsPerSecond} bids/s`,
       latency: summarize(report.latencies, events * sockets),
       deliveriesPerSecond: report.latencies.length / ((report.lastAt - start) / 1_000),
+      serverCpuUs: cpuPerDelivery(cpu, report.latencies.length),
       slipMs,
     });
   }
@@ -338,6 +350,7 @@ async function runGateway(
     await pool.reset();
     const before = gateway.metrics().eventsReceived;
     const start = Date.now();
+    const cpu = process.cpuUsage();
     for (let i = 0; i < options.burstBids; i++) {
       bid(i);
       if (i % 5 === 4) await tick();
@@ -349,6 +362,7 @@ async function runGateway(
       name: `burst ${events} events`,
       latency: summarize(report.latencies, events * sockets),
       deliveriesPerSecond: report.latencies.length / ((report.lastAt - start) / 1_000),
+      serverCpuUs: cpuPerDelivery(cpu, report.latencies.length),
     });
   }
   const metrics = gateway.metrics();
@@ -388,6 +402,7 @@ async function runBare(
   for (const rate of options.rates) {
     await pool.reset();
     const start = Date.now();
+    const cpu = process.cpuUsage();
     // two messages per bid, as the gateway sends bid.accepted and bidder.outbid
     const { total, slipMs } = await steady(rate.bidsPerSecond, rate.seconds, (_i, due) => {
       broadcast(due);
@@ -399,12 +414,14 @@ async function runBare(
       name: `${rate.bidsPerSecond} bids/s`,
       latency: summarize(report.latencies, sent * sockets),
       deliveriesPerSecond: report.latencies.length / ((report.lastAt - start) / 1_000),
+      serverCpuUs: cpuPerDelivery(cpu, report.latencies.length),
       slipMs,
     });
   }
   {
     await pool.reset();
     const start = Date.now();
+    const cpu = process.cpuUsage();
     const sent = options.burstBids * 2;
     for (let i = 0; i < options.burstBids; i++) {
       broadcast();
@@ -416,6 +433,7 @@ async function runBare(
       name: `burst ${sent} events`,
       latency: summarize(report.latencies, sent * sockets),
       deliveriesPerSecond: report.latencies.length / ((report.lastAt - start) / 1_000),
+      serverCpuUs: cpuPerDelivery(cpu, report.latencies.length),
     });
   }
   await pool.disconnect();
@@ -447,7 +465,7 @@ export async function runWsFanoutBench(options: WsFanoutOptions = {}): Promise<F
       results.push(result, bare);
       console.log(`  message size ~${messageBytes} bytes`);
       console.log(
-        '  phase                 server    deliveries        p50     p99     max (ms)   deliveries/s  producer slip   gateway/bare rate',
+        '  phase                 server    deliveries        p50     p99     max (ms)   deliveries/s  producer slip  server CPU/delivery   gateway/bare rate',
       );
       result.phases.forEach((phase, i) => {
         const baseline = bare.phases[i];
@@ -458,7 +476,7 @@ export async function runWsFanoutBench(options: WsFanoutOptions = {}): Promise<F
           if (p === undefined) continue;
           const l = p.latency;
           console.log(
-            `  ${phase.name.padEnd(20)}  ${name.padEnd(8)}  ${`${l.deliveries}/${l.expected}`.padEnd(16)} ${String(l.p50).padStart(6)}  ${String(l.p99).padStart(6)}  ${String(l.max).padStart(6)}      ${Math.round(p.deliveriesPerSecond).toString().padStart(9)}  ${(p.slipMs === undefined ? '' : `${p.slipMs} ms`).padStart(10)}${name === 'gateway' && baseline ? `      ${(phase.deliveriesPerSecond / baseline.deliveriesPerSecond).toFixed(2)}x` : ''}`,
+            `  ${phase.name.padEnd(20)}  ${name.padEnd(8)}  ${`${l.deliveries}/${l.expected}`.padEnd(16)} ${String(l.p50).padStart(6)}  ${String(l.p99).padStart(6)}  ${String(l.max).padStart(6)}      ${Math.round(p.deliveriesPerSecond).toString().padStart(9)}  ${(p.slipMs === undefined ? '' : `${p.slipMs} ms`).padStart(10)}  ${`${p.serverCpuUs.toFixed(2)} µs`.padStart(14)}${name === 'gateway' && baseline ? `      ${(phase.deliveriesPerSecond / baseline.deliveriesPerSecond).toFixed(2)}x` : ''}`,
           );
         }
       });

@@ -23,4 +23,3 @@ export type { GatewayMetrics } from './gateway-metrics.js';
 export type { Authenticate, WebSocketGatewayOptions } from './gateway-options.js';
 export { type ParsedClientFrame, parseClientFrame } from './parse-client-frame.js';
 export type { RateLimit } from './rate-limiter.js';
-export { encodeTextFrame } from './text-frame.js';

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it, vi } from 'vitest';
-import { GATEWAY_ERROR_CODES } from '../src/index.js';
+import { GATEWAY_CLOSE_CODES, GATEWAY_ERROR_CODES } from '../src/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -30,4 +30,10 @@ it('lists every error code in the README table, and no other', () => {
   const section = readme.split('### Error codes')[1]?.split('###')[0] ?? '';
   const documented = [...section.matchAll(/^\| `([A-Z_]+)`\s*\|/gm)].map((m) => m[1]);
   expect(documented.sort()).toEqual(Object.keys(GATEWAY_ERROR_CODES).sort());
+});
+
+it('lists every close code the gateway uses in the README', () => {
+  const section = readme.split('### Close codes')[1]?.split('##')[0] ?? '';
+  const documented = [...section.matchAll(/^\| (\d{4})/gm)].map((m) => Number(m[1]));
+  for (const code of Object.keys(GATEWAY_CLOSE_CODES).map(Number)) expect(documented).toContain(code);
 });
