@@ -147,10 +147,14 @@ export class AuctionHouse {
       broadcaster: this.#broadcaster,
       stats: this.#stats,
       answer: (answers) => this.#answer(answers),
-      storeSnapshots: (snapshots) =>
-        this.#cache.setMany(snapshots).catch(() => {
+      storeSnapshots: (snapshots) => {
+        const stored = this.#cache.setMany(snapshots).catch(() => {
           this.#stats.cacheErrors++;
-        }),
+        });
+        // An in-process cache is written at once; a shared one would cost a round trip per
+        // batch before answering, so its write goes out alongside the answers instead.
+        return this.#cache.shared === true ? Promise.resolve() : stored;
+      },
       armDeadline: (auctionId, at) => this.#arm(auctionId, at),
       onLost: (partition) => this.#lose(partition),
     };

@@ -20,7 +20,7 @@ export class MemoryBidQueue implements BidQueue {
   readonly #partitions = new Map<number, PartitionQueue>();
   readonly #clock: Clock;
   #nextId = 0;
-  readonly inProcess = true;
+  readonly inProcess: boolean = true;
 
   constructor(options: { clock?: Clock } = {}) {
     this.#clock = options.clock ?? systemClock;
