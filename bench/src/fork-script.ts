@@ -1,4 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const benchDir = fileURLToPath(new URL('..', import.meta.url));
@@ -9,6 +11,11 @@ export interface ForkScriptOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Inherit stdout and stderr (true): a child's crash shows in the bench output. */
   readonly inheritOutput?: boolean;
+  /**
+   * Write a V8 CPU profile of the whole child to `<dir>/<name>` when it exits (node --cpu-prof):
+   * for children, which the in-process profiler of `--cpu-profile` cannot reach.
+   */
+  readonly cpuProfile?: { readonly dir: string; readonly name: string };
 }
 
 /**
@@ -18,13 +25,40 @@ export interface ForkScriptOptions {
  * The child is started with cwd = bench/, so that `--import tsx` resolves there.
  */
 export function forkScript(file: string, args: readonly string[], options: ForkScriptOptions = {}): ChildProcess {
-  return fork(file, [...args], {
+  const child = fork(file, [...args], {
     cwd: benchDir,
-    execArgv: ['--import', 'tsx', '--conditions=source', '--expose-gc'],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--conditions=source',
+      '--expose-gc',
+      ...(options.cpuProfile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${scratchDirOf(options.cpuProfile)}`]),
+    ],
     env: { ...process.env, ...options.env },
     stdio:
       (options.inheritOutput ?? true) ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'ignore', 'ignore', 'ipc'],
   });
+  const { cpuProfile } = options;
+  if (cpuProfile !== undefined) child.once('exit', () => keepMainThreadProfile(cpuProfile));
+  return child;
+}
+
+const scratchDirOf = (profile: { dir: string; name: string }) => join(profile.dir, `${profile.name}.threads`);
+
+/**
+ * node --cpu-prof writes one profile per thread (CPU.<date>.<time>.<pid>.<tid>.<seq>.cpuprofile),
+ * and tsx's loader hooks run in a thread of their own: keep the main thread's (tid 0) under the
+ * asked name.
+ */
+function keepMainThreadProfile(profile: { dir: string; name: string }): void {
+  const scratch = scratchDirOf(profile);
+  try {
+    const main = readdirSync(scratch).find((file) => file.split('.')[4] === '0');
+    if (main !== undefined) renameSync(join(scratch, main), join(profile.dir, profile.name));
+  } catch {
+    // No profile (the child was killed before it could write one): nothing to keep.
+  }
+  rmSync(scratch, { recursive: true, force: true });
 }
 
 /**

@@ -174,10 +174,12 @@ function panel(spec: PanelSpec): string {
     const cy = yScale(p.y);
     out.push(`<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="3.2" fill="${layout.color}"/>`);
     // Labels alternate above and below the line so that neighbours do not overlap.
-    const dy = i % 2 === 0 ? -7 : 14;
+    let dy = i % 2 === 0 ? -7 : 14;
+    if (cy + dy < y0 + 10) dy = 14;
+    else if (cy + dy > y0 + plotH - 3) dy = -7;
     const anchor = i === 0 ? 'start' : i === sorted.length - 1 ? 'end' : 'middle';
     out.push(
-      `<text x="${cx.toFixed(1)}" y="${(Math.min(Math.max(cy + dy, y0 + 10), y0 + plotH - 3)).toFixed(1)}" class="value" text-anchor="${anchor}">${shortNumber(p.y)}</text>`,
+      `<text x="${cx.toFixed(1)}" y="${(cy + dy).toFixed(1)}" class="value" text-anchor="${anchor}">${shortNumber(p.y)}</text>`,
     );
   }
   return out.join('\n');

@@ -155,6 +155,7 @@ async function measureBaseline(
   place: RunPlace,
   budget: Budget,
   log: (line: string) => void,
+  profileDir: string | undefined,
 ): Promise<{ figures: ContenderFigures; bidRows: number }> {
   const admin = new pg.Client({ connectionString: place.databaseUrl });
   await admin.connect();
@@ -176,9 +177,18 @@ async function measureBaseline(
       STARTING_PRICE,
     ]);
     const env = childEnv(place);
-    for (let i = 0; i < WORKERS; i++) children.push(forkScript(FILE, [ROLE_FLAG, 'worker'], { env }));
+    for (let i = 0; i < WORKERS; i++) {
+      // One worker and the intake are profiled: the workers are alike.
+      const cpuProfile = i === 0 ? profileOf(profileDir, 'baseline-worker') : undefined;
+      children.push(forkScript(FILE, [ROLE_FLAG, 'worker'], cpuProfile === undefined ? { env } : { env, cpuProfile }));
+    }
     await Promise.all(children.map((child, i) => nextMessage(child, isReady, 60_000, `baseline worker ${i}`)));
-    const intake = forkScript(FILE, [ROLE_FLAG, 'intake'], { env });
+    const intakeProfile = profileOf(profileDir, 'baseline-intake');
+    const intake = forkScript(
+      FILE,
+      [ROLE_FLAG, 'intake'],
+      intakeProfile === undefined ? { env } : { env, cpuProfile: intakeProfile },
+    );
     children.push(intake);
     const ready = await nextMessage(intake, isReady, 60_000, 'baseline intake');
     log(`what users build instead: intake on :${ready.port}, ${WORKERS} worker processes, ${AUCTIONS} auctions`);
@@ -198,8 +208,15 @@ async function measureBaseline(
 }
 
 /** The Outcry server in one child process, loaded, then stopped. */
-async function measureOutcry(place: RunPlace, budget: Budget, log: (line: string) => void): Promise<ContenderFigures> {
-  const child = forkScript(FILE, [ROLE_FLAG, 'outcry'], { env: childEnv(place) });
+async function measureOutcry(
+  place: RunPlace,
+  budget: Budget,
+  log: (line: string) => void,
+  profileDir: string | undefined,
+): Promise<ContenderFigures> {
+  const cpuProfile = profileOf(profileDir, 'outcry-server');
+  const env = childEnv(place);
+  const child = forkScript(FILE, [ROLE_FLAG, 'outcry'], cpuProfile === undefined ? { env } : { env, cpuProfile });
   try {
     const ready = await nextMessage(child, isReady, 120_000, 'Outcry server');
     log(`Outcry server (STORE=hybrid) on :${ready.port}, ${AUCTIONS} auctions`);
@@ -219,10 +236,19 @@ async function measureOutcry(place: RunPlace, budget: Budget, log: (line: string
   }
 }
 
-/** Both contenders, one after the other, under the same load; cleans up its schemas and keys. */
+/** `<dir>/users-build-instead-<label>.cpuprofile`, or nothing when the run is not profiled. */
+function profileOf(dir: string | undefined, label: string) {
+  return dir === undefined ? undefined : { dir, name: `${SUITE}-${label}.cpuprofile` };
+}
+
+/**
+ * Both contenders, one after the other, under the same load; cleans up its schemas and keys.
+ * With `profileDir`, the Outcry server, the intake and one worker write CPU profiles there.
+ */
 export async function measureUsersBuildInstead(
   mode: BenchMode,
   log: (line: string) => void,
+  profileDir?: string,
 ): Promise<UsersBuildInsteadResult> {
   const budget = BUDGETS[mode];
   const tag = `${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
@@ -238,8 +264,8 @@ export async function measureUsersBuildInstead(
   );
   const redis = new Redis(place.redisUrl);
   try {
-    const baseline = await measureBaseline(place, budget, log);
-    const outcry = await measureOutcry(place, budget, log);
+    const baseline = await measureBaseline(place, budget, log, profileDir);
+    const outcry = await measureOutcry(place, budget, log, profileDir);
     return {
       outcry,
       baseline: baseline.figures,
@@ -255,7 +281,10 @@ export async function measureUsersBuildInstead(
 
 /** The suite: throughput, p50 and p99 of the whole server against what users build instead. */
 export async function runUsersBuildInsteadSuite(context: SuiteContext): Promise<BenchRow[]> {
-  const r = await measureUsersBuildInstead(context.mode, context.log);
+  // The contenders run in child processes: --cpu-profile profiles them with node --cpu-prof.
+  const profileDir =
+    context.profile === undefined ? undefined : fileURLToPath(new URL('../results/profiles', import.meta.url));
+  const r = await measureUsersBuildInstead(context.mode, context.log, profileDir);
   const baselineName = `what users build instead: Fastify -> BullMQ -> ${WORKERS} workers -> redlock -> one Postgres tx per bid -> PUBLISH`;
   const load = `${r.connections} connections, ${r.durationS} s, autocannon on loopback, same bids (${AUCTIONS} auctions, ${USERS} users, rising amounts)`;
   const details = {
