@@ -100,8 +100,8 @@ export interface UsersBuildInsteadResult {
 // ---- the load ------------------------------------------------------------------------------
 
 /**
- * The same bid sequence for both: request n bids on auction n mod AUCTIONS as user n mod USERS,
- * with an amount that keeps rising, like a busy floor; almost every bid is accepted (proxy bids
+ * The same bid sequence for both: request n bids on auction n mod AUCTIONS as user
+ * floor(n / AUCTIONS) mod USERS, with an amount that keeps rising, like a busy floor; almost every bid is accepted (proxy bids
  * below the leader's maximum are accepted too, and raise the price).
  */
 function bidSequence(ready: Ready, authorize: (user: string) => Record<string, string>) {
@@ -112,7 +112,8 @@ function bidSequence(ready: Ready, authorize: (user: string) => Record<string, s
     request.path = `/auctions/${ready.auctionIds[n % ready.auctionIds.length]}/bids`;
     request.headers = {
       'content-type': 'application/json',
-      ...authorize(ready.users[n % ready.users.length] as string),
+      // A different bidder at each round over the auctions: bids outbid one another.
+      ...authorize(ready.users[Math.floor(n / ready.auctionIds.length) % ready.users.length] as string),
     };
     request.body = JSON.stringify({ amount: STARTING_PRICE + n * 10 });
     return request;
