@@ -11,7 +11,9 @@ export class OutcomePrefetch {
   /** The lookups of a new read of `partition`; they replace the previous read's. */
   put(partition: number, bidIds: readonly string[], outcomes: readonly (string | null | undefined)[]): void {
     const lookups = new Map<string, string | null>();
-    bidIds.forEach((bidId, i) => lookups.set(bidId, outcomes[i] ?? null));
+    bidIds.forEach((bidId, i) => {
+      lookups.set(bidId, outcomes[i] ?? null);
+    });
     this.#byPartition.set(partition, lookups);
   }
 
