@@ -8,6 +8,15 @@ export interface HttpLoadResult {
   readonly errors: number;
   readonly timeouts: number;
   readonly duration: number;
+  /** Answers per status code. */
+  readonly statusCodeStats?: Readonly<Record<string, { readonly count: number }>>;
+}
+
+/** "200:9120 409:41": the answers by status code, for the details. */
+export function statusesOf(result: HttpLoadResult): string {
+  return Object.entries(result.statusCodeStats ?? {})
+    .map(([code, { count }]) => `${code}:${count}`)
+    .join(' ');
 }
 
 /** One request autocannon is about to send; `setupRequest` fills it in. */

@@ -68,8 +68,12 @@ interface Ready {
   readonly tokens: readonly string[];
 }
 
-function startServer(kind: 'bare' | 'outcry'): Promise<{ child: ChildProcess; ready: Ready }> {
-  const child = forkScript(fileURLToPath(import.meta.url), [SERVER_FLAG, kind]);
+function startServer(kind: 'bare' | 'outcry', profileDir?: string): Promise<{ child: ChildProcess; ready: Ready }> {
+  const child = forkScript(
+    fileURLToPath(import.meta.url),
+    [SERVER_FLAG, kind],
+    profileDir === undefined ? {} : { cpuProfile: { dir: profileDir, name: `http-${kind}-server.cpuprofile` } },
+  );
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve({ child, ready: message as Ready }));
     child.once('exit', (code) => reject(new Error(`${kind} server exited early (${code})`)));
@@ -108,8 +112,13 @@ interface LoadResult {
   readonly light: AutocannonResult;
 }
 
-async function load(kind: 'bare' | 'outcry', budget: HttpBudget, log: (line: string) => void): Promise<LoadResult> {
-  const { child, ready } = await startServer(kind);
+async function load(
+  kind: 'bare' | 'outcry',
+  budget: HttpBudget,
+  log: (line: string) => void,
+  profileDir?: string,
+): Promise<LoadResult> {
+  const { child, ready } = await startServer(kind, profileDir);
   try {
     const url = `http://127.0.0.1:${ready.port}`;
     const path = kind === 'bare' ? (id: string) => `/bare/${id}/bids` : (id: string) => `/auctions/${id}/bids`;
@@ -145,7 +154,10 @@ async function load(kind: 'bare' | 'outcry', budget: HttpBudget, log: (line: str
 export async function runHttpSuite(context: SuiteContext): Promise<BenchRow[]> {
   const budget = BUDGETS[context.mode];
   const bare = await load('bare', budget, context.log);
-  const outcry = await load('outcry', budget, context.log);
+  // The server runs in a child process: --cpu-profile profiles it with node --cpu-prof.
+  const profileDir =
+    context.profile === undefined ? undefined : fileURLToPath(new URL('../results/profiles', import.meta.url));
+  const outcry = await load('outcry', budget, context.log, profileDir);
   const notes = `loopback, client and server on the same cores; ${AUCTIONS} auctions, ${USERS} users, rising bids`;
   return [
     createRow({

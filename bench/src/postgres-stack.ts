@@ -34,6 +34,8 @@ export interface PostgresStackOptions {
   /** Auctions of the spread scenario (10,000). */
   readonly auctions?: number;
   readonly log?: (line: string) => void;
+  /** Wraps the measured runs of the house (not the baseline), e.g. in the CPU profiler. */
+  readonly profile?: <T>(label: string, work: () => Promise<T>) => Promise<T>;
 }
 
 export interface PostgresStackResult {
@@ -218,7 +220,9 @@ export async function measurePostgresStack(options: PostgresStackOptions = {}): 
       log(`${name}: baseline ${baseline.bidsPerSecond.toFixed(0)} bids/s, p99 ${baseline.p99Ms.toFixed(1)} ms`);
       await drive(concurrency, Math.min(500, durationMs / 4), risingBids(ids), outcryBid);
       const before = house.metrics().sequencer;
-      const outcry = await drive(concurrency, durationMs, risingBids(ids), outcryBid);
+      const measure = () => drive(concurrency, durationMs, risingBids(ids), outcryBid);
+      const outcry = await (options.profile?.(`postgres-stack-${ids.length === 1 ? 'hot' : 'spread'}`, measure) ??
+        measure());
       const after = house.metrics().sequencer;
       const batches = after.batches - before.batches;
       log(`${name}: outcry ${outcry.bidsPerSecond.toFixed(0)} bids/s, p99 ${outcry.p99Ms.toFixed(1)} ms`);
@@ -248,6 +252,7 @@ export async function runPostgresStackSuite(context: SuiteContext): Promise<Benc
     durationMs: DURATION[context.mode],
     auctions: context.mode === 'tiny' ? 200 : 10_000,
     log: context.log,
+    ...(context.profile === undefined ? {} : { profile: context.profile }),
   });
   const row = (name: string, c: StackComparison) =>
     createRow({

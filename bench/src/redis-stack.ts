@@ -38,6 +38,8 @@ export interface RedisStackOptions {
   /** Partitions of the house (16). */
   readonly partitions?: number;
   readonly log?: (line: string) => void;
+  /** Wraps the measured runs of the house (not the baseline), e.g. in the CPU profiler. */
+  readonly profile?: <T>(label: string, work: () => Promise<T>) => Promise<T>;
 }
 
 export interface RedisStackResult {
@@ -212,7 +214,9 @@ export async function measureRedisStack(options: RedisStackOptions = {}): Promis
       log(`${name}: baseline ${Math.round(baseline.bidsPerSecond)} bids/s, p99 ${baseline.p99Ms.toFixed(1)} ms`);
       await drive(admin, concurrency, Math.min(500, durationMs / 4), risingBids(ids), houseBid);
       const before = house.metrics().sequencer;
-      const outcry = await drive(admin, concurrency, durationMs, risingBids(ids), houseBid);
+      const measure = () => drive(admin, concurrency, durationMs, risingBids(ids), houseBid);
+      const outcry = await (options.profile?.(`redis-stack-${ids.length === 1 ? 'hot' : 'spread'}`, measure) ??
+        measure());
       const after = house.metrics().sequencer;
       const batches = after.batches - before.batches;
       const averageBatch = batches === 0 ? 0 : (after.commands - before.commands) / batches;
@@ -244,6 +248,7 @@ export async function runRedisStackSuite(context: SuiteContext): Promise<BenchRo
     durationMs: DURATION[context.mode],
     auctions: AUCTIONS[context.mode],
     log: context.log,
+    ...(context.profile === undefined ? {} : { profile: context.profile }),
   });
   const rows: BenchRow[] = [];
   for (const [key, label] of [

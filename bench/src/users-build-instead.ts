@@ -28,7 +28,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
 import { boundChildLifetime, forkScript, nextMessage, stopChild } from './fork-script.js';
-import { describeHttpLoad, type HttpLoadRequest, type HttpLoadResult, runHttpLoad } from './http-load.js';
+import { describeHttpLoad, type HttpLoadRequest, type HttpLoadResult, runHttpLoad, statusesOf } from './http-load.js';
 import { judgeProxyBid } from './proxy-bid-rule.js';
 
 const SUITE = 'users-build-instead';
@@ -85,6 +85,8 @@ export interface ContenderFigures {
   readonly non2xx: number;
   readonly errors: number;
   readonly timeouts: number;
+  /** Answers by status code ("200:9120 409:41"). */
+  readonly statuses: string;
 }
 
 /** The raw comparison, for callers that want more than the rows. */
@@ -137,6 +139,7 @@ const figuresOf = (r: HttpLoadResult): ContenderFigures => ({
   non2xx: r.non2xx,
   errors: r.errors,
   timeouts: r.timeouts,
+  statuses: statusesOf(r),
 });
 
 function childEnv(place: RunPlace): Record<string, string> {
@@ -294,6 +297,8 @@ export async function runUsersBuildInsteadSuite(context: SuiteContext): Promise<
     store: 'hybrid',
     outcryRequests: r.outcry.requests,
     outcryNon2xx: r.outcry.non2xx,
+    outcryStatuses: r.outcry.statuses,
+    baselineStatuses: r.baseline.statuses,
     outcryErrors: r.outcry.errors + r.outcry.timeouts,
     outcryP50Ms: r.outcry.p50Ms,
     outcryP99Ms: r.outcry.p99Ms,
@@ -314,7 +319,7 @@ export async function runUsersBuildInsteadSuite(context: SuiteContext): Promise<
       baseline: baselineName,
       baselineFigure: r.baseline.requestsPerSecond,
       better: 'higher',
-      notes: `target >= 10x (aim 30x) at a lower p99; ${load}; non-2xx ${r.outcry.non2xx} vs ${r.baseline.non2xx}`,
+      notes: `target >= 10x (aim 30x) at a lower p99; ${load}; answers by status ${r.outcry.statuses} vs ${r.baseline.statuses}`,
       details,
     }),
     createRow({
@@ -553,6 +558,10 @@ async function serveOutcry(): Promise<void> {
     databaseUrl: env('BENCH_DATABASE_URL'),
     redisPrefix: `${env('BENCH_PREFIX')}outcry:`,
     pgSchema: env('BENCH_OUTCRY_SCHEMA'),
+    // The server's default (16) unless the run asks otherwise (a sensitivity check, not the headline).
+    ...(process.env.BENCH_OUTCRY_PARTITIONS === undefined
+      ? {}
+      : { partitions: Number(process.env.BENCH_OUTCRY_PARTITIONS) }),
     logLevel: 'silent',
     demo: false,
     // Rate limits far above the load: the bench measures the bid path, not the 429s.
