@@ -233,7 +233,7 @@ export function renderScalingChart(points: readonly ScalingPoint[], subtitle: st
   .sub { font-size: 11px; fill: #57606a; }
 </style>
 <rect width="100%" height="100%" fill="#f6f8fa"/>
-<text x="20" y="24" class="heading">Outcry scaling curves: throughput (top) and p99 latency (bottom)</text>
+<text x="20" y="24" class="heading">Outcry scaling curves: bids/s or heap (top row), p99 latency or idle CPU (bottom row)</text>
 <text x="20" y="42" class="sub">${escapeXml(subtitle)}</text>
 ${parts.join('\n')}
 <text x="20" y="${height - 10}" class="sub">Top row: linear y from zero. Bottom row and every x axis: log scale. Written by bench/src/scaling-chart.ts from bench/results/scaling.json.</text>
