@@ -56,6 +56,11 @@ describe('bench suites in tiny mode', () => {
   }
 });
 
+// CI sets REQUIRE_SERVICES=1: there a missing service fails the run instead of skipping the test.
+it.runIf(process.env.REQUIRE_SERVICES === '1')('Redis and PostgreSQL answer (REQUIRE_SERVICES=1)', () => {
+  expect({ redis: redisUp, postgres: postgresUp }).toEqual({ redis: true, postgres: true });
+});
+
 // The end-to-end comparison starts 5 child processes and both services: seconds, not minutes, in tiny mode.
 describe.skipIf(!redisUp || !postgresUp)('what users build instead, tiny', () => {
   it('returns throughput and latency rows for both contenders, and cleans up', async () => {
