@@ -2,8 +2,8 @@ import { defineProject } from 'vitest/config';
 
 export default defineProject({
   // The suites import @outcry/core's TypeScript source, never a stale dist/: both resolvers need the condition.
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@outcry/source'] },
+  ssr: { resolve: { conditions: ['@outcry/source'] } },
   test: {
     name: 'bench',
     include: ['test/**/*.test.ts'],

@@ -30,7 +30,7 @@ export function forkScript(file: string, args: readonly string[], options: ForkS
     execArgv: [
       '--import',
       'tsx',
-      '--conditions=source',
+      '--conditions=@outcry/source',
       '--expose-gc',
       ...(options.cpuProfile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${scratchDirOf(options.cpuProfile)}`]),
     ],

@@ -11,7 +11,7 @@ import { forkScript } from './fork-script.js';
  * both measured in the same run. Each server runs in a child process of its own so that the
  * load generator does not share its event loop.
  *
- * Run alone: `npx tsx --conditions=source bench/src/http.ts [--quick|--tiny]`.
+ * Run alone: `npx tsx --conditions=@outcry/source bench/src/http.ts [--quick|--tiny]`.
  */
 
 const SUITE = 'http';

@@ -172,7 +172,7 @@ export async function measurePostgresStack(options: PostgresStackOptions = {}): 
   const concurrency = options.concurrency ?? 64;
   const auctionCount = options.auctions ?? 10_000;
   const log = options.log ?? (() => undefined);
-  // Run from source (tsx --conditions=source), the adapter imports its migrations as .sql text.
+  // Run from source (tsx --conditions=@outcry/source), the adapter imports its migrations as .sql text.
   register('../../packages/postgres-adapter/loader/sql-text-hooks.mjs', import.meta.url);
   const { createPostgresAdapters } = await import('@outcry/postgres-adapter');
 

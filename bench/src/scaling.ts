@@ -8,7 +8,7 @@
  * Each point is reported against the first point of its curve, measured in the same run, so a
  * ratio reads "how much of the small case's throughput is left" (or "how much more it costs").
  *
- * Run alone: `npx tsx --conditions=source src/scaling.ts [--quick|--tiny]` from bench/.
+ * Run alone: `npx tsx --conditions=@outcry/source src/scaling.ts [--quick|--tiny]` from bench/.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type AuctionHouse, createAuctionHouse } from '@outcry/core';

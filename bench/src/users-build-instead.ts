@@ -18,7 +18,7 @@
  *
  * Each run uses a fresh PostgreSQL schema and Redis key prefix and removes them at the end.
  *
- * Run alone: `npx tsx --conditions=source src/users-build-instead.ts [--quick|--tiny]` from bench/.
+ * Run alone: `npx tsx --conditions=@outcry/source src/users-build-instead.ts [--quick|--tiny]` from bench/.
  */
 import { randomUUID } from 'node:crypto';
 import { register } from 'node:module';

@@ -3,7 +3,7 @@
  * event to every subscriber (p50/p99/max), next to a bare `ws` broadcast of messages of the same
  * size and count, in the same run.
  *
- *   npx tsx --conditions=source bench/src/ws-fanout.ts [sockets...]      (default: 2000 10000)
+ *   npx tsx --conditions=@outcry/source bench/src/ws-fanout.ts [sockets...]      (default: 2000 10000)
  *
  * The server (gateway or bare ws) runs in this process; the subscribers run in child processes
  * (this file with --client), so that no process holds more sockets than `ulimit -n` allows.

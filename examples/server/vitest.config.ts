@@ -17,8 +17,8 @@ function sqlAsText(): Plugin {
 export default defineProject({
   plugins: [sqlAsText()],
   // Tests run the TypeScript source of every package, never a stale dist/: both resolvers need it.
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@outcry/source'] },
+  ssr: { resolve: { conditions: ['@outcry/source'] } },
   test: {
     name: 'server',
     include: ['test/**/*.test.ts'],

@@ -13,9 +13,9 @@ function sqlAsText(): Plugin {
 
 export default defineProject({
   plugins: [sqlAsText()],
-  resolve: { conditions: ['source'] },
+  resolve: { conditions: ['@outcry/source'] },
   // Vitest runs tests in Vite's server environment, which takes its own conditions.
-  ssr: { resolve: { conditions: ['source'] } },
+  ssr: { resolve: { conditions: ['@outcry/source'] } },
   test: {
     name: 'postgres-adapter',
     include: ['test/**/*.test.ts'],

@@ -1,9 +1,9 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  resolve: { conditions: ['source'] },
+  resolve: { conditions: ['@outcry/source'] },
   // Vitest runs tests in Vite's server environment, which takes its own conditions.
-  ssr: { resolve: { conditions: ['source'] } },
+  ssr: { resolve: { conditions: ['@outcry/source'] } },
   test: {
     name: 'redis-adapter',
     include: ['test/**/*.test.ts'],

@@ -40,7 +40,7 @@ class GatewayProcess {
   constructor(env: Record<string, string>) {
     this.child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--conditions=source', join(packageRoot, 'test', 'children', 'gateway-process.ts')],
+      ['--import', 'tsx', '--conditions=@outcry/source', join(packageRoot, 'test', 'children', 'gateway-process.ts')],
       {
         cwd: packageRoot,
         env: { ...process.env, ...env },

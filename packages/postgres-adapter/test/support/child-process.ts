@@ -28,7 +28,7 @@ export function startChild(script: string, env: Record<string, string>): Child {
       'tsx',
       '--import',
       join(packageRoot, 'loader', 'register-sql-text.mjs'),
-      '--conditions=source',
+      '--conditions=@outcry/source',
       join(packageRoot, 'test', 'children', script),
     ],
     { cwd: packageRoot, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] },

@@ -16,7 +16,7 @@ export class ChildHouse {
   constructor(env: Record<string, string>) {
     this.process = spawn(
       process.execPath,
-      ['--import', 'tsx', '--conditions=source', join(packageRoot, 'test', 'children', 'bidding-house.ts')],
+      ['--import', 'tsx', '--conditions=@outcry/source', join(packageRoot, 'test', 'children', 'bidding-house.ts')],
       { cwd: packageRoot, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     this.process.stderr?.on('data', (chunk: Buffer) => {
