@@ -40,6 +40,7 @@ import {
 import { isWellFormedBid } from '../schemas/bid-fast-path.js';
 import { describeIssues, parseInput } from '../schemas/parse-input.js';
 import { DeadlineHeap } from './deadline-heap.js';
+import { HousePresence } from './house-presence.js';
 import { partitionOf } from './partition-of.js';
 import { type AnswerableItem, PendingAnswers } from './pending-answers.js';
 import { type Answer, Sequencer, type SequencerHost } from './sequencer.js';
@@ -75,10 +76,14 @@ export interface AuctionHouseOptions {
    * hundred ms lets it reach the sequencer before the close does.
    */
   closeGraceMs?: number;
+  /**
+   * Houses counted when partitions are shared out (16): each of up to this many houses sharing
+   * a Lock owns about partitions / houses; more houses than this still work, less evenly.
+   */
+  presenceSlots?: number;
 }
 
 type Listener = (event: AuctionEvent) => void;
-
 
 const SCHEDULER_LOOK_MS = 100;
 
@@ -95,7 +100,12 @@ export class AuctionHouse {
   readonly #broadcaster: Broadcaster;
   readonly #cache: SnapshotCache;
   readonly #clock: Clock;
-  readonly #options: Required<Pick<AuctionHouseOptions, 'maxBatch' | 'leaseTtlMs' | 'answerTimeoutMs' | 'recentBids' | 'closeGraceMs'>>;
+  readonly #options: Required<
+    Pick<
+      AuctionHouseOptions,
+      'maxBatch' | 'leaseTtlMs' | 'answerTimeoutMs' | 'recentBids' | 'closeGraceMs' | 'presenceSlots'
+    >
+  >;
   readonly #emitter = new EventEmitter();
   readonly #subscribers = new Map<string, Set<Listener>>();
   readonly #pending = new PendingAnswers();
@@ -104,6 +114,8 @@ export class AuctionHouse {
   readonly #deadlines = new DeadlineHeap();
   readonly #stats: SequencerStats = createSequencerStats();
   readonly #host: SequencerHost;
+  readonly #presence: HousePresence;
+  #claiming = false;
   #flushScheduled = false;
   #flushing: Promise<void> = Promise.resolve();
   #counter = 0;
@@ -139,7 +151,9 @@ export class AuctionHouse {
       answerTimeoutMs: options.answerTimeoutMs ?? 30_000,
       recentBids: options.recentBids ?? 20_000,
       closeGraceMs: options.closeGraceMs ?? 0,
+      presenceSlots: options.presenceSlots ?? 16,
     };
+    this.#presence = new HousePresence(this.#lock, this.houseId, this.#options.presenceSlots);
     this.#host = {
       houseId: this.houseId,
       store: this.#store,
@@ -197,43 +211,77 @@ export class AuctionHouse {
     this.#sequencers.clear();
     await Promise.all(sequencers.map((s) => s.stop()));
     await Promise.all(sequencers.map((s) => this.#lock.release(s.lease).catch(() => false)));
+    await this.#presence.leave();
     await this.#unsubscribe?.();
-    this.#pending.failAll(new OutcryError('SHUTTING_DOWN', 'The auction house stopped before this command was judged.'));
+    this.#pending.failAll(
+      new OutcryError('SHUTTING_DOWN', 'The auction house stopped before this command was judged.'),
+    );
     this.#state = 'stopped';
   }
 
+  /**
+   * Every third of a lease: renew what this house owns, count the houses present, hand over
+   * partitions above a fair share (ceil(P / houses)) and take free ones up to it. A house that
+   * dies stops counting once its presence lease expires, and the others share its partitions.
+   */
   async #claimPartitions(): Promise<void> {
-    if (this.#state !== 'running') return;
-    const ttl = this.#options.leaseTtlMs;
-    await Promise.all(
-      Array.from({ length: this.partitions }, async (_, partition) => {
-        const key = `partition:${partition}`;
-        const owned = this.#sequencers.get(partition);
-        try {
-          if (owned !== undefined) {
-            const renewed = await this.#lock.renew(owned.lease, ttl);
-            if (renewed === null) this.#lose(partition);
-            else owned.lease = renewed;
-            return;
-          }
-          const lease = await this.#lock.acquire(key, this.houseId, ttl);
-          if (lease === null) return;
-          if (this.#state !== 'running') {
-            await this.#lock.release(lease);
-            return;
-          }
-          const sequencer = new Sequencer(this.#host, partition, lease, {
-            maxBatch: this.#options.maxBatch,
-            recentBids: this.#options.recentBids,
-            retryDelayMs: 50,
-          });
-          this.#sequencers.set(partition, sequencer);
-          await sequencer.start();
-        } catch {
-          this.#intakeErrors++;
-        }
-      }),
-    );
+    if (this.#state !== 'running' || this.#claiming) return;
+    this.#claiming = true;
+    try {
+      const ttl = this.#options.leaseTtlMs;
+      const houses = await this.#presence.count(ttl).catch(() => 1);
+      const share = Math.ceil(this.partitions / Math.max(1, houses));
+      await Promise.all([...this.#sequencers.values()].map((sequencer) => this.#renew(sequencer, ttl)));
+      const owned = [...this.#sequencers.keys()].sort((a, b) => a - b);
+      for (const partition of owned.slice(share)) await this.#handOver(partition);
+      const offset = Math.floor(((this.#presence.slot ?? 0) * this.partitions) / this.#options.presenceSlots);
+      for (let i = 0; i < this.partitions && this.#sequencers.size < share; i++) {
+        const partition = (offset + i) % this.partitions;
+        if (!this.#sequencers.has(partition)) await this.#take(partition, ttl);
+      }
+    } finally {
+      this.#claiming = false;
+    }
+  }
+
+  async #renew(sequencer: Sequencer, ttl: number): Promise<void> {
+    try {
+      const renewed = await this.#lock.renew(sequencer.lease, ttl);
+      if (renewed === null) this.#lose(sequencer.partition);
+      else sequencer.lease = renewed;
+    } catch {
+      this.#intakeErrors++;
+    }
+  }
+
+  async #take(partition: number, ttl: number): Promise<void> {
+    try {
+      const lease = await this.#lock.acquire(`partition:${partition}`, this.houseId, ttl);
+      if (lease === null) return;
+      if (this.#state !== 'running') {
+        await this.#lock.release(lease);
+        return;
+      }
+      const sequencer = new Sequencer(this.#host, partition, lease, {
+        maxBatch: this.#options.maxBatch,
+        recentBids: this.#options.recentBids,
+        retryDelayMs: 50,
+      });
+      this.#sequencers.set(partition, sequencer);
+      await sequencer.start();
+    } catch {
+      this.#intakeErrors++;
+    }
+  }
+
+  /** Give a partition up in good order: finish the batch in hand, then free the lease. */
+  async #handOver(partition: number): Promise<void> {
+    const sequencer = this.#sequencers.get(partition);
+    if (sequencer === undefined) return;
+    this.#sequencers.delete(partition);
+    this.#deadlines.disarm(sequencer.auctionIds());
+    await sequencer.stop();
+    await this.#lock.release(sequencer.lease).catch(() => false);
   }
 
   /** A lost partition's memory is dropped: its new owner reloads from the store. */
@@ -295,7 +343,8 @@ export class AuctionHouse {
             cause: error,
           });
           for (const item of items) {
-            if (!this.#pending.settleItem(item, undefined, failure)) this.#pending.settle(item.commandId, undefined, failure);
+            if (!this.#pending.settleItem(item, undefined, failure))
+              this.#pending.settle(item.commandId, undefined, failure);
           }
         }
       }),
@@ -307,8 +356,10 @@ export class AuctionHouse {
   #answer(answers: readonly Answer[]): RoutedOutcome[] {
     const routed: RoutedOutcome[] = [];
     for (const { entry, outcome } of answers) {
-      if (entry.origin !== this.houseId) routed.push({ origin: entry.origin, commandId: entry.commandId, outcome });
-      else if (!this.#pending.settleItem(entry as AnswerableItem, outcome)) this.#pending.settle(entry.commandId, outcome);
+      // A waiter riding on the entry is answered here, whichever house of this process took it.
+      if (this.#pending.settleItem(entry as AnswerableItem, outcome)) continue;
+      if (entry.origin === this.houseId) this.#pending.settle(entry.commandId, outcome);
+      else routed.push({ origin: entry.origin, commandId: entry.commandId, outcome });
     }
     return routed;
   }
@@ -409,7 +460,8 @@ export class AuctionHouse {
       const state = sequencer?.stateOf(auctionId);
       if (state === undefined) continue;
       if (state.status === 'scheduled') {
-        if (now >= state.spec.startsAt) this.#submit({ type: 'open', auctionId, receivedAt: now }, this.#newId(), false);
+        if (now >= state.spec.startsAt)
+          this.#submit({ type: 'open', auctionId, receivedAt: now }, this.#newId(), false);
         this.#deadlines.arm(auctionId, now >= state.spec.startsAt ? state.endsAt : state.spec.startsAt);
       } else if (state.status === 'open') {
         const closeAt = state.endsAt + this.#options.closeGraceMs;
@@ -433,7 +485,11 @@ export class AuctionHouse {
       });
     }
     const spec = buildAuctionSpec(parsed, parsed.id ?? `a-${randomUUID()}`, now);
-    const outcome = await (this.#submit({ type: 'create', spec, receivedAt: now }, this.#newId(), true) as Promise<CommandOutcome>);
+    const outcome = await (this.#submit(
+      { type: 'create', spec, receivedAt: now },
+      this.#newId(),
+      true,
+    ) as Promise<CommandOutcome>);
     return this.#lifecycleResult(outcome);
   }
 
@@ -533,7 +589,13 @@ export class AuctionHouse {
     if (typeof auctionId !== 'string' || auctionId.length === 0) {
       throw new OutcryError('INVALID_INPUT', 'Invalid cancellation: auctionId must be a string.');
     }
-    const command: AuctionCommand = { type: 'cancel', auctionId, by, reason: reason ?? null, receivedAt: this.#clock.now() };
+    const command: AuctionCommand = {
+      type: 'cancel',
+      auctionId,
+      by,
+      reason: reason ?? null,
+      receivedAt: this.#clock.now(),
+    };
     const outcome = await (this.#submit(command, this.#newId(), true) as Promise<CommandOutcome>);
     return this.#lifecycleResult(outcome);
   }

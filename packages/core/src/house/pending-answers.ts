@@ -5,6 +5,8 @@ interface Waiter {
   reject: (error: unknown) => void;
   deadline: number;
   done: boolean;
+  /** The house's PendingAnswers it belongs to (another house of this process may answer it). */
+  owner: PendingAnswers;
   /** Another caller waiting on the same commandId (keyed waiters only). */
   next: Waiter | undefined;
 }
@@ -33,7 +35,7 @@ export class PendingAnswers {
   /** Wait for the outcome of `commandId`; with `item`, the waiter rides on the queue entry. */
   wait(commandId: string, item: AnswerableItem | null, deadline: number): Promise<CommandOutcome> {
     return new Promise<CommandOutcome>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, deadline, done: false, next: undefined };
+      const waiter: Waiter = { resolve, reject, deadline, done: false, owner: this, next: undefined };
       this.#open++;
       if (item !== null) {
         item.local = waiter;
@@ -73,11 +75,11 @@ export class PendingAnswers {
     else waiter.reject(error);
   }
 
-  /** Answer the caller riding on `item`; false when it carries none. */
+  /** Answer the caller riding on `item`, whichever house of this process took it; false when none. */
   settleItem(item: AnswerableItem, outcome: CommandOutcome | undefined, error?: unknown): boolean {
     const waiter = item.local as Waiter | undefined;
     if (waiter === undefined) return false;
-    this.#finish(waiter, outcome, error);
+    waiter.owner.#finish(waiter, outcome, error);
     return true;
   }
 

@@ -171,7 +171,8 @@ export class Sequencer {
    */
   #forget(entries: readonly QueuedCommand[]): void {
     this.#unsure = true;
-    for (const { command } of entries) this.#states.delete(command.type === 'create' ? command.spec.id : command.auctionId);
+    for (const { command } of entries)
+      this.#states.delete(command.type === 'create' ? command.spec.id : command.auctionId);
   }
 
   /** Bring missing auctions into memory and learn earlier outcomes of bidIds that may repeat. */
@@ -311,12 +312,15 @@ export class Sequencer {
       // Most bids move no deadline: arm only when the status or the end changed.
       const due = dueOf(state);
       const previous = before.get(state.spec.id);
-      if (due !== null && (previous === undefined || dueOf(previous) !== due)) this.#host.armDeadline(state.spec.id, due);
+      if (due !== null && (previous === undefined || dueOf(previous) !== due))
+        this.#host.armDeadline(state.spec.id, due);
     }
     const routed = this.#host.answer(answers);
     if (events.length === 0 && routed.length === 0) return;
-    this.#host.broadcaster.publish({ partition: this.partition, origin: this.#host.houseId, events, snapshots, outcomes: routed }).catch(() => {
-      stats.publishErrors++;
-    });
+    this.#host.broadcaster
+      .publish({ partition: this.partition, origin: this.#host.houseId, events, snapshots, outcomes: routed })
+      .catch(() => {
+        stats.publishErrors++;
+      });
   }
 }

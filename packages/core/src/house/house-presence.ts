@@ -1,0 +1,45 @@
+import type { Lease, Lock } from '../ports/lock.js';
+
+/**
+ * How many houses share the partitions, counted through the Lock alone: each house keeps a
+ * lease on one of `slots` presence keys, and a key someone else holds is a house alive.
+ */
+export class HousePresence {
+  readonly #lock: Lock;
+  readonly #houseId: string;
+  readonly #slots: number;
+  #slot: Lease | null = null;
+
+  constructor(lock: Lock, houseId: string, slots: number) {
+    this.#lock = lock;
+    this.#houseId = houseId;
+    this.#slots = slots;
+  }
+
+  /** This house's slot number, or null before it has one. */
+  get slot(): number | null {
+    return this.#slot === null ? null : Number(this.#slot.key.slice('house:'.length));
+  }
+
+  /** Keep this house's slot and count the houses present, this one included. */
+  async count(ttlMs: number): Promise<number> {
+    if (this.#slot !== null) this.#slot = await this.#lock.renew(this.#slot, ttlMs);
+    const mine = this.#slot?.key;
+    const keys = Array.from({ length: this.#slots }, (_, i) => `house:${i}`).filter((key) => key !== mine);
+    const probes = await Promise.all(keys.map((key) => this.#lock.acquire(key, this.#houseId, ttlMs)));
+    let present = 1;
+    const spare: Lease[] = [];
+    for (const lease of probes) {
+      if (lease === null) present++;
+      else if (this.#slot === null) this.#slot = lease;
+      else spare.push(lease);
+    }
+    await Promise.all(spare.map((lease) => this.#lock.release(lease)));
+    return present;
+  }
+
+  async leave(): Promise<void> {
+    if (this.#slot !== null) await this.#lock.release(this.#slot).catch(() => false);
+    this.#slot = null;
+  }
+}

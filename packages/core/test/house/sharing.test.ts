@@ -1,0 +1,47 @@
+import { createAuctionHouse, MemoryAuctionStore, MemoryBidQueue, MemoryBroadcaster, MemoryLock } from '@outcry/core';
+import { describe, expect, it } from 'vitest';
+import { eventually } from './fake-clock.js';
+
+describe('houses sharing one store', () => {
+  it('share the partitions fairly, and the survivor takes them all back', async () => {
+    const ports = {
+      store: new MemoryAuctionStore(),
+      queue: new MemoryBidQueue(),
+      lock: new MemoryLock(),
+      broadcaster: new MemoryBroadcaster(),
+      partitions: 8,
+      leaseTtlMs: 300,
+    };
+    const first = createAuctionHouse(ports);
+    await first.start();
+    expect(first.metrics().partitions.owned).toHaveLength(8);
+    const second = createAuctionHouse(ports);
+    await second.start();
+    try {
+      await eventually(() => (second.metrics().partitions.owned.length === 4 ? true : undefined), 5_000);
+      const owned = [...first.metrics().partitions.owned, ...second.metrics().partitions.owned].sort((a, b) => a - b);
+      expect(owned).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+
+      const a = await second.createAuction({
+        sellerId: 's',
+        title: 'Lot',
+        currency: 'USD',
+        startingPrice: 100,
+        endsAt: Date.now() + 60_000,
+      });
+      const bids = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 ? first : second).placeBid({ auctionId: a.id, bidderId: `b${i % 4}`, amount: 100 + i * 10 }),
+        ),
+      );
+      expect(bids.every((b) => b.status === 'accepted' || b.status === 'rejected')).toBe(true);
+    } finally {
+      await first.stop();
+    }
+    try {
+      await eventually(() => (second.metrics().partitions.owned.length === 8 ? true : undefined), 5_000);
+    } finally {
+      await second.stop();
+    }
+  });
+});
