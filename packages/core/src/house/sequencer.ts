@@ -224,10 +224,8 @@ export class Sequencer {
         if (!before.has(auctionId)) before.set(auctionId, state ?? undefined);
         this.#states.set(auctionId, next);
         ledger.push({ auctionId, seq: next.seq, command, price: next.price, leaderId: next.leaderId });
-        for (const event of decision.events) events.push(event);
-      } else if (decision.events.length > 0) {
-        for (const event of decision.events) events.push(event);
       }
+      for (const event of decision.events) events.push(event);
       const outcome = decision.outcome;
       if (isBid && (outcome.status === 'accepted' || outcome.status === 'rejected') && 'bidId' in outcome) {
         const stored: StoredOutcome = {
