@@ -86,6 +86,8 @@ export interface AuctionHouseOptions {
 type Listener = (event: AuctionEvent) => void;
 
 const SCHEDULER_LOOK_MS = 100;
+/** How soon a house under its fair share of partitions looks for free ones again. */
+const CLAIM_AGAIN_MS = 250;
 
 /**
  * The AuctionHouse: intake, partitioned single-writer sequencers, scheduling of openings and
@@ -116,6 +118,7 @@ export class AuctionHouse {
   readonly #host: SequencerHost;
   readonly #presence: HousePresence;
   #claiming = false;
+  #soonTimer: NodeJS.Timeout | null = null;
   #flushScheduled = false;
   #flushing: Promise<void> = Promise.resolve();
   #counter = 0;
@@ -207,6 +210,7 @@ export class AuctionHouse {
     if (this.#leaseTimer) clearInterval(this.#leaseTimer);
     if (this.#timeoutTimer) clearInterval(this.#timeoutTimer);
     if (this.#schedulerTimer) clearTimeout(this.#schedulerTimer);
+    if (this.#soonTimer) clearTimeout(this.#soonTimer);
     const sequencers = [...this.#sequencers.values()];
     this.#sequencers.clear();
     await Promise.all(sequencers.map((s) => s.stop()));
@@ -238,6 +242,14 @@ export class AuctionHouse {
       for (let i = 0; i < this.partitions && this.#sequencers.size < share; i++) {
         const partition = (offset + i) % this.partitions;
         if (!this.#sequencers.has(partition)) await this.#take(partition, ttl);
+      }
+      // Under its share, a house looks again soon: partitions handed over by others sit
+      // unowned (their commands waiting) until someone takes them.
+      if (this.#sequencers.size < share && this.#soonTimer === null && this.#state === 'running') {
+        this.#soonTimer = setTimeout(() => {
+          this.#soonTimer = null;
+          void this.#claimPartitions();
+        }, CLAIM_AGAIN_MS);
       }
     } finally {
       this.#claiming = false;
