@@ -195,6 +195,18 @@ const is =
   (message: unknown): message is Extract<FromChild, { kind: K }> =>
     (message as FromChild | null)?.kind === kind;
 
+/** Wait (up to 20 s) until this house owns its fair share of the partitions. */
+async function untilFairShare(house: AuctionHouse, partitions: number, processes: number): Promise<void> {
+  const low = Math.floor(partitions / processes);
+  const high = Math.ceil(partitions / processes);
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const owned = house.metrics().partitions.owned.length;
+    if ((owned >= low && owned <= high) || Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** A child process: an AuctionHouse on Redis (shared prefix and partitions) that bids when told. */
 async function runChild(): Promise<void> {
   boundChildLifetime(300_000);
@@ -219,6 +231,8 @@ async function runChild(): Promise<void> {
       if (message.cmd === 'create') {
         send({ kind: 'created', auctionIds: await createAuctions(house, message.count, 1_000) });
       } else {
+        // Steady state only: wait until the houses have shared the partitions out.
+        await untilFairShare(house, partitions, Number(process.env.BENCH_PROCESSES ?? '1'));
         const amounts = message.auctionIds.map(() => STARTING_PRICE);
         // Amounts rise with time too, so bids from every process compete on the same auctions.
         const place = (auctionId: string, bidderId: string, amount: number) =>
@@ -242,7 +256,7 @@ async function measureProcesses(
   redisUrl: string,
 ): Promise<LoadFigures & { owned: string }> {
   const prefix = `outcry-bench-scaling:${process.pid}:${processes}:${Date.now().toString(36)}:`;
-  const env = { BENCH_REDIS_URL: redisUrl, BENCH_PREFIX: prefix, BENCH_PARTITIONS: '16' };
+  const env = { BENCH_REDIS_URL: redisUrl, BENCH_PREFIX: prefix, BENCH_PARTITIONS: '16', BENCH_PROCESSES: String(processes) };
   const file = fileURLToPath(import.meta.url);
   const children = Array.from({ length: processes }, () => forkScript(file, [CHILD_FLAG], { env }));
   try {
