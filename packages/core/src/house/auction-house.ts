@@ -237,7 +237,9 @@ export class AuctionHouse {
       const share = Math.ceil(this.partitions / Math.max(1, houses));
       await Promise.all([...this.#sequencers.values()].map((sequencer) => this.#renew(sequencer, ttl)));
       const owned = [...this.#sequencers.keys()].sort((a, b) => a - b);
-      for (const partition of owned.slice(share)) await this.#handOver(partition);
+      // Handing over and starting run beside the claim loop, so that a slow stop or load never
+      // holds up the renewal of the other leases.
+      for (const partition of owned.slice(share)) void this.#handOver(partition);
       const offset = Math.floor(((this.#presence.slot ?? 0) * this.partitions) / this.#options.presenceSlots);
       for (let i = 0; i < this.partitions && this.#sequencers.size < share; i++) {
         const partition = (offset + i) % this.partitions;
@@ -280,7 +282,10 @@ export class AuctionHouse {
         retryDelayMs: 50,
       });
       this.#sequencers.set(partition, sequencer);
-      await sequencer.start();
+      sequencer.start().catch(() => {
+        this.#intakeErrors++;
+        if (this.#sequencers.get(partition) === sequencer) void this.#handOver(partition);
+      });
     } catch {
       this.#intakeErrors++;
     }
@@ -292,7 +297,7 @@ export class AuctionHouse {
     if (sequencer === undefined) return;
     this.#sequencers.delete(partition);
     this.#deadlines.disarm(sequencer.auctionIds());
-    await sequencer.stop();
+    await sequencer.stop().catch(() => undefined);
     await this.#lock.release(sequencer.lease).catch(() => false);
   }
 
