@@ -4,6 +4,7 @@ import { register } from 'node:module';
 import { createAuctionHouse } from '@outcry/core';
 import pg from 'pg';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
+import { runClosedLoop } from './closed-loop.js';
 import { quantile } from './quantile.js';
 
 /** Bids/s and latency of one measured run. */
@@ -55,26 +56,10 @@ async function drive(
   next: NextBid,
   place: (auctionId: string, bidderId: string, amount: number) => Promise<unknown>,
 ): Promise<StackFigures> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  const stopAt = started + durationMs;
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, w) => {
-      while (performance.now() < stopAt) {
-        const { auctionId, amount } = next();
-        const t0 = performance.now();
-        try {
-          await place(auctionId, `bidder-${w % 50}`, amount);
-          latencies.push(performance.now() - t0);
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  const elapsed = performance.now() - started;
-  latencies.sort((a, b) => a - b);
+  const { latencies, errors, elapsedMs: elapsed } = await runClosedLoop(concurrency, durationMs, (w) => {
+    const { auctionId, amount } = next();
+    return place(auctionId, `bidder-${w % 50}`, amount);
+  });
   return {
     bids: latencies.length,
     bidsPerSecond: (latencies.length * 1_000) / elapsed,

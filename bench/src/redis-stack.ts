@@ -4,6 +4,7 @@ import { createAuctionHouse } from '@outcry/core';
 import { createRedisAdapters, deleteMatching } from '@outcry/redis-adapter';
 import { Redis } from 'ioredis';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
+import { runClosedLoop } from './closed-loop.js';
 import { quantile } from './quantile.js';
 
 /** Bids/s and latency of one measured run. */
@@ -107,29 +108,13 @@ async function drive(
   next: NextBid,
   place: (auctionId: string, bidderId: string, amount: number) => Promise<unknown>,
 ): Promise<RedisStackFigures> {
-  const latencies: number[] = [];
-  let errors = 0;
   const callsBefore = await serverCalls(admin);
-  const started = performance.now();
-  const stopAt = started + durationMs;
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, lane) => {
-      while (performance.now() < stopAt) {
-        const { auctionId, amount } = next();
-        const t0 = performance.now();
-        try {
-          await place(auctionId, `bidder-${lane % 50}`, amount);
-          latencies.push(performance.now() - t0);
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  const elapsed = performance.now() - started;
+  const { latencies, errors, elapsedMs: elapsed } = await runClosedLoop(concurrency, durationMs, (lane) => {
+    const { auctionId, amount } = next();
+    return place(auctionId, `bidder-${lane % 50}`, amount);
+  });
   // Minus the INFO call itself.
   const calls = (await serverCalls(admin)) - callsBefore - 1;
-  latencies.sort((a, b) => a - b);
   return {
     bids: latencies.length,
     bidsPerSecond: (latencies.length * 1_000) / elapsed,

@@ -195,11 +195,11 @@ const is =
   (message: unknown): message is Extract<FromChild, { kind: K }> =>
     (message as FromChild | null)?.kind === kind;
 
-/** Wait (up to 20 s) until this house owns its fair share of the partitions. */
+/** Wait (up to 10 s) until this house owns its fair share of the partitions. */
 async function untilFairShare(house: AuctionHouse, partitions: number, processes: number): Promise<void> {
   const low = Math.floor(partitions / processes);
   const high = Math.ceil(partitions / processes);
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 10_000;
   for (;;) {
     const owned = house.metrics().partitions.owned.length;
     if ((owned >= low && owned <= high) || Date.now() > deadline) return;
@@ -217,7 +217,8 @@ async function runChild(): Promise<void> {
     prefix: process.env.BENCH_PREFIX as string,
     partitions,
   });
-  const house = createAuctionHouse({ ...adapters, partitions, houseId: `scaling-${process.pid}` });
+  // Short leases: the houses share the partitions out within a second or two of starting.
+  const house = createAuctionHouse({ ...adapters, partitions, houseId: `scaling-${process.pid}`, leaseTtlMs: 3_000 });
   await house.start();
   const send = (message: FromChild) => process.send?.(message);
   process.on('SIGTERM', () => {
