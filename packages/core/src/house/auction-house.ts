@@ -118,6 +118,7 @@ export class AuctionHouse {
   readonly #host: SequencerHost;
   readonly #presence: HousePresence;
   #claiming = false;
+  #lastHouseCount: number | null = null;
   #soonTimer: NodeJS.Timeout | null = null;
   #flushScheduled = false;
   #flushing: Promise<void> = Promise.resolve();
@@ -191,7 +192,16 @@ export class AuctionHouse {
     this.#state = 'running';
     await this.#claimPartitions();
     const every = Math.max(50, Math.floor(this.#options.leaseTtlMs / 3));
-    this.#leaseTimer = setInterval(() => void this.#claimPartitions(), every);
+    // Each house keeps its own rhythm (±20%): houses started together would otherwise probe the
+    // presence slots at the same instants and see each other's probes as houses.
+    const tick = () => {
+      this.#leaseTimer = setTimeout(() => {
+        void this.#claimPartitions().finally(() => {
+          if (this.#state === 'running') tick();
+        });
+      }, every * (0.8 + 0.4 * Math.random()));
+    };
+    tick();
     this.#timeoutTimer = setInterval(() => void this.#expireWaiters(), 1_000);
   }
 
@@ -207,7 +217,7 @@ export class AuctionHouse {
     await this.#flushing;
     const deadline = Date.now() + Math.min(this.#options.answerTimeoutMs, 10_000);
     while (this.#pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    if (this.#leaseTimer) clearInterval(this.#leaseTimer);
+    if (this.#leaseTimer) clearTimeout(this.#leaseTimer);
     if (this.#timeoutTimer) clearInterval(this.#timeoutTimer);
     if (this.#schedulerTimer) clearTimeout(this.#schedulerTimer);
     if (this.#soonTimer) clearTimeout(this.#soonTimer);
@@ -233,7 +243,11 @@ export class AuctionHouse {
     this.#claiming = true;
     try {
       const ttl = this.#options.leaseTtlMs;
-      const houses = await this.#presence.count(ttl).catch(() => 1);
+      // A probe can catch another house's probe mid-way and count it once too often: the share
+      // follows the smaller of the last two counts, so one odd count moves nothing.
+      const counted = await this.#presence.count(ttl).catch(() => 1);
+      const houses = Math.min(counted, this.#lastHouseCount ?? counted);
+      this.#lastHouseCount = counted;
       const share = Math.ceil(this.partitions / Math.max(1, houses));
       await Promise.all([...this.#sequencers.values()].map((sequencer) => this.#renew(sequencer, ttl)));
       const owned = [...this.#sequencers.keys()].sort((a, b) => a - b);

@@ -25,16 +25,17 @@ export class HousePresence {
   async count(ttlMs: number): Promise<number> {
     if (this.#slot !== null) this.#slot = await this.#lock.renew(this.#slot, ttlMs);
     const mine = this.#slot?.key;
-    const keys = Array.from({ length: this.#slots }, (_, i) => `house:${i}`).filter((key) => key !== mine);
-    const probes = await Promise.all(keys.map((key) => this.#lock.acquire(key, this.#houseId, ttlMs)));
     let present = 1;
-    const spare: Lease[] = [];
-    for (const lease of probes) {
+    // One slot at a time, each spare one given back at once: another house probing meanwhile
+    // sees at most one of them as a house.
+    for (let i = 0; i < this.#slots; i++) {
+      const key = `house:${i}`;
+      if (key === mine) continue;
+      const lease = await this.#lock.acquire(key, this.#houseId, ttlMs);
       if (lease === null) present++;
       else if (this.#slot === null) this.#slot = lease;
-      else spare.push(lease);
+      else await this.#lock.release(lease);
     }
-    await Promise.all(spare.map((lease) => this.#lock.release(lease)));
     return present;
   }
 
