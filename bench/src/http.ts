@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
 import { forkScript } from './fork-script.js';
+import { type HttpLoadRequest, type HttpLoadResult, runHttpLoad } from './http-load.js';
 
 /**
  * HTTP bid placement under load: autocannon on loopback against the example server's
@@ -36,31 +36,6 @@ const USERS = 100;
 
 // ---- the load generator ------------------------------------------------------------------
 
-/** The parts of autocannon used here (it ships no types). */
-interface AutocannonResult {
-  readonly requests: { readonly average: number; readonly total: number };
-  readonly latency: { readonly p50: number; readonly p99: number; readonly average: number };
-  readonly non2xx: number;
-  readonly errors: number;
-  readonly timeouts: number;
-  readonly statusCodeStats?: Record<string, { count: number }>;
-}
-interface AutocannonRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  pipelining?: number;
-  requests?: Array<{ setupRequest: (request: AutocannonRequest) => AutocannonRequest }>;
-}) => Promise<AutocannonResult>;
-
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-
 /** What a server child reports once it listens. */
 interface Ready {
   readonly port: number;
@@ -91,25 +66,21 @@ async function stopServer(child: ChildProcess): Promise<void> {
 function bidRequests(ready: Ready, path: (auctionId: string) => string) {
   // One counter for every run against this server: amounts keep rising from warm-up to the end.
   let n = 0;
-  return [
-    {
-      setupRequest(request: AutocannonRequest): AutocannonRequest {
-        n++;
-        const auctionId = ready.auctionIds[n % ready.auctionIds.length] as string;
-        const token = ready.tokens[n % ready.tokens.length] as string;
-        request.method = 'POST';
-        request.path = path(auctionId);
-        request.headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-        request.body = JSON.stringify({ amount: 1_000 + n * 10 });
-        return request;
-      },
-    },
-  ];
+  return (request: HttpLoadRequest): HttpLoadRequest => {
+    n++;
+    const auctionId = ready.auctionIds[n % ready.auctionIds.length] as string;
+    const token = ready.tokens[n % ready.tokens.length] as string;
+    request.method = 'POST';
+    request.path = path(auctionId);
+    request.headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    request.body = JSON.stringify({ amount: 1_000 + n * 10 });
+    return request;
+  };
 }
 
 interface LoadResult {
-  readonly saturated: AutocannonResult;
-  readonly light: AutocannonResult;
+  readonly saturated: HttpLoadResult;
+  readonly light: HttpLoadResult;
 }
 
 async function load(
@@ -122,14 +93,19 @@ async function load(
   try {
     const url = `http://127.0.0.1:${ready.port}`;
     const path = kind === 'bare' ? (id: string) => `/bare/${id}/bids` : (id: string) => `/auctions/${id}/bids`;
-    const requests = bidRequests(ready, path);
-    await autocannon({ url, connections: budget.connections, duration: budget.warmupS, requests });
-    const saturated = await autocannon({ url, connections: budget.connections, duration: budget.durationS, requests });
-    const light = await autocannon({
+    const setupRequest = bidRequests(ready, path);
+    await runHttpLoad({ url, connections: budget.connections, durationS: budget.warmupS, setupRequest });
+    const saturated = await runHttpLoad({
+      url,
+      connections: budget.connections,
+      durationS: budget.durationS,
+      setupRequest,
+    });
+    const light = await runHttpLoad({
       url,
       connections: budget.latencyConnections,
-      duration: budget.durationS,
-      requests,
+      durationS: budget.durationS,
+      setupRequest,
     });
     for (const [label, r] of [
       [`${budget.connections} conn`, saturated],
