@@ -129,10 +129,10 @@ async function load(
  */
 export async function runHttpSuite(context: SuiteContext): Promise<BenchRow[]> {
   const budget = BUDGETS[context.mode];
-  const bare = await load('bare', budget, context.log);
-  // The server runs in a child process: --cpu-profile profiles it with node --cpu-prof.
+  // The servers run in child processes: --cpu-profile profiles both with node --cpu-prof.
   const profileDir =
     context.profile === undefined ? undefined : fileURLToPath(new URL('../results/profiles', import.meta.url));
+  const bare = await load('bare', budget, context.log, profileDir);
   const outcry = await load('outcry', budget, context.log, profileDir);
   const notes = `loopback, client and server on the same cores; ${AUCTIONS} auctions, ${USERS} users, rising bids`;
   return [

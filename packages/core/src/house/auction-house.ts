@@ -349,14 +349,24 @@ export class AuctionHouse {
       ? { command, origin: this.houseId, commandId, fresh }
       : { command, origin: this.houseId, commandId };
     batch.push(item);
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      queueMicrotask(() => void this.#flush());
-    }
+    this.#scheduleFlush();
     if (!wait) return null;
     const deadline = this.#now + this.#options.answerTimeoutMs;
     return this.#pending.wait(commandId, this.#queue.inProcess === true ? item : null, deadline);
   }
+
+  /**
+   * Commands taken in during one turn of the event loop go to the queue together at its end
+   * (setImmediate, not a microtask): requests read in one I/O phase then share one group commit
+   * and their answers leave together, instead of one commit per request.
+   */
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(this.#flushNow);
+  }
+
+  readonly #flushNow = (): void => void this.#flush();
 
   /** Everything taken in during one tick goes to the queue in one call per partition. */
   async #flush(): Promise<void> {
