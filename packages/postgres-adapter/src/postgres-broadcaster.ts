@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { BroadcastHandler, BroadcastMessage, Broadcaster } from '@outcry/core';
 import type { Pool } from 'pg';
 import type { NotificationListener } from './notification-listener.js';
@@ -6,8 +7,8 @@ import type { Statement, Statements } from './sql.js';
 
 /**
  * NOTIFY payloads must stay under 8,000 bytes. A message whose JSON is larger is stored in
- * `broadcast_overflow` and the notification carries `r<partition>:<id>`; an inline one is
- * `m<json>`. The margin leaves room for the prefix.
+ * `broadcast_overflow` and the notification carries `r<sender>:<partition>:<id>`; an inline one
+ * is `m<sender>:<json>`. The margin leaves room for the prefix.
  */
 export const MAX_INLINE_PAYLOAD_BYTES = 7_900;
 
@@ -46,6 +47,11 @@ export class PostgresBroadcaster implements Broadcaster {
   #unlisten: (() => Promise<void>) | null = null;
   #listening: Promise<void> | null = null;
   #stats = { published: 0, overflowed: 0, received: 0, dropped: 0 };
+  /**
+   * Tags this broadcaster's notifications: its own subscribers get a message at publish time,
+   * so its echo from the server is skipped (no parse, no overflow fetch for its own messages).
+   */
+  readonly #sender = randomBytes(6).toString('base64url');
 
   constructor(pool: Pool, statements: Statements, listener: NotificationListener, channel: string) {
     this.#pool = pool;
@@ -67,6 +73,7 @@ export class PostgresBroadcaster implements Broadcaster {
   }
 
   publish(message: BroadcastMessage): Promise<void> {
+    this.#deliver(message);
     const previous = this.#publishing.get(message.partition) ?? Promise.resolve();
     const sending = previous.catch(() => undefined).then(() => this.#send(message));
     this.#publishing.set(message.partition, sending);
@@ -80,12 +87,14 @@ export class PostgresBroadcaster implements Broadcaster {
 
   async #send(message: BroadcastMessage): Promise<void> {
     const json = JSON.stringify(message);
-    if (Buffer.byteLength(json, 'utf8') + 1 <= MAX_INLINE_PAYLOAD_BYTES) {
-      await this.#query(this.#sql.notify, [this.#channel, `m${json}`], 'Publishing');
+    const inline = `m${this.#sender}:${json}`;
+    if (Buffer.byteLength(inline, 'utf8') <= MAX_INLINE_PAYLOAD_BYTES) {
+      await this.#query(this.#sql.notify, [this.#channel, inline], 'Publishing');
     } else {
       // Rows older than a few minutes are of no use to anyone: prune now and then.
       if (this.#stats.overflowed % 100 === 0) await this.#query(this.#sql.pruneOverflow, [], 'Pruning overflow');
-      await this.#query(this.#sql.notifyOverflow, [this.#channel, `r${message.partition}:`, json], 'Publishing');
+      const reference = `r${this.#sender}:${message.partition}:`;
+      await this.#query(this.#sql.notifyOverflow, [this.#channel, reference, json], 'Publishing');
       this.#stats.overflowed++;
     }
     this.#stats.published++;
@@ -113,10 +122,13 @@ export class PostgresBroadcaster implements Broadcaster {
 
   #receive(payload: string): void {
     this.#stats.received++;
+    const senderEnd = payload.indexOf(':');
+    // Its own subscribers had the message at publish time.
+    if (senderEnd > 1 && payload.slice(1, senderEnd) === this.#sender) return;
     if (payload.startsWith('m')) {
       let message: BroadcastMessage;
       try {
-        message = JSON.parse(payload.slice(1)) as BroadcastMessage;
+        message = JSON.parse(payload.slice(senderEnd + 1)) as BroadcastMessage;
       } catch {
         this.#stats.dropped++;
         return;
@@ -125,7 +137,7 @@ export class PostgresBroadcaster implements Broadcaster {
       else this.#after(async () => this.#deliver(message));
       return;
     }
-    const match = /^r(\d+):(\d+)$/.exec(payload);
+    const match = /^r[\w-]+:(\d+):(\d+)$/.exec(payload);
     if (match === null) {
       this.#stats.dropped++;
       return;

@@ -14,10 +14,11 @@ export interface Statement {
 export type Statements = ReturnType<typeof buildStatements>;
 
 /**
- * Queue statements commit without waiting for the WAL flush (`synchronous_commit` off for
- * their own transaction only). Losing the last few of them in a database crash is harmless:
- * a lost enqueue was never answered (its caller times out), a lost delivery or ack means a
- * redelivery, which bidIds make harmless. The ledger commit, the only promise made to
+ * Queue and broadcast statements commit without waiting for the WAL flush (`synchronous_commit`
+ * off for their own transaction only). Losing the last few of them in a database crash is
+ * harmless: a lost enqueue was never answered (its caller times out), a lost delivery or ack
+ * means a redelivery, which bidIds make harmless, and a lost broadcast is a seq gap that
+ * receivers repair by reloading. The ledger commit, the only promise made to
  * bidders, always waits for the flush. This saves two or three fsyncs per group commit.
  */
 const ASYNC_COMMIT = `(select set_config('synchronous_commit', 'off', true) as async_commit)`;
@@ -119,11 +120,11 @@ export function buildStatements(schema: string) {
     release: named('release', `delete from ${s}.leases where key = $1 and owner = $2 and token = $3`),
 
     // ---- broadcaster ----
-    notify: named('notify', `select pg_notify($1, $2)`),
+    notify: named('notify', `select pg_notify($1, $2) from ${ASYNC_COMMIT} as a`),
     notifyOverflow: named(
       'notify_overflow',
       `with kept as (insert into ${s}.broadcast_overflow (message) values ($3) returning id)
-       select pg_notify($1, $2 || kept.id::text) from kept`,
+       select pg_notify($1, $2 || kept.id::text) from kept, ${ASYNC_COMMIT} as a`,
     ),
     pruneOverflow: named(
       'prune_overflow',

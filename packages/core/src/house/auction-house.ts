@@ -77,6 +77,13 @@ export interface AuctionHouseOptions {
    */
   closeGraceMs?: number;
   /**
+   * Send commands for partitions this house owns through the queue too (false). By default
+   * they go to the sequencer in memory: caller and writer share the process, so the queue's
+   * round trips buy nothing there. Commands for other houses' partitions, and closes, always
+   * go through the queue. Set it to exercise a queue with a single house.
+   */
+  queueLocalCommands?: boolean;
+  /**
    * Houses counted when partitions are shared out (16): each of up to this many houses sharing
    * a Lock owns about partitions / houses; more houses than this still work, less evenly.
    */
@@ -105,7 +112,13 @@ export class AuctionHouse {
   readonly #options: Required<
     Pick<
       AuctionHouseOptions,
-      'maxBatch' | 'leaseTtlMs' | 'answerTimeoutMs' | 'recentBids' | 'closeGraceMs' | 'presenceSlots'
+      | 'maxBatch'
+      | 'leaseTtlMs'
+      | 'answerTimeoutMs'
+      | 'recentBids'
+      | 'closeGraceMs'
+      | 'presenceSlots'
+      | 'queueLocalCommands'
     >
   >;
   readonly #emitter = new EventEmitter();
@@ -156,6 +169,7 @@ export class AuctionHouse {
       recentBids: options.recentBids ?? 20_000,
       closeGraceMs: options.closeGraceMs ?? 0,
       presenceSlots: options.presenceSlots ?? 16,
+      queueLocalCommands: options.queueLocalCommands ?? false,
     };
     this.#presence = new HousePresence(this.#lock, this.houseId, this.#options.presenceSlots);
     this.#host = {
@@ -175,6 +189,7 @@ export class AuctionHouse {
       },
       armDeadline: (auctionId, at) => this.#arm(auctionId, at),
       onLost: (partition) => this.#lose(partition),
+      reroute: (partition, items) => void this.#enqueue(partition, items),
     };
   }
 
@@ -375,23 +390,36 @@ export class AuctionHouse {
     const batches = [...this.#intake];
     this.#intake.clear();
     const flushing = Promise.all(
-      batches.map(async ([partition, items]) => {
-        try {
-          await this.#queue.enqueue(partition, items);
-        } catch (error) {
-          this.#intakeErrors++;
-          const failure = new OutcryError('UNAVAILABLE', 'The command queue is unavailable; nothing was taken in.', {
-            cause: error,
-          });
-          for (const item of items) {
-            if (!this.#pending.settleItem(item, undefined, failure))
-              this.#pending.settle(item.commandId, undefined, failure);
-          }
-        }
-      }),
+      batches.map(([partition, items]) => this.#enqueue(partition, this.#handOverLocally(partition, items))),
     ).then(() => undefined);
     this.#flushing = flushing;
     await flushing;
+  }
+
+  /** Gives the partition's sequencer, when this house runs it, what it may judge from memory; returns the rest. */
+  #handOverLocally(partition: number, items: (QueueItem & AnswerableItem)[]): QueueItem[] {
+    if (this.#options.queueLocalCommands) return items;
+    const sequencer = this.#sequencers.get(partition);
+    if (sequencer === undefined) return items;
+    // Closes go through the queue, behind the bids other processes queued before them.
+    const closes = items.filter((item) => item.command.type === 'close');
+    const local = closes.length === 0 ? items : items.filter((item) => item.command.type !== 'close');
+    return sequencer.offer(local) ? closes : items;
+  }
+
+  async #enqueue(partition: number, items: readonly (QueueItem & AnswerableItem)[]): Promise<void> {
+    if (items.length === 0) return;
+    try {
+      await this.#queue.enqueue(partition, items);
+    } catch (error) {
+      this.#intakeErrors++;
+      const failure = new OutcryError('UNAVAILABLE', 'The command queue is unavailable; nothing was taken in.', {
+        cause: error,
+      });
+      for (const item of items) {
+        if (!this.#pending.settleItem(item, undefined, failure)) this.#pending.settle(item.commandId, undefined, failure);
+      }
+    }
   }
 
   #answer(answers: readonly Answer[]): RoutedOutcome[] {

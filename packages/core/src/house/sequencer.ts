@@ -4,7 +4,7 @@ import { toPublicAuction } from '../engine/public-view.js';
 import type { AuctionEvent, AuctionState, CommandOutcome, PublicAuction } from '../engine/types.js';
 import { isOutcryError } from '../errors.js';
 import type { AuctionStore, LedgerEntry, StoredOutcome } from '../ports/auction-store.js';
-import type { BidQueue, QueuedCommand } from '../ports/bid-queue.js';
+import type { BidQueue, QueuedCommand, QueueItem } from '../ports/bid-queue.js';
 import type { Broadcaster, RoutedOutcome } from '../ports/broadcaster.js';
 import type { Lease } from '../ports/lock.js';
 import { RecentBids } from './recent-bids.js';
@@ -25,6 +25,8 @@ export interface SequencerHost {
   armDeadline(auctionId: string, at: number): void;
   /** The partition was lost (a newer owner fenced this one off). */
   onLost(partition: number, error: unknown): void;
+  /** Commands handed to this sequencer that it can no longer judge: send them through the queue. */
+  reroute(partition: number, items: readonly QueueItem[]): void;
 }
 
 export interface Answer {
@@ -59,11 +61,19 @@ export class Sequencer {
   readonly #recent: RecentBids;
   #lease: Lease;
   #running = false;
-  /** Ids of committed entries whose acknowledgement failed, sent again with the next ack. */
+  /** Ids of committed entries not yet acknowledged (waiting for the ack in flight, or after a failed one). */
   #unacked: string[] = [];
+  /** The acknowledgements in flight: they run beside the next batch, off the callers' path. */
+  #acking: Promise<void> | null = null;
   /** Set after a failed commit until a batch commits: see #forget. */
   #unsure = false;
   #loop: Promise<void> = Promise.resolve();
+  /** Commands handed over in memory by this process's intake, in arrival order. */
+  #inbox: QueuedCommand[] = [];
+  /** Wakes the consume loop when the inbox fills while it waits for the queue. */
+  #wake: (() => void) | null = null;
+  /** The local commands of the batch in hand: rerouted if the partition is lost under them. */
+  #inHand: readonly QueuedCommand[] = [];
 
   constructor(host: SequencerHost, partition: number, lease: Lease, options: SequencerOptions) {
     this.#host = host;
@@ -101,11 +111,24 @@ export class Sequencer {
     this.#loop = this.#consume();
   }
 
+  /**
+   * Judge commands taken in by this process without a trip through the queue: the caller and
+   * the writer share the process, so a crash loses nothing anybody was promised. False once
+   * stopping (the caller then queues them for the next owner).
+   */
+  offer(items: readonly QueueItem[]): boolean {
+    if (!this.#running) return false;
+    for (const item of items) this.#inbox.push({ ...item, id: '' });
+    this.#wake?.();
+    return true;
+  }
+
   /** Finish the batch in hand, then stop consuming. */
   async stop(): Promise<void> {
     this.#running = false;
     this.#host.queue.interrupt?.();
     await this.#loop;
+    await this.#acking;
   }
 
   /** Ids of the auctions held in memory. */
@@ -123,14 +146,59 @@ export class Sequencer {
         if (stale === null || stale.length === 0) break;
         await this.#processWithRetry(stale);
       }
+      // The queue read stays outstanding while local commands are judged; its entries join
+      // the batch after it returns.
+      let reading: { entries: QueuedCommand[] | null; done: boolean } | null = null;
+      let read: Promise<unknown> = Promise.resolve();
       while (this.#running) {
-        const entries = await this.#retrying(() => queue.read(this.partition, houseId, { max, blockMs: 1_000 }));
-        if (entries !== null && entries.length > 0) await this.#processWithRetry(entries);
+        if (reading === null) {
+          const current: { entries: QueuedCommand[] | null; done: boolean } = { entries: null, done: false };
+          reading = current;
+          read = this.#retrying(() => queue.read(this.partition, houseId, { max, blockMs: 1_000 })).then((entries) => {
+            current.entries = entries;
+            current.done = true;
+          });
+        }
+        if (!reading.done && this.#inbox.length === 0) await Promise.race([read, this.#inboxFilled()]);
+        this.#wake = null;
+        let queued: QueuedCommand[] = [];
+        if (reading.done) {
+          queued = reading.entries ?? [];
+          reading = null;
+        }
+        // Local commands first: a close (always queued) then follows every bid this process took in before it.
+        const local = this.#inbox.length <= max ? this.#inbox : this.#inbox.slice(0, max);
+        this.#inbox = local === this.#inbox ? [] : this.#inbox.slice(max);
+        if (local.length === 0 && queued.length === 0) continue;
+        this.#inHand = local;
+        await this.#processWithRetry(queued.length === 0 ? local : local.concat(queued));
+        this.#inHand = [];
       }
+      // Stopping: what was handed over but not judged goes to the next owner through the queue.
+      this.#rerouteLocal();
     } catch (error) {
       this.#running = false;
+      this.#rerouteLocal();
       this.#host.onLost(this.partition, error);
     }
+  }
+
+  #inboxFilled(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#wake = resolve;
+    });
+  }
+
+  #rerouteLocal(): void {
+    const items = this.#inHand.concat(this.#inbox);
+    this.#inHand = [];
+    this.#inbox = [];
+    if (items.length === 0) return;
+    // A failed commit may have landed: without `fresh`, the next owner looks each bid up first.
+    this.#host.reroute(
+      this.partition,
+      items.map(({ command, origin, commandId, local }) => ({ command, origin, commandId, local })),
+    );
   }
 
   /** A queue that fails for a moment (a dropped connection) is waited for, not given up on. */
@@ -263,7 +331,7 @@ export class Sequencer {
         throw error;
       }
     }
-    await this.#acknowledge(entries);
+    this.#acknowledge(entries);
     const snapshots = changed.map(toPublicAuction);
     // Read-your-writes: a caller told "accepted" then reading the auction sees its bid.
     if (snapshots.length > 0) await this.#host.storeSnapshots(snapshots);
@@ -271,17 +339,30 @@ export class Sequencer {
   }
 
   /**
-   * Acknowledge after the commit. A failed ack must not re-run a committed batch: its ids are
-   * kept and sent again with the next batch's (a redelivery meanwhile is judged as a repeat).
+   * Acknowledge after the commit, without holding up the answers or the next batch: a later
+   * read only takes new entries. One ack at a time; ids that arrive meanwhile go with the next.
+   * A failed ack must not re-run a committed batch: its ids are kept and sent again with the
+   * next batch's (a redelivery meanwhile is judged as a repeat).
    */
-  async #acknowledge(entries: readonly QueuedCommand[]): Promise<void> {
-    const ids = this.#unacked;
-    for (const entry of entries) ids.push(entry.id);
-    try {
-      await this.#host.queue.ack(this.partition, ids);
+  #acknowledge(entries: readonly QueuedCommand[]): void {
+    for (const entry of entries) if (entry.id !== '') this.#unacked.push(entry.id);
+    if (this.#unacked.length === 0) return;
+    this.#acking ??= this.#sendAcks().finally(() => {
+      this.#acking = null;
+    });
+  }
+
+  async #sendAcks(): Promise<void> {
+    while (this.#unacked.length > 0) {
+      const ids = this.#unacked;
       this.#unacked = [];
-    } catch {
-      this.#host.stats.queueErrors++;
+      try {
+        await this.#host.queue.ack(this.partition, ids);
+      } catch {
+        this.#host.stats.queueErrors++;
+        this.#unacked = ids.concat(this.#unacked);
+        return;
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import {
   MemoryLock,
   OutcryError,
   type QueuedCommand,
+  type QueueItem,
   type ReadOptions,
 } from '@outcry/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -42,8 +43,8 @@ afterEach(async () => {
   await house?.stop();
 });
 
-async function setUp(store: MemoryAuctionStore, queue = new MemoryBidQueue()) {
-  house = createAuctionHouse({ store, queue, partitions: 1 });
+async function setUp(store: MemoryAuctionStore, queue = new MemoryBidQueue(), queueLocalCommands = false) {
+  house = createAuctionHouse({ store, queue, partitions: 1, queueLocalCommands });
   await house.start();
   return house.createAuction({
     sellerId: 's',
@@ -83,7 +84,7 @@ describe('faults', () => {
 
   it('keeps consuming after a queue read fails for a moment', async () => {
     const queue = new FlakyQueue();
-    const a = await setUp(new MemoryAuctionStore(), queue);
+    const a = await setUp(new MemoryAuctionStore(), queue, true);
     queue.readFailures = 3;
     queue.interrupt();
     const outcome = await house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 500 });
@@ -130,6 +131,79 @@ describe('an outcome whose broadcast was lost', () => {
       expect(outcome).toMatchObject({ status: 'accepted', leaderId: 'bob' });
     } finally {
       await owner.stop();
+    }
+  });
+});
+
+/** Counts what goes through the queue, and can fence off one house's commits (a newer owner took over). */
+class CountingQueue extends MemoryBidQueue {
+  readonly enqueued: string[] = [];
+
+  override async enqueue(partition: number, items: readonly QueueItem[]): Promise<void> {
+    for (const item of items) this.enqueued.push(item.command.type);
+    await super.enqueue(partition, items);
+  }
+}
+
+class FencingStore extends MemoryAuctionStore {
+  fenceOnce: string | null = null;
+
+  override async commit(batch: CommitBatch): Promise<void> {
+    if (this.fenceOnce !== null && batch.entries.some((e) => e.command.type === 'bid')) {
+      this.fenceOnce = null;
+      throw new OutcryError('STALE_OWNER', 'a newer owner holds this partition');
+    }
+    await super.commit(batch);
+  }
+}
+
+describe('commands for a partition this house owns', () => {
+  it('are judged in memory without the queue; closes still go through it', async () => {
+    const queue = new CountingQueue();
+    house = createAuctionHouse({ queue, partitions: 1 });
+    await house.start();
+    const a = await house.createAuction({
+      sellerId: 's',
+      title: 'Lot',
+      currency: 'USD',
+      startingPrice: 100,
+      endsAt: Date.now() + 300,
+    });
+    const bids = await Promise.all([
+      house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 500 }),
+      house.placeBid({ auctionId: a.id, bidderId: 'carol', amount: 700 }),
+    ]);
+    expect(bids.map((b) => b.status)).toEqual(['accepted', 'accepted']);
+    expect(queue.enqueued).toEqual([]);
+    await expect.poll(() => house.getAuction(a.id).then((s) => s?.status), { timeout: 3_000 }).toBe('closed');
+    expect(queue.enqueued).toEqual(['close']);
+    expect((await house.getAuction(a.id))?.leaderId).toBe('carol');
+  });
+
+  it('go through the queue to whoever owns the partition next when it is lost under them', async () => {
+    const store = new FencingStore();
+    const ports = { store, queue: new CountingQueue(), lock: new MemoryLock(), broadcaster: new MemoryBroadcaster() };
+    const first = createAuctionHouse({ ...ports, partitions: 1, leaseTtlMs: 300 });
+    await first.start();
+    house = first;
+    const a = await first.createAuction({
+      sellerId: 's',
+      title: 'Lot',
+      currency: 'USD',
+      startingPrice: 100,
+      endsAt: Date.now() + 60_000,
+    });
+    const second = createAuctionHouse({ ...ports, partitions: 1, leaseTtlMs: 300 });
+    await second.start();
+    try {
+      store.fenceOnce = first.houseId;
+      const outcome = await first.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 500 });
+      expect(outcome).toMatchObject({ status: 'accepted', leaderId: 'bob' });
+      expect(ports.queue.enqueued).toEqual(['bid']);
+      const history = await second.getBids(a.id);
+      expect(history.items.map((b) => b.bidderId)).toEqual(['bob']);
+    } finally {
+      await second.stop();
     }
   });
 });
