@@ -53,7 +53,9 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
   if (!(cacheTtlMs > 0)) throw new OutcryError('INVALID_INPUT', 'cacheTtlMs must be above 0.');
   const keys = new RedisKeys(options.prefix ?? 'outcry:');
   const owned = typeof options.redis === 'string';
-  const redis: RedisClient = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis;
+  // Auto-pipelining: the commit, cache write and publish of the sequencers go out in one write per tick.
+  const redis: RedisClient =
+    typeof options.redis === 'string' ? new Redis(options.redis, { enableAutoPipelining: true }) : options.redis;
   defineScripts(redis);
   // The queue's reads look up the outcomes of the bids they deliver; the store's getOutcomes,
   // which the sequencer sends next, finds them there and needs no round trip of its own.
