@@ -1,5 +1,6 @@
 import type { AuctionHouse, Clock } from '@outcry/core';
 import { isOutcryError } from '@outcry/core';
+import { toClientOutcome, toStoredBidId } from './bid-ids.js';
 import type { Connection } from './connection.js';
 import type { GatewayErrorCode } from './error-codes.js';
 import type { AuthFrame, BidFrame, ClientFrame, SubscribeFrame } from './frames.js';
@@ -183,7 +184,7 @@ export class FrameDispatcher {
     const input =
       frame.bidId === undefined
         ? { auctionId: frame.auctionId, bidderId, amount: frame.amount }
-        : { auctionId: frame.auctionId, bidderId, amount: frame.amount, bidId: frame.bidId };
+        : { auctionId: frame.auctionId, bidderId, amount: frame.amount, bidId: toStoredBidId(bidderId, frame.bidId) };
     let outcome: ReturnType<AuctionHouse['placeBid']>;
     try {
       outcome = this.#house.placeBid(input);
@@ -191,7 +192,7 @@ export class FrameDispatcher {
       outcome = Promise.reject(error);
     }
     outcome.then(
-      (result) => connection.send({ type: 'bid.result', outcome: result }),
+      (result) => connection.send({ type: 'bid.result', outcome: toClientOutcome(bidderId, result) }),
       (error: unknown) => {
         const code =
           isOutcryError(error) && PASSED_ON.has(error.code) ? (error.code as GatewayErrorCode) : 'UNAVAILABLE';

@@ -68,6 +68,36 @@ describe('protocol round trips', () => {
     expect((await bobTab2.nextOf('bid.result')).outcome).toMatchObject({ status: 'rejected', code: 'BID_TOO_LOW' });
   });
 
+  it("keeps each user's bidIds their own: the same id from two users is two bids, and no one reads another's", async () => {
+    const auction = await fx.createAuction();
+    const bob = await connect('?token=token-bob');
+    const carol = await connect('?token=token-carol');
+    bob.send({ type: 'bid', auctionId: auction.id, amount: 2_000, bidId: 'k-1' });
+    expect((await bob.nextOf('bid.result')).outcome).toMatchObject({
+      status: 'accepted',
+      bidId: 'k-1',
+      leaderId: 'bob',
+    });
+    carol.send({ type: 'bid', auctionId: auction.id, amount: 3_000, bidId: 'k-1' });
+    expect((await carol.nextOf('bid.result')).outcome).toMatchObject({
+      status: 'accepted',
+      bidId: 'k-1',
+      leaderId: 'carol',
+    });
+    // Bob's stored key, sent by carol, is carol's own new key: not bob's outcome, not a duplicate.
+    carol.send({ type: 'bid', auctionId: auction.id, amount: 4_000, bidId: 'bob:k-1' });
+    expect((await carol.nextOf('bid.result')).outcome).toMatchObject({
+      status: 'accepted',
+      bidId: 'bob:k-1',
+      leaderId: 'carol',
+    });
+    // A retry of bob's own key is answered from the first outcome, not judged again.
+    bob.send({ type: 'bid', auctionId: auction.id, amount: 2_000, bidId: 'k-1' });
+    expect((await bob.nextOf('bid.result')).outcome).toMatchObject({ bidId: 'k-1', price: 1_000 });
+    const history = await fx.house.getBids(auction.id);
+    expect(history.items.map((b) => b.bidId)).toEqual(['bob:k-1', 'carol:k-1', 'carol:bob:k-1']);
+  });
+
   it('refuses a subscription to a missing auction with AUCTION_NOT_FOUND', async () => {
     const client = await connect();
     client.send({ type: 'subscribe', auctionId: 'nope' });
