@@ -18,7 +18,7 @@ import { MemoryBroadcaster } from '../memory/memory-broadcaster.js';
 import { MemoryLock } from '../memory/memory-lock.js';
 import { MemorySnapshotCache } from '../memory/memory-snapshot-cache.js';
 import type { AuctionStore, LedgerEntry } from '../ports/auction-store.js';
-import type { BidQueue, QueueItem } from '../ports/bid-queue.js';
+import type { BidQueue, QueuedCommand, QueueItem } from '../ports/bid-queue.js';
 import type { BroadcastMessage, Broadcaster, RoutedOutcome } from '../ports/broadcaster.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Lock } from '../ports/lock.js';
@@ -92,6 +92,9 @@ export interface AuctionHouseOptions {
 
 type Listener = (event: AuctionEvent) => void;
 
+/** A command as intake takes it in: not queued yet (empty id), maybe carrying its caller's waiter. */
+type IntakeItem = QueuedCommand & AnswerableItem;
+
 const SCHEDULER_LOOK_MS = 100;
 /** How soon a house under its fair share of partitions looks for free ones again. */
 const CLAIM_AGAIN_MS = 250;
@@ -124,7 +127,7 @@ export class AuctionHouse {
   readonly #emitter = new EventEmitter();
   readonly #subscribers = new Map<string, Set<Listener>>();
   readonly #pending = new PendingAnswers();
-  readonly #intake = new Map<number, (QueueItem & AnswerableItem)[]>();
+  readonly #intake = new Map<number, IntakeItem[]>();
   readonly #sequencers = new Map<number, Sequencer>();
   readonly #deadlines = new DeadlineHeap();
   readonly #stats: SequencerStats = createSequencerStats();
@@ -360,9 +363,10 @@ export class AuctionHouse {
       batch = [];
       this.#intake.set(partition, batch);
     }
-    const item: QueueItem & AnswerableItem = fresh
-      ? { command, origin: this.houseId, commandId, fresh }
-      : { command, origin: this.houseId, commandId };
+    // The empty id marks a command no queue has seen: a sequencer takes it as it is, without a copy.
+    const item: IntakeItem = fresh
+      ? { command, origin: this.houseId, commandId, fresh, id: '' }
+      : { command, origin: this.houseId, commandId, id: '' };
     batch.push(item);
     this.#scheduleFlush();
     if (!wait) return null;
@@ -397,7 +401,7 @@ export class AuctionHouse {
   }
 
   /** Gives the partition's sequencer, when this house runs it, what it may judge from memory; returns the rest. */
-  #handOverLocally(partition: number, items: (QueueItem & AnswerableItem)[]): QueueItem[] {
+  #handOverLocally(partition: number, items: IntakeItem[]): QueueItem[] {
     if (this.#options.queueLocalCommands) return items;
     const sequencer = this.#sequencers.get(partition);
     if (sequencer === undefined) return items;

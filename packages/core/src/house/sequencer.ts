@@ -116,9 +116,9 @@ export class Sequencer {
    * the writer share the process, so a crash loses nothing anybody was promised. False once
    * stopping (the caller then queues them for the next owner).
    */
-  offer(items: readonly QueueItem[]): boolean {
+  offer(items: readonly QueuedCommand[]): boolean {
     if (!this.#running) return false;
-    for (const item of items) this.#inbox.push({ ...item, id: '' });
+    for (const item of items) this.#inbox.push(item);
     this.#wake?.();
     return true;
   }
