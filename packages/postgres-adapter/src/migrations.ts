@@ -2,6 +2,7 @@ import ledger from './migrations/0001_ledger.sql';
 import queue from './migrations/0002_queue.sql';
 import leases from './migrations/0003_leases.sql';
 import broadcastOverflow from './migrations/0004_broadcast_overflow.sql';
+import commitBatches from './migrations/0005_commit_batches.sql';
 
 /** One numbered, forward-only migration. `{{schema}}` in its text stands for the quoted schema. */
 export interface Migration {
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 2, name: '0002_queue', sql: queue },
   { id: 3, name: '0003_leases', sql: leases },
   { id: 4, name: '0004_broadcast_overflow', sql: broadcastOverflow },
+  { id: 5, name: '0005_commit_batches', sql: commitBatches },
 ];

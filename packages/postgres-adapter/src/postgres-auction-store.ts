@@ -80,47 +80,95 @@ function firstOutcomes(outcomes: readonly StoredOutcome[]): StoredOutcome[] {
   return first;
 }
 
-/** Column arrays of a batch, in the parameter order of `commit_batch`. */
-function commitParameters(batch: CommitBatch): unknown[] {
+/** A batch's rows as column arrays: states (6 columns), ledger entries (10), outcomes (5). */
+function commitColumns(batch: CommitBatch): { states: unknown[][]; entries: unknown[][]; outcomes: unknown[][] } {
   const { states, entries } = batch;
   const outcomes = firstOutcomes(batch.outcomes);
   const bidOf = (command: AuctionCommand) => (command.type === 'bid' || command.type === 'buy-now' ? command : null);
+  return {
+    states: [
+      states.map((s) => s.spec.id),
+      states.map((s) => s.status),
+      states.map((s) => s.spec.createdAt),
+      states.map((s) => s.endsAt),
+      states.map((s) => s.seq),
+      states.map((s) => JSON.stringify(s)),
+    ],
+    entries: [
+      entries.map((e) => e.auctionId),
+      entries.map((e) => e.seq),
+      entries.map((e) => e.command.type),
+      entries.map((e) => bidOf(e.command)?.bidId ?? null),
+      entries.map((e) => bidOf(e.command)?.bidderId ?? null),
+      entries.map((e) => (e.command.type === 'bid' ? e.command.amount : null)),
+      entries.map((e) => e.price),
+      entries.map((e) => e.leaderId),
+      entries.map((e) => e.command.receivedAt),
+      entries.map((e) => JSON.stringify(e.command)),
+    ],
+    outcomes: [
+      outcomes.map((o) => o.bidId),
+      outcomes.map((o) => o.auctionId),
+      outcomes.map((o) => o.bidderId),
+      outcomes.map((o) => o.fingerprint),
+      outcomes.map((o) => JSON.stringify(o.outcome)),
+    ],
+  };
+}
+
+/** Parameters of `commit_batch` for one batch. */
+function commitParameters(batch: CommitBatch): unknown[] {
+  const { states, entries, outcomes } = commitColumns(batch);
+  return [batch.partition, batch.fencingToken, ...states, ...entries, ...outcomes];
+}
+
+/** Parameters of `commit_batches`: the batches' columns end to end, each row tagged with its batch (from 1). */
+function commitManyParameters(batches: readonly CommitBatch[]): unknown[] {
+  const groups = { states: [] as unknown[][], entries: [] as unknown[][], outcomes: [] as unknown[][] };
+  const tags = { states: [] as number[], entries: [] as number[], outcomes: [] as number[] };
+  batches.forEach((batch, b) => {
+    const columns = commitColumns(batch);
+    for (const group of ['states', 'entries', 'outcomes'] as const) {
+      const rows = (columns[group][0] as unknown[]).length;
+      for (let r = 0; r < rows; r++) tags[group].push(b + 1);
+      columns[group].forEach((column, c) => {
+        const target = groups[group][c] ?? [];
+        groups[group][c] = target;
+        for (const value of column) target.push(value);
+      });
+    }
+  });
   return [
-    batch.partition,
-    batch.fencingToken,
-    states.map((s) => s.spec.id),
-    states.map((s) => s.status),
-    states.map((s) => s.spec.createdAt),
-    states.map((s) => s.endsAt),
-    states.map((s) => s.seq),
-    states.map((s) => JSON.stringify(s)),
-    entries.map((e) => e.auctionId),
-    entries.map((e) => e.seq),
-    entries.map((e) => e.command.type),
-    entries.map((e) => bidOf(e.command)?.bidId ?? null),
-    entries.map((e) => bidOf(e.command)?.bidderId ?? null),
-    entries.map((e) => (e.command.type === 'bid' ? e.command.amount : null)),
-    entries.map((e) => e.price),
-    entries.map((e) => e.leaderId),
-    entries.map((e) => e.command.receivedAt),
-    entries.map((e) => JSON.stringify(e.command)),
-    outcomes.map((o) => o.bidId),
-    outcomes.map((o) => o.auctionId),
-    outcomes.map((o) => o.bidderId),
-    outcomes.map((o) => o.fingerprint),
-    outcomes.map((o) => JSON.stringify(o.outcome)),
+    batches.map((b) => b.partition),
+    batches.map((b) => b.fencingToken),
+    tags.states,
+    ...groups.states,
+    tags.entries,
+    ...groups.entries,
+    tags.outcomes,
+    ...groups.outcomes,
   ];
+}
+
+interface WaitingCommit {
+  readonly batch: CommitBatch;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /**
  * AuctionStore on PostgreSQL: states in `auctions` (jsonb plus indexed columns), every change
  * in the append-only `ledger`, first outcomes in `bid_outcomes`, and the highest fencing token
  * per partition in `partition_tokens`. A commit is one call of `commit_batch`: one statement,
- * so one transaction and one round trip per group commit.
+ * so one transaction and one round trip per group commit. The commits of several partitions
+ * that arrive together (the sequencers of one process, woken by one intake flush) go out as
+ * one call of `commit_batches`: one transaction and one WAL flush for all of them, each batch
+ * still accepted or refused on its own.
  */
 export class PostgresAuctionStore implements AuctionStore {
   readonly #pool: Pool;
   readonly #sql: Statements;
+  #waiting: WaitingCommit[] = [];
 
   constructor(pool: Pool, statements: Statements) {
     this.#pool = pool;
@@ -146,7 +194,45 @@ export class PostgresAuctionStore implements AuctionStore {
   async commit(batch: CommitBatch): Promise<void> {
     if (batch.states.length === 0 && batch.entries.length === 0 && batch.outcomes.length === 0) return;
     checkConsecutive(batch.entries);
-    await this.#query(this.#sql.commitBatch, commitParameters(batch), `Commit for partition ${batch.partition}`);
+    await new Promise<void>((resolve, reject) => {
+      // After the microtasks now running: the other sequencers woken with this one commit too.
+      if (this.#waiting.length === 0) process.nextTick(() => void this.#sendCommits());
+      this.#waiting.push({ batch, resolve, reject });
+    });
+  }
+
+  async #sendCommits(): Promise<void> {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    const [only] = waiting;
+    if (waiting.length === 1 && only !== undefined) {
+      const { batch } = only;
+      await this.#query(this.#sql.commitBatch, commitParameters(batch), `Commit for partition ${batch.partition}`).then(
+        () => only.resolve(),
+        only.reject,
+      );
+      return;
+    }
+    const batches = waiting.map((w) => w.batch);
+    let results: readonly string[];
+    try {
+      const rows = await this.#query<{ results: string[] }>(
+        this.#sql.commitBatches,
+        commitManyParameters(batches),
+        `Commit for partitions ${batches.map((b) => b.partition).join(', ')}`,
+      );
+      results = rows[0]?.results ?? [];
+    } catch (error) {
+      for (const w of waiting) w.reject(error);
+      return;
+    }
+    waiting.forEach((w, i) => {
+      const result = results[i] ?? 'XX000 no result';
+      if (result === 'OK') return w.resolve();
+      const space = result.indexOf(' ');
+      const refusal = Object.assign(new Error(result.slice(space + 1)), { code: result.slice(0, space) });
+      w.reject(toOutcryError(refusal, `Commit for partition ${w.batch.partition}`));
+    });
   }
 
   async list(query: ListAuctionsQuery): Promise<Page<AuctionState>> {

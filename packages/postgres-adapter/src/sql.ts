@@ -33,6 +33,10 @@ export function buildStatements(schema: string) {
       'commit',
       `select ${s}.commit_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
     ),
+    commitBatches: named(
+      'commit_batches',
+      `select ${s}.commit_batches(${Array.from({ length: 26 }, (_, i) => `$${i + 1}`).join(', ')}) as results`,
+    ),
     getStates: named('get_states', `select id, state from ${s}.auctions where id = any($1::text[])`),
     getOutcomes: named(
       'get_outcomes',

@@ -18,7 +18,8 @@ describe('README', () => {
       for (const match of source.matchAll(/OutcryError\(\s*'([A-Z_]+)'/g)) codes.add(match[1] as string);
     }
     expect([...codes].sort()).toEqual(['INVALID_INPUT', 'STALE_OWNER', 'UNAVAILABLE']);
-    for (const code of codes) expect(errors, `README error table lacks ${code}`).toMatch(new RegExp(`^\\| \`${code}\` +\\|`, 'm'));
+    for (const code of codes)
+      expect(errors, `README error table lacks ${code}`).toMatch(new RegExp(`^\\| \`${code}\` +\\|`, 'm'));
   });
 });
 

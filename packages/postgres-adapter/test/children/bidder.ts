@@ -37,12 +37,14 @@ if (process.env.WAIT_FOR_GO === '1') {
 }
 
 let sent = 0;
-let amount = 1_000;
+// Amounts rise with the clock, not with this process's own count of bids: a process whose bids
+// are judged sooner (it owns their partition) must not outrun the other one's amounts.
+const startedAt = Date.now();
 async function worker(w: number): Promise<void> {
   while (total === 0 || sent < total) {
     const n = sent++;
     const auctionId = auctions[n % auctions.length] as string;
-    amount += 1 + Math.floor(Math.random() * 50);
+    const amount = 1_000 + (Date.now() - startedAt) * 2 + Math.floor(Math.random() * 200);
     const bidId = `${houseId}-${n}`;
     try {
       const outcome = await house.placeBid({ auctionId, bidderId: `${prefix}${w % 5}`, amount, bidId });

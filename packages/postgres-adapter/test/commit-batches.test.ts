@@ -1,0 +1,70 @@
+import { isOutcryError } from '@outcry/core';
+import { commitBatchOf, ScriptedAuction, uniquePartition } from '@outcry/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migratedAdapters, noDatabase } from './support/database.js';
+
+describe.skipIf(noDatabase)('commits of several partitions that arrive together', () => {
+  let adapters: Awaited<ReturnType<typeof migratedAdapters>>;
+  const statements: string[] = [];
+  beforeAll(async () => {
+    adapters = await migratedAdapters();
+    const query = adapters.pool.query.bind(adapters.pool) as (...args: unknown[]) => unknown;
+    // Records which statement each query ran, to see one call of commit_batches go out.
+    (adapters.pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const config = args[0] as { name?: string };
+      if (typeof config === 'object' && config?.name !== undefined) statements.push(config.name);
+      return query(...args);
+    };
+  });
+  afterAll(async () => {
+    await adapters.dispose();
+  });
+
+  it('go out as one statement, each batch accepted or refused on its own', async () => {
+    const partitions = [uniquePartition(), uniquePartition(), uniquePartition()];
+    const auctions = partitions.map(() => ScriptedAuction.create());
+    const [first, second, third] = partitions as [number, number, number];
+    // Partition `second` has seen token 9: a batch with token 3 there comes from a stale owner.
+    await adapters.store.commit(commitBatchOf(second, 9, [ScriptedAuction.create()]));
+    for (const auction of auctions) {
+      auction.bid('bob', 2_000);
+      auction.bid('carol', 3_000);
+    }
+    statements.length = 0;
+    const results = await Promise.allSettled([
+      adapters.store.commit(commitBatchOf(first, 1, [auctions[0] as ScriptedAuction])),
+      adapters.store.commit(commitBatchOf(second, 3, [auctions[1] as ScriptedAuction])),
+      adapters.store.commit(commitBatchOf(third, 1, [auctions[2] as ScriptedAuction])),
+    ]);
+    expect(statements.filter((name) => name.endsWith('.commit_batches'))).toHaveLength(1);
+    expect(statements.filter((name) => name.endsWith('.commit'))).toHaveLength(0);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const refusal = (results[1] as PromiseRejectedResult).reason;
+    expect(isOutcryError(refusal) && refusal.code).toBe('STALE_OWNER');
+
+    const [a, b, c] = auctions.map((auction) => auction.id) as [string, string, string];
+    const states = await adapters.store.getMany([a, b, c]);
+    expect(states.map((s) => s?.leaderId ?? null)).toEqual(['carol', null, 'carol']);
+    const ledger = await adapters.store.getLedger(a, { afterSeq: 0, limit: 10 });
+    expect(ledger.map((e) => e.command.type)).toEqual(['create', 'bid', 'bid']);
+    expect(await adapters.store.getLedger(b, { afterSeq: 0, limit: 10 })).toEqual([]);
+  });
+
+  it('keeps each batch whole and in order when batches differ in size', async () => {
+    const partitions = [uniquePartition(), uniquePartition()];
+    const small = ScriptedAuction.create();
+    const large = [ScriptedAuction.create(), ScriptedAuction.create()];
+    small.bid('bob', 2_000);
+    for (const auction of large)
+      for (let i = 0; i < 5; i++) auction.bid(i % 2 === 0 ? 'bob' : 'carol', 2_000 + i * 100);
+    await Promise.all([
+      adapters.store.commit(commitBatchOf(partitions[0] as number, 1, [small])),
+      adapters.store.commit(commitBatchOf(partitions[1] as number, 1, large)),
+    ]);
+    for (const auction of large) {
+      const ledger = await adapters.store.getLedger(auction.id, { afterSeq: 0, limit: 10 });
+      expect(ledger.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    }
+    expect((await adapters.store.getLedger(small.id, { afterSeq: 0, limit: 10 })).map((e) => e.seq)).toEqual([1, 2]);
+  });
+});
