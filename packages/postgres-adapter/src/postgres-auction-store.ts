@@ -228,7 +228,10 @@ export class PostgresAuctionStore implements AuctionStore {
     }
     waiting.forEach((w, i) => {
       const result = results[i] ?? 'XX000 no result';
-      if (result === 'OK') return w.resolve();
+      if (result === 'OK') {
+        w.resolve();
+        return;
+      }
       const space = result.indexOf(' ');
       const refusal = Object.assign(new Error(result.slice(space + 1)), { code: result.slice(0, space) });
       w.reject(toOutcryError(refusal, `Commit for partition ${w.batch.partition}`));
