@@ -60,6 +60,22 @@ export class ServerMetrics {
       },
     });
     new Gauge({
+      name: 'outcry_commands_in_memory',
+      help: 'Commands this process judged in its own sequencers without a trip through the queue.',
+      registers,
+      collect() {
+        this.set(read((m) => m.queue.inMemory));
+      },
+    });
+    new Gauge({
+      name: 'outcry_commands_queued',
+      help: "Commands this process sent through the queue (other processes' partitions, closes).",
+      registers,
+      collect() {
+        this.set(read((m) => m.queue.queued));
+      },
+    });
+    new Gauge({
       name: 'outcry_sequencer_average_batch',
       help: 'Average commands per group commit.',
       registers,

@@ -693,11 +693,15 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
         'outcry_bids_total{result="rejected",code="BID_TOO_LOW"}',
         'outcry_queue_intake',
         'outcry_queue_waiting_callers',
+        'outcry_commands_in_memory',
+        'outcry_commands_queued',
         'outcry_cache_hit_ratio',
         'outcry_websocket_connections',
       ]) {
         expect(response.body).toContain(name);
       }
+      // In memory the house owns every partition: its bids never travel through the queue.
+      expect(response.body).toMatch(/^outcry_commands_in_memory [1-9]\d*$/m);
     });
 
     it('GET /openapi.json describes every route, and /docs and / are pages', async () => {

@@ -18,7 +18,13 @@ function notFound(command: Exclude<AuctionCommand, CreateAuctionCommand>): Decis
   if (command.type === 'bid' || command.type === 'buy-now') {
     return {
       state: null,
-      outcome: { status: 'rejected', bidId: command.bidId, auctionId: command.auctionId, code: 'AUCTION_NOT_FOUND', message },
+      outcome: {
+        status: 'rejected',
+        bidId: command.bidId,
+        auctionId: command.auctionId,
+        code: 'AUCTION_NOT_FOUND',
+        message,
+      },
       events: [],
       changed: false,
     };
@@ -55,7 +61,13 @@ function create(state: AuctionState | null, command: CreateAuctionCommand): Deci
   }
   const next = createInitialState(command.spec, command.receivedAt);
   const auction = toPublicAuction(next);
-  const event: AuctionEvent = { type: 'auction.created', auctionId: next.spec.id, seq: next.seq, at: command.receivedAt, auction };
+  const event: AuctionEvent = {
+    type: 'auction.created',
+    auctionId: next.spec.id,
+    seq: next.seq,
+    at: command.receivedAt,
+    auction,
+  };
   return { state: next, outcome: { status: 'accepted', auction }, events: [event], changed: true };
 }
 
@@ -63,23 +75,49 @@ function open(state: AuctionState, command: OpenAuctionCommand): Decision {
   const at = command.receivedAt;
   if (state.status !== 'scheduled') return unchanged(state);
   if (at < state.spec.startsAt) {
-    return { state, outcome: { status: 'not-due', auctionId: state.spec.id, dueAt: state.spec.startsAt }, events: [], changed: false };
+    return {
+      state,
+      outcome: { status: 'not-due', auctionId: state.spec.id, dueAt: state.spec.startsAt },
+      events: [],
+      changed: false,
+    };
   }
   const next: AuctionState = { ...state, status: 'open', seq: state.seq + 1, updatedAt: at };
-  const event: AuctionEvent = { type: 'auction.opened', auctionId: state.spec.id, seq: next.seq, at, endsAt: next.endsAt };
-  return { state: next, outcome: { status: 'accepted', auction: toPublicAuction(next) }, events: [event], changed: true };
+  const event: AuctionEvent = {
+    type: 'auction.opened',
+    auctionId: state.spec.id,
+    seq: next.seq,
+    at,
+    endsAt: next.endsAt,
+  };
+  return {
+    state: next,
+    outcome: { status: 'accepted', auction: toPublicAuction(next) },
+    events: [event],
+    changed: true,
+  };
 }
 
 function close(state: AuctionState, command: CloseAuctionCommand): Decision {
   const at = command.receivedAt;
   if (state.status === 'closed' || state.status === 'cancelled') return unchanged(state);
   if (at < state.endsAt) {
-    return { state, outcome: { status: 'not-due', auctionId: state.spec.id, dueAt: state.endsAt }, events: [], changed: false };
+    return {
+      state,
+      outcome: { status: 'not-due', auctionId: state.spec.id, dueAt: state.endsAt },
+      events: [],
+      changed: false,
+    };
   }
   const result = computeResult(state);
   const next: AuctionState = { ...state, status: 'closed', seq: state.seq + 1, result, updatedAt: at };
   const event: AuctionEvent = { type: 'auction.closed', auctionId: state.spec.id, seq: next.seq, at, result };
-  return { state: next, outcome: { status: 'accepted', auction: toPublicAuction(next) }, events: [event], changed: true };
+  return {
+    state: next,
+    outcome: { status: 'accepted', auction: toPublicAuction(next) },
+    events: [event],
+    changed: true,
+  };
 }
 
 function cancel(state: AuctionState, command: CancelAuctionCommand): Decision {
@@ -87,11 +125,21 @@ function cancel(state: AuctionState, command: CancelAuctionCommand): Decision {
   const id = state.spec.id;
   if (state.status === 'cancelled') {
     const message = `Auction ${id} was already cancelled.`;
-    return { state, outcome: { status: 'rejected', auctionId: id, code: 'AUCTION_CANCELLED', message }, events: [], changed: false };
+    return {
+      state,
+      outcome: { status: 'rejected', auctionId: id, code: 'AUCTION_CANCELLED', message },
+      events: [],
+      changed: false,
+    };
   }
   if (state.status === 'closed' || at >= state.endsAt) {
     const message = `Auction ${id} has ended and can no longer be cancelled.`;
-    return { state, outcome: { status: 'rejected', auctionId: id, code: 'AUCTION_ENDED', message }, events: [], changed: false };
+    return {
+      state,
+      outcome: { status: 'rejected', auctionId: id, code: 'AUCTION_ENDED', message },
+      events: [],
+      changed: false,
+    };
   }
   const result = { outcome: 'cancelled', winnerId: null, price: null } as const;
   const next: AuctionState = { ...state, status: 'cancelled', seq: state.seq + 1, result, updatedAt: at };
@@ -104,7 +152,12 @@ function cancel(state: AuctionState, command: CancelAuctionCommand): Decision {
     reason: command.reason,
     result,
   };
-  return { state: next, outcome: { status: 'accepted', auction: toPublicAuction(next) }, events: [event], changed: true };
+  return {
+    state: next,
+    outcome: { status: 'accepted', auction: toPublicAuction(next) },
+    events: [event],
+    changed: true,
+  };
 }
 
 /** A lifecycle command that finds the work already done: answered with the auction, nothing changes. */

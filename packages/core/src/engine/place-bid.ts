@@ -104,7 +104,15 @@ export function placeBid(state: AuctionState, command: PlaceBidCommand): Decisio
     buyNow: false,
   });
   if (proxy.outbidId !== null) {
-    events.push({ type: 'bidder.outbid', auctionId, seq, at, bidderId: proxy.outbidId, price: next.price, leaderId: bidderId });
+    events.push({
+      type: 'bidder.outbid',
+      auctionId,
+      seq,
+      at,
+      bidderId: proxy.outbidId,
+      price: next.price,
+      leaderId: bidderId,
+    });
   }
   if (extendedTo !== null) {
     events.push({

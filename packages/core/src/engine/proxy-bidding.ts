@@ -20,7 +20,12 @@ export function resolveProxyBid(state: AuctionState, bidderId: string, amount: M
   const { spec } = state;
   const leaderId = state.leaderId;
   if (leaderId === null) {
-    return { price: applyReserve(spec, spec.startingPrice, amount), leaderId: bidderId, leaderMax: amount, outbidId: null };
+    return {
+      price: applyReserve(spec, spec.startingPrice, amount),
+      leaderId: bidderId,
+      leaderMax: amount,
+      outbidId: null,
+    };
   }
   if (leaderId === bidderId) {
     // Raising one's own hidden maximum moves nothing public, except through the reserve.

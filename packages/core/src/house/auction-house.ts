@@ -150,6 +150,9 @@ export class AuctionHouse {
   #now = Date.now();
   #broadcastsReceived = 0;
   #intakeErrors = 0;
+  /** Commands handed to this house's own sequencers, and commands sent through the queue. */
+  #inMemory = 0;
+  #queued = 0;
 
   constructor(options: AuctionHouseOptions = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -213,11 +216,14 @@ export class AuctionHouse {
     // Each house keeps its own rhythm (±20%): houses started together would otherwise probe the
     // presence slots at the same instants and see each other's probes as houses.
     const tick = () => {
-      this.#leaseTimer = setTimeout(() => {
-        void this.#claimPartitions().finally(() => {
-          if (this.#state === 'running') tick();
-        });
-      }, every * (0.8 + 0.4 * Math.random()));
+      this.#leaseTimer = setTimeout(
+        () => {
+          void this.#claimPartitions().finally(() => {
+            if (this.#state === 'running') tick();
+          });
+        },
+        every * (0.8 + 0.4 * Math.random()),
+      );
     };
     tick();
     this.#timeoutTimer = setInterval(() => void this.#expireWaiters(), 1_000);
@@ -408,20 +414,24 @@ export class AuctionHouse {
     // Closes go through the queue, behind the bids other processes queued before them.
     const closes = items.filter((item) => item.command.type === 'close');
     const local = closes.length === 0 ? items : items.filter((item) => item.command.type !== 'close');
-    return sequencer.offer(local) ? closes : items;
+    if (!sequencer.offer(local)) return items;
+    this.#inMemory += local.length;
+    return closes;
   }
 
   async #enqueue(partition: number, items: readonly (QueueItem & AnswerableItem)[]): Promise<void> {
     if (items.length === 0) return;
     try {
       await this.#queue.enqueue(partition, items);
+      this.#queued += items.length;
     } catch (error) {
       this.#intakeErrors++;
       const failure = new OutcryError('UNAVAILABLE', 'The command queue is unavailable; nothing was taken in.', {
         cause: error,
       });
       for (const item of items) {
-        if (!this.#pending.settleItem(item, undefined, failure)) this.#pending.settle(item.commandId, undefined, failure);
+        if (!this.#pending.settleItem(item, undefined, failure))
+          this.#pending.settle(item.commandId, undefined, failure);
       }
     }
   }
@@ -769,7 +779,13 @@ export class AuctionHouse {
       state: this.#state,
       partitions: { total: this.partitions, owned: [...this.#sequencers.keys()].sort((a, b) => a - b) },
       cache: this.#cache.stats(),
-      queue: { intake, waitingCallers: this.#pending.size, intakeErrors: this.#intakeErrors },
+      queue: {
+        intake,
+        waitingCallers: this.#pending.size,
+        intakeErrors: this.#intakeErrors,
+        inMemory: this.#inMemory,
+        queued: this.#queued,
+      },
       sequencer: {
         batches: s.batches,
         commands: s.commands,

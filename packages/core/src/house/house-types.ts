@@ -32,7 +32,15 @@ export interface HouseMetrics {
   readonly state: 'new' | 'running' | 'stopping' | 'stopped';
   readonly partitions: { readonly total: number; readonly owned: number[] };
   readonly cache: CacheStats;
-  readonly queue: { readonly intake: number; readonly waitingCallers: number; readonly intakeErrors: number };
+  readonly queue: {
+    readonly intake: number;
+    readonly waitingCallers: number;
+    readonly intakeErrors: number;
+    /** Commands judged by this house's own sequencers without a trip through the queue. */
+    readonly inMemory: number;
+    /** Commands sent through the queue (for other houses' partitions, closes, reroutes). */
+    readonly queued: number;
+  };
   readonly sequencer: {
     readonly batches: number;
     readonly commands: number;

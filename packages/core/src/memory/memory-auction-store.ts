@@ -22,7 +22,11 @@ function isBidEntry(entry: LedgerEntry): boolean {
 }
 
 /** Entries after `afterSeq`: seqs are dense from 1, so the index is the seq. */
-function sliceLedger(ledger: readonly LedgerEntry[], query: HistoryQuery, keep: (e: LedgerEntry) => boolean): LedgerEntry[] {
+function sliceLedger(
+  ledger: readonly LedgerEntry[],
+  query: HistoryQuery,
+  keep: (e: LedgerEntry) => boolean,
+): LedgerEntry[] {
   const items: LedgerEntry[] = [];
   for (let i = Math.max(0, query.afterSeq); i < ledger.length && items.length < query.limit; i++) {
     const entry = ledger[i] as LedgerEntry;
@@ -82,7 +86,10 @@ export class MemoryAuctionStore implements AuctionStore {
     for (const entry of batch.entries) {
       const expected = nextSeq.get(entry.auctionId) ?? (this.#auctions.get(entry.auctionId)?.ledger.length ?? 0) + 1;
       if (entry.seq !== expected) {
-        throw new OutcryError('STALE_OWNER', `Ledger conflict on ${entry.auctionId}: seq ${entry.seq}, expected ${expected}.`);
+        throw new OutcryError(
+          'STALE_OWNER',
+          `Ledger conflict on ${entry.auctionId}: seq ${entry.seq}, expected ${expected}.`,
+        );
       }
       nextSeq.set(entry.auctionId, expected + 1);
       const command = entry.command;

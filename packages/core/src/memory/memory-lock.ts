@@ -25,7 +25,8 @@ export class MemoryLock implements Lock {
   async renew(lease: Lease, ttlMs: number): Promise<Lease | null> {
     const now = this.#clock.now();
     const held = this.#leases.get(lease.key);
-    if (held === undefined || held.token !== lease.token || held.owner !== lease.owner || held.expiresAt <= now) return null;
+    if (held === undefined || held.token !== lease.token || held.owner !== lease.owner || held.expiresAt <= now)
+      return null;
     const renewed: Lease = { ...held, expiresAt: now + ttlMs };
     this.#leases.set(lease.key, renewed);
     return renewed;

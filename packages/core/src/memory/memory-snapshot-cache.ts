@@ -77,6 +77,11 @@ export class MemorySnapshotCache implements SnapshotCache {
 
   stats(): CacheStats {
     const reads = this.#hits + this.#misses;
-    return { hits: this.#hits, misses: this.#misses, hitRate: reads === 0 ? 0 : this.#hits / reads, size: this.#entries.size };
+    return {
+      hits: this.#hits,
+      misses: this.#misses,
+      hitRate: reads === 0 ? 0 : this.#hits / reads,
+      size: this.#entries.size,
+    };
   }
 }

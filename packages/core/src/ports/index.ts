@@ -1,4 +1,12 @@
-export type { AuctionStore, CommitBatch, HistoryQuery, LedgerEntry, ListAuctionsQuery, Page, StoredOutcome } from './auction-store.js';
+export type {
+  AuctionStore,
+  CommitBatch,
+  HistoryQuery,
+  LedgerEntry,
+  ListAuctionsQuery,
+  Page,
+  StoredOutcome,
+} from './auction-store.js';
 export type { BidQueue, QueuedCommand, QueueItem, ReadOptions } from './bid-queue.js';
 export type { BroadcastHandler, BroadcastMessage, Broadcaster, RoutedOutcome } from './broadcaster.js';
 export { type Clock, systemClock } from './clock.js';

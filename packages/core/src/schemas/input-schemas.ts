@@ -34,10 +34,14 @@ export const incrementInputSchema = z.discriminatedUnion('type', [
       error: 'the first step must start from 0',
       path: ['steps'],
     })
-    .refine((rule) => rule.steps === undefined || rule.steps.every((s, i, all) => i === 0 || s.from > (all[i - 1]?.from ?? 0)), {
-      error: 'steps must be in strictly ascending order of `from`',
-      path: ['steps'],
-    }),
+    .refine(
+      (rule) =>
+        rule.steps === undefined || rule.steps.every((s, i, all) => i === 0 || s.from > (all[i - 1]?.from ?? 0)),
+      {
+        error: 'steps must be in strictly ascending order of `from`',
+        path: ['steps'],
+      },
+    ),
 ]);
 
 export const softCloseInputSchema = z
@@ -114,9 +118,7 @@ export const buyNowInputSchema = z
 export type BuyNowInput = z.input<typeof buyNowInputSchema>;
 
 /** Input of `cancelAuction`: who cancels, and why. */
-export const cancelAuctionInputSchema = z
-  .object({ by: idSchema, reason: z.string().max(500).optional() })
-  .strict();
+export const cancelAuctionInputSchema = z.object({ by: idSchema, reason: z.string().max(500).optional() }).strict();
 
 export type CancelAuctionInput = z.input<typeof cancelAuctionInputSchema>;
 

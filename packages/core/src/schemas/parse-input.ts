@@ -18,6 +18,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, code:
   if (parsed.success) return parsed.data;
   const details = describeIssues(parsed.error);
   const first = details[0];
-  const where = first === undefined ? '' : first.path === '' ? `: ${first.message}` : `: ${first.path} ${first.message}`;
+  const where =
+    first === undefined ? '' : first.path === '' ? `: ${first.message}` : `: ${first.path} ${first.message}`;
   throw new OutcryError(code, `Invalid ${what}${where}`, { details });
 }

@@ -31,7 +31,12 @@ export {
   uniqueId,
   uniquePartition,
 } from './contracts/fixtures.js';
-export { describeLockContract, type LockContractOptions, type LockContractSkips, type LockFactory } from './contracts/lock-contract.js';
+export {
+  describeLockContract,
+  type LockContractOptions,
+  type LockContractSkips,
+  type LockFactory,
+} from './contracts/lock-contract.js';
 export {
   describeSnapshotCacheContract,
   type SnapshotCacheContractOptions,

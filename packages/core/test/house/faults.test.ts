@@ -178,6 +178,7 @@ describe('commands for a partition this house owns', () => {
     await expect.poll(() => house.getAuction(a.id).then((s) => s?.status), { timeout: 3_000 }).toBe('closed');
     expect(queue.enqueued).toEqual(['close']);
     expect((await house.getAuction(a.id))?.leaderId).toBe('carol');
+    expect(house.metrics().queue).toMatchObject({ inMemory: 3, queued: 1 });
   });
 
   it('go through the queue to whoever owns the partition next when it is lost under them', async () => {
