@@ -3,6 +3,7 @@ import queue from './migrations/0002_queue.sql';
 import leases from './migrations/0003_leases.sql';
 import broadcastOverflow from './migrations/0004_broadcast_overflow.sql';
 import commitBatches from './migrations/0005_commit_batches.sql';
+import setBasedCommitBatches from './migrations/0006_set_based_commit_batches.sql';
 
 /** One numbered, forward-only migration. `{{schema}}` in its text stands for the quoted schema. */
 export interface Migration {
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 3, name: '0003_leases', sql: leases },
   { id: 4, name: '0004_broadcast_overflow', sql: broadcastOverflow },
   { id: 5, name: '0005_commit_batches', sql: commitBatches },
+  { id: 6, name: '0006_set_based_commit_batches', sql: setBasedCommitBatches },
 ];

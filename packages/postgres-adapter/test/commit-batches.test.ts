@@ -67,4 +67,35 @@ describe.skipIf(noDatabase)('commits of several partitions that arrive together'
     }
     expect((await adapters.store.getLedger(small.id, { afterSeq: 0, limit: 10 })).map((e) => e.seq)).toEqual([1, 2]);
   });
+
+  it('refuses alone a batch whose seq does not follow, or whose bidId is already in the ledger', async () => {
+    const [p1, p2, p3] = [uniquePartition(), uniquePartition(), uniquePartition()];
+    const fine = ScriptedAuction.create();
+    const replayed = ScriptedAuction.create();
+    const repeated = ScriptedAuction.create();
+    await adapters.store.commit(commitBatchOf(p2, 1, [replayed]));
+    await adapters.store.commit(commitBatchOf(p3, 1, [repeated]));
+    fine.bid('bob', 2_000);
+    // Another writer's copy of `replayed` commits first: the original's next entry no longer follows.
+    const copy = replayed.fork();
+    copy.bid('dave', 2_500);
+    await adapters.store.commit(commitBatchOf(p2, 2, [copy]));
+    replayed.bid('carol', 3_000);
+    // `repeated` sends a bidId that `fine` also uses in this very round.
+    fine.bid('erin', 4_000, 'shared-bid-id');
+    repeated.bid('frank', 5_000, 'shared-bid-id');
+    const results = await Promise.allSettled([
+      adapters.store.commit(commitBatchOf(p1, 1, [fine])),
+      adapters.store.commit(commitBatchOf(p2, 2, [replayed])),
+      adapters.store.commit(commitBatchOf(p3, 1, [repeated])),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    for (const r of results.slice(1)) {
+      const reason = (r as PromiseRejectedResult).reason;
+      expect(isOutcryError(reason) && reason.code).toBe('STALE_OWNER');
+    }
+    expect((await adapters.store.getLedger(fine.id, { afterSeq: 0, limit: 10 })).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect((await adapters.store.getLedger(replayed.id, { afterSeq: 0, limit: 10 })).map((e) => e.seq)).toEqual([1, 2]);
+    expect((await adapters.store.getLedger(repeated.id, { afterSeq: 0, limit: 10 })).map((e) => e.seq)).toEqual([1]);
+  });
 });
