@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
+import { loadExampleServer, openFloor } from './example-server.js';
 import { forkScript } from './fork-script.js';
 import { type HttpLoadRequest, type HttpLoadResult, runHttpLoad } from './http-load.js';
 
@@ -177,56 +178,19 @@ export async function runHttpSuite(context: SuiteContext): Promise<BenchRow[]> {
 
 // ---- the servers (child processes) ------------------------------------------------------
 
-/** The example server's module, loaded by URL so that bench's type-check does not take in its tree. */
-interface ServerModules {
-  buildApp(config: unknown, options: { logger: false; websocket: boolean }): Promise<BenchApp>;
-  testConfig(overrides: Record<string, unknown>): unknown;
-}
-interface BenchApp {
-  listen(options: { host: string; port: number }): Promise<string>;
-  inject(options: { method: string; url: string; payload?: unknown; headers?: Record<string, string> }): Promise<{
-    statusCode: number;
-    json(): unknown;
-  }>;
-  close(): Promise<void>;
-  server: { address(): unknown };
-}
-
 async function serveOutcry(): Promise<{ ready: Ready; close: () => Promise<void> }> {
-  const root = new URL('../../examples/server/src/', import.meta.url);
-  const { buildApp } = (await import(
-    pathToFileURL(fileURLToPath(new URL('build-app.ts', root))).href
-  )) as ServerModules;
-  const { testConfig } = (await import(pathToFileURL(fileURLToPath(new URL('config.ts', root))).href)) as ServerModules;
+  const { buildApp, testConfig } = await loadExampleServer();
   // Rate limits far above the load: the bench measures the bid path, not the 429s.
   const config = testConfig({ logLevel: 'silent', demo: false, bidRate: { perSecond: 1e9, burst: 1e9 } });
   const app = await buildApp(config, { logger: false, websocket: true });
-  const tokens: string[] = [];
-  for (let i = 0; i < USERS; i++) {
-    const response = await app.inject({ method: 'POST', url: '/session', payload: { userId: `bench-${i}` } });
-    tokens.push((response.json() as { token: string }).token);
-  }
-  const seller = await app.inject({ method: 'POST', url: '/session', payload: { userId: 'bench-seller' } });
-  const sellerToken = (seller.json() as { token: string }).token;
-  const auctionIds: string[] = [];
-  for (let i = 0; i < AUCTIONS; i++) {
-    const response = await app.inject({
-      method: 'POST',
-      url: '/auctions',
-      headers: { authorization: `Bearer ${sellerToken}` },
-      payload: {
-        title: `Lot ${i}`,
-        currency: 'USD',
-        startingPrice: 100,
-        increment: { type: 'fixed', amount: 1 },
-        endsAt: Date.now() + 3_600_000,
-      },
-    });
-    auctionIds.push((response.json() as { id: string }).id);
-  }
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const port = (app.server.address() as { port: number }).port;
-  return { ready: { port, auctionIds, tokens }, close: () => app.close() };
+  const floor = await openFloor(app, {
+    users: USERS,
+    userPrefix: 'bench-',
+    auctions: AUCTIONS,
+    startingPrice: 100,
+    increment: 1,
+  });
+  return { ready: floor, close: () => app.close() };
 }
 
 async function serveBare(): Promise<{ ready: Ready; close: () => Promise<void> }> {

@@ -56,7 +56,11 @@ async function drive(
   next: NextBid,
   place: (auctionId: string, bidderId: string, amount: number) => Promise<unknown>,
 ): Promise<StackFigures> {
-  const { latencies, errors, elapsedMs: elapsed } = await runClosedLoop(concurrency, durationMs, (w) => {
+  const {
+    latencies,
+    errors,
+    elapsedMs: elapsed,
+  } = await runClosedLoop(concurrency, durationMs, (w) => {
     const { auctionId, amount } = next();
     return place(auctionId, `bidder-${w % 50}`, amount);
   });

@@ -257,7 +257,12 @@ async function measureProcesses(
   redisUrl: string,
 ): Promise<LoadFigures & { owned: string }> {
   const prefix = `outcry-bench-scaling:${process.pid}:${processes}:${Date.now().toString(36)}:`;
-  const env = { BENCH_REDIS_URL: redisUrl, BENCH_PREFIX: prefix, BENCH_PARTITIONS: '16', BENCH_PROCESSES: String(processes) };
+  const env = {
+    BENCH_REDIS_URL: redisUrl,
+    BENCH_PREFIX: prefix,
+    BENCH_PARTITIONS: '16',
+    BENCH_PROCESSES: String(processes),
+  };
   const file = fileURLToPath(import.meta.url);
   const children = Array.from({ length: processes }, () => forkScript(file, [CHILD_FLAG], { env }));
   try {

@@ -28,6 +28,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
 import { boundChildLifetime, forkScript, nextMessage, stopChild } from './fork-script.js';
+import { loadExampleServer, openFloor } from './example-server.js';
 import { describeHttpLoad, type HttpLoadRequest, type HttpLoadResult, runHttpLoad, statusesOf } from './http-load.js';
 import { judgeProxyBid } from './proxy-bid-rule.js';
 
@@ -529,29 +530,11 @@ async function runWorker(): Promise<void> {
 }
 
 /** The example server's modules, loaded by URL so that bench's type-check does not take in its tree. */
-interface ServerModules {
-  buildApp(config: unknown, options: { logger: false; websocket: boolean }): Promise<ServerApp>;
-  testConfig(overrides: Record<string, unknown>): unknown;
-}
-interface ServerApp {
-  listen(options: { host: string; port: number }): Promise<string>;
-  inject(options: { method: string; url: string; payload?: unknown; headers?: Record<string, string> }): Promise<{
-    statusCode: number;
-    json(): unknown;
-  }>;
-  close(): Promise<void>;
-  server: { address(): unknown };
-}
-
 /** The whole Outcry server, STORE=hybrid, with its users' tokens and the auctions made through the API. */
 async function serveOutcry(): Promise<void> {
   // Run from source, the PostgreSQL adapter imports its migrations as .sql text.
   register('../../packages/postgres-adapter/loader/sql-text-hooks.mjs', import.meta.url);
-  const root = new URL('../../examples/server/src/', import.meta.url);
-  const load = async (file: string) =>
-    (await import(pathToFileURL(fileURLToPath(new URL(file, root))).href)) as ServerModules;
-  const { buildApp } = await load('build-app.ts');
-  const { testConfig } = await load('config.ts');
+  const { buildApp, testConfig } = await loadExampleServer();
   const config = testConfig({
     store: 'hybrid',
     redisUrl: env('BENCH_REDIS_URL'),
@@ -569,33 +552,13 @@ async function serveOutcry(): Promise<void> {
     writeRate: { perSecond: 1e9, burst: 1e9 },
   });
   const app = await buildApp(config, { logger: false, websocket: true });
-  const tokens: string[] = [];
-  for (let i = 0; i < USERS; i++) {
-    const response = await app.inject({ method: 'POST', url: '/session', payload: { userId: `u${i}` } });
-    tokens.push((response.json() as { token: string }).token);
-  }
-  const seller = await app.inject({ method: 'POST', url: '/session', payload: { userId: 'seller' } });
-  const sellerToken = (seller.json() as { token: string }).token;
-  const auctionIds: string[] = [];
-  for (let i = 0; i < AUCTIONS; i++) {
-    const response = await app.inject({
-      method: 'POST',
-      url: '/auctions',
-      headers: { authorization: `Bearer ${sellerToken}` },
-      payload: {
-        title: `Lot ${i}`,
-        currency: 'USD',
-        startingPrice: STARTING_PRICE,
-        increment: { type: 'fixed', amount: INCREMENT },
-        endsAt: Date.now() + 3_600_000,
-      },
-    });
-    if (response.statusCode !== 201 && response.statusCode !== 200)
-      throw new Error(`creating an auction answered ${response.statusCode}: ${JSON.stringify(response.json())}`);
-    auctionIds.push((response.json() as { id: string }).id);
-  }
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const port = (app.server.address() as { port: number }).port;
+  const { port, tokens, auctionIds } = await openFloor(app, {
+    users: USERS,
+    userPrefix: 'u',
+    auctions: AUCTIONS,
+    startingPrice: STARTING_PRICE,
+    increment: INCREMENT,
+  });
   process.on('SIGTERM', () => {
     void app.close().finally(() => process.exit(0));
   });

@@ -1,11 +1,12 @@
-import type { BidOutcome, PublicBid } from '@outcry/core';
+import type { PublicBid } from '@outcry/core';
+import { toClientBidId } from '@outcry/ws-adapter';
 import { z } from 'zod';
 
 /**
  * A bidId as clients send it: core's id alphabet, at most 64 characters. The house stores it as
- * `<userId>:<bidId>` (user ids have no ':'), which does two things: each user has idempotency keys
- * of their own (another user's key neither collides nor reveals an outcome), and GET /bids/:bidId
- * finds only the caller's bids, because it looks up the caller's prefix.
+ * `<userId>:<bidId>` (user ids have no ':'; `toStoredBidId`), which does two things: each user has
+ * idempotency keys of their own (another user's key neither collides nor reveals an outcome), and
+ * GET /bids/:bidId finds only the caller's bids, because it looks up the caller's prefix.
  */
 export const clientBidIdSchema = z
   .string()
@@ -13,21 +14,8 @@ export const clientBidIdSchema = z
   .max(64)
   .regex(/^[\w.:@-]+$/, { error: 'may hold letters, digits and . _ : @ - only' });
 
-/** The id the house stores for `userId`'s bid `bidId`. */
-export function toStoredBidId(userId: string, bidId: string): string {
-  return `${userId}:${bidId}`;
-}
-
-/** The id the client knows, from the stored one (unchanged when it has no prefix of `userId`). */
-export function toClientBidId(userId: string, storedBidId: string): string {
-  const prefix = `${userId}:`;
-  return storedBidId.startsWith(prefix) ? storedBidId.slice(prefix.length) : storedBidId;
-}
-
-/** An outcome as its bidder sees it over HTTP. */
-export function toClientOutcome(userId: string, outcome: BidOutcome): BidOutcome {
-  return { ...outcome, bidId: toClientBidId(userId, outcome.bidId) };
-}
+/** The per-user bidId scheme, shared with the WebSocket gateway: one bid whichever way it came. */
+export { toClientBidId, toClientOutcome, toStoredBidId } from '@outcry/ws-adapter';
 
 /** A history row with the bidder's own prefix taken off its bidId. */
 export function toClientHistoryRow(bid: PublicBid): PublicBid {

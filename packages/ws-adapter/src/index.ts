@@ -23,3 +23,4 @@ export type { GatewayMetrics } from './gateway-metrics.js';
 export type { Authenticate, WebSocketGatewayOptions } from './gateway-options.js';
 export { type ParsedClientFrame, parseClientFrame } from './parse-client-frame.js';
 export type { RateLimit } from './rate-limiter.js';
+export { toClientBidId, toClientOutcome, toStoredBidId } from './bid-ids.js';

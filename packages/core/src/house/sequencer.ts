@@ -70,7 +70,7 @@ export class Sequencer {
   #loop: Promise<void> = Promise.resolve();
   /** Commands handed over in memory by this process's intake, in arrival order. */
   #inbox: QueuedCommand[] = [];
-  /** Wakes the consume loop when the inbox fills while it waits for the queue. */
+  /** Wakes the consume loop waiting for the inbox or the queue read. */
   #wake: (() => void) | null = null;
   /** The local commands of the batch in hand: rerouted if the partition is lost under them. */
   #inHand: readonly QueuedCommand[] = [];
@@ -149,17 +149,17 @@ export class Sequencer {
       // The queue read stays outstanding while local commands are judged; its entries join
       // the batch after it returns.
       let reading: { entries: QueuedCommand[] | null; done: boolean } | null = null;
-      let read: Promise<unknown> = Promise.resolve();
       while (this.#running) {
         if (reading === null) {
           const current: { entries: QueuedCommand[] | null; done: boolean } = { entries: null, done: false };
           reading = current;
-          read = this.#retrying(() => queue.read(this.partition, houseId, { max, blockMs: 1_000 })).then((entries) => {
+          void this.#retrying(() => queue.read(this.partition, houseId, { max, blockMs: 1_000 })).then((entries) => {
             current.entries = entries;
             current.done = true;
+            this.#wake?.();
           });
         }
-        if (!reading.done && this.#inbox.length === 0) await Promise.race([read, this.#inboxFilled()]);
+        if (!reading.done && this.#inbox.length === 0) await this.#somethingToDo();
         this.#wake = null;
         let queued: QueuedCommand[] = [];
         if (reading.done) {
@@ -183,7 +183,8 @@ export class Sequencer {
     }
   }
 
-  #inboxFilled(): Promise<void> {
+  /** Resolves when commands are handed over or the queue read returns. */
+  #somethingToDo(): Promise<void> {
     return new Promise<void>((resolve) => {
       this.#wake = resolve;
     });
