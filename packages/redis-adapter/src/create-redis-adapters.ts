@@ -60,11 +60,12 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
   // The queue's reads look up the outcomes of the bids they deliver; the store's getOutcomes,
   // which the sequencer sends next, finds them there and needs no round trip of its own.
   const outcomes = new OutcomePrefetch();
-  const store = new RedisAuctionStore({ redis, keys, partitions, prefetch: outcomes });
+  // The commit script also writes the cached snapshots: no separate cache write per batch.
+  const store = new RedisAuctionStore({ redis, keys, partitions, prefetch: outcomes, snapshotTtlMs: cacheTtlMs });
   const queue = new RedisBidQueue({ redis, keys, prefetch: { outcomes, partitions } });
   const lock = new RedisLock({ redis, keys });
   const broadcaster = new RedisBroadcaster({ redis, keys });
-  const cache = new RedisSnapshotCache({ redis, keys, partitions, ttlMs: cacheTtlMs });
+  const cache = new RedisSnapshotCache({ redis, keys, partitions, ttlMs: cacheTtlMs, filledBy: store });
   let closing: Promise<void> | null = null;
   return {
     store,

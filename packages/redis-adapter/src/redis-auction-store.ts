@@ -25,6 +25,8 @@ export interface RedisAuctionStoreOptions {
   readonly partitions: number;
   /** Outcomes the queue of the same adapters looked up while reading: used before asking Redis. */
   readonly prefetch?: OutcomePrefetch;
+  /** Snapshots a commit carries are cached under the partition's snapshot keys with this TTL. */
+  readonly snapshotTtlMs?: number;
 }
 
 /** One auction's part of a batch, as the commit script takes it. */
@@ -69,12 +71,14 @@ export class RedisAuctionStore implements AuctionStore {
   readonly #keys: RedisKeys;
   readonly #partitions: number;
   readonly #prefetch: OutcomePrefetch | undefined;
+  readonly #snapshotTtlMs: number | undefined;
 
   constructor(options: RedisAuctionStoreOptions) {
     this.#redis = options.redis;
     this.#keys = options.keys;
     this.#partitions = options.partitions;
     this.#prefetch = options.prefetch;
+    this.#snapshotTtlMs = options.snapshotTtlMs;
   }
 
   #home(auctionId: string): number {
@@ -148,7 +152,14 @@ export class RedisAuctionStore implements AuctionStore {
       keys.listAll(partition),
       ...LISTED_STATUSES.map((status) => keys.listByStatus(partition, status)),
     ];
-    const head: Array<string | number> = [batch.fencingToken, parts.length, batch.outcomes.length];
+    const snapshots = this.#snapshotTtlMs === undefined ? [] : (batch.snapshots ?? []);
+    const head: Array<string | number> = [
+      batch.fencingToken,
+      parts.length,
+      batch.outcomes.length,
+      snapshots.length,
+      this.#snapshotTtlMs ?? 0,
+    ];
     const entryArgs: string[] = [];
     const foreign: string[] = [];
     for (const part of parts) {
@@ -167,6 +178,10 @@ export class RedisAuctionStore implements AuctionStore {
     }
     const outcomeArgs: string[] = [];
     for (const outcome of batch.outcomes) outcomeArgs.push(outcome.bidId, JSON.stringify(outcome));
+    for (const view of snapshots) {
+      scriptKeys.push(keys.snapshot(partition, view.id));
+      outcomeArgs.push(`${view.seq}|${JSON.stringify(view)}`);
+    }
     if (foreign.length > 0) {
       // Written before the commit: if the commit is refused, the entry points at a partition
       // that holds nothing for the auction, which reads as missing: still true.

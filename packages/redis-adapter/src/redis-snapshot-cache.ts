@@ -1,4 +1,4 @@
-import { type CacheStats, partitionOf, type PublicAuction, type SnapshotCache } from '@outcry/core';
+import { type AuctionStore, type CacheStats, partitionOf, type PublicAuction, type SnapshotCache } from '@outcry/core';
 import type { RedisKeys } from './keys.js';
 import { deleteMatching } from './delete-matching.js';
 import { runScript } from './lua-scripts.js';
@@ -12,6 +12,8 @@ export interface RedisSnapshotCacheOptions {
   readonly partitions: number;
   /** How long a snapshot stays without a refresh (60 s by default). */
   readonly ttlMs?: number;
+  /** The store on the same Redis and keys whose commits write the snapshots (given the same TTL). */
+  readonly filledBy?: AuctionStore;
 }
 
 function groupByPartition(ids: readonly string[], partitions: number): Map<number, number[]> {
@@ -35,6 +37,7 @@ function groupByPartition(ids: readonly string[], partitions: number): Map<numbe
 export class RedisSnapshotCache implements SnapshotCache {
   /** Every process reads the same keys: only the sequencer that made a change writes it. */
   readonly shared = true;
+  readonly filledBy: AuctionStore | undefined;
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #partitions: number;
@@ -49,6 +52,7 @@ export class RedisSnapshotCache implements SnapshotCache {
     this.#keys = options.keys;
     this.#partitions = options.partitions;
     this.#ttlMs = Math.max(1, Math.ceil(options.ttlMs ?? 60_000));
+    this.filledBy = options.filledBy;
   }
 
   async getMany(ids: readonly string[]): Promise<(PublicAuction | undefined)[]> {

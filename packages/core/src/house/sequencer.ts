@@ -21,6 +21,10 @@ export interface SequencerHost {
   answer(answers: readonly Answer[]): RoutedOutcome[];
   /** Put fresh snapshots in the cache before callers are answered; never throws. */
   storeSnapshots(snapshots: readonly PublicAuction[]): Promise<void>;
+  /** The store's commit writes the snapshots to the cache itself (`cache.filledBy === store`). */
+  readonly snapshotsInCommit: boolean;
+  /** Every process reads the one cache: broadcasts need not carry snapshots. */
+  readonly cacheShared: boolean;
   /** Look again at this auction at `at` (to open or close it). */
   armDeadline(auctionId: string, at: number): void;
   /** The partition was lost (a newer owner fenced this one off). */
@@ -318,6 +322,8 @@ export class Sequencer {
     }
     const changed: AuctionState[] = [];
     for (const id of before.keys()) changed.push(this.#states.get(id) as AuctionState);
+    const snapshots = changed.map(toPublicAuction);
+    const { snapshotsInCommit } = this.#host;
     if (changed.length > 0 || outcomes.length > 0) {
       try {
         await this.#host.store.commit({
@@ -326,6 +332,7 @@ export class Sequencer {
           states: changed,
           entries: ledger,
           outcomes,
+          ...(snapshotsInCommit && snapshots.length > 0 ? { snapshots } : {}),
         });
       } catch (error) {
         this.#rollBack(before, judgedBids);
@@ -333,9 +340,8 @@ export class Sequencer {
       }
     }
     this.#acknowledge(entries);
-    const snapshots = changed.map(toPublicAuction);
     // Read-your-writes: a caller told "accepted" then reading the auction sees its bid.
-    if (snapshots.length > 0) await this.#host.storeSnapshots(snapshots);
+    if (snapshots.length > 0 && !snapshotsInCommit) await this.#host.storeSnapshots(snapshots);
     this.#finish(entries.length, changed, before, snapshots, events, answers);
   }
 
@@ -398,7 +404,13 @@ export class Sequencer {
     const routed = this.#host.answer(answers);
     if (events.length === 0 && routed.length === 0) return;
     this.#host.broadcaster
-      .publish({ partition: this.partition, origin: this.#host.houseId, events, snapshots, outcomes: routed })
+      .publish({
+        partition: this.partition,
+        origin: this.#host.houseId,
+        events,
+        snapshots: this.#host.cacheShared ? [] : snapshots,
+        outcomes: routed,
+      })
       .catch(() => {
         stats.publishErrors++;
       });

@@ -13,7 +13,10 @@ export interface BroadcastMessage {
   /** The house whose sequencer published it (that house has already cached the snapshots). */
   readonly origin?: string | undefined;
   readonly events: readonly AuctionEvent[];
-  /** The latest public view of each auction that changed. */
+  /**
+   * The latest public view of each auction that changed, for caches of other processes; empty
+   * when the house's cache is shared (every process reads the view the sequencer stored).
+   */
   readonly snapshots: readonly PublicAuction[];
   readonly outcomes: readonly RoutedOutcome[];
 }

@@ -1,4 +1,5 @@
 import type { PublicAuction } from '../engine/types.js';
+import type { AuctionStore } from './auction-store.js';
 
 export interface CacheStats {
   readonly hits: number;
@@ -15,6 +16,11 @@ export interface SnapshotCache {
    * a change stores it. An in-process cache (false) is also filled from every broadcast.
    */
   readonly shared?: boolean;
+  /**
+   * The store whose commits write this cache's snapshots in the same step (same server, one
+   * script): the house then hands the snapshots to that store's commit instead of calling setMany.
+   */
+  readonly filledBy?: AuctionStore | undefined;
   /** Cached views, same order, undefined for a miss. One round trip. */
   getMany(ids: readonly string[]): Promise<(PublicAuction | undefined)[]>;
   /** Store views; an older seq never replaces a newer one. */

@@ -8,16 +8,20 @@
   KEYS[5]  list:all     sorted set of every auction's listing member
   KEYS[6..9]            sorted sets list:scheduled, list:open, list:closed, list:cancelled
   KEYS[8+2i], KEYS[9+2i]  state and ledger keys of the batch's i-th auction (i = 1..n)
+  KEYS[9+2n+k]  snapshot key of the k-th cached view (k = 1..s)
   Every key carries the partition's hash tag.
 
   ARGV[1]  fencing token of the writer's lease
   ARGV[2]  n, the number of auctions in the batch
   ARGV[3]  m, the number of outcomes
+  ARGV[4]  s, the number of cached views (public snapshots) to write
+  ARGV[5]  their TTL in ms
   then, per auction i, five values:
            state JSON ('' when the state did not change), status, listing member,
            seq of its first new ledger entry (0 when none), number of new entries
   then, per auction in the same order, per entry: entry JSON, bidId ('' when not a bid)
   then, per outcome: bidId, outcome JSON
+  then, per cached view: '<seq>|<json>' (the commit holds the newest seq: a plain SET)
 
   Result: {'OK'} when written; {'REPLAY'} when every entry is already in the ledger byte for
   byte (the same batch sent again after a lost reply: nothing is written twice);
@@ -32,7 +36,8 @@ end
 
 local n = tonumber(ARGV[2])
 local m = tonumber(ARGV[3])
-local AUCTION_BASE = 4
+local s = tonumber(ARGV[4])
+local AUCTION_BASE = 6
 local entriesBase = AUCTION_BASE + n * 5
 
 -- Checks first: a refused batch must leave no trace.
@@ -135,4 +140,8 @@ for i = 1, n do
   cursor = cursor + 2 * count
 end
 keepOutcomes()
+local snapshotsBase = outcomesBase + 2 * m
+for k = 1, s do
+  redis.call('SET', KEYS[9 + 2 * n + k], ARGV[snapshotsBase + k - 1], 'PX', ARGV[5])
+end
 return {'OK'}

@@ -1,0 +1,107 @@
+import { type BroadcastMessage, createAuctionHouse, isOutcryError, toPublicAuction } from '@outcry/core';
+import { commitBatchOf, ScriptedAuction } from '@outcry/core/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisAdapters } from '../src/create-redis-adapters.js';
+import { RedisKeys } from '../src/keys.js';
+import { RedisSnapshotCache } from '../src/redis-snapshot-cache.js';
+import { deletePrefix, eventually, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
+
+const up = await redisIsUp('the commit-snapshot tests');
+const PARTITIONS = 4;
+
+describe.skipIf(!up)('snapshots written by the commit script', () => {
+  let redis: Redis;
+  const prefixes: string[] = [];
+  const fresh = (label: string) => {
+    const prefix = uniquePrefix(label);
+    prefixes.push(prefix);
+    return prefix;
+  };
+  beforeAll(() => {
+    redis = new Redis(REDIS_URL);
+  });
+  afterAll(async () => {
+    for (const prefix of prefixes) await deletePrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('a commit carrying snapshots caches them with the TTL; a refused commit caches nothing', async () => {
+    const prefix = fresh('commit-snapshots:');
+    const adapters = createRedisAdapters({ redis, prefix, partitions: PARTITIONS, cacheTtlMs: 5_000 });
+    const { lock, store, cache } = adapters;
+    expect(cache.filledBy).toBe(store);
+    const lease = await lock.acquire('partition:2', 'owner', 10_000);
+    const auction = ScriptedAuction.create();
+    auction.bid('alice', 1_500);
+    const batch = commitBatchOf(2, lease?.token ?? 0, [auction]);
+    const snapshots = batch.states.map(toPublicAuction);
+    await store.commit({ ...batch, snapshots });
+    expect(await cache.getMany([auction.id])).toEqual(snapshots);
+    const key = new RedisKeys(prefix).snapshot(2, auction.id);
+    const ttl = await redis.pttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(5_000);
+
+    const refused = ScriptedAuction.create();
+    const stale = commitBatchOf(2, (lease?.token ?? 0) - 1, [refused]);
+    await expect(store.commit({ ...stale, snapshots: stale.states.map(toPublicAuction) })).rejects.toSatisfy(
+      (error: unknown) => isOutcryError(error) && error.code === 'STALE_OWNER',
+    );
+    expect(await cache.getMany([refused.id])).toEqual([undefined]);
+    await adapters.close();
+  });
+
+  it('a house on the adapters answers from the commit-written cache, never calls setMany, and broadcasts no snapshots', async () => {
+    const prefix = fresh('house-snapshots:');
+    const adapters = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
+    let setManyCalls = 0;
+    class CountingCache extends RedisSnapshotCache {
+      override setMany(...args: Parameters<RedisSnapshotCache['setMany']>): Promise<void> {
+        setManyCalls++;
+        return super.setMany(...args);
+      }
+    }
+    const cache = new CountingCache({
+      redis,
+      keys: new RedisKeys(prefix),
+      partitions: PARTITIONS,
+      filledBy: adapters.store,
+    });
+    const house = createAuctionHouse({ ...adapters, cache, partitions: PARTITIONS });
+    const received: BroadcastMessage[] = [];
+    // Another process's view: its own broadcaster on the same prefix.
+    const other = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
+    const unsubscribe = await other.broadcaster.subscribe([0, 1, 2, 3], (message) => received.push(message));
+    await house.start();
+    try {
+      const now = Date.now();
+      const auction = await house.createAuction({
+        sellerId: 'seller',
+        title: 'Lot',
+        currency: 'EUR',
+        startingPrice: 1_000,
+        increment: { type: 'fixed', amount: 100 },
+        startsAt: now,
+        endsAt: now + 60_000,
+      });
+      const outcome = await house.placeBid({ auctionId: auction.id, bidderId: 'alice', amount: 2_000 });
+      expect(outcome.status).toBe('accepted');
+      const [cached] = await other.cache.getMany([auction.id]);
+      expect(cached?.leaderId).toBe('alice');
+      expect(cached?.bidCount).toBe(1);
+      expect(setManyCalls).toBe(0);
+      await eventually(
+        () => received.some((m) => m.events.some((e) => e.type === 'bid.accepted')),
+        5_000,
+        'the bid broadcast',
+      );
+      expect(received.every((message) => message.snapshots.length === 0)).toBe(true);
+    } finally {
+      await house.stop();
+      await unsubscribe();
+      await other.close();
+      await adapters.close();
+    }
+  });
+});
