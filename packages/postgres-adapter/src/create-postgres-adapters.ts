@@ -30,6 +30,11 @@ export type PostgresAdaptersOptions = (
   readonly partitions?: number;
   /** Cap of the listening connection's reconnect delay (5,000 ms). */
   readonly maxReconnectMs?: number;
+  /**
+   * Group commits this process keeps in flight at once (1). Commits of other partitions that
+   * arrive meanwhile wait and go out together in one transaction when one returns.
+   */
+  readonly maxCommitsInFlight?: number;
 };
 
 /** The ports on PostgreSQL, to spread into `createAuctionHouse`, plus schema and life-cycle calls. */
@@ -61,6 +66,10 @@ export function createPostgresAdapters(options: PostgresAdaptersOptions): Postgr
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 4096) {
     throw new OutcryError('INVALID_INPUT', 'partitions must be an integer from 1 to 4096.');
   }
+  const maxCommitsInFlight = options.maxCommitsInFlight ?? 1;
+  if (!Number.isInteger(maxCommitsInFlight) || maxCommitsInFlight < 1) {
+    throw new OutcryError('INVALID_INPUT', 'maxCommitsInFlight must be an integer of at least 1.');
+  }
   let pool: pg.Pool;
   let ownsPool: boolean;
   if (options.pool !== undefined) {
@@ -80,7 +89,7 @@ export function createPostgresAdapters(options: PostgresAdaptersOptions): Postgr
     connection: { ...(pool.options as pg.ClientConfig) },
     ...(options.maxReconnectMs === undefined ? {} : { maxReconnectMs: options.maxReconnectMs }),
   });
-  const store = new PostgresAuctionStore(pool, statements);
+  const store = new PostgresAuctionStore(pool, statements, { maxCommitsInFlight });
   const queue = new PostgresBidQueue(pool, statements, listener, `${schema}_queue`);
   const lock = new PostgresLock(pool, statements);
   const broadcaster = new PostgresBroadcaster(pool, statements, listener, `${schema}_broadcast`);

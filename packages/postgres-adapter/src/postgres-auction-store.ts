@@ -168,11 +168,15 @@ interface WaitingCommit {
 export class PostgresAuctionStore implements AuctionStore {
   readonly #pool: Pool;
   readonly #sql: Statements;
+  readonly #maxCommitsInFlight: number;
   #waiting: WaitingCommit[] = [];
+  #commitsInFlight = 0;
+  #sendScheduled = false;
 
-  constructor(pool: Pool, statements: Statements) {
+  constructor(pool: Pool, statements: Statements, options: { readonly maxCommitsInFlight?: number } = {}) {
     this.#pool = pool;
     this.#sql = statements;
+    this.#maxCommitsInFlight = options.maxCommitsInFlight ?? 1;
   }
 
   async #query<R extends object>(statement: Statement, values: unknown[], what: string): Promise<R[]> {
@@ -195,15 +199,33 @@ export class PostgresAuctionStore implements AuctionStore {
     if (batch.states.length === 0 && batch.entries.length === 0 && batch.outcomes.length === 0) return;
     checkConsecutive(batch.entries);
     await new Promise<void>((resolve, reject) => {
-      // After the microtasks now running: the other sequencers woken with this one commit too.
-      if (this.#waiting.length === 0) process.nextTick(() => void this.#sendCommits());
       this.#waiting.push({ batch, resolve, reject });
+      this.#scheduleSend();
     });
   }
 
-  async #sendCommits(): Promise<void> {
-    const waiting = this.#waiting;
-    this.#waiting = [];
+  /**
+   * After the microtasks now running (the other sequencers woken with this one commit too), and
+   * only while fewer than the most commits are in flight: commits that arrive meanwhile wait and
+   * go out together when one returns, so a busy store gets fewer, larger transactions.
+   */
+  #scheduleSend(): void {
+    if (this.#sendScheduled || this.#waiting.length === 0 || this.#commitsInFlight >= this.#maxCommitsInFlight) return;
+    this.#sendScheduled = true;
+    process.nextTick(() => {
+      this.#sendScheduled = false;
+      if (this.#commitsInFlight >= this.#maxCommitsInFlight) return;
+      const waiting = this.#waiting;
+      this.#waiting = [];
+      this.#commitsInFlight++;
+      void this.#sendCommits(waiting).finally(() => {
+        this.#commitsInFlight--;
+        this.#scheduleSend();
+      });
+    });
+  }
+
+  async #sendCommits(waiting: readonly WaitingCommit[]): Promise<void> {
     const [only] = waiting;
     if (waiting.length === 1 && only !== undefined) {
       const { batch } = only;

@@ -50,6 +50,29 @@ describe.skipIf(noDatabase)('commits of several partitions that arrive together'
     expect(await adapters.store.getLedger(b, { afterSeq: 0, limit: 10 })).toEqual([]);
   });
 
+  it('holds commits that arrive while one is in flight, and sends them together when it returns', async () => {
+    const [p1, p2, p3, p4] = [uniquePartition(), uniquePartition(), uniquePartition(), uniquePartition()];
+    const auctions = [p1, p2, p3, p4].map(() => ScriptedAuction.create());
+    // Another transaction locks the fencing tokens: the first commit stays in flight until it ends.
+    const blocker = await adapters.pool.connect();
+    await blocker.query(`BEGIN; LOCK TABLE ${adapters.schema}.partition_tokens IN EXCLUSIVE MODE`);
+    statements.length = 0;
+    const first = adapters.store.commit(commitBatchOf(p1, 1, [auctions[0] as ScriptedAuction]));
+    const later: Promise<void>[] = [];
+    // Each arrives in a tick of its own, so without the limit each would be a transaction of its own.
+    for (const [i, partition] of [p2, p3, p4].entries()) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      later.push(adapters.store.commit(commitBatchOf(partition, 1, [auctions[i + 1] as ScriptedAuction])));
+    }
+    expect(statements.map((name) => name.slice(name.lastIndexOf('.') + 1))).toEqual(['commit']);
+    await blocker.query('COMMIT');
+    blocker.release();
+    await Promise.all([first, ...later]);
+    expect(statements.map((name) => name.slice(name.lastIndexOf('.') + 1))).toEqual(['commit', 'commit_batches']);
+    const states = await adapters.store.getMany(auctions.map((auction) => auction.id));
+    expect(states.map((state) => state?.seq)).toEqual([1, 1, 1, 1]);
+  });
+
   it('keeps each batch whole and in order when batches differ in size', async () => {
     const partitions = [uniquePartition(), uniquePartition()];
     const small = ScriptedAuction.create();
