@@ -179,6 +179,11 @@ export class PostgresAuctionStore implements AuctionStore {
     this.#maxCommitsInFlight = options.maxCommitsInFlight ?? 1;
   }
 
+  /** With one commit in flight, the waiting ones go out in arrival order: in the order sent. */
+  get ordersCommits(): boolean {
+    return this.#maxCommitsInFlight === 1;
+  }
+
   async #query<R extends object>(statement: Statement, values: unknown[], what: string): Promise<R[]> {
     try {
       const result = await this.#pool.query<R>({ name: statement.name, text: statement.text, values });

@@ -67,6 +67,8 @@ function groupByPartition<T>(items: readonly T[], partitionOfItem: (item: T) => 
  * (set), the fencing token, and sorted sets for listing. `commit` is one Lua call per batch.
  */
 export class RedisAuctionStore implements AuctionStore {
+  /** Scripts of one partition go to one connection (one Cluster node) and run in the order sent. */
+  readonly ordersCommits: boolean = true;
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #partitions: number;
@@ -152,7 +154,11 @@ export class RedisAuctionStore implements AuctionStore {
       keys.listAll(partition),
       ...LISTED_STATUSES.map((status) => keys.listByStatus(partition, status)),
     ];
-    const snapshots = this.#snapshotTtlMs === undefined ? [] : (batch.snapshots ?? []);
+    // The cache finds a view under its auction's home partition: only those share this script's slot.
+    const snapshots =
+      this.#snapshotTtlMs === undefined
+        ? []
+        : (batch.snapshots ?? []).filter((view) => this.#home(view.id) === partition);
     const head: Array<string | number> = [
       batch.fencingToken,
       parts.length,

@@ -1,4 +1,4 @@
-import { type BroadcastMessage, createAuctionHouse, isOutcryError, toPublicAuction } from '@outcry/core';
+import { type BroadcastMessage, createAuctionHouse, isOutcryError, partitionOf, toPublicAuction } from '@outcry/core';
 import { commitBatchOf, ScriptedAuction } from '@outcry/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,20 +31,24 @@ describe.skipIf(!up)('snapshots written by the commit script', () => {
     const adapters = createRedisAdapters({ redis, prefix, partitions: PARTITIONS, cacheTtlMs: 5_000 });
     const { lock, store, cache } = adapters;
     expect(cache.filledBy).toBe(store);
-    const lease = await lock.acquire('partition:2', 'owner', 10_000);
     const auction = ScriptedAuction.create();
+    const home = partitionOf(auction.id, PARTITIONS);
+    const lease = await lock.acquire(`partition:${home}`, 'owner', 10_000);
     auction.bid('alice', 1_500);
-    const batch = commitBatchOf(2, lease?.token ?? 0, [auction]);
+    const batch = commitBatchOf(home, lease?.token ?? 0, [auction]);
     const snapshots = batch.states.map(toPublicAuction);
     await store.commit({ ...batch, snapshots });
     expect(await cache.getMany([auction.id])).toEqual(snapshots);
-    const key = new RedisKeys(prefix).snapshot(2, auction.id);
+    const key = new RedisKeys(prefix).snapshot(home, auction.id);
     const ttl = await redis.pttl(key);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(5_000);
 
-    const refused = ScriptedAuction.create();
-    const stale = commitBatchOf(2, (lease?.token ?? 0) - 1, [refused]);
+    // Another auction of the same partition, committed with a token below the one that wrote there.
+    let n = 0;
+    while (partitionOf(`${auction.id}-${n}`, PARTITIONS) !== home) n++;
+    const refused = ScriptedAuction.create({ id: `${auction.id}-${n}` });
+    const stale = commitBatchOf(home, (lease?.token ?? 0) - 1, [refused]);
     await expect(store.commit({ ...stale, snapshots: stale.states.map(toPublicAuction) })).rejects.toSatisfy(
       (error: unknown) => isOutcryError(error) && error.code === 'STALE_OWNER',
     );

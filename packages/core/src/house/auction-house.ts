@@ -88,7 +88,16 @@ export interface AuctionHouseOptions {
    * a Lock owns about partitions / houses; more houses than this still work, less evenly.
    */
   presenceSlots?: number;
+  /**
+   * Group commits a partition keeps in flight (2 when the store applies commits in the order
+   * sent, `store.ordersCommits`; else 1): the next batch is judged and sent while the previous
+   * one is on its way, and answers still go out in commit order.
+   */
+  maxCommitsInFlight?: number;
 }
+
+/** Waiting commands are split over free commit slots only in shares of at least this many. */
+const MIN_PIPELINED_BATCH = 16;
 
 type Listener = (event: AuctionEvent) => void;
 
@@ -98,6 +107,20 @@ type IntakeItem = QueuedCommand & AnswerableItem;
 const SCHEDULER_LOOK_MS = 100;
 /** How soon a house under its fair share of partitions looks for free ones again. */
 const CLAIM_AGAIN_MS = 250;
+
+function maxCommitsInFlightOf(options: AuctionHouseOptions, store: AuctionStore): number {
+  const ordered = store.ordersCommits === true;
+  const value = options.maxCommitsInFlight ?? (ordered ? 2 : 1);
+  if (!Number.isInteger(value) || value < 1 || (value > 1 && !ordered)) {
+    throw new OutcryError(
+      'INVALID_INPUT',
+      ordered
+        ? 'maxCommitsInFlight must be an integer of at least 1.'
+        : 'maxCommitsInFlight must be 1: this store does not apply commits in the order sent (ordersCommits).',
+    );
+  }
+  return value;
+}
 
 /**
  * The AuctionHouse: intake, partitioned single-writer sequencers, scheduling of openings and
@@ -122,6 +145,7 @@ export class AuctionHouse {
       | 'closeGraceMs'
       | 'presenceSlots'
       | 'queueLocalCommands'
+      | 'maxCommitsInFlight'
     >
   >;
   readonly #emitter = new EventEmitter();
@@ -176,6 +200,7 @@ export class AuctionHouse {
       closeGraceMs: options.closeGraceMs ?? 0,
       presenceSlots: options.presenceSlots ?? 16,
       queueLocalCommands: options.queueLocalCommands ?? false,
+      maxCommitsInFlight: maxCommitsInFlightOf(options, this.#store),
     };
     this.#presence = new HousePresence(this.#lock, this.houseId, this.#options.presenceSlots);
     this.#host = {
@@ -320,6 +345,8 @@ export class AuctionHouse {
         maxBatch: this.#options.maxBatch,
         recentBids: this.#options.recentBids,
         retryDelayMs: 50,
+        maxCommitsInFlight: this.#options.maxCommitsInFlight,
+        minPipelinedBatch: MIN_PIPELINED_BATCH,
       });
       this.#sequencers.set(partition, sequencer);
       sequencer.start().catch(() => {

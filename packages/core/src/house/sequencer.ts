@@ -3,7 +3,7 @@ import { fingerprintBid, judgeRepeatedBid } from '../engine/idempotency.js';
 import { toPublicAuction } from '../engine/public-view.js';
 import type { AuctionEvent, AuctionState, CommandOutcome, PublicAuction } from '../engine/types.js';
 import { isOutcryError } from '../errors.js';
-import type { AuctionStore, LedgerEntry, StoredOutcome } from '../ports/auction-store.js';
+import type { AuctionStore, CommitBatch, LedgerEntry, StoredOutcome } from '../ports/auction-store.js';
 import type { BidQueue, QueuedCommand, QueueItem } from '../ports/bid-queue.js';
 import type { Broadcaster, RoutedOutcome } from '../ports/broadcaster.js';
 import type { Lease } from '../ports/lock.js';
@@ -42,6 +42,34 @@ export interface SequencerOptions {
   readonly maxBatch: number;
   readonly recentBids: number;
   readonly retryDelayMs: number;
+  /** Commits sent before the previous one returns (1 unless the store applies them in order). */
+  readonly maxCommitsInFlight: number;
+  /** Waiting commands are shared over free commit slots only when each share has at least this many. */
+  readonly minPipelinedBatch: number;
+}
+
+/** A judged batch: what to commit, and what to answer and publish once it is committed. */
+interface JudgedBatch {
+  readonly commit: CommitBatch | null;
+  /** States before the batch, of every auction it changed (undefined: created by it). */
+  readonly before: ReadonlyMap<string, AuctionState | undefined>;
+  /** Callers' bidIds it added to `recent`. */
+  readonly judgedBids: readonly string[];
+  readonly changed: readonly AuctionState[];
+  readonly snapshots: readonly PublicAuction[];
+  readonly events: AuctionEvent[];
+  readonly answers: readonly Answer[];
+}
+
+/** A batch whose commit is in flight; `batch` is null when loading its auctions failed. */
+interface InFlight {
+  readonly batch: JudgedBatch | null;
+  readonly entries: readonly QueuedCommand[];
+  readonly local: readonly QueuedCommand[];
+  /** Resolves (never rejects) with null once committed, or with the error. */
+  settled: Promise<unknown>;
+  /** Set once settled. */
+  result: { readonly error: unknown } | null;
 }
 
 function dueOf(state: AuctionState): number | null {
@@ -76,8 +104,14 @@ export class Sequencer {
   #inbox: QueuedCommand[] = [];
   /** Wakes the consume loop waiting for the inbox or the queue read. */
   #wake: (() => void) | null = null;
-  /** The local commands of the batch in hand: rerouted if the partition is lost under them. */
-  #inHand: readonly QueuedCommand[] = [];
+  /** Batches judged and sent to the store, oldest first: answered in this order once committed. */
+  #pipeline: InFlight[] = [];
+  /** Entries of failed batches, judged again before anything else. */
+  #retry: QueuedCommand[] = [];
+  /** The local commands among them: rerouted if the partition is lost under them. */
+  #retryLocal: readonly QueuedCommand[] = [];
+  /** Failed commits in a row, for the back-off. */
+  #failures = 0;
 
   constructor(host: SequencerHost, partition: number, lease: Lease, options: SequencerOptions) {
     this.#host = host;
@@ -148,7 +182,8 @@ export class Sequencer {
       for (;;) {
         const stale = await this.#retrying(() => queue.claimStale(this.partition, houseId, 0, max));
         if (stale === null || stale.length === 0) break;
-        await this.#processWithRetry(stale);
+        await this.#submit(stale, []);
+        await this.#drain();
       }
       // The queue read stays outstanding while local commands are judged; its entries join
       // the batch after it returns.
@@ -163,28 +198,51 @@ export class Sequencer {
             this.#wake?.();
           });
         }
-        if (!reading.done && this.#inbox.length === 0) await this.#somethingToDo();
+        if (!reading.done && this.#inbox.length === 0 && this.#retry.length === 0) {
+          const head = this.#pipeline[0];
+          await (head === undefined ? this.#somethingToDo() : Promise.race([this.#somethingToDo(), head.settled]));
+        }
         this.#wake = null;
+        await this.#settleFinished();
+        while (this.#pipeline.length >= this.#options.maxCommitsInFlight) await this.#settleHead();
+        if (this.#retry.length > 0) {
+          if (this.#running) await this.#submitRetry();
+          continue;
+        }
         let queued: QueuedCommand[] = [];
         if (reading.done) {
           queued = reading.entries ?? [];
           reading = null;
         }
         // Local commands first: a close (always queued) then follows every bid this process took in before it.
-        const local = this.#inbox.length <= max ? this.#inbox : this.#inbox.slice(0, max);
-        this.#inbox = local === this.#inbox ? [] : this.#inbox.slice(max);
+        const take = this.#share(this.#inbox.length);
+        const local = this.#inbox.length <= take ? this.#inbox : this.#inbox.slice(0, take);
+        this.#inbox = local === this.#inbox ? [] : this.#inbox.slice(take);
         if (local.length === 0 && queued.length === 0) continue;
-        this.#inHand = local;
-        await this.#processWithRetry(queued.length === 0 ? local : local.concat(queued));
-        this.#inHand = [];
+        await this.#submit(queued.length === 0 ? local : local.concat(queued), local);
       }
+      await this.#drain();
       // Stopping: what was handed over but not judged goes to the next owner through the queue.
       this.#rerouteLocal();
     } catch (error) {
       this.#running = false;
+      // Whatever is still in flight settles first: its local commands are rerouted only if it failed.
+      await this.#abandon();
       this.#rerouteLocal();
       this.#host.onLost(this.partition, error);
     }
+  }
+
+  /**
+   * How many of `waiting` local commands to judge now: all of them, unless commit slots are
+   * free and there are enough to fill them, in which case they are shared over the free slots
+   * so that the next batch is judged while this one is in flight.
+   */
+  #share(waiting: number): number {
+    const { maxBatch, maxCommitsInFlight, minPipelinedBatch } = this.#options;
+    const free = maxCommitsInFlight - this.#pipeline.length;
+    const share = free > 1 && waiting >= 2 * minPipelinedBatch ? Math.ceil(waiting / free) : waiting;
+    return Math.min(maxBatch, share);
   }
 
   /** Resolves when commands are handed over or the queue read returns. */
@@ -195,8 +253,9 @@ export class Sequencer {
   }
 
   #rerouteLocal(): void {
-    const items = this.#inHand.concat(this.#inbox);
-    this.#inHand = [];
+    const items = this.#retryLocal.concat(this.#inbox);
+    this.#retryLocal = [];
+    this.#retry = [];
     this.#inbox = [];
     if (items.length === 0) return;
     // A failed commit may have landed: without `fresh`, the next owner looks each bid up first.
@@ -217,24 +276,6 @@ export class Sequencer {
       }
     }
     return null;
-  }
-
-  async #processWithRetry(entries: QueuedCommand[]): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.#process(entries);
-        this.#unsure = false;
-        return;
-      } catch (error) {
-        // A fenced writer must stop at once; anything else is retried with the same entries,
-        // which stay unacknowledged in the queue meanwhile.
-        if (isOutcryError(error) && error.code === 'STALE_OWNER') throw error;
-        if (!this.#running) throw error;
-        this.#host.stats.commitErrors++;
-        this.#forget(entries);
-        await sleep(Math.min(this.#options.retryDelayMs * 2 ** attempt, 2_000));
-      }
-    }
   }
 
   /**
@@ -271,8 +312,105 @@ export class Sequencer {
     for (const stored of outcomes) if (stored !== null) this.#recent.set(stored.bidId, stored);
   }
 
-  async #process(entries: QueuedCommand[]): Promise<void> {
-    await this.#load(entries);
+  /**
+   * Judge a batch and send its commit without waiting for it: the commit settles in the
+   * pipeline, and the batch is answered when it reaches the head (commits settle in order).
+   * A failed load is retried like a failed commit.
+   */
+  async #submit(entries: QueuedCommand[], local: readonly QueuedCommand[]): Promise<void> {
+    try {
+      await this.#load(entries);
+    } catch (error) {
+      const settled = Promise.resolve(error);
+      this.#pipeline.push({ batch: null, entries, local, settled, result: { error } });
+      return;
+    }
+    const batch = this.#judge(entries);
+    const commit = batch.commit === null ? Promise.resolve() : this.#host.store.commit(batch.commit);
+    const inFlight: InFlight = { batch, entries, local, settled: Promise.resolve(null), result: null };
+    inFlight.settled = commit.then(
+      () => {
+        inFlight.result = { error: null };
+        return null;
+      },
+      (error: unknown) => {
+        inFlight.result = { error };
+        return error;
+      },
+    );
+    this.#pipeline.push(inFlight);
+  }
+
+  /** Answer every batch at the head whose commit has already settled. */
+  async #settleFinished(): Promise<void> {
+    while (this.#pipeline[0]?.result != null) await this.#settleHead();
+  }
+
+  /** Settle everything in flight, judging failed entries again while running. */
+  async #drain(): Promise<void> {
+    while (this.#pipeline.length > 0 || (this.#retry.length > 0 && this.#running)) {
+      if (this.#pipeline.length > 0) await this.#settleHead();
+      else await this.#submitRetry();
+    }
+  }
+
+  #submitRetry(): Promise<void> {
+    const retry = this.#retry;
+    const local = this.#retryLocal;
+    this.#retry = [];
+    this.#retryLocal = [];
+    return this.#submit(retry, local);
+  }
+
+  /**
+   * Wait for the oldest commit in flight. Committed: acknowledge, answer, publish. Failed:
+   * every batch from it on is undone (later ones were judged on its result), and their
+   * entries are judged again after a pause; a fenced writer stops at once.
+   */
+  async #settleHead(): Promise<void> {
+    const head = this.#pipeline[0];
+    if (head === undefined) return;
+    const error = await head.settled;
+    if (error === null && head.batch !== null) {
+      this.#pipeline.shift();
+      this.#unsure = false;
+      this.#failures = 0;
+      await this.#complete(head.entries, head.batch);
+      return;
+    }
+    const failed = this.#pipeline;
+    this.#pipeline = [];
+    await Promise.all(failed.map((f) => f.settled));
+    for (let i = failed.length - 1; i >= 0; i--) {
+      const batch = failed[i]?.batch;
+      if (batch != null) this.#rollBack(batch.before, batch.judgedBids);
+    }
+    const entries = failed.flatMap((f) => f.entries);
+    this.#forget(entries);
+    this.#retry = entries.concat(this.#retry);
+    this.#retryLocal = failed.flatMap((f) => f.local).concat(this.#retryLocal);
+    if (isOutcryError(error) && error.code === 'STALE_OWNER') throw error;
+    if (!this.#running) throw error;
+    this.#host.stats.commitErrors++;
+    await sleep(Math.min(this.#options.retryDelayMs * 2 ** this.#failures++, 2_000));
+  }
+
+  /** On the way out: let commits in flight settle; answer those that landed, keep the rest for rerouting. */
+  async #abandon(): Promise<void> {
+    const inFlight = this.#pipeline;
+    this.#pipeline = [];
+    await Promise.all(inFlight.map((f) => f.settled));
+    let failedFrom = inFlight.findIndex((f) => f.result?.error !== null || f.batch === null);
+    if (failedFrom === -1) failedFrom = inFlight.length;
+    for (const f of inFlight.slice(0, failedFrom)) if (f.batch !== null) await this.#complete(f.entries, f.batch);
+    this.#retryLocal = inFlight
+      .slice(failedFrom)
+      .flatMap((f) => f.local)
+      .concat(this.#retryLocal);
+  }
+
+  /** Judge commands in FIFO order against the states in memory, which move on at once. */
+  #judge(entries: readonly QueuedCommand[]): JudgedBatch {
     const before = new Map<string, AuctionState | undefined>();
     const judgedBids: string[] = [];
     const ledger: LedgerEntry[] = [];
@@ -323,26 +461,27 @@ export class Sequencer {
     const changed: AuctionState[] = [];
     for (const id of before.keys()) changed.push(this.#states.get(id) as AuctionState);
     const snapshots = changed.map(toPublicAuction);
-    const { snapshotsInCommit } = this.#host;
-    if (changed.length > 0 || outcomes.length > 0) {
-      try {
-        await this.#host.store.commit({
-          partition: this.partition,
-          fencingToken: this.#lease.token,
-          states: changed,
-          entries: ledger,
-          outcomes,
-          ...(snapshotsInCommit && snapshots.length > 0 ? { snapshots } : {}),
-        });
-      } catch (error) {
-        this.#rollBack(before, judgedBids);
-        throw error;
-      }
-    }
+    const withSnapshots = this.#host.snapshotsInCommit && snapshots.length > 0;
+    const commit: CommitBatch | null =
+      changed.length > 0 || outcomes.length > 0
+        ? {
+            partition: this.partition,
+            fencingToken: this.#lease.token,
+            states: changed,
+            entries: ledger,
+            outcomes,
+            ...(withSnapshots ? { snapshots } : {}),
+          }
+        : null;
+    return { commit, before, judgedBids, changed, snapshots, events, answers };
+  }
+
+  /** A committed batch: acknowledge its queue entries, cache, answer and publish. */
+  async #complete(entries: readonly QueuedCommand[], batch: JudgedBatch): Promise<void> {
     this.#acknowledge(entries);
     // Read-your-writes: a caller told "accepted" then reading the auction sees its bid.
-    if (snapshots.length > 0 && !snapshotsInCommit) await this.#host.storeSnapshots(snapshots);
-    this.#finish(entries.length, changed, before, snapshots, events, answers);
+    if (batch.snapshots.length > 0 && !this.#host.snapshotsInCommit) await this.#host.storeSnapshots(batch.snapshots);
+    this.#finish(entries.length, batch);
   }
 
   /**
@@ -382,14 +521,8 @@ export class Sequencer {
     for (const bidId of judgedBids) this.#recent.delete(bidId);
   }
 
-  #finish(
-    commands: number,
-    changed: readonly AuctionState[],
-    before: ReadonlyMap<string, AuctionState | undefined>,
-    snapshots: readonly PublicAuction[],
-    events: AuctionEvent[],
-    answers: readonly Answer[],
-  ): void {
+  #finish(commands: number, batch: JudgedBatch): void {
+    const { changed, before, snapshots, events, answers } = batch;
     const { stats } = this.#host;
     stats.batches++;
     stats.commands += commands;

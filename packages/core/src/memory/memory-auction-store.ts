@@ -37,6 +37,8 @@ function sliceLedger(
 
 /** AuctionStore in this process's memory: the embedded default. Data lives as long as the process. */
 export class MemoryAuctionStore implements AuctionStore {
+  /** A commit is applied when called: in the order sent. */
+  readonly ordersCommits: boolean = true;
   readonly #auctions = new Map<string, AuctionRecord>();
   readonly #outcomes = new Map<string, StoredOutcome>();
   readonly #tokens = new Map<number, number>();

@@ -59,6 +59,12 @@ export interface HistoryQuery {
 
 /** Auction state and the append-only ledger. */
 export interface AuctionStore {
+  /**
+   * True when commits of one partition sent one after another, without waiting for each to
+   * return, are applied in the order sent (one connection, or one commit in flight): the
+   * sequencer may then send a batch before the previous one has returned.
+   */
+  readonly ordersCommits?: boolean;
   /** Full states of the given auctions, in the same order, null where missing. One round trip. */
   getMany(ids: readonly string[]): Promise<(AuctionState | null)[]>;
   /**
