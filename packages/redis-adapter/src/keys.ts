@@ -60,9 +60,14 @@ export class RedisKeys {
     return `${this.partition(partition)}list:${status}`;
   }
 
-  /** String: the auction's state as JSON. */
+  /** String: the auction's state as JSON, without its spec (whole, when written by earlier versions). */
   state(partition: number, auctionId: string): string {
     return `${this.partition(partition)}state:${auctionId}`;
+  }
+
+  /** String: the auction's spec as JSON, written once when it is created. */
+  spec(partition: number, auctionId: string): string {
+    return `${this.partition(partition)}spec:${auctionId}`;
   }
 
   /** List: the auction's ledger entries as JSON; the entry of seq n is at index n - 1. */

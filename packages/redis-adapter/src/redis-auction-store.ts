@@ -15,6 +15,14 @@ import {
 import { idOfListMember, LISTED_STATUSES, listMember, type RedisKeys } from './keys.js';
 import { runScript } from './lua-scripts.js';
 import type { OutcomePrefetch } from './outcome-prefetch.js';
+import {
+  decodeLedgerEntry,
+  decodeOutcome,
+  decodeState,
+  encodeLedgerEntry,
+  encodeLiveState,
+  encodeOutcome,
+} from './stored-json.js';
 import { isCluster, type RedisClient } from './redis-client.js';
 
 /** What a RedisAuctionStore needs. */
@@ -95,11 +103,14 @@ export class RedisAuctionStore implements AuctionStore {
     for (const [partition, indexes] of groups) {
       for (let from = 0; from < indexes.length; from += MGET_CHUNK) {
         const chunk = indexes.slice(from, from + MGET_CHUNK);
-        const keys = chunk.map((i) => this.#keys.state(partition, ids[i] as string));
+        const keys: string[] = [];
+        for (const i of chunk)
+          keys.push(this.#keys.state(partition, ids[i] as string), this.#keys.spec(partition, ids[i] as string));
         reads.push(
           this.#redis.mget(...keys).then((values) => {
-            values.forEach((value, k) => {
-              if (value !== null) result[chunk[k] as number] = JSON.parse(value) as AuctionState;
+            chunk.forEach((index, k) => {
+              const live = values[2 * k] ?? null;
+              if (live !== null) result[index] = decodeState(live, values[2 * k + 1] ?? null);
             });
           }),
         );
@@ -169,21 +180,27 @@ export class RedisAuctionStore implements AuctionStore {
     const entryArgs: string[] = [];
     const foreign: string[] = [];
     for (const part of parts) {
-      scriptKeys.push(keys.state(partition, part.auctionId), keys.ledger(partition, part.auctionId));
-      const state = part.state;
-      const first = part.entries[0];
-      head.push(
-        state === undefined ? '' : JSON.stringify(state),
-        state === undefined ? '' : state.status,
-        state === undefined ? part.auctionId : listMember(state.spec.createdAt, state.spec.id),
-        first === undefined ? 0 : first.seq,
-        part.entries.length,
+      const { auctionId, state, entries } = part;
+      scriptKeys.push(
+        keys.state(partition, auctionId),
+        keys.ledger(partition, auctionId),
+        keys.spec(partition, auctionId),
       );
-      for (const entry of part.entries) entryArgs.push(JSON.stringify(entry), bidIdOf(entry));
+      const first = entries[0];
+      const created = state !== undefined && entries.some((entry) => entry.command.type === 'create');
+      head.push(
+        state === undefined ? '' : encodeLiveState(state),
+        state === undefined ? '' : state.status,
+        state === undefined ? auctionId : listMember(state.spec.createdAt, state.spec.id),
+        first === undefined ? 0 : first.seq,
+        entries.length,
+        created ? JSON.stringify(state.spec) : '',
+      );
+      for (const entry of entries) entryArgs.push(encodeLedgerEntry(entry), bidIdOf(entry));
       if (state !== undefined && this.#home(part.auctionId) !== partition) foreign.push(part.auctionId);
     }
     const outcomeArgs: string[] = [];
-    for (const outcome of batch.outcomes) outcomeArgs.push(outcome.bidId, JSON.stringify(outcome));
+    for (const outcome of batch.outcomes) outcomeArgs.push(outcome.bidId, encodeOutcome(outcome));
     for (const view of snapshots) {
       scriptKeys.push(keys.snapshot(partition, view.id));
       outcomeArgs.push(`${view.seq}|${JSON.stringify(view)}`);
@@ -299,7 +316,7 @@ export class RedisAuctionStore implements AuctionStore {
         raw = await this.#redis.lrange(this.#keys.ledger(partition, auctionId), from, to);
       }
     }
-    return { entries: raw.map((json) => JSON.parse(json) as LedgerEntry), partition };
+    return { entries: raw.map((json) => decodeLedgerEntry(auctionId, json)), partition };
   }
 
   async getLedger(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
@@ -323,8 +340,8 @@ export class RedisAuctionStore implements AuctionStore {
       }
       if (entries.length < chunk) return items;
       from += chunk;
-      entries = (await this.#redis.lrange(ledgerKey, from, from + chunk - 1)).map(
-        (json) => JSON.parse(json) as LedgerEntry,
+      entries = (await this.#redis.lrange(ledgerKey, from, from + chunk - 1)).map((json) =>
+        decodeLedgerEntry(auctionId, json),
       );
     }
   }
@@ -337,9 +354,9 @@ export class RedisAuctionStore implements AuctionStore {
     const unknown = bidIds.filter((_, i) => known[i] === undefined);
     const fetched = unknown.length === 0 ? [] : await this.#fetchOutcomes(unknown);
     let next = 0;
-    return known.map((json) => {
+    return known.map((json, i) => {
       if (json === undefined) return fetched[next++] ?? null;
-      return json === null ? null : (JSON.parse(json) as StoredOutcome);
+      return json === null ? null : decodeOutcome(bidIds[i] as string, json);
     });
   }
 
@@ -355,9 +372,9 @@ export class RedisAuctionStore implements AuctionStore {
         chunks.push(runScript(this.#redis, 'find-outcomes', outcomeKeys, chunk) as Promise<(string | null)[]>);
       }
       const found = (await Promise.all(chunks)).flat();
-      return bidIds.map((_, i) => {
+      return bidIds.map((bidId, i) => {
         const value = found[i];
-        return value === null || value === undefined ? null : (JSON.parse(value) as StoredOutcome);
+        return value === null || value === undefined ? null : decodeOutcome(bidId, value);
       });
     }
     const perPartition = await Promise.all(
@@ -365,10 +382,10 @@ export class RedisAuctionStore implements AuctionStore {
         this.#redis.hmget(this.#keys.outcomes(partition), ...bidIds),
       ),
     );
-    return bidIds.map((_, i) => {
+    return bidIds.map((bidId, i) => {
       for (const values of perPartition) {
         const value = values[i];
-        if (value !== null && value !== undefined) return JSON.parse(value) as StoredOutcome;
+        if (value !== null && value !== undefined) return decodeOutcome(bidId, value);
       }
       return null;
     });

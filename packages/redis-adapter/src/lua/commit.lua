@@ -7,8 +7,8 @@
   KEYS[4]  statuses     hash listing member -> status
   KEYS[5]  list:all     sorted set of every auction's listing member
   KEYS[6..9]            sorted sets list:scheduled, list:open, list:closed, list:cancelled
-  KEYS[8+2i], KEYS[9+2i]  state and ledger keys of the batch's i-th auction (i = 1..n)
-  KEYS[9+2n+k]  snapshot key of the k-th cached view (k = 1..s)
+  KEYS[7+3i], KEYS[8+3i], KEYS[9+3i]  state, ledger and spec keys of the batch's i-th auction (i = 1..n)
+  KEYS[9+3n+k]  snapshot key of the k-th cached view (k = 1..s)
   Every key carries the partition's hash tag.
 
   ARGV[1]  fencing token of the writer's lease
@@ -16,9 +16,10 @@
   ARGV[3]  m, the number of outcomes
   ARGV[4]  s, the number of cached views (public snapshots) to write
   ARGV[5]  their TTL in ms
-  then, per auction i, five values:
-           state JSON ('' when the state did not change), status, listing member,
-           seq of its first new ledger entry (0 when none), number of new entries
+  then, per auction i, six values:
+           state JSON without the spec ('' when the state did not change), status, listing member,
+           seq of its first new ledger entry (0 when none), number of new entries,
+           spec JSON ('' unless the batch creates the auction)
   then, per auction in the same order, per entry: entry JSON, bidId ('' when not a bid)
   then, per outcome: bidId, outcome JSON
   then, per cached view: '<seq>|<json>' (the commit holds the newest seq: a plain SET)
@@ -38,7 +39,8 @@ local n = tonumber(ARGV[2])
 local m = tonumber(ARGV[3])
 local s = tonumber(ARGV[4])
 local AUCTION_BASE = 6
-local entriesBase = AUCTION_BASE + n * 5
+local PER_AUCTION = 6
+local entriesBase = AUCTION_BASE + n * PER_AUCTION
 
 -- Checks first: a refused batch must leave no trace.
 local newCount = 0
@@ -46,11 +48,11 @@ local replayCount = 0
 local cursor = entriesBase
 local batchBids = {}
 for i = 1, n do
-  local base = AUCTION_BASE + (i - 1) * 5
+  local base = AUCTION_BASE + (i - 1) * PER_AUCTION
   local firstSeq = tonumber(ARGV[base + 3])
   local count = tonumber(ARGV[base + 4])
   if count > 0 then
-    local ledgerKey = KEYS[9 + 2 * i]
+    local ledgerKey = KEYS[8 + 3 * i]
     local length = redis.call('LLEN', ledgerKey)
     if firstSeq == length + 1 then
       newCount = newCount + 1
@@ -100,13 +102,17 @@ end
 local statusKeys = { scheduled = KEYS[6], open = KEYS[7], closed = KEYS[8], cancelled = KEYS[9] }
 cursor = entriesBase
 for i = 1, n do
-  local base = AUCTION_BASE + (i - 1) * 5
+  local base = AUCTION_BASE + (i - 1) * PER_AUCTION
   local stateJson = ARGV[base]
   local status = ARGV[base + 1]
   local member = ARGV[base + 2]
   local count = tonumber(ARGV[base + 4])
+  local specJson = ARGV[base + 5]
+  if specJson ~= '' then
+    redis.call('SET', KEYS[9 + 3 * i], specJson)
+  end
   if stateJson ~= '' then
-    redis.call('SET', KEYS[8 + 2 * i], stateJson)
+    redis.call('SET', KEYS[7 + 3 * i], stateJson)
     local previous = redis.call('HGET', KEYS[4], member)
     if previous ~= status then
       if previous then
@@ -119,7 +125,7 @@ for i = 1, n do
     end
   end
   if count > 0 then
-    local ledgerKey = KEYS[9 + 2 * i]
+    local ledgerKey = KEYS[8 + 3 * i]
     -- RPUSH in chunks: Lua's unpack has a small stack.
     local chunk = {}
     for j = 0, count - 1 do
@@ -142,6 +148,6 @@ end
 keepOutcomes()
 local snapshotsBase = outcomesBase + 2 * m
 for k = 1, s do
-  redis.call('SET', KEYS[9 + 2 * n + k], ARGV[snapshotsBase + k - 1], 'PX', ARGV[5])
+  redis.call('SET', KEYS[9 + 3 * n + k], ARGV[snapshotsBase + k - 1], 'PX', ARGV[5])
 end
 return {'OK'}

@@ -1,0 +1,65 @@
+import { partitionOf } from '@outcry/core';
+import { commitBatchOf, ScriptedAuction } from '@outcry/core/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisAdapters } from '../src/create-redis-adapters.js';
+import { RedisKeys } from '../src/keys.js';
+import { decodeLedgerEntry, decodeOutcome, decodeState } from '../src/stored-json.js';
+import { deletePrefix, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
+
+const up = await redisIsUp('the stored-format tests');
+const PARTITIONS = 4;
+
+describe('values written whole by earlier versions', () => {
+  it('are read as they are', () => {
+    const auction = ScriptedAuction.create();
+    auction.bid('alice', 1_500);
+    const batch = commitBatchOf(0, 1, [auction]);
+    const [entry] = batch.entries.slice(-1);
+    const [outcome] = batch.outcomes;
+    expect(decodeState(JSON.stringify(auction.state), null)).toEqual(auction.state);
+    expect(decodeLedgerEntry('ignored', JSON.stringify(entry))).toEqual(entry);
+    expect(decodeOutcome('ignored', JSON.stringify(outcome))).toEqual(outcome);
+  });
+});
+
+describe.skipIf(!up)('values a commit writes', () => {
+  let redis: Redis;
+  const prefix = uniquePrefix('stored-json:');
+  beforeAll(() => {
+    redis = new Redis(REDIS_URL);
+  });
+  afterAll(async () => {
+    await deletePrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('leave out what their key says: the spec after create, the auctionId, the bidId', async () => {
+    const adapters = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
+    const auction = ScriptedAuction.create();
+    const home = partitionOf(auction.id, PARTITIONS);
+    const created = commitBatchOf(home, 1, [auction]);
+    await adapters.store.commit(created);
+    auction.bid('alice', 1_500);
+    const batch = commitBatchOf(home, 1, [auction]);
+    await adapters.store.commit(batch);
+    const keys = new RedisKeys(prefix);
+    const live = JSON.parse((await redis.get(keys.state(home, auction.id))) as string);
+    expect(live.spec).toBeUndefined();
+    expect(live.seq).toBe(2);
+    expect(JSON.parse((await redis.get(keys.spec(home, auction.id))) as string)).toEqual(auction.state.spec);
+    const rawEntry = JSON.parse((await redis.lindex(keys.ledger(home, auction.id), 1)) as string);
+    expect(rawEntry.auctionId).toBeUndefined();
+    const bidId = (batch.outcomes[0] as { bidId: string }).bidId;
+    const rawOutcome = JSON.parse((await redis.hget(keys.outcomes(home), bidId)) as string);
+    expect(rawOutcome.bidId).toBeUndefined();
+    // Read back whole through the store.
+    expect(await adapters.store.getMany([auction.id])).toEqual([auction.state]);
+    expect(await adapters.store.getLedger(auction.id, { afterSeq: 0, limit: 10 })).toEqual([
+      ...created.entries,
+      ...batch.entries,
+    ]);
+    expect(await adapters.store.getOutcomes([bidId])).toEqual([batch.outcomes[0]]);
+    await adapters.close();
+  });
+});
