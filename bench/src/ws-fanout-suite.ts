@@ -13,8 +13,8 @@ const OPTIONS: Record<BenchMode, WsFanoutOptions> = {
 const atLeastClockStep = (ms: number) => Math.max(ms, 0.5);
 
 /**
- * The WebSocket fan-out bench of `ws-fanout.ts` (gateway vs bare ws broadcast, subscribers in
- * child processes) as rows: p99 delivery latency at a steady 5 bids/s, and the delivery rate of a
+ * The WebSocket fan-out bench of `ws-fanout.ts` (gateway vs bare ws broadcast, the same raw
+ * WebSocket subscribers in child processes for both) as rows: p99 delivery latency at a steady 5 bids/s, and the delivery rate of a
  * burst, for each number of watchers.
  */
 export async function runWsFanoutSuite(context: SuiteContext): Promise<BenchRow[]> {

@@ -7,9 +7,18 @@
  *
  * The server (gateway or bare ws) runs in this process; the subscribers run in child processes
  * (this file with --client), so that no process holds more sockets than `ulimit -n` allows.
- * Latency: gateway events from the bid's intake stamp (`event.at`: queue, commit, broadcast and
- * fan-out included); bare messages from the moment the broadcast loop starts. Both in ms, on one
- * clock. Rate: deliveries per second of a burst, from its first send to the last delivery.
+ * Subscribers are minimal WebSocket clients on raw `node:net` sockets (`raw-ws-client.ts`) that
+ * read the figures from a message's bytes: real watchers are browsers on other machines, while
+ * here the subscribers share the cores with the server (with `ws` clients they used more CPU
+ * than the server between them), so they must cost as little as possible for the run to measure
+ * the server.
+ * Both servers get the same subscribers.
+ *
+ * Latency, in ms on one clock: in the steady phases from each bid's scheduled time (gateway bids
+ * carry it in their bidId, bare messages in `at`), so a producer that falls behind cannot hide
+ * latency; in the burst from the gateway event's intake stamp (`event.at`: queue, commit,
+ * broadcast and fan-out included) or the moment the bare broadcast loop starts. Rate: deliveries
+ * per second of a burst, from its first send to the last delivery.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -17,7 +26,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createAuctionHouse } from '@outcry/core';
 import { createWebSocketGateway } from '@outcry/ws-adapter';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
+import { openRawWebSocket, type RawWebSocket } from './raw-ws-client.js';
 
 /** One steady phase: so many bids a second for so long (the bare run sends as many messages). */
 export interface FanoutRate {
@@ -54,6 +64,8 @@ export interface FanoutResult {
     readonly slipMs?: number;
     /** CPU time of the server process per delivery, in µs: robust on a shared machine. */
     readonly serverCpuUs: number;
+    /** CPU time of all subscriber processes per delivery, in µs: what the measuring costs the shared cores. */
+    readonly clientCpuUs: number;
   }>;
 }
 
@@ -66,38 +78,76 @@ type ToClient =
   | { cmd: 'report' }
   | { cmd: 'close' };
 
+/** What a subscriber looks for in a message's bytes. */
+const SNAPSHOT_PREFIX = Buffer.from('{"type":"snapshot"');
+const AT_KEY = Buffer.from('"at":');
+const SEQ_KEY = Buffer.from('"seq":');
+// Bench bids carry their scheduled time in the bidId (`d<ms>-<n>`): latency counts from when
+// the bid was due, so a producer that slips behind its schedule cannot hide latency.
+const DUE_KEY = Buffer.from('"bidId":"d');
+const DASH = 0x2d;
+
+/**
+ * The digits right after the first `key` followed by at least one digit (and then `then`, when
+ * given), as a number; -1 when there is none. What `/key(\d+)/` finds in the text, read from the
+ * bytes: a subscriber never decodes a message to a string.
+ */
+export function numberAfter(data: Buffer, key: Buffer, then = -1): number {
+  for (let at = data.indexOf(key); at !== -1; at = data.indexOf(key, at + 1)) {
+    let value = 0;
+    let end = at + key.length;
+    for (; end < data.length; end++) {
+      const digit = (data[end] as number) - 0x30;
+      if (digit < 0 || digit > 9) break;
+      value = value * 10 + digit;
+    }
+    if (end > at + key.length && (then === -1 || data[end] === then)) return value;
+  }
+  return -1;
+}
+
+function startsWith(data: Buffer, prefix: Buffer): boolean {
+  return data.length >= prefix.length && data.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
+}
+
+/**
+ * A subscriber process. Its sockets are raw WebSocket clients (`raw-ws-client.ts`), not `ws`:
+ * the subscribers share this machine's cores with the server, and with `ws` they used more CPU
+ * than the server, so the latency measured was partly theirs. Both contenders get the same
+ * client.
+ */
 function runClient(): void {
-  const sockets: WebSocket[] = [];
+  const sockets: RawWebSocket[] = [];
   let latencies: number[] = [];
   let lastAt = 0;
   let bytes = 0;
   let outOfOrder = 0;
+  let errors = 0;
+  let firstError = '';
+  let cpuSince = process.cpuUsage();
   const send = (message: unknown) => process.send?.(message);
-  const AT = /"at":(\d+)/;
-  const SEQ = /"seq":(\d+)/;
-  // Bench bids carry their scheduled time in the bidId (`d<ms>-<n>`): latency counts from when
-  // the bid was due, so a producer that slips behind its schedule cannot hide latency.
-  const DUE = /"bidId":"d(\d+)-/;
+  const onError = (error: Error) => {
+    errors++;
+    firstError ||= error.message;
+  };
 
   let snapshots = 0;
   const onMessage = (socket: { lastSeq: number; dueSeq: number; due: number }, data: Buffer) => {
     const now = Date.now();
-    const text = data.toString();
-    if (text.startsWith('{"type":"snapshot"')) {
+    if (startsWith(data, SNAPSHOT_PREFIX)) {
       snapshots++;
       return;
     }
-    const at = AT.exec(text);
-    if (at === null) return;
-    const seqMatch = SEQ.exec(text);
-    const seq = seqMatch === null ? -1 : Number(seqMatch[1]);
-    const due = DUE.exec(text);
-    if (due !== null) {
+    const at = numberAfter(data, AT_KEY);
+    if (at === -1) return;
+    const seq = numberAfter(data, SEQ_KEY);
+    const due = numberAfter(data, DUE_KEY, DASH);
+    if (due !== -1) {
       socket.dueSeq = seq;
-      socket.due = Number(due[1]);
+      socket.due = due;
     }
     // Events of one change share the seq (and the due time) of its bid.
-    const from = socket.dueSeq === seq ? socket.due : Number(at[1]);
+    const from = socket.dueSeq === seq ? socket.due : at;
     latencies.push(now - from);
     bytes += data.length;
     lastAt = now;
@@ -107,54 +157,52 @@ function runClient(): void {
     }
   };
 
+  const open = async (url: string, localAddress: string, subscribe: string | null): Promise<void> => {
+    const state = { lastSeq: -1, dueSeq: -1, due: 0 };
+    try {
+      const ws = await openRawWebSocket(url, { localAddress, onText: (data) => onMessage(state, data), onError });
+      sockets.push(ws);
+      if (subscribe !== null) ws.sendText(subscribe);
+    } catch (error) {
+      onError(error as Error);
+    }
+  };
+
   process.on('message', async (message: ToClient) => {
     if (message.cmd === 'connect') {
       snapshots = 0;
+      const subscribe =
+        message.subscribe === null ? null : JSON.stringify({ type: 'subscribe', auctionId: message.subscribe });
+      const before = sockets.length;
       for (let opened = 0; opened < message.count; ) {
         const wave = Math.min(250, message.count - opened);
+        // Several loopback source addresses: plenty of ephemeral ports for 10,000 sockets.
         await Promise.all(
-          Array.from({ length: wave }, (_, i) => {
-            // Several loopback source addresses: plenty of ephemeral ports for 10,000 sockets.
-            const localAddress = `127.0.0.${message.firstAddress + ((opened + i) % 4)}`;
-            const ws = new WebSocket(message.url, { localAddress, perMessageDeflate: false });
-            const state = { lastSeq: -1, dueSeq: -1, due: 0 };
-            sockets.push(ws);
-            ws.on('message', (data: Buffer) => onMessage(state, data));
-            ws.on('error', () => undefined);
-            return new Promise<void>((resolve) =>
-              ws.once('open', () => {
-                if (message.subscribe !== null)
-                  ws.send(JSON.stringify({ type: 'subscribe', auctionId: message.subscribe }));
-                resolve();
-              }),
-            );
-          }),
+          Array.from({ length: wave }, (_, i) =>
+            open(message.url, `127.0.0.${message.firstAddress + ((opened + i) % 4)}`, subscribe),
+          ),
         );
         opened += wave;
       }
-      if (message.subscribe !== null) while (snapshots < message.count) await new Promise((r) => setTimeout(r, 20));
-      send({ cmd: 'connected' });
+      const connected = sockets.length - before;
+      if (subscribe !== null) while (snapshots < connected) await new Promise((r) => setTimeout(r, 20));
+      send({ cmd: 'connected', failed: message.count - connected, error: firstError });
     } else if (message.cmd === 'reset') {
       latencies = [];
       lastAt = 0;
       bytes = 0;
       outOfOrder = 0;
+      errors = 0;
+      firstError = '';
+      cpuSince = process.cpuUsage();
       send({ cmd: 'reset' });
     } else if (message.cmd === 'count') {
       send({ cmd: 'count', count: latencies.length });
     } else if (message.cmd === 'report') {
-      send({ cmd: 'report', latencies, lastAt, bytes, outOfOrder });
+      const cpu = process.cpuUsage(cpuSince);
+      send({ cmd: 'report', latencies, lastAt, bytes, outOfOrder, errors, firstError, cpuUs: cpu.user + cpu.system });
     } else if (message.cmd === 'close') {
-      await Promise.all(
-        sockets.map(
-          (ws) =>
-            new Promise<void>((resolve) => {
-              if (ws.readyState === WebSocket.CLOSED) return resolve();
-              ws.once('close', () => resolve());
-              ws.close();
-            }),
-        ),
-      );
+      await Promise.all(sockets.map((ws) => ws.close(5_000)));
       sockets.length = 0;
       send({ cmd: 'closed' });
     }
@@ -169,6 +217,11 @@ interface Report {
   lastAt: number;
   bytes: number;
   outOfOrder: number;
+  /** Socket and protocol errors, and closes the server started, since the last reset. */
+  errors: number;
+  firstError: string;
+  /** CPU time the subscriber processes used since the last reset, in µs. */
+  cpuUs: number;
 }
 
 class ClientPool {
@@ -211,7 +264,7 @@ class ClientPool {
 
   async connect(url: string, total: number, subscribe: string | null): Promise<void> {
     const each = Math.ceil(total / this.#children.length);
-    await this.#all(
+    const answers = await this.#all<{ failed: number; error: string }>(
       (i) => ({
         cmd: 'connect',
         url,
@@ -221,6 +274,12 @@ class ClientPool {
       }),
       'connected',
     );
+    const failed = answers.reduce((sum, a) => sum + a.failed, 0);
+    // Fewer subscribers than asked would make every figure wrong: stop instead.
+    if (failed > 0)
+      throw new Error(
+        `${failed} of ${total} subscribers could not connect: ${answers.map((a) => a.error).find(Boolean)}`,
+      );
   }
 
   reset(): Promise<unknown> {
@@ -234,6 +293,9 @@ class ClientPool {
       lastAt: Math.max(...reports.map((r) => r.lastAt)),
       bytes: reports.reduce((sum, r) => sum + r.bytes, 0),
       outOfOrder: reports.reduce((sum, r) => sum + r.outOfOrder, 0),
+      errors: reports.reduce((sum, r) => sum + r.errors, 0),
+      firstError: reports.map((r) => r.firstError).find(Boolean) ?? '',
+      cpuUs: reports.reduce((sum, r) => sum + r.cpuUs, 0),
     };
   }
 
@@ -242,7 +304,12 @@ class ClientPool {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const counts = await this.#all<{ count: number }>({ cmd: 'count' }, 'count');
-      if (counts.reduce((sum, c) => sum + c.count, 0) >= expected || Date.now() > deadline) return this.report();
+      if (counts.reduce((sum, c) => sum + c.count, 0) >= expected || Date.now() > deadline) {
+        const report = await this.report();
+        if (report.errors > 0)
+          console.log(`  subscribers saw ${report.errors} errors, the first: ${report.firstError}`);
+        return report;
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -265,6 +332,10 @@ function summarize(latencies: number[], expected: number): LatencySummary {
 function cpuPerDelivery(since: NodeJS.CpuUsage, deliveries: number): number {
   const used = process.cpuUsage(since);
   return deliveries === 0 ? Number.NaN : (used.user + used.system) / deliveries;
+}
+
+function subscribersCpuPerDelivery(report: Report): number {
+  return report.latencies.length === 0 ? Number.NaN : report.cpuUs / report.latencies.length;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -343,6 +414,7 @@ async function runGateway(
       latency: summarize(report.latencies, events * sockets),
       deliveriesPerSecond: report.latencies.length / ((report.lastAt - start) / 1_000),
       serverCpuUs: cpuPerDelivery(cpu, report.latencies.length),
+      clientCpuUs: subscribersCpuPerDelivery(report),
       slipMs,
     });
   }
@@ -363,6 +435,7 @@ async function runGateway(
       latency: summarize(report.latencies, events * sockets),
       deliveriesPerSecond: report.latencies.length / ((report.lastAt - start) / 1_000),
       serverCpuUs: cpuPerDelivery(cpu, report.latencies.length),
+      clientCpuUs: subscribersCpuPerDelivery(report),
     });
   }
   const metrics = gateway.metrics();
@@ -415,6 +488,7 @@ async function runBare(
       latency: summarize(report.latencies, sent * sockets),
       deliveriesPerSecond: report.latencies.length / ((report.lastAt - start) / 1_000),
       serverCpuUs: cpuPerDelivery(cpu, report.latencies.length),
+      clientCpuUs: subscribersCpuPerDelivery(report),
       slipMs,
     });
   }
@@ -434,6 +508,7 @@ async function runBare(
       latency: summarize(report.latencies, sent * sockets),
       deliveriesPerSecond: report.latencies.length / ((report.lastAt - start) / 1_000),
       serverCpuUs: cpuPerDelivery(cpu, report.latencies.length),
+      clientCpuUs: subscribersCpuPerDelivery(report),
     });
   }
   await pool.disconnect();
@@ -465,7 +540,7 @@ export async function runWsFanoutBench(options: WsFanoutOptions = {}): Promise<F
       results.push(result, bare);
       console.log(`  message size ~${messageBytes} bytes`);
       console.log(
-        '  phase                 server    deliveries        p50     p99     max (ms)   deliveries/s  producer slip  server CPU/delivery   gateway/bare rate',
+        '  phase                 server    deliveries        p50     p99     max (ms)   deliveries/s  producer slip  server CPU/delivery  subscribers CPU/delivery   gateway/bare rate',
       );
       result.phases.forEach((phase, i) => {
         const baseline = bare.phases[i];
@@ -476,7 +551,7 @@ export async function runWsFanoutBench(options: WsFanoutOptions = {}): Promise<F
           if (p === undefined) continue;
           const l = p.latency;
           console.log(
-            `  ${phase.name.padEnd(20)}  ${name.padEnd(8)}  ${`${l.deliveries}/${l.expected}`.padEnd(16)} ${String(l.p50).padStart(6)}  ${String(l.p99).padStart(6)}  ${String(l.max).padStart(6)}      ${Math.round(p.deliveriesPerSecond).toString().padStart(9)}  ${(p.slipMs === undefined ? '' : `${p.slipMs} ms`).padStart(10)}  ${`${p.serverCpuUs.toFixed(2)} µs`.padStart(14)}${name === 'gateway' && baseline ? `      ${(phase.deliveriesPerSecond / baseline.deliveriesPerSecond).toFixed(2)}x` : ''}`,
+            `  ${phase.name.padEnd(20)}  ${name.padEnd(8)}  ${`${l.deliveries}/${l.expected}`.padEnd(16)} ${String(l.p50).padStart(6)}  ${String(l.p99).padStart(6)}  ${String(l.max).padStart(6)}      ${Math.round(p.deliveriesPerSecond).toString().padStart(9)}  ${(p.slipMs === undefined ? '' : `${p.slipMs} ms`).padStart(10)}  ${`${p.serverCpuUs.toFixed(2)} µs`.padStart(14)}  ${`${p.clientCpuUs.toFixed(2)} µs`.padStart(23)}${name === 'gateway' && baseline ? `      ${(phase.deliveriesPerSecond / baseline.deliveriesPerSecond).toFixed(2)}x` : ''}`,
           );
         }
       });
