@@ -31,8 +31,8 @@ export type PostgresAdaptersOptions = (
   /** Cap of the listening connection's reconnect delay (5,000 ms). */
   readonly maxReconnectMs?: number;
   /**
-   * Group commits this process keeps in flight at once (1). Commits of other partitions that
-   * arrive meanwhile wait and go out together in one transaction when one returns.
+   * Transactions of group commits this process keeps in flight at once (1); each partition has
+   * at most one. Commits that arrive meanwhile wait and go out together in one transaction.
    */
   readonly maxCommitsInFlight?: number;
 };

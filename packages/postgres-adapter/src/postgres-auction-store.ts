@@ -12,6 +12,7 @@ import {
   type Page,
   type StoredOutcome,
 } from '@outcry/core';
+import { arrayLiteral } from './array-literal.js';
 import type { Pool } from 'pg';
 import { fromBigintColumn } from './money-column.js';
 import { toOutcryError } from './postgres-errors.js';
@@ -116,10 +117,16 @@ function commitColumns(batch: CommitBatch): { states: unknown[][]; entries: unkn
   };
 }
 
+type Column = readonly (string | number | null)[];
+
 /** Parameters of `commit_batch` for one batch. */
 function commitParameters(batch: CommitBatch): unknown[] {
   const { states, entries, outcomes } = commitColumns(batch);
-  return [batch.partition, batch.fencingToken, ...states, ...entries, ...outcomes];
+  return [
+    batch.partition,
+    batch.fencingToken,
+    ...[...states, ...entries, ...outcomes].map((c) => arrayLiteral(c as Column)),
+  ];
 }
 
 /** Parameters of `commit_batches`: the batches' columns end to end, each row tagged with its batch (from 1). */
@@ -138,22 +145,60 @@ function commitManyParameters(batches: readonly CommitBatch[]): unknown[] {
       });
     }
   });
-  return [
+  const columns: Column[] = [
     batches.map((b) => b.partition),
     batches.map((b) => b.fencingToken),
     tags.states,
-    ...groups.states,
+    ...(groups.states as Column[]),
     tags.entries,
-    ...groups.entries,
+    ...(groups.entries as Column[]),
     tags.outcomes,
-    ...groups.outcomes,
+    ...(groups.outcomes as Column[]),
   ];
+  return columns.map(arrayLiteral);
 }
 
 interface WaitingCommit {
   readonly batch: CommitBatch;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
+}
+
+/** One batch to write for one or more waiting commits. */
+interface MergedCommit {
+  readonly batch: CommitBatch;
+  readonly waiters: readonly WaitingCommit[];
+}
+
+/**
+ * Commits of one partition waiting together (a sequencer sends its next batch before the last
+ * returns) become one batch, in order: the later state of an auction replaces the earlier, entries
+ * and outcomes follow on. So a transaction holds each partition once, which keeps it set-based.
+ * Both are refused if the merged batch is; the sequencer then judges both again.
+ */
+function mergeByPartition(waiting: readonly WaitingCommit[]): MergedCommit[] {
+  const byPartition = new Map<number, { batch: CommitBatch; waiters: WaitingCommit[] }>();
+  const merged: Array<{ batch: CommitBatch; waiters: WaitingCommit[] }> = [];
+  for (const w of waiting) {
+    const earlier = byPartition.get(w.batch.partition);
+    if (earlier === undefined || earlier.batch.fencingToken !== w.batch.fencingToken) {
+      const group = { batch: w.batch, waiters: [w] };
+      byPartition.set(w.batch.partition, group);
+      merged.push(group);
+      continue;
+    }
+    const states = new Map(earlier.batch.states.map((state) => [state.spec.id, state]));
+    for (const state of w.batch.states) states.set(state.spec.id, state);
+    earlier.batch = {
+      partition: w.batch.partition,
+      fencingToken: w.batch.fencingToken,
+      states: [...states.values()],
+      entries: [...earlier.batch.entries, ...w.batch.entries],
+      outcomes: [...earlier.batch.outcomes, ...w.batch.outcomes],
+    };
+    earlier.waiters.push(w);
+  }
+  return merged;
 }
 
 /**
@@ -172,6 +217,8 @@ export class PostgresAuctionStore implements AuctionStore {
   #waiting: WaitingCommit[] = [];
   #commitsInFlight = 0;
   #sendScheduled = false;
+  /** Partitions with a commit in flight. */
+  readonly #busy = new Set<number>();
 
   constructor(pool: Pool, statements: Statements, options: { readonly maxCommitsInFlight?: number } = {}) {
     this.#pool = pool;
@@ -179,10 +226,8 @@ export class PostgresAuctionStore implements AuctionStore {
     this.#maxCommitsInFlight = options.maxCommitsInFlight ?? 1;
   }
 
-  /** With one commit in flight, the waiting ones go out in arrival order: in the order sent. */
-  get ordersCommits(): boolean {
-    return this.#maxCommitsInFlight === 1;
-  }
+  /** A partition's commits go out one after another, in arrival order (see #scheduleSend). */
+  readonly ordersCommits = true;
 
   async #query<R extends object>(statement: Statement, values: unknown[], what: string): Promise<R[]> {
     try {
@@ -210,9 +255,11 @@ export class PostgresAuctionStore implements AuctionStore {
   }
 
   /**
-   * After the microtasks now running (the other sequencers woken with this one commit too), and
-   * only while fewer than the most commits are in flight: commits that arrive meanwhile wait and
-   * go out together when one returns, so a busy store gets fewer, larger transactions.
+   * After the microtasks now running (the other sequencers woken with this one commit too), the
+   * waiting commits go out together in one transaction, while fewer than the most are in flight.
+   * A partition's commit waits while another of the same partition is in flight, so each
+   * partition's commits apply in the order sent; commits that arrive meanwhile wait and go out
+   * together when one returns, so a busy store gets fewer, larger transactions.
    */
   #scheduleSend(): void {
     if (this.#sendScheduled || this.#waiting.length === 0 || this.#commitsInFlight >= this.#maxCommitsInFlight) return;
@@ -220,27 +267,40 @@ export class PostgresAuctionStore implements AuctionStore {
     process.nextTick(() => {
       this.#sendScheduled = false;
       if (this.#commitsInFlight >= this.#maxCommitsInFlight) return;
-      const waiting = this.#waiting;
-      this.#waiting = [];
+      const ready: WaitingCommit[] = [];
+      const held: WaitingCommit[] = [];
+      for (const waiting of this.#waiting) (this.#busy.has(waiting.batch.partition) ? held : ready).push(waiting);
+      if (ready.length === 0) return;
+      this.#waiting = held;
+      const partitions = new Set(ready.map((w) => w.batch.partition));
+      for (const partition of partitions) this.#busy.add(partition);
       this.#commitsInFlight++;
-      void this.#sendCommits(waiting).finally(() => {
+      void this.#sendCommits(ready).finally(() => {
         this.#commitsInFlight--;
+        for (const partition of partitions) this.#busy.delete(partition);
         this.#scheduleSend();
       });
     });
   }
 
   async #sendCommits(waiting: readonly WaitingCommit[]): Promise<void> {
-    const [only] = waiting;
-    if (waiting.length === 1 && only !== undefined) {
+    const groups = mergeByPartition(waiting);
+    const settle = (group: MergedCommit, error: unknown) => {
+      for (const w of group.waiters) {
+        if (error === null) w.resolve();
+        else w.reject(error);
+      }
+    };
+    const [only] = groups;
+    if (groups.length === 1 && only !== undefined) {
       const { batch } = only;
       await this.#query(this.#sql.commitBatch, commitParameters(batch), `Commit for partition ${batch.partition}`).then(
-        () => only.resolve(),
-        only.reject,
+        () => settle(only, null),
+        (error: unknown) => settle(only, error),
       );
       return;
     }
-    const batches = waiting.map((w) => w.batch);
+    const batches = groups.map((group) => group.batch);
     let results: readonly string[];
     try {
       const rows = await this.#query<{ results: string[] }>(
@@ -250,18 +310,18 @@ export class PostgresAuctionStore implements AuctionStore {
       );
       results = rows[0]?.results ?? [];
     } catch (error) {
-      for (const w of waiting) w.reject(error);
+      for (const group of groups) settle(group, error);
       return;
     }
-    waiting.forEach((w, i) => {
+    groups.forEach((group, i) => {
       const result = results[i] ?? 'XX000 no result';
       if (result === 'OK') {
-        w.resolve();
+        settle(group, null);
         return;
       }
       const space = result.indexOf(' ');
       const refusal = Object.assign(new Error(result.slice(space + 1)), { code: result.slice(0, space) });
-      w.reject(toOutcryError(refusal, `Commit for partition ${w.batch.partition}`));
+      settle(group, toOutcryError(refusal, `Commit for partition ${group.batch.partition}`));
     });
   }
 

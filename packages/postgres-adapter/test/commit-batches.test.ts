@@ -6,13 +6,16 @@ import { migratedAdapters, noDatabase } from './support/database.js';
 describe.skipIf(noDatabase)('commits of several partitions that arrive together', () => {
   let adapters: Awaited<ReturnType<typeof migratedAdapters>>;
   const statements: string[] = [];
+  /** The partitions parameter of each commit_batches call. */
+  const partitionsSent: unknown[] = [];
   beforeAll(async () => {
     adapters = await migratedAdapters();
     const query = adapters.pool.query.bind(adapters.pool) as (...args: unknown[]) => unknown;
     // Records which statement each query ran, to see one call of commit_batches go out.
     (adapters.pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      const config = args[0] as { name?: string };
+      const config = args[0] as { name?: string; values?: unknown[] };
       if (typeof config === 'object' && config?.name !== undefined) statements.push(config.name);
+      if (config?.name?.endsWith('.commit_batches')) partitionsSent.push(config.values?.[0]);
       return query(...args);
     };
   });
@@ -71,6 +74,35 @@ describe.skipIf(noDatabase)('commits of several partitions that arrive together'
     expect(statements.map((name) => name.slice(name.lastIndexOf('.') + 1))).toEqual(['commit', 'commit_batches']);
     const states = await adapters.store.getMany(auctions.map((auction) => auction.id));
     expect(states.map((state) => state?.seq)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('merges commits of one partition that wait together into one batch, in order', async () => {
+    const [p1, p2, p3] = [uniquePartition(), uniquePartition(), uniquePartition()];
+    const [first, hot, other] = [ScriptedAuction.create(), ScriptedAuction.create(), ScriptedAuction.create()];
+    const blocker = await adapters.pool.connect();
+    await blocker.query(`BEGIN; LOCK TABLE ${adapters.schema}.partition_tokens IN EXCLUSIVE MODE`);
+    statements.length = 0;
+    const inFlight = adapters.store.commit(commitBatchOf(p1, 1, [first]));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A sequencer's next batch of the same partition, sent before its last one returned.
+    const earlier = adapters.store.commit(commitBatchOf(p2, 1, [hot]));
+    hot.bid('bob', 2_000);
+    hot.bid('carol', 3_000);
+    const later = adapters.store.commit(commitBatchOf(p2, 1, [hot]));
+    const beside = adapters.store.commit(commitBatchOf(p3, 1, [other]));
+    await blocker.query('COMMIT');
+    blocker.release();
+    partitionsSent.length = 0;
+    await Promise.all([inFlight, earlier, later, beside]);
+    expect(statements.map((name) => name.slice(name.lastIndexOf('.') + 1))).toEqual(['commit', 'commit_batches']);
+    expect(partitionsSent).toEqual([`{${p2},${p3}}`]);
+    const ledger = await adapters.store.getLedger(hot.id, { afterSeq: 0, limit: 10 });
+    expect(ledger.map((e) => [e.seq, e.command.type])).toEqual([
+      [1, 'create'],
+      [2, 'bid'],
+      [3, 'bid'],
+    ]);
+    expect((await adapters.store.getMany([hot.id]))[0]).toEqual(hot.state);
   });
 
   it('keeps each batch whole and in order when batches differ in size', async () => {
