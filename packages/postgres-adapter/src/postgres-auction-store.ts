@@ -119,13 +119,24 @@ function commitColumns(batch: CommitBatch): { states: unknown[][]; entries: unkn
 
 type Column = readonly (string | number | null)[];
 
+/**
+ * A group's columns as parameters: the last column of each group holds JSON documents and goes
+ * as one JSON array (nothing to escape; the statement unpacks it), the others as array literals.
+ */
+function groupParameters(columns: readonly Column[]): string[] {
+  const last = columns.length - 1;
+  return columns.map((column, c) => (c === last ? `[${column.join(',')}]` : arrayLiteral(column)));
+}
+
 /** Parameters of `commit_batch` for one batch. */
 function commitParameters(batch: CommitBatch): unknown[] {
   const { states, entries, outcomes } = commitColumns(batch);
   return [
     batch.partition,
     batch.fencingToken,
-    ...[...states, ...entries, ...outcomes].map((c) => arrayLiteral(c as Column)),
+    ...groupParameters(states as Column[]),
+    ...groupParameters(entries as Column[]),
+    ...groupParameters(outcomes as Column[]),
   ];
 }
 
@@ -145,17 +156,16 @@ function commitManyParameters(batches: readonly CommitBatch[]): unknown[] {
       });
     }
   });
-  const columns: Column[] = [
-    batches.map((b) => b.partition),
-    batches.map((b) => b.fencingToken),
-    tags.states,
-    ...(groups.states as Column[]),
-    tags.entries,
-    ...(groups.entries as Column[]),
-    tags.outcomes,
-    ...(groups.outcomes as Column[]),
+  return [
+    arrayLiteral(batches.map((b) => b.partition)),
+    arrayLiteral(batches.map((b) => b.fencingToken)),
+    arrayLiteral(tags.states),
+    ...groupParameters(groups.states as Column[]),
+    arrayLiteral(tags.entries),
+    ...groupParameters(groups.entries as Column[]),
+    arrayLiteral(tags.outcomes),
+    ...groupParameters(groups.outcomes as Column[]),
   ];
-  return columns.map(arrayLiteral);
 }
 
 interface WaitingCommit {

@@ -23,19 +23,27 @@ export type Statements = ReturnType<typeof buildStatements>;
  */
 const ASYNC_COMMIT = `(select set_config('synchronous_commit', 'off', true) as async_commit)`;
 
+/** `$1, ..., $count`, where each of `jsonArrays` is a JSON array unpacked into a jsonb[] in order. */
+function commitArguments(count: number, jsonArrays: readonly number[]): string {
+  return Array.from({ length: count }, (_, i) => {
+    const n = i + 1;
+    return jsonArrays.includes(n)
+      ? `array(select e from jsonb_array_elements($${n}::jsonb) with ordinality as t(e, i) order by i)`
+      : `$${n}`;
+  }).join(', ');
+}
+
 /** Builds the statements of `schema` (already validated). */
 export function buildStatements(schema: string) {
   const s = quoteIdentifier(schema);
   const named = (name: string, text: string): Statement => ({ name: `${schema}.${name}`, text });
   return {
     // ---- store ----
-    commitBatch: named(
-      'commit',
-      `select ${s}.commit_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
-    ),
+    // The JSON columns (states, commands, outcomes) come as one JSON array each: see groupParameters.
+    commitBatch: named('commit', `select ${s}.commit_batch(${commitArguments(23, [8, 18, 23])})`),
     commitBatches: named(
       'commit_batches',
-      `select ${s}.commit_batches(${Array.from({ length: 26 }, (_, i) => `$${i + 1}`).join(', ')}) as results`,
+      `select ${s}.commit_batches(${commitArguments(26, [9, 20, 26])}) as results`,
     ),
     getStates: named('get_states', `select id, state from ${s}.auctions where id = any($1::text[])`),
     getOutcomes: named(
