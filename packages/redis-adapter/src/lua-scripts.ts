@@ -68,3 +68,25 @@ export function runScript(
   if (command === undefined) throw new Error(`Script ${script} is not defined on this client.`);
   return command.call(client, keys.length, ...keys, ...args);
 }
+
+/**
+ * Runs a script defined by `defineScripts` in a pipeline of its own, written at once instead of
+ * with the next automatic pipeline: Redis then answers it before it reads what follows.
+ */
+export async function runScriptNow(
+  client: RedisClient,
+  script: ScriptName,
+  keys: readonly string[],
+  args: ReadonlyArray<string | number>,
+): Promise<unknown> {
+  const pipeline = client.pipeline() as unknown as Record<string, ScriptCommand> & {
+    exec(): Promise<Array<[Error | null, unknown]> | null>;
+  };
+  const command = pipeline[commandName(script)];
+  if (command === undefined) throw new Error(`Script ${script} is not defined on this client.`);
+  command.call(pipeline, keys.length, ...keys, ...args);
+  const [reply] = (await pipeline.exec()) ?? [];
+  if (reply === undefined) throw new Error(`No reply to script ${script}.`);
+  if (reply[0] !== null) throw reply[0];
+  return reply[1];
+}

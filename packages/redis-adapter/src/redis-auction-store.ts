@@ -13,7 +13,7 @@ import {
   type StoredOutcome,
 } from '@outcry/core';
 import { idOfListMember, LISTED_STATUSES, listMember, type RedisKeys } from './keys.js';
-import { runScript } from './lua-scripts.js';
+import { runScript, runScriptNow } from './lua-scripts.js';
 import type { OutcomePrefetch } from './outcome-prefetch.js';
 import {
   decodeLedgerEntry,
@@ -212,7 +212,7 @@ export class RedisAuctionStore implements AuctionStore {
       for (const id of foreign) fields.push(id, String(partition));
       await this.#redis.hset(keys.directory(), ...fields);
     }
-    const result = (await runScript(this.#redis, 'commit', scriptKeys, [
+    const result = (await runScriptNow(this.#redis, 'commit', scriptKeys, [
       ...head,
       ...entryArgs,
       ...outcomeArgs,

@@ -56,6 +56,24 @@ describe.skipIf(!up)('snapshots written by the commit script', () => {
     await adapters.close();
   });
 
+  it('a commit is written at once, not held for the next automatic pipeline', async () => {
+    const prefix = fresh('commit-now:');
+    const client = new Redis(REDIS_URL, { enableAutoPipelining: true });
+    const adapters = createRedisAdapters({ redis: client, prefix, partitions: PARTITIONS });
+    const auction = ScriptedAuction.create();
+    const home = partitionOf(auction.id, PARTITIONS);
+    await client.ping();
+    const read = client.get(`${prefix}probe`);
+    expect(client.autoPipelineQueueSize).toBe(1);
+    const committed = adapters.store.commit(commitBatchOf(home, 1, [auction]));
+    // Redis answers it before it reads the next automatic pipeline, so its sequencer goes on sooner.
+    expect(client.autoPipelineQueueSize).toBe(1);
+    await Promise.all([read, committed]);
+    expect(await adapters.store.getMany([auction.id])).toEqual([auction.state]);
+    await adapters.close();
+    await client.quit();
+  });
+
   it('a house on the adapters answers from the commit-written cache, never calls setMany, and broadcasts no snapshots', async () => {
     const prefix = fresh('house-snapshots:');
     const adapters = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
