@@ -170,14 +170,9 @@ export class RedisAuctionStore implements AuctionStore {
       this.#snapshotTtlMs === undefined
         ? []
         : (batch.snapshots ?? []).filter((view) => this.#home(view.id) === partition);
-    const head: Array<string | number> = [
-      batch.fencingToken,
-      parts.length,
-      batch.outcomes.length,
-      snapshots.length,
-      this.#snapshotTtlMs ?? 0,
-    ];
-    const entryArgs: string[] = [];
+    const entryJsons: string[] = [];
+    const entryBids: string[] = [];
+    const auctionArgs: Array<string | number> = [];
     const foreign: string[] = [];
     for (const part of parts) {
       const { auctionId, state, entries } = part;
@@ -188,7 +183,7 @@ export class RedisAuctionStore implements AuctionStore {
       );
       const first = entries[0];
       const created = state !== undefined && entries.some((entry) => entry.command.type === 'create');
-      head.push(
+      auctionArgs.push(
         state === undefined ? '' : encodeLiveState(state),
         state === undefined ? '' : state.status,
         state === undefined ? auctionId : listMember(state.spec.createdAt, state.spec.id),
@@ -196,14 +191,33 @@ export class RedisAuctionStore implements AuctionStore {
         entries.length,
         created ? JSON.stringify(state.spec) : '',
       );
-      for (const entry of entries) entryArgs.push(encodeLedgerEntry(entry), bidIdOf(entry));
+      for (const entry of entries) {
+        entryJsons.push(encodeLedgerEntry(entry));
+        entryBids.push(bidIdOf(entry));
+      }
       if (state !== undefined && this.#home(part.auctionId) !== partition) foreign.push(part.auctionId);
     }
-    const outcomeArgs: string[] = [];
-    for (const outcome of batch.outcomes) outcomeArgs.push(outcome.bidId, encodeOutcome(outcome));
+    const outcomeIds: string[] = [];
+    const outcomeJsons: string[] = [];
+    for (const outcome of batch.outcomes) {
+      outcomeIds.push(outcome.bidId);
+      outcomeJsons.push(encodeOutcome(outcome));
+    }
+    const args: Array<string | number> = [
+      batch.fencingToken,
+      parts.length,
+      batch.outcomes.length,
+      snapshots.length,
+      this.#snapshotTtlMs ?? 0,
+      entryJsons.join('\n'),
+      entryBids.join('\n'),
+      outcomeIds.join('\n'),
+      outcomeJsons.join('\n'),
+      ...auctionArgs,
+    ];
     for (const view of snapshots) {
       scriptKeys.push(keys.snapshot(partition, view.id));
-      outcomeArgs.push(`${view.seq}|${JSON.stringify(view)}`);
+      args.push(`${view.seq}|${JSON.stringify(view)}`);
     }
     if (foreign.length > 0) {
       // Written before the commit: if the commit is refused, the entry points at a partition
@@ -212,11 +226,7 @@ export class RedisAuctionStore implements AuctionStore {
       for (const id of foreign) fields.push(id, String(partition));
       await this.#redis.hset(keys.directory(), ...fields);
     }
-    const result = (await runScriptNow(this.#redis, 'commit', scriptKeys, [
-      ...head,
-      ...entryArgs,
-      ...outcomeArgs,
-    ])) as string[];
+    const result = (await runScriptNow(this.#redis, 'commit', scriptKeys, args)) as string[];
     const [status, detail, seq] = result;
     if (status === 'OK' || status === 'REPLAY') {
       this.#prefetch?.forget(batch.outcomes.map((outcome) => outcome.bidId));

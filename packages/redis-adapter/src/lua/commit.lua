@@ -16,12 +16,16 @@
   ARGV[3]  m, the number of outcomes
   ARGV[4]  s, the number of cached views (public snapshots) to write
   ARGV[5]  their TTL in ms
+  ARGV[6]  every new ledger entry's JSON, auction by auction in the order below, joined by newlines
+  ARGV[7]  each entry's bidId ('' when not a bid), joined by newlines
+  ARGV[8]  each outcome's bidId, joined by newlines
+  ARGV[9]  each outcome's JSON, joined by newlines
+           (JSON holds no raw newline and ids are [\w.:@-]: joined values split back exactly;
+           four arguments instead of four per bid keep the call cheap to encode and parse)
   then, per auction i, six values:
            state JSON without the spec ('' when the state did not change), status, listing member,
            seq of its first new ledger entry (0 when none), number of new entries,
            spec JSON ('' unless the batch creates the auction)
-  then, per auction in the same order, per entry: entry JSON, bidId ('' when not a bid)
-  then, per outcome: bidId, outcome JSON
   then, per cached view: '<seq>|<json>' (the commit holds the newest seq: a plain SET)
 
   Result: {'OK'} when written; {'REPLAY'} when every entry is already in the ledger byte for
@@ -38,14 +42,38 @@ end
 local n = tonumber(ARGV[2])
 local m = tonumber(ARGV[3])
 local s = tonumber(ARGV[4])
-local AUCTION_BASE = 6
+local AUCTION_BASE = 10
 local PER_AUCTION = 6
-local entriesBase = AUCTION_BASE + n * PER_AUCTION
+
+-- Exactly `count` values of a newline-joined argument (an empty value stays one).
+local function split(joined, count)
+  local values = {}
+  local from = 1
+  for i = 1, count do
+    if i == count then
+      values[i] = string.sub(joined, from)
+    else
+      local newline = string.find(joined, '\n', from, true)
+      values[i] = string.sub(joined, from, newline - 1)
+      from = newline + 1
+    end
+  end
+  return values
+end
+
+local total = 0
+for i = 1, n do
+  total = total + tonumber(ARGV[AUCTION_BASE + (i - 1) * PER_AUCTION + 4])
+end
+local entries = split(ARGV[6], total)
+local entryBids = split(ARGV[7], total)
+local outcomeIds = split(ARGV[8], m)
+local outcomeJsons = split(ARGV[9], m)
 
 -- Checks first: a refused batch must leave no trace.
 local newCount = 0
 local replayCount = 0
-local cursor = entriesBase
+local cursor = 1
 local batchBids = {}
 for i = 1, n do
   local base = AUCTION_BASE + (i - 1) * PER_AUCTION
@@ -57,7 +85,7 @@ for i = 1, n do
     if firstSeq == length + 1 then
       newCount = newCount + 1
       for j = 0, count - 1 do
-        local bidId = ARGV[cursor + 2 * j + 1]
+        local bidId = entryBids[cursor + j]
         if bidId ~= '' then
           if batchBids[bidId] or redis.call('SISMEMBER', KEYS[3], bidId) == 1 then
             return {'BID_CONFLICT', bidId}
@@ -67,7 +95,7 @@ for i = 1, n do
       end
     elseif firstSeq + count - 1 <= length then
       for j = 0, count - 1 do
-        if redis.call('LINDEX', ledgerKey, firstSeq + j - 1) ~= ARGV[cursor + 2 * j] then
+        if redis.call('LINDEX', ledgerKey, firstSeq + j - 1) ~= entries[cursor + j] then
           return {'SEQ_CONFLICT', ARGV[base + 2], tostring(firstSeq + j)}
         end
       end
@@ -76,17 +104,16 @@ for i = 1, n do
       return {'SEQ_CONFLICT', ARGV[base + 2], tostring(firstSeq)}
     end
   end
-  cursor = cursor + 2 * count
+  cursor = cursor + count
 end
-local outcomesBase = cursor
 
 if replayCount > 0 and newCount > 0 then
   return {'SEQ_CONFLICT', 'mixed replay', '0'}
 end
 
 local function keepOutcomes()
-  for k = 0, m - 1 do
-    redis.call('HSETNX', KEYS[2], ARGV[outcomesBase + 2 * k], ARGV[outcomesBase + 2 * k + 1])
+  for k = 1, m do
+    redis.call('HSETNX', KEYS[2], outcomeIds[k], outcomeJsons[k])
   end
 end
 
@@ -100,7 +127,7 @@ if token > highest then
   redis.call('SET', KEYS[1], tostring(token))
 end
 local statusKeys = { scheduled = KEYS[6], open = KEYS[7], closed = KEYS[8], cancelled = KEYS[9] }
-cursor = entriesBase
+cursor = 1
 for i = 1, n do
   local base = AUCTION_BASE + (i - 1) * PER_AUCTION
   local stateJson = ARGV[base]
@@ -129,8 +156,8 @@ for i = 1, n do
     -- RPUSH in chunks: Lua's unpack has a small stack.
     local chunk = {}
     for j = 0, count - 1 do
-      chunk[#chunk + 1] = ARGV[cursor + 2 * j]
-      local bidId = ARGV[cursor + 2 * j + 1]
+      chunk[#chunk + 1] = entries[cursor + j]
+      local bidId = entryBids[cursor + j]
       if bidId ~= '' then
         redis.call('SADD', KEYS[3], bidId)
       end
@@ -143,10 +170,10 @@ for i = 1, n do
       redis.call('RPUSH', ledgerKey, unpack(chunk))
     end
   end
-  cursor = cursor + 2 * count
+  cursor = cursor + count
 end
 keepOutcomes()
-local snapshotsBase = outcomesBase + 2 * m
+local snapshotsBase = AUCTION_BASE + n * PER_AUCTION
 for k = 1, s do
   redis.call('SET', KEYS[9 + 3 * n + k], ARGV[snapshotsBase + k - 1], 'PX', ARGV[5])
 end
