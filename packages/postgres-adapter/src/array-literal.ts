@@ -1,9 +1,10 @@
 const QUOTED_SPECIALS = /[\\"]/g;
+const HAS_QUOTED_SPECIAL = /[\\"]/;
 
 /**
- * A PostgreSQL array literal of `values`, the text node-pg would send for the array, built with
- * one regular-expression pass per string: node-pg's two passes per element were a tenth of the
- * server's CPU under load, most of it on the quotes of JSON columns.
+ * A PostgreSQL array literal of `values`, the text node-pg would send for the array: node-pg
+ * runs two replace passes over every element, which under load was a noticeable share of the
+ * server's CPU. Here a string with nothing to escape (ids, statuses) is copied as it is.
  */
 export function arrayLiteral(values: readonly (string | number | null | undefined)[]): string {
   let literal = '{';
@@ -12,6 +13,8 @@ export function arrayLiteral(values: readonly (string | number | null | undefine
     const value = values[i];
     if (value === null || value === undefined) literal += 'NULL';
     else if (typeof value === 'number') literal += String(value);
+    // Ids and statuses have nothing to escape: skip the replace's allocation for them.
+    else if (!HAS_QUOTED_SPECIAL.test(value)) literal += `"${value}"`;
     else literal += `"${value.replace(QUOTED_SPECIALS, '\\$&')}"`;
   }
   return `${literal}}`;
