@@ -2,7 +2,7 @@ import { type AuctionStore, type CacheStats, partitionOf, type PublicAuction, ty
 import type { RedisKeys } from './keys.js';
 import { deleteMatching } from './delete-matching.js';
 import { runScript } from './lua-scripts.js';
-import type { RedisClient } from './redis-client.js';
+import { isCluster, type RedisClient } from './redis-client.js';
 
 /** What a RedisSnapshotCache needs. */
 export interface RedisSnapshotCacheOptions {
@@ -46,6 +46,10 @@ export class RedisSnapshotCache implements SnapshotCache {
   #misses = 0;
   /** Auction id -> expiry of the snapshots this process wrote, for `stats().size`. */
   readonly #written = new Map<string, number>();
+  /** Views given to setMany in this tick, written together at its end. */
+  #tick: { readonly pending: PublicAuction[]; readonly written: Promise<void> } | null = null;
+  /** On a Cluster a script touches one slot: one write per partition. */
+  readonly #sharded: boolean;
 
   constructor(options: RedisSnapshotCacheOptions) {
     this.#redis = options.redis;
@@ -53,6 +57,7 @@ export class RedisSnapshotCache implements SnapshotCache {
     this.#partitions = options.partitions;
     this.#ttlMs = Math.max(1, Math.ceil(options.ttlMs ?? 60_000));
     this.filledBy = options.filledBy;
+    this.#sharded = isCluster(options.redis);
   }
 
   async getMany(ids: readonly string[]): Promise<(PublicAuction | undefined)[]> {
@@ -73,17 +78,40 @@ export class RedisSnapshotCache implements SnapshotCache {
     return result;
   }
 
-  async setMany(auctions: readonly PublicAuction[]): Promise<void> {
-    const ids = auctions.map((auction) => auction.id);
+  /**
+   * Writes made in one tick go out together (the sequencers of one process each write their
+   * batch's views): one script for all of them on one server, one per partition on a Cluster.
+   */
+  setMany(auctions: readonly PublicAuction[]): Promise<void> {
+    if (auctions.length === 0) return Promise.resolve();
     const expiresAt = Date.now() + this.#ttlMs;
-    for (const id of ids) this.#written.set(id, expiresAt);
+    for (const auction of auctions) this.#written.set(auction.id, expiresAt);
+    let tick = this.#tick;
+    if (tick === null) {
+      const pending: PublicAuction[] = [];
+      const written = new Promise<void>((resolve) => process.nextTick(resolve)).then(() => {
+        this.#tick = null;
+        return this.#write(pending);
+      });
+      tick = { pending, written };
+      this.#tick = tick;
+    }
+    for (const auction of auctions) tick.pending.push(auction);
+    return tick.written;
+  }
+
+  async #write(auctions: readonly PublicAuction[]): Promise<void> {
+    const ids = auctions.map((auction) => auction.id);
+    const groups = this.#sharded
+      ? [...groupByPartition(ids, this.#partitions)]
+      : [[0, ids.map((_, i) => i)] as [number, number[]]];
     await Promise.all(
-      [...groupByPartition(ids, this.#partitions)].map(([partition, indexes]) => {
+      groups.map(([, indexes]) => {
         const keys: string[] = [];
         const args: Array<string | number> = [this.#ttlMs];
         for (const i of indexes) {
           const auction = auctions[i] as PublicAuction;
-          keys.push(this.#keys.snapshot(partition, auction.id));
+          keys.push(this.#keys.snapshot(partitionOf(auction.id, this.#partitions), auction.id));
           args.push(auction.seq, `${auction.seq}|${JSON.stringify(auction)}`);
         }
         return runScript(this.#redis, 'set-snapshots', keys, args);

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';
 import { RedisKeys } from '../src/keys.js';
+import { defineScripts } from '../src/lua-scripts.js';
 import { RedisSnapshotCache } from '../src/redis-snapshot-cache.js';
 import { deletePrefix, eventually, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
 
@@ -54,6 +55,28 @@ describe.skipIf(!up)('snapshots written by the commit script', () => {
     );
     expect(await cache.getMany([refused.id])).toEqual([undefined]);
     await adapters.close();
+  });
+
+  it('setMany calls of one tick are written by one script call', async () => {
+    const prefix = fresh('set-many-tick:');
+    const client = new Redis(REDIS_URL);
+    const sent: string[] = [];
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = ((command: { name: string }) => {
+      sent.push(command.name);
+      return send(command as Parameters<typeof send>[0]);
+    }) as typeof client.sendCommand;
+    defineScripts(client);
+    const cache = new RedisSnapshotCache({ redis: client, keys: new RedisKeys(prefix), partitions: PARTITIONS });
+    const views = [ScriptedAuction.create(), ScriptedAuction.create(), ScriptedAuction.create()].map((a) =>
+      toPublicAuction(a.state),
+    );
+    await client.ping();
+    sent.length = 0;
+    await Promise.all(views.map((view) => cache.setMany([view])));
+    expect(sent.filter((name) => name === 'evalsha' || name === 'eval')).toHaveLength(1);
+    expect(await cache.getMany(views.map((view) => view.id))).toEqual(views);
+    await client.quit();
   });
 
   it('a commit is written at once, not held for the next automatic pipeline', async () => {

@@ -1,7 +1,7 @@
 --[[
   set-snapshots: cache public views, never replacing a newer seq with an older one.
 
-  KEYS[1..n]  snapshot keys, strings '<seq>|<json>' (all of one partition); KEYS[i] is the i-th view's
+  KEYS[1..n]  snapshot keys, strings '<seq>|<json>' (all of one partition on a Cluster); KEYS[i] is the i-th view's
 
   ARGV[1]  ttl in ms
   ARGV[2i], ARGV[2i+1]  seq and '<seq>|<json>' value of the i-th view
