@@ -326,7 +326,13 @@ export class Sequencer {
       return;
     }
     const batch = this.#judge(entries);
-    const commit = batch.commit === null ? Promise.resolve() : this.#host.store.commit(batch.commit);
+    let commit: Promise<void>;
+    try {
+      commit = batch.commit === null ? Promise.resolve() : this.#host.store.commit(batch.commit);
+    } catch (error) {
+      // A store that throws instead of rejecting is a failed commit all the same.
+      commit = Promise.reject(error);
+    }
     const inFlight: InFlight = { batch, entries, local, settled: Promise.resolve(null), result: null };
     inFlight.settled = commit.then(
       () => {

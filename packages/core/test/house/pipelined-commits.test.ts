@@ -119,6 +119,34 @@ describe('commits in flight two at a time', () => {
     expect(house.metrics().sequencer.commitErrors).toBe(1);
   });
 
+  it('treat a store that throws instead of rejecting as a failed commit, and retry', async () => {
+    class ThrowingStore extends MemoryAuctionStore {
+      throwNext = false;
+      override commit(batch: CommitBatch): Promise<void> {
+        if (this.throwNext) {
+          this.throwNext = false;
+          throw new OutcryError('UNAVAILABLE', 'thrown, not rejected');
+        }
+        return super.commit(batch);
+      }
+    }
+    const store = new ThrowingStore();
+    house = createAuctionHouse({ store, partitions: 1 });
+    await house.start();
+    const auction = await house.createAuction({
+      sellerId: 's',
+      title: 'Lot',
+      currency: 'USD',
+      startingPrice: 100,
+      endsAt: Date.now() + 60_000,
+    });
+    store.throwNext = true;
+    const outcome = await house.placeBid({ auctionId: auction.id, bidderId: 'bob', amount: 500 });
+    expect(outcome.status).toBe('accepted');
+    expect(house.metrics().sequencer.commitErrors).toBe(1);
+    expect(house.metrics().partitions.owned).toEqual([0]);
+  });
+
   it('is one at a time for a store that does not keep commits in order', async () => {
     class UnorderedStore extends MemoryAuctionStore {
       override readonly ordersCommits = false;
