@@ -221,6 +221,8 @@ function mergeByPartition(waiting: readonly WaitingCommit[]): MergedCommit[] {
  * still accepted or refused on its own.
  */
 export class PostgresAuctionStore implements AuctionStore {
+  /** A partition's commits go out one after another, in arrival order (see #scheduleSend). */
+  readonly ordersCommits = true;
   readonly #pool: Pool;
   readonly #sql: Statements;
   readonly #maxCommitsInFlight: number;
@@ -235,9 +237,6 @@ export class PostgresAuctionStore implements AuctionStore {
     this.#sql = statements;
     this.#maxCommitsInFlight = options.maxCommitsInFlight ?? 1;
   }
-
-  /** A partition's commits go out one after another, in arrival order (see #scheduleSend). */
-  readonly ordersCommits = true;
 
   async #query<R extends object>(statement: Statement, values: unknown[], what: string): Promise<R[]> {
     try {

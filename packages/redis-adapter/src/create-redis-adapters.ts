@@ -49,11 +49,13 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 4096) {
     throw new OutcryError('INVALID_INPUT', 'partitions must be an integer from 1 to 4096.');
   }
-  const cacheTtlMs = options.cacheTtlMs ?? 60_000;
-  if (!(cacheTtlMs > 0)) throw new OutcryError('INVALID_INPUT', 'cacheTtlMs must be above 0.');
+  if (!((options.cacheTtlMs ?? 1) > 0)) throw new OutcryError('INVALID_INPUT', 'cacheTtlMs must be above 0.');
+  // Whole ms: Redis takes PX as an integer, and the store and the cache must agree.
+  const cacheTtlMs = Math.ceil(options.cacheTtlMs ?? 60_000);
   const keys = new RedisKeys(options.prefix ?? 'outcry:');
   const owned = typeof options.redis === 'string';
-  // Auto-pipelining: the commit, cache write and publish of the sequencers go out in one write per tick.
+  // Auto-pipelining: the publishes, queue calls and reads of one tick go out in one write (commits
+  // go out at once: see runScriptNow).
   const redis: RedisClient =
     typeof options.redis === 'string' ? new Redis(options.redis, { enableAutoPipelining: true }) : options.redis;
   defineScripts(redis);

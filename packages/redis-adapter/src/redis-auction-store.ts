@@ -33,7 +33,7 @@ export interface RedisAuctionStoreOptions {
   readonly partitions: number;
   /** Outcomes the queue of the same adapters looked up while reading: used before asking Redis. */
   readonly prefetch?: OutcomePrefetch;
-  /** Snapshots a commit carries are cached under the partition's snapshot keys with this TTL. */
+  /** Snapshots a commit carries are cached under the partition's snapshot keys with this TTL (ms). */
   readonly snapshotTtlMs?: number;
 }
 
@@ -81,14 +81,16 @@ export class RedisAuctionStore implements AuctionStore {
   readonly #keys: RedisKeys;
   readonly #partitions: number;
   readonly #prefetch: OutcomePrefetch | undefined;
-  readonly #snapshotTtlMs: number | undefined;
+  /** TTL of the snapshots its commits write (whole ms); undefined: commits write none. */
+  readonly snapshotTtlMs: number | undefined;
 
   constructor(options: RedisAuctionStoreOptions) {
     this.#redis = options.redis;
     this.#keys = options.keys;
     this.#partitions = options.partitions;
     this.#prefetch = options.prefetch;
-    this.#snapshotTtlMs = options.snapshotTtlMs;
+    this.snapshotTtlMs =
+      options.snapshotTtlMs === undefined ? undefined : Math.max(1, Math.ceil(options.snapshotTtlMs));
   }
 
   #home(auctionId: string): number {
@@ -167,7 +169,7 @@ export class RedisAuctionStore implements AuctionStore {
     ];
     // The cache finds a view under its auction's home partition: only those share this script's slot.
     const snapshots =
-      this.#snapshotTtlMs === undefined
+      this.snapshotTtlMs === undefined
         ? []
         : (batch.snapshots ?? []).filter((view) => this.#home(view.id) === partition);
     const entryJsons: string[] = [];
@@ -208,7 +210,7 @@ export class RedisAuctionStore implements AuctionStore {
       parts.length,
       batch.outcomes.length,
       snapshots.length,
-      this.#snapshotTtlMs ?? 0,
+      this.snapshotTtlMs ?? 0,
       entryJsons.join('\n'),
       entryBids.join('\n'),
       outcomeIds.join('\n'),

@@ -1,7 +1,8 @@
-import { type AuctionStore, type CacheStats, partitionOf, type PublicAuction, type SnapshotCache } from '@outcry/core';
+import { type CacheStats, OutcryError, partitionOf, type PublicAuction, type SnapshotCache } from '@outcry/core';
 import type { RedisKeys } from './keys.js';
 import { deleteMatching } from './delete-matching.js';
 import { runScript } from './lua-scripts.js';
+import type { RedisAuctionStore } from './redis-auction-store.js';
 import { isCluster, type RedisClient } from './redis-client.js';
 
 /** What a RedisSnapshotCache needs. */
@@ -12,8 +13,8 @@ export interface RedisSnapshotCacheOptions {
   readonly partitions: number;
   /** How long a snapshot stays without a refresh (60 s by default). */
   readonly ttlMs?: number;
-  /** The store on the same Redis and keys whose commits write the snapshots (given the same TTL). */
-  readonly filledBy?: AuctionStore;
+  /** The store on the same Redis and keys whose commits write the snapshots, made with `snapshotTtlMs` = `ttlMs`. */
+  readonly filledBy?: RedisAuctionStore;
 }
 
 function groupByPartition(ids: readonly string[], partitions: number): Map<number, number[]> {
@@ -37,7 +38,7 @@ function groupByPartition(ids: readonly string[], partitions: number): Map<numbe
 export class RedisSnapshotCache implements SnapshotCache {
   /** Every process reads the same keys: only the sequencer that made a change writes it. */
   readonly shared = true;
-  readonly filledBy: AuctionStore | undefined;
+  readonly filledBy: RedisAuctionStore | undefined;
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #partitions: number;
@@ -56,6 +57,14 @@ export class RedisSnapshotCache implements SnapshotCache {
     this.#keys = options.keys;
     this.#partitions = options.partitions;
     this.#ttlMs = Math.max(1, Math.ceil(options.ttlMs ?? 60_000));
+    // A store that writes no snapshots would leave the cache to go stale: the house would no
+    // longer write it either.
+    if (options.filledBy !== undefined && options.filledBy.snapshotTtlMs !== this.#ttlMs) {
+      throw new OutcryError(
+        'INVALID_INPUT',
+        `filledBy must be a RedisAuctionStore made with snapshotTtlMs ${this.#ttlMs} (this cache's ttlMs), so that its commits write the cached snapshots.`,
+      );
+    }
     this.filledBy = options.filledBy;
     this.#sharded = isCluster(options.redis);
   }
@@ -101,21 +110,21 @@ export class RedisSnapshotCache implements SnapshotCache {
   }
 
   async #write(auctions: readonly PublicAuction[]): Promise<void> {
-    const ids = auctions.map((auction) => auction.id);
-    const groups = this.#sharded
-      ? [...groupByPartition(ids, this.#partitions)]
-      : [[0, ids.map((_, i) => i)] as [number, number[]]];
+    // On one server every view goes in one script; on a Cluster, one script per partition (slot).
+    const groups = new Map<number, { keys: string[]; args: Array<string | number> }>();
+    for (const auction of auctions) {
+      const partition = partitionOf(auction.id, this.#partitions);
+      const groupKey = this.#sharded ? partition : 0;
+      let group = groups.get(groupKey);
+      if (group === undefined) {
+        group = { keys: [], args: [this.#ttlMs] };
+        groups.set(groupKey, group);
+      }
+      group.keys.push(this.#keys.snapshot(partition, auction.id));
+      group.args.push(auction.seq, `${auction.seq}|${JSON.stringify(auction)}`);
+    }
     await Promise.all(
-      groups.map(([, indexes]) => {
-        const keys: string[] = [];
-        const args: Array<string | number> = [this.#ttlMs];
-        for (const i of indexes) {
-          const auction = auctions[i] as PublicAuction;
-          keys.push(this.#keys.snapshot(partitionOf(auction.id, this.#partitions), auction.id));
-          args.push(auction.seq, `${auction.seq}|${JSON.stringify(auction)}`);
-        }
-        return runScript(this.#redis, 'set-snapshots', keys, args);
-      }),
+      [...groups.values()].map(({ keys, args }) => runScript(this.#redis, 'set-snapshots', keys, args)),
     );
   }
 

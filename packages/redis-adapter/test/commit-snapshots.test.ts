@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';
 import { RedisKeys } from '../src/keys.js';
+import { RedisAuctionStore } from '../src/redis-auction-store.js';
 import { defineScripts } from '../src/lua-scripts.js';
 import { RedisSnapshotCache } from '../src/redis-snapshot-cache.js';
 import { deletePrefix, eventually, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
@@ -55,6 +56,21 @@ describe.skipIf(!up)('snapshots written by the commit script', () => {
     );
     expect(await cache.getMany([refused.id])).toEqual([undefined]);
     await adapters.close();
+  });
+
+  it('refuses a filledBy store that writes no snapshots, or writes them with another TTL', () => {
+    const keys = new RedisKeys(fresh('filled-by:'));
+    const silent = new RedisAuctionStore({ redis, keys, partitions: PARTITIONS });
+    const other = new RedisAuctionStore({ redis, keys, partitions: PARTITIONS, snapshotTtlMs: 1_000 });
+    for (const filledBy of [silent, other]) {
+      expect(() => new RedisSnapshotCache({ redis, keys, partitions: PARTITIONS, ttlMs: 5_000, filledBy })).toThrow(
+        expect.objectContaining({ code: 'INVALID_INPUT' }),
+      );
+    }
+    const writer = new RedisAuctionStore({ redis, keys, partitions: PARTITIONS, snapshotTtlMs: 5_000 });
+    expect(
+      new RedisSnapshotCache({ redis, keys, partitions: PARTITIONS, ttlMs: 5_000, filledBy: writer }).filledBy,
+    ).toBe(writer);
   });
 
   it('setMany calls of one tick are written by one script call', async () => {
