@@ -16,6 +16,8 @@ export interface RedisStackFigures {
   readonly errors: number;
   /** Commands the Redis server ran during the run, per bid (INFO commandstats). */
   readonly redisCallsPerBid: number;
+  /** CPU time the Redis server used during the run, per bid, in µs (INFO cpu, user + sys). */
+  readonly redisCpuUsPerBid: number;
 }
 
 /** One scenario: the AuctionHouse on Redis next to the per-bid Lua baseline, same run, same Redis. */
@@ -102,6 +104,13 @@ async function serverCalls(redis: Redis): Promise<number> {
   return calls;
 }
 
+/** CPU seconds the Redis server has used so far (INFO cpu: user + sys, main thread and I/O). */
+async function serverCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
 /** Runs `concurrency` callers, each placing one bid after another, for `durationMs`. */
 async function drive(
   admin: Redis,
@@ -111,6 +120,7 @@ async function drive(
   place: (auctionId: string, bidderId: string, amount: number) => Promise<unknown>,
 ): Promise<RedisStackFigures> {
   const callsBefore = await serverCalls(admin);
+  const cpuBefore = await serverCpuSeconds(admin);
   const {
     latencies,
     errors,
@@ -120,7 +130,8 @@ async function drive(
     return place(auctionId, `bidder-${lane % 50}`, amount);
   });
   // Minus the INFO call itself.
-  const calls = (await serverCalls(admin)) - callsBefore - 1;
+  const cpu = (await serverCpuSeconds(admin)) - cpuBefore;
+  const calls = (await serverCalls(admin)) - callsBefore - 2;
   return {
     bids: latencies.length,
     bidsPerSecond: (latencies.length * 1_000) / elapsed,
@@ -128,6 +139,7 @@ async function drive(
     p99Ms: quantile(latencies, 0.99),
     errors,
     redisCallsPerBid: latencies.length === 0 ? 0 : calls / latencies.length,
+    redisCpuUsPerBid: latencies.length === 0 ? 0 : (cpu * 1e6) / latencies.length,
   };
 }
 

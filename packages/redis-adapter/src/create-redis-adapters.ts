@@ -21,8 +21,6 @@ export interface RedisAdaptersOptions {
   readonly prefix?: string;
   /** The AuctionHouse's partition count (16): pass the same number to `createAuctionHouse`. */
   readonly partitions?: number;
-  /** TTL of cached snapshots in ms (60,000). */
-  readonly cacheTtlMs?: number;
 }
 
 /** The ports on Redis, ready to spread into `createAuctionHouse`, and `close()`. */
@@ -49,9 +47,6 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 4096) {
     throw new OutcryError('INVALID_INPUT', 'partitions must be an integer from 1 to 4096.');
   }
-  if (!((options.cacheTtlMs ?? 1) > 0)) throw new OutcryError('INVALID_INPUT', 'cacheTtlMs must be above 0.');
-  // Whole ms: Redis takes PX as an integer, and the store and the cache must agree.
-  const cacheTtlMs = Math.ceil(options.cacheTtlMs ?? 60_000);
   const keys = new RedisKeys(options.prefix ?? 'outcry:');
   const owned = typeof options.redis === 'string';
   // Auto-pipelining: the publishes, queue calls and reads of one tick go out in one write (commits
@@ -62,12 +57,12 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
   // The queue's reads look up the outcomes of the bids they deliver; the store's getOutcomes,
   // which the sequencer sends next, finds them there and needs no round trip of its own.
   const outcomes = new OutcomePrefetch();
-  // The commit script also writes the cached snapshots: no separate cache write per batch.
-  const store = new RedisAuctionStore({ redis, keys, partitions, prefetch: outcomes, snapshotTtlMs: cacheTtlMs });
+  // The cache reads public views from the states the commits write: no snapshot write per batch.
+  const store = new RedisAuctionStore({ redis, keys, partitions, prefetch: outcomes });
   const queue = new RedisBidQueue({ redis, keys, prefetch: { outcomes, partitions } });
   const lock = new RedisLock({ redis, keys });
   const broadcaster = new RedisBroadcaster({ redis, keys });
-  const cache = new RedisSnapshotCache({ redis, keys, partitions, ttlMs: cacheTtlMs, filledBy: store });
+  const cache = new RedisSnapshotCache({ redis, keys, partitions, filledBy: store });
   let closing: Promise<void> | null = null;
   return {
     store,

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RedisClient } from './redis-client.js';
+import { Command } from 'ioredis';
+import { isCluster, type RedisClient } from './redis-client.js';
 import { ADAPTER_VERSION } from './version.js';
 
 /** The atomic steps, one Lua file each in `lua/`. */
@@ -25,6 +27,15 @@ export type ScriptName = (typeof SCRIPT_FILES)[number];
 const luaFolder = join(dirname(fileURLToPath(import.meta.url)), 'lua');
 const sources = new Map<ScriptName, string>(
   SCRIPT_FILES.map((name) => [name, readFileSync(join(luaFolder, `${name}.lua`), 'utf8')]),
+);
+
+const shas = new Map<ScriptName, string>(
+  SCRIPT_FILES.map((name) => [
+    name,
+    createHash('sha1')
+      .update(sources.get(name) as string)
+      .digest('hex'),
+  ]),
 );
 
 const versionTag = ADAPTER_VERSION.replace(/\W/g, '_');
@@ -70,10 +81,30 @@ export function runScript(
 }
 
 /**
- * Runs a script defined by `defineScripts` in a pipeline of its own, written at once instead of
- * with the next automatic pipeline: Redis then answers it before it reads what follows.
+ * Runs a script on `client` at once, written to its connection when called instead of with the
+ * next automatic pipeline: Redis then answers it before it reads what follows. On one server
+ * the EVALSHA goes straight to the connection (no pipeline object, no script wrapper: this is
+ * every commit's path), and a server that does not know the script gets it by EVAL. On a
+ * Cluster it goes in a pipeline of its own, which routes it to the node of its keys' slot.
  */
 export async function runScriptNow(
+  client: RedisClient,
+  script: ScriptName,
+  keys: readonly string[],
+  args: ReadonlyArray<string | number>,
+): Promise<unknown> {
+  if (isCluster(client)) return runInOwnPipeline(client, script, keys, args);
+  const send = (name: 'evalsha' | 'eval', first: string) =>
+    client.sendCommand(new Command(name, [first, keys.length, ...keys, ...args], { replyEncoding: 'utf8' }));
+  try {
+    return await send('evalsha', shas.get(script) as string);
+  } catch (error) {
+    if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+    return send('eval', scriptSource(script));
+  }
+}
+
+async function runInOwnPipeline(
   client: RedisClient,
   script: ScriptName,
   keys: readonly string[],

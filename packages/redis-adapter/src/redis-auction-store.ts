@@ -33,8 +33,6 @@ export interface RedisAuctionStoreOptions {
   readonly partitions: number;
   /** Outcomes the queue of the same adapters looked up while reading: used before asking Redis. */
   readonly prefetch?: OutcomePrefetch;
-  /** Snapshots a commit carries are cached under the partition's snapshot keys with this TTL (ms). */
-  readonly snapshotTtlMs?: number;
 }
 
 /** One auction's part of a batch, as the commit script takes it. */
@@ -81,16 +79,12 @@ export class RedisAuctionStore implements AuctionStore {
   readonly #keys: RedisKeys;
   readonly #partitions: number;
   readonly #prefetch: OutcomePrefetch | undefined;
-  /** TTL of the snapshots its commits write (whole ms); undefined: commits write none. */
-  readonly snapshotTtlMs: number | undefined;
 
   constructor(options: RedisAuctionStoreOptions) {
     this.#redis = options.redis;
     this.#keys = options.keys;
     this.#partitions = options.partitions;
     this.#prefetch = options.prefetch;
-    this.snapshotTtlMs =
-      options.snapshotTtlMs === undefined ? undefined : Math.max(1, Math.ceil(options.snapshotTtlMs));
   }
 
   #home(auctionId: string): number {
@@ -167,11 +161,6 @@ export class RedisAuctionStore implements AuctionStore {
       keys.listAll(partition),
       ...LISTED_STATUSES.map((status) => keys.listByStatus(partition, status)),
     ];
-    // The cache finds a view under its auction's home partition: only those share this script's slot.
-    const snapshots =
-      this.snapshotTtlMs === undefined
-        ? []
-        : (batch.snapshots ?? []).filter((view) => this.#home(view.id) === partition);
     const entryJsons: string[] = [];
     const entryBids: string[] = [];
     const auctionArgs: Array<string | number> = [];
@@ -209,18 +198,12 @@ export class RedisAuctionStore implements AuctionStore {
       batch.fencingToken,
       parts.length,
       batch.outcomes.length,
-      snapshots.length,
-      this.snapshotTtlMs ?? 0,
       entryJsons.join('\n'),
       entryBids.join('\n'),
       outcomeIds.join('\n'),
       outcomeJsons.join('\n'),
       ...auctionArgs,
     ];
-    for (const view of snapshots) {
-      scriptKeys.push(keys.snapshot(partition, view.id));
-      args.push(`${view.seq}|${JSON.stringify(view)}`);
-    }
     if (foreign.length > 0) {
       // Written before the commit: if the commit is refused, the entry points at a partition
       // that holds nothing for the auction, which reads as missing: still true.

@@ -1,4 +1,4 @@
-import { type CacheStats, OutcryError, partitionOf, type PublicAuction, type SnapshotCache } from '@outcry/core';
+import { type CacheStats, partitionOf, type PublicAuction, type SnapshotCache, toPublicAuction } from '@outcry/core';
 import type { RedisKeys } from './keys.js';
 import { deleteMatching } from './delete-matching.js';
 import { runScript } from './lua-scripts.js';
@@ -13,7 +13,10 @@ export interface RedisSnapshotCacheOptions {
   readonly partitions: number;
   /** How long a snapshot stays without a refresh (60 s by default). */
   readonly ttlMs?: number;
-  /** The store on the same Redis and keys whose commits write the snapshots, made with `snapshotTtlMs` = `ttlMs`. */
+  /**
+   * The store on the same Redis and keys: the cache then reads each public view from the state
+   * the store's commit wrote (always current, no TTL) and writes nothing itself.
+   */
   readonly filledBy?: RedisAuctionStore;
 }
 
@@ -34,6 +37,11 @@ function groupByPartition(ids: readonly string[], partitions: number): Map<numbe
  * slot) and written by a script that never replaces a newer seq with an older one. Hits,
  * misses and size are this process's view: `size` counts the snapshots this process wrote
  * that have neither expired nor been deleted (counting the server's keys would cost a scan).
+ *
+ * With `filledBy` (the store of the same adapters) a view is made from the auction's state as
+ * the last commit wrote it, read with MGET like a snapshot: a second copy written with every
+ * commit would cost Redis a write and Node a serialisation per auction and batch, for views
+ * that are a pure function of the state. Then setMany, delete and clear have nothing to do.
  */
 export class RedisSnapshotCache implements SnapshotCache {
   /** Every process reads the same keys: only the sequencer that made a change writes it. */
@@ -57,19 +65,26 @@ export class RedisSnapshotCache implements SnapshotCache {
     this.#keys = options.keys;
     this.#partitions = options.partitions;
     this.#ttlMs = Math.max(1, Math.ceil(options.ttlMs ?? 60_000));
-    // A store that writes no snapshots would leave the cache to go stale: the house would no
-    // longer write it either.
-    if (options.filledBy !== undefined && options.filledBy.snapshotTtlMs !== this.#ttlMs) {
-      throw new OutcryError(
-        'INVALID_INPUT',
-        `filledBy must be a RedisAuctionStore made with snapshotTtlMs ${this.#ttlMs} (this cache's ttlMs), so that its commits write the cached snapshots.`,
-      );
-    }
     this.filledBy = options.filledBy;
     this.#sharded = isCluster(options.redis);
   }
 
   async getMany(ids: readonly string[]): Promise<(PublicAuction | undefined)[]> {
+    const result = this.filledBy === undefined ? await this.#readSnapshots(ids) : await this.#readStates(ids);
+    for (const auction of result) {
+      if (auction === undefined) this.#misses++;
+      else this.#hits++;
+    }
+    return result;
+  }
+
+  async #readStates(ids: readonly string[]): Promise<(PublicAuction | undefined)[]> {
+    if (ids.length === 0) return [];
+    const states = await (this.filledBy as RedisAuctionStore).getMany(ids);
+    return states.map((state) => (state === null ? undefined : toPublicAuction(state)));
+  }
+
+  async #readSnapshots(ids: readonly string[]): Promise<(PublicAuction | undefined)[]> {
     const result: (PublicAuction | undefined)[] = new Array(ids.length).fill(undefined);
     await Promise.all(
       [...groupByPartition(ids, this.#partitions)].map(async ([partition, indexes]) => {
@@ -80,10 +95,6 @@ export class RedisSnapshotCache implements SnapshotCache {
         });
       }),
     );
-    for (const auction of result) {
-      if (auction === undefined) this.#misses++;
-      else this.#hits++;
-    }
     return result;
   }
 
@@ -92,7 +103,7 @@ export class RedisSnapshotCache implements SnapshotCache {
    * batch's views): one script for all of them on one server, one per partition on a Cluster.
    */
   setMany(auctions: readonly PublicAuction[]): Promise<void> {
-    if (auctions.length === 0) return Promise.resolve();
+    if (auctions.length === 0 || this.filledBy !== undefined) return Promise.resolve();
     const expiresAt = Date.now() + this.#ttlMs;
     for (const auction of auctions) this.#written.set(auction.id, expiresAt);
     let tick = this.#tick;
@@ -129,6 +140,7 @@ export class RedisSnapshotCache implements SnapshotCache {
   }
 
   async delete(ids: readonly string[]): Promise<void> {
+    if (this.filledBy !== undefined) return;
     for (const id of ids) this.#written.delete(id);
     await Promise.all(
       [...groupByPartition(ids, this.#partitions)].map(([partition, indexes]) =>
@@ -139,6 +151,7 @@ export class RedisSnapshotCache implements SnapshotCache {
 
   /** Deletes every snapshot under this prefix, on every node: a SCAN, for admin use, not the hot path. */
   async clear(): Promise<void> {
+    if (this.filledBy !== undefined) return;
     this.#written.clear();
     await deleteMatching(this.#redis, this.#keys.snapshotPattern());
   }

@@ -4,7 +4,6 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';
 import { RedisKeys } from '../src/keys.js';
-import { RedisAuctionStore } from '../src/redis-auction-store.js';
 import { defineScripts } from '../src/lua-scripts.js';
 import { RedisSnapshotCache } from '../src/redis-snapshot-cache.js';
 import { deletePrefix, eventually, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
@@ -28,49 +27,50 @@ describe.skipIf(!up)('snapshots written by the commit script', () => {
     await redis.quit();
   });
 
-  it('a commit carrying snapshots caches them with the TTL; a refused commit caches nothing', async () => {
+  it('the cache of the adapters reads views from the committed states: no snapshot written, nothing for a refused commit', async () => {
     const prefix = fresh('commit-snapshots:');
-    const adapters = createRedisAdapters({ redis, prefix, partitions: PARTITIONS, cacheTtlMs: 5_000 });
+    const adapters = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
     const { lock, store, cache } = adapters;
     expect(cache.filledBy).toBe(store);
     const auction = ScriptedAuction.create();
     const home = partitionOf(auction.id, PARTITIONS);
     const lease = await lock.acquire(`partition:${home}`, 'owner', 10_000);
     auction.bid('alice', 1_500);
-    const batch = commitBatchOf(home, lease?.token ?? 0, [auction]);
-    const snapshots = batch.states.map(toPublicAuction);
-    await store.commit({ ...batch, snapshots });
-    expect(await cache.getMany([auction.id])).toEqual(snapshots);
-    const key = new RedisKeys(prefix).snapshot(home, auction.id);
-    const ttl = await redis.pttl(key);
-    expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(5_000);
+    await store.commit(commitBatchOf(home, lease?.token ?? 0, [auction]));
+    expect(await cache.getMany([auction.id])).toEqual([toPublicAuction(auction.state)]);
+    auction.bid('bob', 2_000);
+    await store.commit(commitBatchOf(home, lease?.token ?? 0, [auction]));
+    expect(await cache.getMany([auction.id])).toEqual([toPublicAuction(auction.state)]);
+    expect(await redis.exists(new RedisKeys(prefix).snapshot(home, auction.id))).toBe(0);
 
     // Another auction of the same partition, committed with a token below the one that wrote there.
     let n = 0;
     while (partitionOf(`${auction.id}-${n}`, PARTITIONS) !== home) n++;
     const refused = ScriptedAuction.create({ id: `${auction.id}-${n}` });
     const stale = commitBatchOf(home, (lease?.token ?? 0) - 1, [refused]);
-    await expect(store.commit({ ...stale, snapshots: stale.states.map(toPublicAuction) })).rejects.toSatisfy(
+    await expect(store.commit(stale)).rejects.toSatisfy(
       (error: unknown) => isOutcryError(error) && error.code === 'STALE_OWNER',
     );
-    expect(await cache.getMany([refused.id])).toEqual([undefined]);
+    expect(await cache.getMany([refused.id, auction.id])).toEqual([undefined, toPublicAuction(auction.state)]);
+    expect(cache.stats()).toMatchObject({ hits: 3, misses: 1 });
     await adapters.close();
   });
 
-  it('refuses a filledBy store that writes no snapshots, or writes them with another TTL', () => {
-    const keys = new RedisKeys(fresh('filled-by:'));
-    const silent = new RedisAuctionStore({ redis, keys, partitions: PARTITIONS });
-    const other = new RedisAuctionStore({ redis, keys, partitions: PARTITIONS, snapshotTtlMs: 1_000 });
-    for (const filledBy of [silent, other]) {
-      expect(() => new RedisSnapshotCache({ redis, keys, partitions: PARTITIONS, ttlMs: 5_000, filledBy })).toThrow(
-        expect.objectContaining({ code: 'INVALID_INPUT' }),
-      );
-    }
-    const writer = new RedisAuctionStore({ redis, keys, partitions: PARTITIONS, snapshotTtlMs: 5_000 });
-    expect(
-      new RedisSnapshotCache({ redis, keys, partitions: PARTITIONS, ttlMs: 5_000, filledBy: writer }).filledBy,
-    ).toBe(writer);
+  it('a store-filled cache has nothing to write or delete: views stay what the states say', async () => {
+    const prefix = fresh('filled-by:');
+    const adapters = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
+    const { lock, store, cache } = adapters;
+    const auction = ScriptedAuction.create();
+    const home = partitionOf(auction.id, PARTITIONS);
+    const lease = await lock.acquire(`partition:${home}`, 'owner', 10_000);
+    await store.commit(commitBatchOf(home, lease?.token ?? 0, [auction]));
+    const view = toPublicAuction(auction.state);
+    await cache.setMany([{ ...view, price: view.price + 1, seq: view.seq + 1 }]);
+    await cache.delete([auction.id]);
+    await cache.clear();
+    expect(await cache.getMany([auction.id])).toEqual([view]);
+    expect(await redis.keys(new RedisKeys(prefix).snapshotPattern())).toEqual([]);
+    await adapters.close();
   });
 
   it('setMany calls of one tick are written by one script call', async () => {
@@ -111,6 +111,19 @@ describe.skipIf(!up)('snapshots written by the commit script', () => {
     expect(await adapters.store.getMany([auction.id])).toEqual([auction.state]);
     await adapters.close();
     await client.quit();
+  });
+
+  it('a commit reaches a server that forgot the script (SCRIPT FLUSH) by EVAL', async () => {
+    const prefix = fresh('commit-noscript:');
+    const adapters = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
+    const auction = ScriptedAuction.create();
+    const home = partitionOf(auction.id, PARTITIONS);
+    await adapters.store.commit(commitBatchOf(home, 1, [auction]));
+    await redis.script('FLUSH');
+    auction.bid('alice', 1_500);
+    await adapters.store.commit(commitBatchOf(home, 1, [auction]));
+    expect(await adapters.store.getMany([auction.id])).toEqual([auction.state]);
+    await adapters.close();
   });
 
   it('a house on the adapters answers from the commit-written cache, never calls setMany, and broadcasts no snapshots', async () => {

@@ -17,8 +17,9 @@ export interface SnapshotCache {
    */
   readonly shared?: boolean;
   /**
-   * The store whose commits write this cache's snapshots in the same step (same server, one
-   * script): the house then hands the snapshots to that store's commit instead of calling setMany.
+   * The store whose commits keep this cache current in the same step (same server, one script):
+   * the house then hands the snapshots to that store's commit instead of calling setMany. The
+   * store may write them, or write what the cache makes its views from (the Redis adapters).
    */
   readonly filledBy?: AuctionStore | undefined;
   /** Cached views, same order, undefined for a miss. One round trip. */

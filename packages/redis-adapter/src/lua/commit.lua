@@ -8,25 +8,22 @@
   KEYS[5]  list:all     sorted set of every auction's listing member
   KEYS[6..9]            sorted sets list:scheduled, list:open, list:closed, list:cancelled
   KEYS[7+3i], KEYS[8+3i], KEYS[9+3i]  state, ledger and spec keys of the batch's i-th auction (i = 1..n)
-  KEYS[9+3n+k]  snapshot key of the k-th cached view (k = 1..s)
   Every key carries the partition's hash tag.
 
   ARGV[1]  fencing token of the writer's lease
   ARGV[2]  n, the number of auctions in the batch
   ARGV[3]  m, the number of outcomes
-  ARGV[4]  s, the number of cached views (public snapshots) to write
-  ARGV[5]  their TTL in ms
-  ARGV[6]  every new ledger entry's JSON, auction by auction in the order below, joined by newlines
-  ARGV[7]  each entry's bidId ('' when not a bid), joined by newlines
-  ARGV[8]  each outcome's bidId, joined by newlines
-  ARGV[9]  each outcome's JSON, joined by newlines
+  ARGV[4]  every new ledger entry's JSON, auction by auction in the order below, joined by newlines
+  ARGV[5]  each entry's bidId ('' when not a bid), joined by newlines
+  ARGV[6]  each outcome's bidId, joined by newlines
+  ARGV[7]  each outcome's JSON, joined by newlines
            (JSON holds no raw newline and ids are [\w.:@-]: joined values split back exactly;
            four arguments instead of four per bid keep the call cheap to encode and parse)
   then, per auction i, six values:
            state JSON without the spec ('' when the state did not change), status, listing member,
            seq of its first new ledger entry (0 when none), number of new entries,
            spec JSON ('' unless the batch creates the auction)
-  then, per cached view: '<seq>|<json>' (the commit holds the newest seq: a plain SET)
+  (No snapshot is written: the cache of the same adapters reads public views from these states.)
 
   Result: {'OK'} when written; {'REPLAY'} when every entry is already in the ledger byte for
   byte (the same batch sent again after a lost reply: nothing is written twice);
@@ -41,8 +38,7 @@ end
 
 local n = tonumber(ARGV[2])
 local m = tonumber(ARGV[3])
-local s = tonumber(ARGV[4])
-local AUCTION_BASE = 10
+local AUCTION_BASE = 8
 local PER_AUCTION = 6
 
 -- Exactly `count` values of a newline-joined argument (an empty value stays one).
@@ -65,10 +61,10 @@ local total = 0
 for i = 1, n do
   total = total + tonumber(ARGV[AUCTION_BASE + (i - 1) * PER_AUCTION + 4])
 end
-local entries = split(ARGV[6], total)
-local entryBids = split(ARGV[7], total)
-local outcomeIds = split(ARGV[8], m)
-local outcomeJsons = split(ARGV[9], m)
+local entries = split(ARGV[4], total)
+local entryBids = split(ARGV[5], total)
+local outcomeIds = split(ARGV[6], m)
+local outcomeJsons = split(ARGV[7], m)
 
 -- Checks first: a refused batch must leave no trace.
 local newCount = 0
@@ -173,8 +169,4 @@ for i = 1, n do
   cursor = cursor + count
 end
 keepOutcomes()
-local snapshotsBase = AUCTION_BASE + n * PER_AUCTION
-for k = 1, s do
-  redis.call('SET', KEYS[9 + 3 * n + k], ARGV[snapshotsBase + k - 1], 'PX', ARGV[5])
-end
 return {'OK'}

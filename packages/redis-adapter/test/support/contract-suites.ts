@@ -6,7 +6,10 @@ import {
   describeSnapshotCacheContract,
 } from '@outcry/core/testing';
 import { createRedisAdapters, type RedisAdapters } from '../../src/create-redis-adapters.js';
+import { RedisKeys } from '../../src/keys.js';
+import { defineScripts } from '../../src/lua-scripts.js';
 import type { RedisClient } from '../../src/redis-client.js';
+import { RedisSnapshotCache } from '../../src/redis-snapshot-cache.js';
 
 /**
  * Core's five contract suites on `redis` (a server or a Cluster), every instance under a fresh
@@ -15,8 +18,8 @@ import type { RedisClient } from '../../src/redis-client.js';
 export function describeRedisContracts(redis: () => RedisClient, runPrefix: string): void {
   const partitions = 16;
   let instances = 0;
-  const fresh = (options: { cacheTtlMs?: number } = {}): RedisAdapters =>
-    createRedisAdapters({ redis: redis(), prefix: `${runPrefix}${++instances}:`, partitions, ...options });
+  const fresh = (): RedisAdapters =>
+    createRedisAdapters({ redis: redis(), prefix: `${runPrefix}${++instances}:`, partitions });
   // Every store has its own prefix, so partitions may repeat across tests; within one test
   // they must differ and stay inside 0..partitions-1, where the store keeps its keys.
   let nextPartition = 0;
@@ -25,9 +28,19 @@ export function describeRedisContracts(redis: () => RedisClient, runPrefix: stri
   describeAuctionStoreContract(() => fresh().store, { partition });
   describeBidQueueContract(() => fresh().queue);
   describeLockContract(() => fresh().lock);
-  describeSnapshotCacheContract(
-    (options) => fresh(options.ttlMs === undefined ? {} : { cacheTtlMs: options.ttlMs }).cache,
-  );
+  // The cache of createRedisAdapters reads views from the store's states (see commit-snapshots
+  // tests); the contract is the one of a cache that holds its own snapshots, with a TTL.
+  describeSnapshotCacheContract((options) => {
+    const client = redis();
+    defineScripts(client);
+    const keys = new RedisKeys(`${runPrefix}${++instances}:`);
+    return new RedisSnapshotCache({
+      redis: client,
+      keys,
+      partitions,
+      ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+    });
+  });
   const shared = `${runPrefix}bus:`;
   describeBroadcasterContract(() => createRedisAdapters({ redis: redis(), prefix: shared, partitions }).broadcaster);
 }
