@@ -2,6 +2,7 @@ import { type CacheStats, partitionOf, type PublicAuction, type SnapshotCache, t
 import type { RedisKeys } from './keys.js';
 import { deleteMatching } from './delete-matching.js';
 import { runScript } from './lua-scripts.js';
+import { decodeState } from './stored-json.js';
 import type { RedisAuctionStore } from './redis-auction-store.js';
 import { isCluster, type RedisClient } from './redis-client.js';
 
@@ -14,10 +15,23 @@ export interface RedisSnapshotCacheOptions {
   /** How long a snapshot stays without a refresh (60 s by default). */
   readonly ttlMs?: number;
   /**
-   * The store on the same Redis and keys: the cache then reads each public view from the state
-   * the store's commit wrote (always current, no TTL) and writes nothing itself.
+   * The store on the same Redis and keys: the cache then makes each public view from the state
+   * the store's commits wrote (always current, no TTL), and falls back on its own snapshots
+   * (written by setMany) for auctions that store never wrote.
    */
   readonly filledBy?: RedisAuctionStore;
+}
+
+function viewOfSnapshot(value: string | null | undefined): PublicAuction | undefined {
+  return value === null || value === undefined
+    ? undefined
+    : (JSON.parse(value.slice(value.indexOf('|') + 1)) as PublicAuction);
+}
+
+function viewOfState(live: string | null | undefined, spec: string | null | undefined): PublicAuction | undefined {
+  if (live === null || live === undefined) return undefined;
+  const state = decodeState(live, spec ?? null);
+  return state === null ? undefined : toPublicAuction(state);
 }
 
 function groupByPartition(ids: readonly string[], partitions: number): Map<number, number[]> {
@@ -39,9 +53,10 @@ function groupByPartition(ids: readonly string[], partitions: number): Map<numbe
  * that have neither expired nor been deleted (counting the server's keys would cost a scan).
  *
  * With `filledBy` (the store of the same adapters) a view is made from the auction's state as
- * the last commit wrote it, read with MGET like a snapshot: a second copy written with every
+ * the last commit wrote it, read in the same MGET as the snapshot: a copy written with every
  * commit would cost Redis a write and Node a serialisation per auction and batch, for views
- * that are a pure function of the state. Then setMany, delete and clear have nothing to do.
+ * that are a pure function of the state. A house on that store never calls setMany; a house on
+ * another store (PostgreSQL) does, and then the snapshots serve, as without `filledBy`.
  */
 export class RedisSnapshotCache implements SnapshotCache {
   /** Every process reads the same keys: only the sequencer that made a change writes it. */
@@ -70,31 +85,29 @@ export class RedisSnapshotCache implements SnapshotCache {
   }
 
   async getMany(ids: readonly string[]): Promise<(PublicAuction | undefined)[]> {
-    const result = this.filledBy === undefined ? await this.#readSnapshots(ids) : await this.#readStates(ids);
+    const result: (PublicAuction | undefined)[] = new Array(ids.length).fill(undefined);
+    const filled = this.filledBy !== undefined;
+    await Promise.all(
+      [...groupByPartition(ids, this.#partitions)].map(async ([partition, indexes]) => {
+        const keys: string[] = [];
+        for (const i of indexes) {
+          const id = ids[i] as string;
+          if (filled) keys.push(this.#keys.state(partition, id), this.#keys.spec(partition, id));
+          keys.push(this.#keys.snapshot(partition, id));
+        }
+        const values = await this.#redis.mget(...keys);
+        const width = filled ? 3 : 1;
+        indexes.forEach((index, k) => {
+          result[index] = filled
+            ? (viewOfState(values[k * width], values[k * width + 1]) ?? viewOfSnapshot(values[k * width + 2]))
+            : viewOfSnapshot(values[k]);
+        });
+      }),
+    );
     for (const auction of result) {
       if (auction === undefined) this.#misses++;
       else this.#hits++;
     }
-    return result;
-  }
-
-  async #readStates(ids: readonly string[]): Promise<(PublicAuction | undefined)[]> {
-    if (ids.length === 0) return [];
-    const states = await (this.filledBy as RedisAuctionStore).getMany(ids);
-    return states.map((state) => (state === null ? undefined : toPublicAuction(state)));
-  }
-
-  async #readSnapshots(ids: readonly string[]): Promise<(PublicAuction | undefined)[]> {
-    const result: (PublicAuction | undefined)[] = new Array(ids.length).fill(undefined);
-    await Promise.all(
-      [...groupByPartition(ids, this.#partitions)].map(async ([partition, indexes]) => {
-        const values = await this.#redis.mget(...indexes.map((i) => this.#keys.snapshot(partition, ids[i] as string)));
-        values.forEach((value, k) => {
-          if (value !== null)
-            result[indexes[k] as number] = JSON.parse(value.slice(value.indexOf('|') + 1)) as PublicAuction;
-        });
-      }),
-    );
     return result;
   }
 
@@ -103,7 +116,7 @@ export class RedisSnapshotCache implements SnapshotCache {
    * batch's views): one script for all of them on one server, one per partition on a Cluster.
    */
   setMany(auctions: readonly PublicAuction[]): Promise<void> {
-    if (auctions.length === 0 || this.filledBy !== undefined) return Promise.resolve();
+    if (auctions.length === 0) return Promise.resolve();
     const expiresAt = Date.now() + this.#ttlMs;
     for (const auction of auctions) this.#written.set(auction.id, expiresAt);
     let tick = this.#tick;
@@ -140,7 +153,6 @@ export class RedisSnapshotCache implements SnapshotCache {
   }
 
   async delete(ids: readonly string[]): Promise<void> {
-    if (this.filledBy !== undefined) return;
     for (const id of ids) this.#written.delete(id);
     await Promise.all(
       [...groupByPartition(ids, this.#partitions)].map(([partition, indexes]) =>
@@ -151,7 +163,6 @@ export class RedisSnapshotCache implements SnapshotCache {
 
   /** Deletes every snapshot under this prefix, on every node: a SCAN, for admin use, not the hot path. */
   async clear(): Promise<void> {
-    if (this.filledBy !== undefined) return;
     this.#written.clear();
     await deleteMatching(this.#redis, this.#keys.snapshotPattern());
   }
