@@ -18,7 +18,13 @@ describe.skipIf(noDatabase)('array literals built for commit parameters', () => 
     expect(rows[0]?.a).toEqual(tricky);
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.option(fc.string({ unit: 'grapheme' }).filter((s) => !s.includes('\u0000')), { nil: null }), { maxLength: 8 }),
+        fc.array(
+          fc.option(
+            fc.string({ unit: 'grapheme' }).filter((s) => !s.includes('\u0000')),
+            { nil: null },
+          ),
+          { maxLength: 8 },
+        ),
         async (values) => {
           const result = await pool.query<{ a: (string | null)[] }>('select $1::text[] as a', [arrayLiteral(values)]);
           expect(result.rows[0]?.a).toEqual(values);

@@ -127,7 +127,7 @@ describe.skipIf(!up)('snapshots written by the commit script', () => {
     await adapters.close();
   });
 
-  it('a house on the adapters answers from the commit-written cache, never calls setMany, and broadcasts no snapshots', async () => {
+  it('a house on the adapters answers from the store-kept cache, never calls setMany, and broadcasts no snapshots', async () => {
     const prefix = fresh('house-snapshots:');
     const adapters = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
     let setManyCalls = 0;

@@ -218,7 +218,7 @@ export class AuctionHouse {
         // batch before answering, so its write goes out alongside the answers instead.
         return this.#cache.shared === true ? Promise.resolve() : stored;
       },
-      snapshotsInCommit: this.#cache.filledBy === this.#store,
+      cacheKeptByStore: this.#cache.filledBy === this.#store,
       cacheShared: this.#cache.shared === true,
       armDeadline: (auctionId, at) => this.#arm(auctionId, at),
       onLost: (partition) => this.#lose(partition),

@@ -21,8 +21,8 @@ export interface SequencerHost {
   answer(answers: readonly Answer[]): RoutedOutcome[];
   /** Put fresh snapshots in the cache before callers are answered; never throws. */
   storeSnapshots(snapshots: readonly PublicAuction[]): Promise<void>;
-  /** The store's commit writes the snapshots to the cache itself (`cache.filledBy === store`). */
-  readonly snapshotsInCommit: boolean;
+  /** The store's commits keep the cache current themselves (`cache.filledBy === store`). */
+  readonly cacheKeptByStore: boolean;
   /** Every process reads the one cache: broadcasts need not carry snapshots. */
   readonly cacheShared: boolean;
   /** Look again at this auction at `at` (to open or close it). */
@@ -466,8 +466,9 @@ export class Sequencer {
     }
     const changed: AuctionState[] = [];
     for (const id of before.keys()) changed.push(this.#states.get(id) as AuctionState);
-    const snapshots = changed.map(toPublicAuction);
-    const withSnapshots = this.#host.snapshotsInCommit && snapshots.length > 0;
+    // Views go to the cache (unless the store keeps it) and to broadcasts (unless it is shared).
+    const { cacheKeptByStore, cacheShared } = this.#host;
+    const snapshots = cacheKeptByStore && cacheShared ? [] : changed.map(toPublicAuction);
     const commit: CommitBatch | null =
       changed.length > 0 || outcomes.length > 0
         ? {
@@ -476,7 +477,6 @@ export class Sequencer {
             states: changed,
             entries: ledger,
             outcomes,
-            ...(withSnapshots ? { snapshots } : {}),
           }
         : null;
     return { commit, before, judgedBids, changed, snapshots, events, answers };
@@ -486,7 +486,7 @@ export class Sequencer {
   async #complete(entries: readonly QueuedCommand[], batch: JudgedBatch): Promise<void> {
     this.#acknowledge(entries);
     // Read-your-writes: a caller told "accepted" then reading the auction sees its bid.
-    if (batch.snapshots.length > 0 && !this.#host.snapshotsInCommit) await this.#host.storeSnapshots(batch.snapshots);
+    if (batch.snapshots.length > 0 && !this.#host.cacheKeptByStore) await this.#host.storeSnapshots(batch.snapshots);
     this.#finish(entries.length, batch);
   }
 

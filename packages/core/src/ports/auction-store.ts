@@ -1,4 +1,4 @@
-import type { AuctionCommand, AuctionState, AuctionStatus, BidOutcome, PublicAuction } from '../engine/types.js';
+import type { AuctionCommand, AuctionState, AuctionStatus, BidOutcome } from '../engine/types.js';
 
 /** One change of one auction, as it stands in the append-only ledger. Replaying them rebuilds the state. */
 export interface LedgerEntry {
@@ -32,11 +32,6 @@ export interface CommitBatch {
   readonly entries: readonly LedgerEntry[];
   /** Outcomes of every bid and buy-now judged, accepted or rejected. */
   readonly outcomes: readonly StoredOutcome[];
-  /**
-   * Public views of `states`, same order: given only to a store that fills the house's
-   * SnapshotCache in its commits (`cache.filledBy === store`), which writes them with the batch.
-   */
-  readonly snapshots?: readonly PublicAuction[];
 }
 
 export interface ListAuctionsQuery {

@@ -17,9 +17,9 @@ export interface SnapshotCache {
    */
   readonly shared?: boolean;
   /**
-   * The store whose commits keep this cache current in the same step (same server, one script):
-   * the house then hands the snapshots to that store's commit instead of calling setMany. The
-   * store may write them, or write what the cache makes its views from (the Redis adapters).
+   * The store whose commits keep this cache current in the same step (the Redis adapters' cache
+   * makes its views from the states their store's commit writes): a house on that store never
+   * calls setMany.
    */
   readonly filledBy?: AuctionStore | undefined;
   /** Cached views, same order, undefined for a miss. One round trip. */

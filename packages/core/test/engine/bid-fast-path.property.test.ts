@@ -11,7 +11,15 @@ const idLike = fc.oneof(
 const amountLike = fc.oneof(
   fc.integer({ min: -5, max: 1_000 }),
   fc.double(),
-  fc.constantFrom(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, Number.NaN, Number.POSITIVE_INFINITY, 1.5, -0, '100'),
+  fc.constantFrom(
+    Number.MAX_SAFE_INTEGER,
+    Number.MAX_SAFE_INTEGER + 1,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    1.5,
+    -0,
+    '100',
+  ),
 );
 const bidLike = fc.record(
   {

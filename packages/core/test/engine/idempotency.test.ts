@@ -42,15 +42,19 @@ class Sequencer {
 
 describe('idempotency (a repeated bidId is not a new bid)', () => {
   it('the body of a bid is its auction, bidder and amount; not the bidId nor the time', () => {
-    const first = { bidderId: 'alice', fingerprint: fingerprintBid(bid()), outcome: { status: 'accepted', auctionId: 'a1' } };
+    const first = {
+      bidderId: 'alice',
+      fingerprint: fingerprintBid(bid()),
+      outcome: { status: 'accepted', auctionId: 'a1' },
+    };
     const recorded = first as unknown as RecordedBid;
     expect(isSameBid(recorded, bid({ bidId: 'other', receivedAt: T0 + 9 }))).toBe(true);
     expect(isSameBid(recorded, bid({ amount: 2_001 }))).toBe(false);
     expect(isSameBid(recorded, bid({ bidderId: 'bob' }))).toBe(false);
     expect(isSameBid(recorded, bid({ auctionId: 'a2' }))).toBe(false);
-    expect(isSameBid(recorded, { type: 'buy-now', auctionId: 'a1', bidId: 'k1', bidderId: 'alice', receivedAt: T0 })).toBe(
-      false,
-    );
+    expect(
+      isSameBid(recorded, { type: 'buy-now', auctionId: 'a1', bidId: 'k1', bidderId: 'alice', receivedAt: T0 }),
+    ).toBe(false);
   });
 
   it('story: alice retries her accepted bid after bob outbid her; she gets her first outcome, nothing changes', () => {

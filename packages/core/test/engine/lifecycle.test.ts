@@ -116,7 +116,12 @@ describe('lifecycle: scheduled -> open -> closed | cancelled', () => {
   it('create twice is AUCTION_EXISTS; a command on no auction is AUCTION_NOT_FOUND', () => {
     const story = new AuctionStory();
     const redelivered = applyCommand(story.state, { type: 'create', spec: story.state.spec, receivedAt: T0 });
-    expect(redelivered).toMatchObject({ state: story.state, changed: false, events: [], outcome: { status: 'accepted' } });
+    expect(redelivered).toMatchObject({
+      state: story.state,
+      changed: false,
+      events: [],
+      outcome: { status: 'accepted' },
+    });
     const other = { ...story.state.spec, title: 'Another lot' };
     const again = applyCommand(story.state, { type: 'create', spec: other, receivedAt: T0 });
     expect(again.outcome).toEqual({

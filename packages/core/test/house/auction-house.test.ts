@@ -1,4 +1,10 @@
-import { type AuctionEvent, type AuctionHouse, createAuctionHouse, type CreateAuctionInput, OutcryError } from '@outcry/core';
+import {
+  type AuctionEvent,
+  type AuctionHouse,
+  createAuctionHouse,
+  type CreateAuctionInput,
+  OutcryError,
+} from '@outcry/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock, eventually, type FakeClock } from './fake-clock.js';
 
@@ -132,7 +138,9 @@ describe('scheduling', () => {
     house.on('auction.closed', (e) => seen.push(`closed:${e.auctionId}:${e.result.outcome}`));
     const a = await house.createAuction(guitar({ startsAt: clock.now() + 5_000, endsAt: clock.now() + 10_000 }));
     expect(a.status).toBe('scheduled');
-    expect(await house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 2_000 })).toMatchObject({ code: 'AUCTION_NOT_OPEN' });
+    expect(await house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 2_000 })).toMatchObject({
+      code: 'AUCTION_NOT_OPEN',
+    });
     clock.advance(5_000);
     await eventually(() => (seen.includes(`opened:${a.id}`) ? true : undefined), 1_000);
     expect((await house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 2_000 })).status).toBe('accepted');
@@ -181,7 +189,9 @@ describe('buy-now and cancel', () => {
     const r = await house.buyNow({ auctionId: a.id, bidderId: 'dave' });
     expect(r).toMatchObject({ status: 'accepted', price: 9_000, leaderId: 'dave' });
     expect((await house.getAuction(a.id))?.result).toEqual({ outcome: 'bought-now', winnerId: 'dave', price: 9_000 });
-    expect(await house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 20_000 })).toMatchObject({ code: 'AUCTION_ENDED' });
+    expect(await house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 20_000 })).toMatchObject({
+      code: 'AUCTION_ENDED',
+    });
   });
 
   it('cancels, and then refuses bids and a second cancel', async () => {
@@ -189,7 +199,9 @@ describe('buy-now and cancel', () => {
     const a = await house.createAuction(guitar());
     const cancelled = await house.cancelAuction(a.id, { by: 'alice', reason: 'damaged' });
     expect(cancelled.result).toEqual({ outcome: 'cancelled', winnerId: null, price: null });
-    expect(await house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 2_000 })).toMatchObject({ code: 'AUCTION_CANCELLED' });
+    expect(await house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 2_000 })).toMatchObject({
+      code: 'AUCTION_CANCELLED',
+    });
     expect((await rejection(house.cancelAuction(a.id, { by: 'alice' }))).code).toBe('AUCTION_CANCELLED');
     expect((await rejection(house.cancelAuction('missing', { by: 'alice' }))).code).toBe('AUCTION_NOT_FOUND');
   });
@@ -251,13 +263,15 @@ describe('reads', () => {
     expect(after.misses).toBe(before.misses + 1);
   });
 
-  it('delivers one auction\'s events to its subscribers in seq order', async () => {
+  it("delivers one auction's events to its subscribers in seq order", async () => {
     await open();
     const a = await house.createAuction(guitar());
     const seqs: number[] = [];
     const off = house.subscribe(a.id, (e) => seqs.push(e.seq));
     await Promise.all(
-      Array.from({ length: 50 }, (_, i) => house.placeBid({ auctionId: a.id, bidderId: `b${i % 5}`, amount: 1_000 + i * 100 })),
+      Array.from({ length: 50 }, (_, i) =>
+        house.placeBid({ auctionId: a.id, bidderId: `b${i % 5}`, amount: 1_000 + i * 100 }),
+      ),
     );
     off();
     await house.placeBid({ auctionId: a.id, bidderId: 'z', amount: 100_000 });

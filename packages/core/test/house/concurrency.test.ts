@@ -1,4 +1,11 @@
-import { type AuctionHouse, type BidOutcome, createAuctionHouse, type LedgerEntry, replayCommands, toPublicAuction } from '@outcry/core';
+import {
+  type AuctionHouse,
+  type BidOutcome,
+  createAuctionHouse,
+  type LedgerEntry,
+  replayCommands,
+  toPublicAuction,
+} from '@outcry/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock, eventually } from './fake-clock.js';
 

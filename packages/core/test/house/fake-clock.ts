@@ -20,7 +20,10 @@ export function createFakeClock(start = Date.UTC(2026, 0, 1)): FakeClock {
 }
 
 /** Poll until `check` returns a value that is not undefined, or fail after `timeoutMs`. */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 2_000): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 2_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

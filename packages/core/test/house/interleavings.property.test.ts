@@ -33,69 +33,74 @@ const auctionArb = fc.record({
 describe('AuctionHouse under random interleavings and clocks', () => {
   it('judges concurrent calls in intake order exactly as the reference model does', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.scheduler(), auctionArb, fc.array(bidArb, { minLength: 1, maxLength: 25 }), async (s, options, bids) => {
-        const clock = createFakeClock();
-        const house = createAuctionHouse({ clock, partitions: 2 });
-        await house.start();
-        try {
-          const start = clock.now();
-          const input: CreateAuctionInput = {
-            id: 'lot',
-            sellerId: 'seller',
-            title: 'Lot',
-            currency: 'USD',
-            startingPrice: 100,
-            endsAt: start + 1_000,
-            ...(options.reservePrice === undefined ? {} : { reservePrice: options.reservePrice }),
-            ...(options.buyNowPrice === undefined ? {} : { buyNowPrice: options.buyNowPrice }),
-            ...(options.softClose === undefined ? {} : { softClose: options.softClose }),
-          };
-          await house.createAuction(input);
-          const spec = buildAuctionSpec(createAuctionInputSchema.parse(input), 'lot', start);
-          const intake: ReferenceCommand[] = [];
-          const calls = bids.map((bid, i) =>
-            s.schedule(Promise.resolve(i), `bid ${i}`).then(() => {
-              clock.advance(bid.stepMs);
-              const command: ReferenceCommand = {
-                type: 'bid',
-                bidId: `k${i}`,
-                bidderId: bid.bidderId,
-                amount: bid.amount,
-                receivedAt: clock.now(),
-              };
-              intake.push(command);
-              return house.placeBid({ auctionId: 'lot', bidderId: bid.bidderId, amount: bid.amount, bidId: `k${i}` });
-            }),
-          );
-          await s.waitAll();
-          const outcomes = await Promise.all(calls);
-          const byId = new Map<string, BidOutcome>(outcomes.map((o) => [o.bidId, o]));
-          const model = createReferenceModel(spec, start);
-          for (const command of intake) {
-            const verdict = model.apply(command);
-            const outcome = byId.get((command as { bidId: string }).bidId);
-            expect(outcome?.status).toBe(verdict.status);
-            if (outcome?.status === 'rejected') expect(outcome.code).toBe(verdict.code);
-            else expect(outcome).toMatchObject({ price: verdict.view.price, leaderId: verdict.view.leaderId });
+      fc.asyncProperty(
+        fc.scheduler(),
+        auctionArb,
+        fc.array(bidArb, { minLength: 1, maxLength: 25 }),
+        async (s, options, bids) => {
+          const clock = createFakeClock();
+          const house = createAuctionHouse({ clock, partitions: 2 });
+          await house.start();
+          try {
+            const start = clock.now();
+            const input: CreateAuctionInput = {
+              id: 'lot',
+              sellerId: 'seller',
+              title: 'Lot',
+              currency: 'USD',
+              startingPrice: 100,
+              endsAt: start + 1_000,
+              ...(options.reservePrice === undefined ? {} : { reservePrice: options.reservePrice }),
+              ...(options.buyNowPrice === undefined ? {} : { buyNowPrice: options.buyNowPrice }),
+              ...(options.softClose === undefined ? {} : { softClose: options.softClose }),
+            };
+            await house.createAuction(input);
+            const spec = buildAuctionSpec(createAuctionInputSchema.parse(input), 'lot', start);
+            const intake: ReferenceCommand[] = [];
+            const calls = bids.map((bid, i) =>
+              s.schedule(Promise.resolve(i), `bid ${i}`).then(() => {
+                clock.advance(bid.stepMs);
+                const command: ReferenceCommand = {
+                  type: 'bid',
+                  bidId: `k${i}`,
+                  bidderId: bid.bidderId,
+                  amount: bid.amount,
+                  receivedAt: clock.now(),
+                };
+                intake.push(command);
+                return house.placeBid({ auctionId: 'lot', bidderId: bid.bidderId, amount: bid.amount, bidId: `k${i}` });
+              }),
+            );
+            await s.waitAll();
+            const outcomes = await Promise.all(calls);
+            const byId = new Map<string, BidOutcome>(outcomes.map((o) => [o.bidId, o]));
+            const model = createReferenceModel(spec, start);
+            for (const command of intake) {
+              const verdict = model.apply(command);
+              const outcome = byId.get((command as { bidId: string }).bidId);
+              expect(outcome?.status).toBe(verdict.status);
+              if (outcome?.status === 'rejected') expect(outcome.code).toBe(verdict.code);
+              else expect(outcome).toMatchObject({ price: verdict.view.price, leaderId: verdict.view.leaderId });
+            }
+            clock.set(Math.max(clock.now(), model.view().endsAt) + 1);
+            const closed = await eventually(async () => {
+              const view = await house.getAuction('lot');
+              return view?.status === 'closed' ? view : undefined;
+            });
+            const expected = model.apply({ type: 'close', receivedAt: clock.now() }).view;
+            expect(closed).toMatchObject({
+              price: expected.price,
+              leaderId: expected.leaderId,
+              bidCount: expected.bidCount,
+              endsAt: expected.endsAt,
+              extensions: expected.extensions,
+              result: expected.result,
+            });
+          } finally {
+            await house.stop();
           }
-          clock.set(Math.max(clock.now(), model.view().endsAt) + 1);
-          const closed = await eventually(async () => {
-            const view = await house.getAuction('lot');
-            return view?.status === 'closed' ? view : undefined;
-          });
-          const expected = model.apply({ type: 'close', receivedAt: clock.now() }).view;
-          expect(closed).toMatchObject({
-            price: expected.price,
-            leaderId: expected.leaderId,
-            bidCount: expected.bidCount,
-            endsAt: expected.endsAt,
-            extensions: expected.extensions,
-            result: expected.result,
-          });
-        } finally {
-          await house.stop();
-        }
-      }),
+        },
+      ),
       { numRuns: 60 },
     );
   });
