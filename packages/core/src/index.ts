@@ -6,3 +6,4 @@ export * from './ports/index.js';
 export * from './schemas/input-schemas.js';
 export { describeIssues, type InputIssue, parseInput } from './schemas/parse-input.js';
 export * from './house/index.js';
+export * from './json/index.js';

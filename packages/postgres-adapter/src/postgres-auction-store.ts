@@ -3,14 +3,17 @@ import {
   type AuctionState,
   type AuctionStore,
   type CommitBatch,
+  commandJson,
   decodeListCursor,
   encodeListCursor,
   type HistoryQuery,
   type LedgerEntry,
   type ListAuctionsQuery,
   OutcryError,
+  outcomeJson,
   type Page,
   type StoredOutcome,
+  stateJson,
 } from '@outcry/core';
 import { arrayLiteral } from './array-literal.js';
 import type { Pool } from 'pg';
@@ -93,7 +96,7 @@ function commitColumns(batch: CommitBatch): { states: unknown[][]; entries: unkn
       states.map((s) => s.spec.createdAt),
       states.map((s) => s.endsAt),
       states.map((s) => s.seq),
-      states.map((s) => JSON.stringify(s)),
+      states.map(stateJson),
     ],
     entries: [
       entries.map((e) => e.auctionId),
@@ -105,14 +108,14 @@ function commitColumns(batch: CommitBatch): { states: unknown[][]; entries: unkn
       entries.map((e) => e.price),
       entries.map((e) => e.leaderId),
       entries.map((e) => e.command.receivedAt),
-      entries.map((e) => JSON.stringify(e.command)),
+      entries.map((e) => commandJson(e.command)),
     ],
     outcomes: [
       outcomes.map((o) => o.bidId),
       outcomes.map((o) => o.auctionId),
       outcomes.map((o) => o.bidderId),
       outcomes.map((o) => o.fingerprint),
-      outcomes.map((o) => JSON.stringify(o.outcome)),
+      outcomes.map((o) => outcomeJson(o.outcome)),
     ],
   };
 }

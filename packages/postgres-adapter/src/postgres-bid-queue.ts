@@ -1,4 +1,11 @@
-import type { AuctionCommand, BidQueue, QueuedCommand, QueueItem, ReadOptions } from '@outcry/core';
+import {
+  type AuctionCommand,
+  type BidQueue,
+  commandJson,
+  type QueuedCommand,
+  type QueueItem,
+  type ReadOptions,
+} from '@outcry/core';
 import type { Pool } from 'pg';
 import type { NotificationListener } from './notification-listener.js';
 import { toOutcryError } from './postgres-errors.js';
@@ -89,7 +96,7 @@ export class PostgresBidQueue implements BidQueue {
       this.#sql.enqueue,
       [
         partition,
-        items.map((item) => JSON.stringify(item.command)),
+        items.map((item) => commandJson(item.command)),
         items.map((item) => item.origin),
         items.map((item) => item.commandId),
         this.#channel,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { BroadcastHandler, BroadcastMessage, Broadcaster } from '@outcry/core';
+import { type BroadcastHandler, type BroadcastMessage, type Broadcaster, broadcastJson } from '@outcry/core';
 import type { Pool } from 'pg';
 import type { NotificationListener } from './notification-listener.js';
 import { toOutcryError } from './postgres-errors.js';
@@ -86,7 +86,7 @@ export class PostgresBroadcaster implements Broadcaster {
   }
 
   async #send(message: BroadcastMessage): Promise<void> {
-    const json = JSON.stringify(message);
+    const json = broadcastJson(message);
     const inline = `m${this.#sender}:${json}`;
     if (Buffer.byteLength(inline, 'utf8') <= MAX_INLINE_PAYLOAD_BYTES) {
       await this.#query(this.#sql.notify, [this.#channel, inline], 'Publishing');

@@ -1,4 +1,11 @@
-import type { BidQueue, QueuedCommand, QueueItem, ReadOptions } from '@outcry/core';
+import {
+  type BidQueue,
+  commandJson,
+  type QueuedCommand,
+  type QueueItem,
+  type ReadOptions,
+  stringJson,
+} from '@outcry/core';
 import type { RedisKeys } from './keys.js';
 import { runScript } from './lua-scripts.js';
 import type { OutcomePrefetch } from './outcome-prefetch.js';
@@ -99,7 +106,7 @@ export class RedisBidQueue implements BidQueue {
       const command = item.command;
       args.push(
         command.type === 'bid' || command.type === 'buy-now' ? command.bidId : '',
-        JSON.stringify({ command, origin: item.origin, commandId: item.commandId }),
+        `{"command":${commandJson(command)},"origin":${stringJson(item.origin)},"commandId":${stringJson(item.commandId)}}`,
       );
     }
     await runScript(this.#redis, 'enqueue', [this.#keys.stream(partition)], args);

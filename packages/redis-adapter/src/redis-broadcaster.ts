@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { BroadcastHandler, BroadcastMessage, Broadcaster } from '@outcry/core';
+import { type BroadcastHandler, type BroadcastMessage, type Broadcaster, broadcastJson } from '@outcry/core';
 import type { RedisKeys } from './keys.js';
 import { duplicateClient, isCluster, type RedisClient } from './redis-client.js';
 
@@ -47,7 +47,7 @@ export class RedisBroadcaster implements Broadcaster {
     // Subscribers of this instance get the message object at once, in publish order; the copy
     // that comes back from Redis carries this instance's mark and is dropped unparsed.
     this.#handOut(message);
-    const payload = this.#mark + JSON.stringify(message);
+    const payload = this.#mark + broadcastJson(message);
     if (this.#sharded) await this.#redis.spublish(channel, payload);
     else await this.#redis.publish(channel, payload);
   }

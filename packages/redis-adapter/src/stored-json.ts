@@ -1,4 +1,13 @@
-import type { AuctionSpec, AuctionState, LedgerEntry, StoredOutcome } from '@outcry/core';
+import {
+  type AuctionSpec,
+  type AuctionState,
+  commandJson,
+  type LedgerEntry,
+  liveStateJson,
+  outcomeJson,
+  type StoredOutcome,
+  stringJson,
+} from '@outcry/core';
 
 /**
  * How states, ledger entries and outcomes are written, without what their key already says:
@@ -9,8 +18,7 @@ import type { AuctionSpec, AuctionState, LedgerEntry, StoredOutcome } from '@out
 
 /** The state without its spec: what changes with every commit. */
 export function encodeLiveState(state: AuctionState): string {
-  const { spec: _spec, ...live } = state;
-  return JSON.stringify(live);
+  return liveStateJson(state);
 }
 
 /** A state from its live part and its spec; a whole state (earlier versions) as it is. */
@@ -23,7 +31,8 @@ export function decodeState(live: string, spec: string | null): AuctionState | n
 
 /** A ledger entry without its auctionId (the key's). Deterministic: a replayed batch compares byte for byte. */
 export function encodeLedgerEntry(entry: LedgerEntry): string {
-  return `{"seq":${entry.seq},"command":${JSON.stringify(entry.command)},"price":${entry.price},"leaderId":${JSON.stringify(entry.leaderId)}}`;
+  const leaderId = entry.leaderId === null ? 'null' : stringJson(entry.leaderId);
+  return `{"seq":${entry.seq},"command":${commandJson(entry.command)},"price":${entry.price},"leaderId":${leaderId}}`;
 }
 
 export function decodeLedgerEntry(auctionId: string, json: string): LedgerEntry {
@@ -33,7 +42,7 @@ export function decodeLedgerEntry(auctionId: string, json: string): LedgerEntry 
 
 /** An outcome without its bidId (the hash field's) and auctionId (the outcome's own). */
 export function encodeOutcome(stored: StoredOutcome): string {
-  return `{"bidderId":${JSON.stringify(stored.bidderId)},"fingerprint":${JSON.stringify(stored.fingerprint)},"outcome":${JSON.stringify(stored.outcome)}}`;
+  return `{"bidderId":${stringJson(stored.bidderId)},"fingerprint":${stringJson(stored.fingerprint)},"outcome":${outcomeJson(stored.outcome)}}`;
 }
 
 export function decodeOutcome(bidId: string, json: string): StoredOutcome {

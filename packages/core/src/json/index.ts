@@ -1,0 +1,10 @@
+export {
+  broadcastJson,
+  commandJson,
+  eventJson,
+  eventsJson,
+  liveStateJson,
+  outcomeJson,
+  stateJson,
+  stringJson,
+} from './json-text.js';
