@@ -285,6 +285,8 @@ export async function runRedisStackSuite(context: SuiteContext): Promise<BenchRo
       baselineP50Ms: baseline.p50Ms,
       redisCallsPerBid: outcry.redisCallsPerBid,
       baselineRedisCallsPerBid: baseline.redisCallsPerBid,
+      redisCpuUsPerBid: outcry.redisCpuUsPerBid,
+      baselineRedisCpuUsPerBid: baseline.redisCpuUsPerBid,
       errors: outcry.errors + baseline.errors,
     };
     rows.push(
@@ -296,7 +298,7 @@ export async function runRedisStackSuite(context: SuiteContext): Promise<BenchRo
         baseline: 'one bid-shaped Lua EVALSHA per bid (ioredis)',
         baselineFigure: baseline.bidsPerSecond,
         better: 'higher',
-        notes: `${result.concurrency} bids in flight; group commit of ${averageBatch.toFixed(1)} commands`,
+        notes: `${result.concurrency} bids in flight; group commit of ${averageBatch.toFixed(1)} commands; Redis CPU ${outcry.redisCpuUsPerBid.toFixed(1)} µs a bid vs ${baseline.redisCpuUsPerBid.toFixed(1)}`,
         details,
       }),
       createRow({
