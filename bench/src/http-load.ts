@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { runRawHttpLoad } from './raw-http-load.js';
 
 /** The parts of an autocannon result the bench reads (autocannon ships no types). */
 export interface HttpLoadResult {
@@ -37,13 +38,23 @@ type Autocannon = (options: {
 
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-/** One fixed-duration load: `connections` keep one request each in flight for `durationS`, then stop. */
+/** The load client the suites use: `raw` (src/raw-http-load.ts, the default) or `autocannon`. */
+export function httpClientName(): 'raw' | 'autocannon' {
+  return process.env.BENCH_HTTP_CLIENT === 'autocannon' ? 'autocannon' : 'raw';
+}
+
+/**
+ * One fixed-duration load: `connections` keep one request each in flight for `durationS`, then
+ * stop. On the raw client by default; `BENCH_HTTP_CLIENT=autocannon` runs autocannon instead,
+ * to compare (it costs the shared cores about three times as much a request).
+ */
 export function runHttpLoad(options: {
   url: string;
   connections: number;
   durationS: number;
   setupRequest: (request: HttpLoadRequest) => HttpLoadRequest;
 }): Promise<HttpLoadResult> {
+  if (httpClientName() === 'raw') return runRawHttpLoad(options);
   return autocannon({
     url: options.url,
     connections: options.connections,

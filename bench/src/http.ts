@@ -3,10 +3,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
 import { loadExampleServer, openFloor } from './example-server.js';
 import { forkScript } from './fork-script.js';
-import { type HttpLoadRequest, type HttpLoadResult, runHttpLoad } from './http-load.js';
+import { type HttpLoadRequest, type HttpLoadResult, httpClientName, runHttpLoad } from './http-load.js';
 
 /**
- * HTTP bid placement under load: autocannon on loopback against the example server's
+ * HTTP bid placement under load: a closed-loop client on loopback (src/raw-http-load.ts) against the example server's
  * POST /auctions/:id/bids (in-memory house, real tokens, validation, rate limiter, metrics),
  * next to a bare Fastify POST route that parses the same JSON and answers a same-sized body,
  * both measured in the same run. Each server runs in a child process of its own so that the
@@ -135,7 +135,8 @@ export async function runHttpSuite(context: SuiteContext): Promise<BenchRow[]> {
     context.profile === undefined ? undefined : fileURLToPath(new URL('../results/profiles', import.meta.url));
   const bare = await load('bare', budget, context.log, profileDir);
   const outcry = await load('outcry', budget, context.log, profileDir);
-  const notes = `loopback, client and server on the same cores; ${AUCTIONS} auctions, ${USERS} users, rising bids`;
+  const client = httpClientName() === 'raw' ? 'raw-socket HTTP client' : 'autocannon';
+  const notes = `${client} on loopback, client and server on the same cores; ${AUCTIONS} auctions, ${USERS} users, rising bids`;
   return [
     createRow({
       suite: SUITE,

@@ -1,7 +1,7 @@
 /**
  * End to end: the whole Outcry server against "what users build instead", a small and faithful
  * model of the usual Node architecture for bids, both placing the same bids under the same
- * autocannon load on loopback, in the same run.
+ * HTTP load on loopback (src/raw-http-load.ts), in the same run.
  *
  * What users build instead (5 processes besides Redis and PostgreSQL):
  *   HTTP intake (Fastify, POST /auctions/:id/bids, the user in an `x-user-id` header)
@@ -29,7 +29,14 @@ import pg from 'pg';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
 import { boundChildLifetime, forkScript, nextMessage, stopChild } from './fork-script.js';
 import { loadExampleServer, openFloor } from './example-server.js';
-import { describeHttpLoad, type HttpLoadRequest, type HttpLoadResult, runHttpLoad, statusesOf } from './http-load.js';
+import {
+  describeHttpLoad,
+  type HttpLoadRequest,
+  type HttpLoadResult,
+  httpClientName,
+  runHttpLoad,
+  statusesOf,
+} from './http-load.js';
 import { judgeProxyBid } from './proxy-bid-rule.js';
 
 const SUITE = 'users-build-instead';
@@ -291,7 +298,7 @@ export async function runUsersBuildInsteadSuite(context: SuiteContext): Promise<
     context.profile === undefined ? undefined : fileURLToPath(new URL('../results/profiles', import.meta.url));
   const r = await measureUsersBuildInstead(context.mode, context.log, profileDir);
   const baselineName = `what users build instead: Fastify -> BullMQ -> ${WORKERS} workers -> redlock -> one Postgres tx per bid -> PUBLISH`;
-  const load = `${r.connections} connections, ${r.durationS} s, autocannon on loopback, same bids (${AUCTIONS} auctions, ${USERS} users, rising amounts)`;
+  const load = `${r.connections} connections, ${r.durationS} s, ${httpClientName() === 'raw' ? 'raw-socket HTTP client' : 'autocannon'} on loopback, same bids (${AUCTIONS} auctions, ${USERS} users, rising amounts)`;
   const details = {
     connections: r.connections,
     durationS: r.durationS,
