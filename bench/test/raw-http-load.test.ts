@@ -12,7 +12,7 @@ afterEach(async () => {
 /** A server that answers 200 to even amounts and 409 to odd ones, echoing what it was sent. */
 async function echoServer(splitWrites: boolean): Promise<{ url: string; seen: string[] }> {
   const seen: string[] = [];
-  server = createServer((request, response) => {
+  const echo = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => {
       body += chunk;
@@ -31,8 +31,9 @@ async function echoServer(splitWrites: boolean): Promise<{ url: string; seen: st
       setTimeout(() => response.end(answer), 5);
     });
   });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server?.address() as AddressInfo).port}`, seen };
+  server = echo;
+  await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(echo.address() as AddressInfo).port}`, seen };
 }
 
 describe('raw HTTP load client', () => {
