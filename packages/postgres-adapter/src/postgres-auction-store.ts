@@ -84,90 +84,113 @@ function firstOutcomes(outcomes: readonly StoredOutcome[]): StoredOutcome[] {
   return first;
 }
 
-/** A batch's rows as column arrays: states (6 columns), ledger entries (10), outcomes (5). */
-function commitColumns(batch: CommitBatch): { states: unknown[][]; entries: unknown[][]; outcomes: unknown[][] } {
-  const { states, entries } = batch;
-  const outcomes = firstOutcomes(batch.outcomes);
-  const bidOf = (command: AuctionCommand) => (command.type === 'bid' || command.type === 'buy-now' ? command : null);
-  return {
-    states: [
-      states.map((s) => s.spec.id),
-      states.map((s) => s.status),
-      states.map((s) => s.spec.createdAt),
-      states.map((s) => s.endsAt),
-      states.map((s) => s.seq),
-      states.map(stateJson),
-    ],
-    entries: [
-      entries.map((e) => e.auctionId),
-      entries.map((e) => e.seq),
-      entries.map((e) => e.command.type),
-      entries.map((e) => bidOf(e.command)?.bidId ?? null),
-      entries.map((e) => bidOf(e.command)?.bidderId ?? null),
-      entries.map((e) => (e.command.type === 'bid' ? e.command.amount : null)),
-      entries.map((e) => e.price),
-      entries.map((e) => e.leaderId),
-      entries.map((e) => e.command.receivedAt),
-      entries.map((e) => commandJson(e.command)),
-    ],
-    outcomes: [
-      outcomes.map((o) => o.bidId),
-      outcomes.map((o) => o.auctionId),
-      outcomes.map((o) => o.bidderId),
-      outcomes.map((o) => o.fingerprint),
-      outcomes.map((o) => outcomeJson(o.outcome)),
-    ],
-  };
-}
+type Value = string | number | null;
 
-type Column = readonly (string | number | null)[];
+/**
+ * The rows of one or more batches as parameter columns: states (6 columns), ledger entries (10),
+ * outcomes (5), and for `commit_batches` each row's batch number (from 1). Filled in one pass
+ * over each row: a commit's parameters are a good part of the server's work.
+ */
+class CommitColumns {
+  readonly states: Value[][] = [[], [], [], [], [], []];
+  readonly entries: Value[][] = [[], [], [], [], [], [], [], [], [], []];
+  readonly outcomes: Value[][] = [[], [], [], [], []];
+  readonly tags = { states: [] as number[], entries: [] as number[], outcomes: [] as number[] };
+
+  add(batch: CommitBatch, tag: number): void {
+    const [id, status, createdAt, endsAt, seq, state] = this.states as [
+      Value[],
+      Value[],
+      Value[],
+      Value[],
+      Value[],
+      Value[],
+    ];
+    for (const s of batch.states) {
+      id.push(s.spec.id);
+      status.push(s.status);
+      createdAt.push(s.spec.createdAt);
+      endsAt.push(s.endsAt);
+      seq.push(s.seq);
+      state.push(stateJson(s));
+      this.tags.states.push(tag);
+    }
+    const e = this.entries as [
+      Value[],
+      Value[],
+      Value[],
+      Value[],
+      Value[],
+      Value[],
+      Value[],
+      Value[],
+      Value[],
+      Value[],
+    ];
+    for (const entry of batch.entries) {
+      const command = entry.command;
+      const bid = command.type === 'bid' || command.type === 'buy-now' ? command : null;
+      e[0].push(entry.auctionId);
+      e[1].push(entry.seq);
+      e[2].push(command.type);
+      e[3].push(bid === null ? null : bid.bidId);
+      e[4].push(bid === null ? null : bid.bidderId);
+      e[5].push(command.type === 'bid' ? command.amount : null);
+      e[6].push(entry.price);
+      e[7].push(entry.leaderId);
+      e[8].push(command.receivedAt);
+      e[9].push(commandJson(command));
+      this.tags.entries.push(tag);
+    }
+    const o = this.outcomes as [Value[], Value[], Value[], Value[], Value[]];
+    for (const outcome of firstOutcomes(batch.outcomes)) {
+      o[0].push(outcome.bidId);
+      o[1].push(outcome.auctionId);
+      o[2].push(outcome.bidderId);
+      o[3].push(outcome.fingerprint);
+      o[4].push(outcomeJson(outcome.outcome));
+      this.tags.outcomes.push(tag);
+    }
+  }
+}
 
 /**
  * A group's columns as parameters: the last column of each group holds JSON documents and goes
  * as one JSON array (nothing to escape; the statement unpacks it), the others as array literals.
  */
-function groupParameters(columns: readonly Column[]): string[] {
+function groupParameters(columns: readonly (readonly Value[])[]): string[] {
   const last = columns.length - 1;
   return columns.map((column, c) => (c === last ? `[${column.join(',')}]` : arrayLiteral(column)));
 }
 
 /** Parameters of `commit_batch` for one batch. */
 function commitParameters(batch: CommitBatch): unknown[] {
-  const { states, entries, outcomes } = commitColumns(batch);
+  const columns = new CommitColumns();
+  columns.add(batch, 1);
   return [
     batch.partition,
     batch.fencingToken,
-    ...groupParameters(states as Column[]),
-    ...groupParameters(entries as Column[]),
-    ...groupParameters(outcomes as Column[]),
+    ...groupParameters(columns.states),
+    ...groupParameters(columns.entries),
+    ...groupParameters(columns.outcomes),
   ];
 }
 
 /** Parameters of `commit_batches`: the batches' columns end to end, each row tagged with its batch (from 1). */
 function commitManyParameters(batches: readonly CommitBatch[]): unknown[] {
-  const groups = { states: [] as unknown[][], entries: [] as unknown[][], outcomes: [] as unknown[][] };
-  const tags = { states: [] as number[], entries: [] as number[], outcomes: [] as number[] };
+  const columns = new CommitColumns();
   batches.forEach((batch, b) => {
-    const columns = commitColumns(batch);
-    for (const group of ['states', 'entries', 'outcomes'] as const) {
-      const rows = (columns[group][0] as unknown[]).length;
-      for (let r = 0; r < rows; r++) tags[group].push(b + 1);
-      columns[group].forEach((column, c) => {
-        const target = groups[group][c] ?? [];
-        groups[group][c] = target;
-        for (const value of column) target.push(value);
-      });
-    }
+    columns.add(batch, b + 1);
   });
   return [
     arrayLiteral(batches.map((b) => b.partition)),
     arrayLiteral(batches.map((b) => b.fencingToken)),
-    arrayLiteral(tags.states),
-    ...groupParameters(groups.states as Column[]),
-    arrayLiteral(tags.entries),
-    ...groupParameters(groups.entries as Column[]),
-    arrayLiteral(tags.outcomes),
-    ...groupParameters(groups.outcomes as Column[]),
+    arrayLiteral(columns.tags.states),
+    ...groupParameters(columns.states),
+    arrayLiteral(columns.tags.entries),
+    ...groupParameters(columns.entries),
+    arrayLiteral(columns.tags.outcomes),
+    ...groupParameters(columns.outcomes),
   ];
 }
 

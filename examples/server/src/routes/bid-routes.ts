@@ -7,10 +7,10 @@ import { ApiError, statusOf } from '../http-errors.js';
 import { requireUser } from '../request-auth.js';
 import {
   auctionIdOf,
-  bidBodySchema,
-  bidQuerySchema,
   buyNowBodySchema,
   optionalBody,
+  parseBidBody,
+  parseBidQuery,
   parseRequest,
 } from '../request-schemas.js';
 
@@ -32,8 +32,8 @@ export function registerBidRoutes(app: FastifyInstance, context: AppContext): vo
     const userId = requireUser(callerOf(context, request));
     enforceRate(context.bidLimiter, userId);
     const auctionId = auctionIdOf(request.params);
-    const { wait } = parseRequest(bidQuerySchema, request.query, 'INVALID_INPUT', 'query');
-    const { amount, bidId } = parseRequest(bidBodySchema, request.body, 'INVALID_BID', 'bid');
+    const { wait } = parseBidQuery(request.query);
+    const { amount, bidId } = parseBidBody(request.body);
     if (wait === 'false') {
       // The caller will look it up by id: make one when none was given.
       const clientId = bidId ?? randomUUID();
