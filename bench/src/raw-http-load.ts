@@ -75,7 +75,7 @@ export async function runRawHttpLoad(options: RawHttpLoadOptions): Promise<HttpL
       const finish = () => {
         if (done) return;
         done = true;
-        if (timer !== null) clearTimeout(timer);
+        if (timer !== null) clearInterval(timer);
         socket.destroy();
         resolve();
       };

@@ -92,66 +92,48 @@ type Value = string | number | null;
  * over each row: a commit's parameters are a good part of the server's work.
  */
 class CommitColumns {
-  readonly states: Value[][] = [[], [], [], [], [], []];
-  readonly entries: Value[][] = [[], [], [], [], [], [], [], [], [], []];
-  readonly outcomes: Value[][] = [[], [], [], [], []];
+  readonly states: Value[][] = columns(6);
+  readonly entries: Value[][] = columns(10);
+  readonly outcomes: Value[][] = columns(5);
   readonly tags = { states: [] as number[], entries: [] as number[], outcomes: [] as number[] };
 
   add(batch: CommitBatch, tag: number): void {
-    const [id, status, createdAt, endsAt, seq, state] = this.states as [
-      Value[],
-      Value[],
-      Value[],
-      Value[],
-      Value[],
-      Value[],
-    ];
     for (const s of batch.states) {
-      id.push(s.spec.id);
-      status.push(s.status);
-      createdAt.push(s.spec.createdAt);
-      endsAt.push(s.endsAt);
-      seq.push(s.seq);
-      state.push(stateJson(s));
+      pushRow(this.states, [s.spec.id, s.status, s.spec.createdAt, s.endsAt, s.seq, stateJson(s)]);
       this.tags.states.push(tag);
     }
-    const e = this.entries as [
-      Value[],
-      Value[],
-      Value[],
-      Value[],
-      Value[],
-      Value[],
-      Value[],
-      Value[],
-      Value[],
-      Value[],
-    ];
     for (const entry of batch.entries) {
       const command = entry.command;
       const bid = command.type === 'bid' || command.type === 'buy-now' ? command : null;
-      e[0].push(entry.auctionId);
-      e[1].push(entry.seq);
-      e[2].push(command.type);
-      e[3].push(bid === null ? null : bid.bidId);
-      e[4].push(bid === null ? null : bid.bidderId);
-      e[5].push(command.type === 'bid' ? command.amount : null);
-      e[6].push(entry.price);
-      e[7].push(entry.leaderId);
-      e[8].push(command.receivedAt);
-      e[9].push(commandJson(command));
+      pushRow(this.entries, [
+        entry.auctionId,
+        entry.seq,
+        command.type,
+        bid === null ? null : bid.bidId,
+        bid === null ? null : bid.bidderId,
+        command.type === 'bid' ? command.amount : null,
+        entry.price,
+        entry.leaderId,
+        command.receivedAt,
+        commandJson(command),
+      ]);
       this.tags.entries.push(tag);
     }
-    const o = this.outcomes as [Value[], Value[], Value[], Value[], Value[]];
-    for (const outcome of firstOutcomes(batch.outcomes)) {
-      o[0].push(outcome.bidId);
-      o[1].push(outcome.auctionId);
-      o[2].push(outcome.bidderId);
-      o[3].push(outcome.fingerprint);
-      o[4].push(outcomeJson(outcome.outcome));
+    for (const o of firstOutcomes(batch.outcomes)) {
+      pushRow(this.outcomes, [o.bidId, o.auctionId, o.bidderId, o.fingerprint, outcomeJson(o.outcome)]);
       this.tags.outcomes.push(tag);
     }
   }
+}
+
+function columns(count: number): Value[][] {
+  return Array.from({ length: count }, () => []);
+}
+
+function pushRow(target: Value[][], row: readonly Value[]): void {
+  row.forEach((value, c) => {
+    (target[c] as Value[]).push(value);
+  });
 }
 
 /**

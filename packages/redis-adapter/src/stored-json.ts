@@ -31,8 +31,7 @@ export function decodeState(live: string, spec: string | null): AuctionState | n
 
 /** A ledger entry without its auctionId (the key's). Deterministic: a replayed batch compares byte for byte. */
 export function encodeLedgerEntry(entry: LedgerEntry): string {
-  const leaderId = entry.leaderId === null ? 'null' : stringJson(entry.leaderId);
-  return `{"seq":${entry.seq},"command":${commandJson(entry.command)},"price":${entry.price},"leaderId":${leaderId}}`;
+  return `{"seq":${entry.seq},"command":${commandJson(entry.command)},"price":${entry.price},"leaderId":${stringJson(entry.leaderId)}}`;
 }
 
 export function decodeLedgerEntry(auctionId: string, json: string): LedgerEntry {

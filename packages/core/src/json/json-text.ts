@@ -12,20 +12,15 @@ import type { AuctionCommand, AuctionEvent, AuctionSpec, AuctionState, BidOutcom
 /** Strings that JSON writes as they are between quotes: ids are made of these. */
 const PLAIN = /^[\w.:@ -]*$/;
 
-export function stringJson(value: string): string {
+/** A string (or null) as JSON. */
+export function stringJson(value: string | null): string {
+  if (value === null) return 'null';
   return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
 }
 
-function nullableStringJson(value: string | null): string {
-  return value === null ? 'null' : stringJson(value);
-}
-
-function nullableNumberJson(value: number | null): string {
-  return value === null ? 'null' : numberJson(value);
-}
-
-function numberJson(value: number): string {
-  return Number.isFinite(value) ? `${value}` : 'null';
+/** A number (or null) as JSON: null for what is not finite, as JSON.stringify writes it. */
+function numberJson(value: number | null): string {
+  return value !== null && Number.isFinite(value) ? `${value}` : 'null';
 }
 
 export function commandJson(command: AuctionCommand): string {
@@ -37,14 +32,14 @@ export function commandJson(command: AuctionCommand): string {
 
 export function outcomeJson(outcome: BidOutcome): string {
   if (outcome.status === 'accepted' && Object.keys(outcome).length === 9) {
-    return `{"status":"accepted","bidId":${stringJson(outcome.bidId)},"auctionId":${stringJson(outcome.auctionId)},"seq":${numberJson(outcome.seq)},"price":${numberJson(outcome.price)},"leaderId":${nullableStringJson(outcome.leaderId)},"leading":${outcome.leading},"endsAt":${numberJson(outcome.endsAt)},"minimumBid":${nullableNumberJson(outcome.minimumBid)}}`;
+    return `{"status":"accepted","bidId":${stringJson(outcome.bidId)},"auctionId":${stringJson(outcome.auctionId)},"seq":${numberJson(outcome.seq)},"price":${numberJson(outcome.price)},"leaderId":${stringJson(outcome.leaderId)},"leading":${outcome.leading},"endsAt":${numberJson(outcome.endsAt)},"minimumBid":${numberJson(outcome.minimumBid)}}`;
   }
   return JSON.stringify(outcome);
 }
 
 export function eventJson(event: AuctionEvent): string {
   if (event.type === 'bid.accepted' && Object.keys(event).length === 13) {
-    return `{"type":"bid.accepted","auctionId":${stringJson(event.auctionId)},"seq":${numberJson(event.seq)},"at":${numberJson(event.at)},"bidId":${stringJson(event.bidId)},"bidderId":${stringJson(event.bidderId)},"price":${numberJson(event.price)},"leaderId":${nullableStringJson(event.leaderId)},"bidCount":${numberJson(event.bidCount)},"minimumBid":${nullableNumberJson(event.minimumBid)},"reserveMet":${event.reserveMet},"endsAt":${numberJson(event.endsAt)},"buyNow":${event.buyNow}}`;
+    return `{"type":"bid.accepted","auctionId":${stringJson(event.auctionId)},"seq":${numberJson(event.seq)},"at":${numberJson(event.at)},"bidId":${stringJson(event.bidId)},"bidderId":${stringJson(event.bidderId)},"price":${numberJson(event.price)},"leaderId":${stringJson(event.leaderId)},"bidCount":${numberJson(event.bidCount)},"minimumBid":${numberJson(event.minimumBid)},"reserveMet":${event.reserveMet},"endsAt":${numberJson(event.endsAt)},"buyNow":${event.buyNow}}`;
   }
   if (event.type === 'bidder.outbid' && Object.keys(event).length === 7) {
     return `{"type":"bidder.outbid","auctionId":${stringJson(event.auctionId)},"seq":${numberJson(event.seq)},"at":${numberJson(event.at)},"bidderId":${stringJson(event.bidderId)},"price":${numberJson(event.price)},"leaderId":${stringJson(event.leaderId)}}`;
@@ -66,7 +61,7 @@ function specJson(spec: AuctionSpec): string {
 
 function liveFields(state: AuctionState): string {
   const result = state.result === null ? 'null' : JSON.stringify(state.result);
-  return `"status":${stringJson(state.status)},"seq":${numberJson(state.seq)},"price":${numberJson(state.price)},"leaderId":${nullableStringJson(state.leaderId)},"leaderMax":${numberJson(state.leaderMax)},"bidCount":${numberJson(state.bidCount)},"endsAt":${numberJson(state.endsAt)},"extensions":${numberJson(state.extensions)},"result":${result},"updatedAt":${numberJson(state.updatedAt)}`;
+  return `"status":${stringJson(state.status)},"seq":${numberJson(state.seq)},"price":${numberJson(state.price)},"leaderId":${stringJson(state.leaderId)},"leaderMax":${numberJson(state.leaderMax)},"bidCount":${numberJson(state.bidCount)},"endsAt":${numberJson(state.endsAt)},"extensions":${numberJson(state.extensions)},"result":${result},"updatedAt":${numberJson(state.updatedAt)}`;
 }
 
 const STATE_KEYS = 11;
