@@ -50,7 +50,14 @@ const moveArb: fc.Arbitrary<Move> = fc.oneof(
       ),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('wait' as const), ms: fc.integer({ min: 1, max: 50_000 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant('wait' as const),
+      // Short waits land inside the soft-close window; long ones pass every end, so each run may close lots.
+      ms: fc.oneof(fc.integer({ min: 1, max: 50_000 }), fc.integer({ min: 90_000, max: 400_000 })),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('cancel' as const), lot: fc.nat(LOTS - 1) }) },
 );
 const lotArb = fc.record({
