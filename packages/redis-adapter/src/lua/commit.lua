@@ -66,10 +66,25 @@ local entryBids = split(ARGV[5], total)
 local outcomeIds = split(ARGV[6], m)
 local outcomeJsons = split(ARGV[7], m)
 
+-- One call for many values: chunked, since Lua's unpack has a small stack.
+local CHUNK = 200
+local function callEach(command, key, values, width)
+  local replies = {}
+  for from = 1, #values, CHUNK * width do
+    local to = math.min(from + CHUNK * width - 1, #values)
+    local reply = redis.call(command, key, unpack(values, from, to))
+    if type(reply) == 'table' then
+      for _, value in ipairs(reply) do replies[#replies + 1] = value end
+    end
+  end
+  return replies
+end
+
 -- Checks first: a refused batch must leave no trace.
 local newCount = 0
 local replayCount = 0
 local cursor = 1
+local newBids = {}
 local batchBids = {}
 for i = 1, n do
   local base = AUCTION_BASE + (i - 1) * PER_AUCTION
@@ -83,10 +98,11 @@ for i = 1, n do
       for j = 0, count - 1 do
         local bidId = entryBids[cursor + j]
         if bidId ~= '' then
-          if batchBids[bidId] or redis.call('SISMEMBER', KEYS[3], bidId) == 1 then
+          if batchBids[bidId] then
             return {'BID_CONFLICT', bidId}
           end
           batchBids[bidId] = true
+          newBids[#newBids + 1] = bidId
         end
       end
     elseif firstSeq + count - 1 <= length then
@@ -107,9 +123,31 @@ if replayCount > 0 and newCount > 0 then
   return {'SEQ_CONFLICT', 'mixed replay', '0'}
 end
 
+if #newBids > 0 then
+  local found = callEach('SMISMEMBER', KEYS[3], newBids, 1)
+  for k = 1, #newBids do
+    if found[k] == 1 then
+      return {'BID_CONFLICT', newBids[k]}
+    end
+  end
+end
+
+-- The first outcome of a bidId is kept: only those the hash lacks are written, once each.
 local function keepOutcomes()
+  if m == 0 then return end
+  local known = callEach('HMGET', KEYS[2], outcomeIds, 1)
+  local fields = {}
+  local taken = {}
   for k = 1, m do
-    redis.call('HSETNX', KEYS[2], outcomeIds[k], outcomeJsons[k])
+    local id = outcomeIds[k]
+    if not known[k] and not taken[id] then
+      taken[id] = true
+      fields[#fields + 1] = id
+      fields[#fields + 1] = outcomeJsons[k]
+    end
+  end
+  if #fields > 0 then
+    callEach('HSET', KEYS[2], fields, 2)
   end
 end
 
@@ -122,51 +160,59 @@ end
 if token > highest then
   redis.call('SET', KEYS[1], tostring(token))
 end
-local statusKeys = { scheduled = KEYS[6], open = KEYS[7], closed = KEYS[8], cancelled = KEYS[9] }
-cursor = 1
+local values = {}
+local members = {}
+local memberStatus = {}
 for i = 1, n do
   local base = AUCTION_BASE + (i - 1) * PER_AUCTION
-  local stateJson = ARGV[base]
-  local status = ARGV[base + 1]
-  local member = ARGV[base + 2]
-  local count = tonumber(ARGV[base + 4])
-  local specJson = ARGV[base + 5]
-  if specJson ~= '' then
-    redis.call('SET', KEYS[9 + 3 * i], specJson)
+  if ARGV[base + 5] ~= '' then
+    values[#values + 1] = KEYS[9 + 3 * i]
+    values[#values + 1] = ARGV[base + 5]
   end
-  if stateJson ~= '' then
-    redis.call('SET', KEYS[7 + 3 * i], stateJson)
-    local previous = redis.call('HGET', KEYS[4], member)
-    if previous ~= status then
-      if previous then
-        redis.call('ZREM', statusKeys[previous], member)
+  if ARGV[base] ~= '' then
+    values[#values + 1] = KEYS[7 + 3 * i]
+    values[#values + 1] = ARGV[base]
+    members[#members + 1] = ARGV[base + 2]
+    memberStatus[#members] = ARGV[base + 1]
+  end
+end
+if #values > 0 then
+  -- MSET has no leading key, so it is chunked here rather than by callEach.
+  for from = 1, #values, CHUNK * 2 do
+    redis.call('MSET', unpack(values, from, math.min(from + CHUNK * 2 - 1, #values)))
+  end
+end
+if #members > 0 then
+  local statusKeys = { scheduled = KEYS[6], open = KEYS[7], closed = KEYS[8], cancelled = KEYS[9] }
+  local previous = callEach('HMGET', KEYS[4], members, 1)
+  local changed = {}
+  for k = 1, #members do
+    local member, status, before = members[k], memberStatus[k], previous[k]
+    if before ~= status then
+      if before then
+        redis.call('ZREM', statusKeys[before], member)
       else
         redis.call('ZADD', KEYS[5], 0, member)
       end
       redis.call('ZADD', statusKeys[status], 0, member)
-      redis.call('HSET', KEYS[4], member, status)
+      changed[#changed + 1] = member
+      changed[#changed + 1] = status
     end
   end
-  if count > 0 then
-    local ledgerKey = KEYS[8 + 3 * i]
-    -- RPUSH in chunks: Lua's unpack has a small stack.
-    local chunk = {}
-    for j = 0, count - 1 do
-      chunk[#chunk + 1] = entries[cursor + j]
-      local bidId = entryBids[cursor + j]
-      if bidId ~= '' then
-        redis.call('SADD', KEYS[3], bidId)
-      end
-      if #chunk == 200 then
-        redis.call('RPUSH', ledgerKey, unpack(chunk))
-        chunk = {}
-      end
-    end
-    if #chunk > 0 then
-      redis.call('RPUSH', ledgerKey, unpack(chunk))
-    end
+  if #changed > 0 then
+    callEach('HSET', KEYS[4], changed, 2)
+  end
+end
+cursor = 1
+for i = 1, n do
+  local count = tonumber(ARGV[AUCTION_BASE + (i - 1) * PER_AUCTION + 4])
+  for from = cursor, cursor + count - 1, CHUNK do
+    redis.call('RPUSH', KEYS[8 + 3 * i], unpack(entries, from, math.min(from + CHUNK - 1, cursor + count - 1)))
   end
   cursor = cursor + count
+end
+if #newBids > 0 then
+  callEach('SADD', KEYS[3], newBids, 1)
 end
 keepOutcomes()
 return {'OK'}

@@ -1,0 +1,60 @@
+import { isOutcryError } from '@outcry/core';
+import { commitBatchOf, ScriptedAuction } from '@outcry/core/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisAuctionStore } from '../src/redis-auction-store.js';
+import { RedisKeys } from '../src/keys.js';
+import { defineScripts } from '../src/lua-scripts.js';
+import { deletePrefix, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
+
+const up = await redisIsUp('the commit script tests');
+/** Above the script's chunk of 200 values per call, so every chunked call runs more than once. */
+const MANY = 450;
+
+describe.skipIf(!up)('the commit script on batches larger than one chunk of values', () => {
+  let redis: Redis;
+  const prefix = uniquePrefix('commit-script:');
+  let store: RedisAuctionStore;
+  beforeAll(() => {
+    redis = new Redis(REDIS_URL);
+    defineScripts(redis);
+    // One partition: every auction is at home in it.
+    store = new RedisAuctionStore({ redis, keys: new RedisKeys(prefix), partitions: 1 });
+  });
+  afterAll(async () => {
+    await deletePrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('writes states, ledgers, outcomes and listings of many auctions in one commit', async () => {
+    const auctions = Array.from({ length: MANY }, () => ScriptedAuction.create());
+    for (const [i, auction] of auctions.entries()) auction.bid(`bidder-${i}`, 1_000 + i);
+    const batch = commitBatchOf(0, 1, auctions);
+    expect(batch.outcomes).toHaveLength(MANY);
+    await store.commit(batch);
+    expect(await store.getMany(auctions.map((auction) => auction.id))).toEqual(auctions.map((a) => a.state));
+    const outcomes = await store.getOutcomes(batch.outcomes.map((outcome) => outcome.bidId));
+    expect(outcomes).toEqual(batch.outcomes);
+    let listed = 0;
+    for (let page = await store.list({ status: 'open', limit: 100 }); ; ) {
+      listed += page.items.length;
+      if (page.nextCursor === null) break;
+      page = await store.list({ status: 'open', limit: 100, cursor: page.nextCursor });
+    }
+    expect(listed).toBe(MANY);
+  });
+
+  it('appends many entries of one auction in order, and refuses a bidId of them sent again', async () => {
+    const auction = ScriptedAuction.create();
+    for (let i = 0; i < MANY; i++) auction.bid(`bidder-${i % 7}`, 1_000 + 100 * i);
+    const batch = commitBatchOf(0, 1, [auction]);
+    await store.commit(batch);
+    const ledger = await store.getLedger(auction.id, { afterSeq: 0, limit: 10_000 });
+    expect(ledger).toEqual(batch.entries);
+    const repeated = batch.outcomes[MANY - 1]?.bidId as string;
+    auction.bid('late', 10_000_000, repeated);
+    const refused = await store.commit(commitBatchOf(0, 1, [auction])).catch((error: unknown) => error);
+    expect(isOutcryError(refused) && refused.code === 'STALE_OWNER').toBe(true);
+    expect(await store.getLedger(auction.id, { afterSeq: 0, limit: 10_000 })).toHaveLength(batch.entries.length);
+  });
+});
