@@ -18,6 +18,8 @@ export interface RedisStackFigures {
   readonly redisCallsPerBid: number;
   /** CPU time the Redis server used during the run, per bid, in µs (INFO cpu, user + sys). */
   readonly redisCpuUsPerBid: number;
+  /** CPU time this process (callers and contender) used during the run, per bid, in µs. */
+  readonly nodeCpuUsPerBid: number;
 }
 
 /** One scenario: the AuctionHouse on Redis next to the per-bid Lua baseline, same run, same Redis. */
@@ -121,6 +123,7 @@ async function drive(
 ): Promise<RedisStackFigures> {
   const callsBefore = await serverCalls(admin);
   const cpuBefore = await serverCpuSeconds(admin);
+  const nodeBefore = process.cpuUsage();
   const {
     latencies,
     errors,
@@ -129,6 +132,7 @@ async function drive(
     const { auctionId, amount } = next();
     return place(auctionId, `bidder-${lane % 50}`, amount);
   });
+  const node = process.cpuUsage(nodeBefore);
   // Minus the INFO call itself.
   const cpu = (await serverCpuSeconds(admin)) - cpuBefore;
   const calls = (await serverCalls(admin)) - callsBefore - 2;
@@ -140,6 +144,7 @@ async function drive(
     errors,
     redisCallsPerBid: latencies.length === 0 ? 0 : calls / latencies.length,
     redisCpuUsPerBid: latencies.length === 0 ? 0 : (cpu * 1e6) / latencies.length,
+    nodeCpuUsPerBid: latencies.length === 0 ? 0 : (node.user + node.system) / latencies.length,
   };
 }
 
@@ -287,6 +292,8 @@ export async function runRedisStackSuite(context: SuiteContext): Promise<BenchRo
       baselineRedisCallsPerBid: baseline.redisCallsPerBid,
       redisCpuUsPerBid: outcry.redisCpuUsPerBid,
       baselineRedisCpuUsPerBid: baseline.redisCpuUsPerBid,
+      nodeCpuUsPerBid: outcry.nodeCpuUsPerBid,
+      baselineNodeCpuUsPerBid: baseline.nodeCpuUsPerBid,
       errors: outcry.errors + baseline.errors,
     };
     rows.push(
@@ -298,7 +305,7 @@ export async function runRedisStackSuite(context: SuiteContext): Promise<BenchRo
         baseline: 'one bid-shaped Lua EVALSHA per bid (ioredis)',
         baselineFigure: baseline.bidsPerSecond,
         better: 'higher',
-        notes: `${result.concurrency} bids in flight; group commit of ${averageBatch.toFixed(1)} commands; Redis CPU ${outcry.redisCpuUsPerBid.toFixed(1)} µs a bid vs ${baseline.redisCpuUsPerBid.toFixed(1)}`,
+        notes: `${result.concurrency} bids in flight; group commit of ${averageBatch.toFixed(1)} commands; CPU a bid: Node ${outcry.nodeCpuUsPerBid.toFixed(1)} µs vs ${baseline.nodeCpuUsPerBid.toFixed(1)}, Redis ${outcry.redisCpuUsPerBid.toFixed(1)} µs vs ${baseline.redisCpuUsPerBid.toFixed(1)}`,
         details,
       }),
       createRow({
