@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { type BroadcastHandler, type BroadcastMessage, type Broadcaster, broadcastJson } from '@outcry/core';
+import {
+  type BroadcastHandler,
+  type BroadcastMessage,
+  type Broadcaster,
+  broadcastJson,
+  isBroadcastMessage,
+} from '@outcry/core';
 import type { Pool } from 'pg';
 import type { NotificationListener } from './notification-listener.js';
 import { toOutcryError } from './postgres-errors.js';
@@ -128,7 +134,9 @@ export class PostgresBroadcaster implements Broadcaster {
     if (payload.startsWith('m')) {
       let message: BroadcastMessage;
       try {
-        message = JSON.parse(payload.slice(senderEnd + 1)) as BroadcastMessage;
+        const value: unknown = JSON.parse(payload.slice(senderEnd + 1));
+        if (!isBroadcastMessage(value)) throw new TypeError('Not a broadcast message.');
+        message = value;
       } catch {
         this.#stats.dropped++;
         return;
@@ -174,7 +182,10 @@ export class PostgresBroadcaster implements Broadcaster {
         this.#stats.dropped++;
         return null;
       }
-      return JSON.parse(row.message) as BroadcastMessage;
+      const value: unknown = JSON.parse(row.message);
+      if (isBroadcastMessage(value)) return value;
+      this.#stats.dropped++;
+      return null;
     } catch {
       this.#stats.dropped++;
       return null;

@@ -69,6 +69,21 @@ describe.skipIf(noDatabase)('PostgresBroadcaster beyond the NOTIFY payload limit
     expect(rows.rows[0].n).toBe(2);
   });
 
+  it("drops notifications that are not broadcasts (another program's) and counts them", async () => {
+    const partition = 8;
+    const heard: BroadcastMessage[] = [];
+    await other.broadcaster.subscribe([partition], (m) => heard.push(m));
+    const dropped = other.broadcaster.stats().dropped;
+    const channel = `${adapters.schema}_broadcast`;
+    for (const junk of ['mx:not json', 'mx:{"partition":8}', 'mx:null', 'r-x:1:2', 'hello'])
+      await adapters.pool.query('select pg_notify($1, $2)', [channel, junk]);
+    const last = broadcastMessage(partition);
+    await adapters.broadcaster.publish(last);
+    await waitFor(() => heard.length === 1);
+    expect(heard).toEqual([last]);
+    expect(other.broadcaster.stats().dropped - dropped).toBeGreaterThanOrEqual(4);
+  });
+
   it('does not deliver another partition’s large message', async () => {
     const mine: BroadcastMessage[] = [];
     await other.broadcaster.subscribe([100], (m) => mine.push(m));

@@ -57,11 +57,14 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
   // The queue's reads look up the outcomes of the bids they deliver; the store's getOutcomes,
   // which the sequencer sends next, finds them there and needs no round trip of its own.
   const outcomes = new OutcomePrefetch();
+  // Each batch's message is published by its commit script: no PUBLISH of its own per batch,
+  // and subscribers hear of a batch if and only if it was committed.
+  const broadcaster = new RedisBroadcaster({ redis, keys });
   // The cache reads public views from the states the commits write: no snapshot write per batch.
-  const store = new RedisAuctionStore({ redis, keys, partitions, prefetch: outcomes });
+  const store = new RedisAuctionStore({ redis, keys, partitions, prefetch: outcomes, broadcaster });
+  broadcaster.publishWithCommitsOf(store);
   const queue = new RedisBidQueue({ redis, keys, prefetch: { outcomes, partitions } });
   const lock = new RedisLock({ redis, keys });
-  const broadcaster = new RedisBroadcaster({ redis, keys });
   const cache = new RedisSnapshotCache({ redis, keys, partitions, filledBy: store });
   let closing: Promise<void> | null = null;
   return {

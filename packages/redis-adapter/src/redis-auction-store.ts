@@ -23,6 +23,7 @@ import {
   encodeLiveState,
   encodeOutcome,
 } from './stored-json.js';
+import type { RedisBroadcaster } from './redis-broadcaster.js';
 import { isCluster, type RedisClient } from './redis-client.js';
 
 /** What a RedisAuctionStore needs. */
@@ -33,6 +34,8 @@ export interface RedisAuctionStoreOptions {
   readonly partitions: number;
   /** Outcomes the queue of the same adapters looked up while reading: used before asking Redis. */
   readonly prefetch?: OutcomePrefetch;
+  /** The broadcaster of the same adapters: a batch's `broadcast` is published by its commit script. */
+  readonly broadcaster?: RedisBroadcaster;
 }
 
 /** One auction's part of a batch, as the commit script takes it. */
@@ -79,12 +82,14 @@ export class RedisAuctionStore implements AuctionStore {
   readonly #keys: RedisKeys;
   readonly #partitions: number;
   readonly #prefetch: OutcomePrefetch | undefined;
+  readonly #broadcaster: RedisBroadcaster | undefined;
 
   constructor(options: RedisAuctionStoreOptions) {
     this.#redis = options.redis;
     this.#keys = options.keys;
     this.#partitions = options.partitions;
     this.#prefetch = options.prefetch;
+    this.#broadcaster = options.broadcaster;
   }
 
   #home(auctionId: string): number {
@@ -160,6 +165,7 @@ export class RedisAuctionStore implements AuctionStore {
       keys.statuses(partition),
       keys.listAll(partition),
       ...LISTED_STATUSES.map((status) => keys.listByStatus(partition, status)),
+      keys.channel(partition),
     ];
     const entryJsons: string[] = [];
     const entryBids: string[] = [];
@@ -194,6 +200,10 @@ export class RedisAuctionStore implements AuctionStore {
       outcomeIds.push(outcome.bidId);
       outcomeJsons.push(encodeOutcome(outcome));
     }
+    const publication =
+      batch.broadcast === undefined || this.#broadcaster === undefined
+        ? null
+        : this.#broadcaster.publicationOf(batch.broadcast);
     const args: Array<string | number> = [
       batch.fencingToken,
       parts.length,
@@ -202,6 +212,8 @@ export class RedisAuctionStore implements AuctionStore {
       entryBids.join('\n'),
       outcomeIds.join('\n'),
       outcomeJsons.join('\n'),
+      publication === null ? '' : publication.command,
+      publication === null ? '' : publication.payload,
       ...auctionArgs,
     ];
     if (foreign.length > 0) {

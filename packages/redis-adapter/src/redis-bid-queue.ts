@@ -48,20 +48,45 @@ type StreamReply = Array<[stream: string, entries: StreamEntry[]]> | null;
 const ERROR_BACKOFF_MS = 100;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function parseEntries(entries: readonly StreamEntry[]): { commands: QueuedCommand[]; deleted: string[] } {
+/** The queue item in an entry's payload; null when it is not one (written by another program). */
+function parseItem(payload: string): QueueItem | null {
+  try {
+    const item = JSON.parse(payload) as Partial<QueueItem> | null;
+    const ok =
+      typeof item?.command === 'object' &&
+      item.command !== null &&
+      typeof item.command.type === 'string' &&
+      typeof item.origin === 'string' &&
+      typeof item.commandId === 'string';
+    return ok ? (item as QueueItem) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Commands of the entries, and the ids of entries to acknowledge unjudged: deleted while pending
+ * (they come back without fields) or unreadable, which would otherwise be delivered again forever.
+ */
+function parseEntries(entries: readonly StreamEntry[]): {
+  commands: QueuedCommand[];
+  deleted: string[];
+  unreadable: number;
+} {
   const commands: QueuedCommand[] = [];
   const deleted: string[] = [];
+  let unreadable = 0;
   for (const [id, fields] of entries) {
-    // An entry deleted while pending comes back without fields.
     const payload = fields === null ? undefined : fields[fields.indexOf('c') + 1];
-    if (payload === undefined) {
+    const item = payload === undefined ? null : parseItem(payload);
+    if (item === null) {
+      if (payload !== undefined) unreadable++;
       deleted.push(id);
       continue;
     }
-    const item = JSON.parse(payload) as QueueItem;
     commands.push({ command: item.command, origin: item.origin, commandId: item.commandId, id });
   }
-  return { commands, deleted };
+  return { commands, deleted, unreadable };
 }
 
 function isNoGroup(error: unknown): boolean {
@@ -87,6 +112,8 @@ export class RedisBidQueue implements BidQueue {
   readonly #outcomeKeys: readonly string[];
   readonly #idleConsumerMs: number;
   #closed = false;
+  /** Entries whose payload was not a queue item (written by another program): acknowledged unjudged. */
+  unreadable = 0;
 
   constructor(options: RedisBidQueueOptions) {
     this.#redis = options.redis;
@@ -152,7 +179,8 @@ export class RedisBidQueue implements BidQueue {
       reply = (await client.call('XREADGROUP', ...args)) as StreamReply;
     }
     const entries = reply?.[0]?.[1] ?? [];
-    const { commands, deleted } = parseEntries(entries);
+    const { commands, deleted, unreadable } = parseEntries(entries);
+    this.unreadable += unreadable;
     if (deleted.length > 0) await this.ack(partition, deleted);
     return commands;
   }
@@ -210,7 +238,8 @@ export class RedisBidQueue implements BidQueue {
     }
     const [entries, bidIds, outcomes] = reply;
     if (this.#prefetch !== undefined) this.#prefetch.put(partition, bidIds, outcomes);
-    const { commands, deleted } = parseEntries(entries);
+    const { commands, deleted, unreadable } = parseEntries(entries);
+    this.unreadable += unreadable;
     if (deleted.length > 0) await this.ack(partition, deleted);
     return commands;
   }
@@ -306,7 +335,8 @@ export class RedisBidQueue implements BidQueue {
         max - claimed.length,
       )) as [string, StreamEntry[], string[]?];
       cursor = reply[0];
-      const { commands, deleted } = parseEntries(reply[1]);
+      const { commands, deleted, unreadable } = parseEntries(reply[1]);
+      this.unreadable += unreadable;
       if (deleted.length > 0) await this.ack(partition, deleted);
       claimed.push(...commands);
     } while (cursor !== '0-0' && claimed.length < max);

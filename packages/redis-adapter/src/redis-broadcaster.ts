@@ -1,7 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { type BroadcastHandler, type BroadcastMessage, type Broadcaster, broadcastJson } from '@outcry/core';
+import {
+  type AuctionStore,
+  type BroadcastHandler,
+  type BroadcastMessage,
+  type Broadcaster,
+  broadcastJson,
+  isBroadcastMessage,
+} from '@outcry/core';
 import type { RedisKeys } from './keys.js';
 import { duplicateClient, isCluster, type RedisClient } from './redis-client.js';
+
+/** The message in a payload; null when it is not one. */
+function parseMessage(json: string): BroadcastMessage | null {
+  try {
+    const value: unknown = JSON.parse(json);
+    return isBroadcastMessage(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
 
 /** What a RedisBroadcaster needs. */
 export interface RedisBroadcasterOptions {
@@ -33,8 +50,13 @@ export class RedisBroadcaster implements Broadcaster {
   #closed = false;
   /** Messages received from other instances (for metrics). */
   received = 0;
+  /** Payloads on the channels that were not broadcasts (another program's, or cut short): dropped. */
+  dropped = 0;
   /** Starts every payload this instance publishes: `<random id>|`. */
   readonly #mark = `${randomBytes(6).toString('base64url')}|`;
+  #publishedBy: AuctionStore | undefined;
+  /** Messages a commit script publishes: `publish` only hands them out in this process. */
+  readonly #byCommit = new WeakSet<BroadcastMessage>();
 
   constructor(options: RedisBroadcasterOptions) {
     this.#redis = options.redis;
@@ -42,11 +64,32 @@ export class RedisBroadcaster implements Broadcaster {
     this.#sharded = isCluster(options.redis);
   }
 
+  /** The store whose commit script publishes each batch's message (see `publicationOf`). */
+  get publishedBy(): AuctionStore | undefined {
+    return this.#publishedBy;
+  }
+
+  /** Lets `store`'s commits publish the messages of its batches, as `RedisAuctionStore` does. */
+  publishWithCommitsOf(store: AuctionStore): void {
+    this.#publishedBy = store;
+  }
+
+  /**
+   * How a commit script publishes `message`: the command, and the payload `publish` would send.
+   * The message is then one this broadcaster's `publish` only hands out in this process. The
+   * channel is the partition's (`RedisKeys.channel`), which shares the commit's hash tag.
+   */
+  publicationOf(message: BroadcastMessage): { command: 'PUBLISH' | 'SPUBLISH'; payload: string } {
+    this.#byCommit.add(message);
+    return { command: this.#sharded ? 'SPUBLISH' : 'PUBLISH', payload: this.#mark + broadcastJson(message) };
+  }
+
   async publish(message: BroadcastMessage): Promise<void> {
-    const channel = this.#keys.channel(message.partition);
     // Subscribers of this instance get the message object at once, in publish order; the copy
     // that comes back from Redis carries this instance's mark and is dropped unparsed.
     this.#handOut(message);
+    if (this.#byCommit.delete(message)) return;
+    const channel = this.#keys.channel(message.partition);
     const payload = this.#mark + broadcastJson(message);
     if (this.#sharded) await this.#redis.spublish(channel, payload);
     else await this.#redis.publish(channel, payload);
@@ -66,8 +109,13 @@ export class RedisBroadcaster implements Broadcaster {
 
   #deliver(channel: string, payload: string): void {
     if (!this.#channels.has(channel) || payload.startsWith(this.#mark)) return;
+    const message = parseMessage(payload.slice(payload.indexOf('|') + 1));
+    if (message === null) {
+      this.dropped++;
+      return;
+    }
     this.received++;
-    this.#handOut(JSON.parse(payload.slice(payload.indexOf('|') + 1)) as BroadcastMessage);
+    this.#handOut(message);
   }
 
   #handOut(message: BroadcastMessage): void {

@@ -30,6 +30,27 @@ describe.skipIf(!up)('RedisBidQueue beyond the contract', () => {
     await queue.close();
   });
 
+  it('acknowledges entries that are not queue items (another program wrote them) instead of delivering them forever', async () => {
+    const keys = new RedisKeys(prefix);
+    const queue = new RedisBidQueue({ redis, keys });
+    const good = queueItem(1);
+    await queue.enqueue(3, [good]);
+    for (const junk of ['not json', '{"command":null}', '{"command":{"type":"bid"},"origin":1}'])
+      await redis.xadd(keys.stream(3), '*', 'c', junk);
+    await queue.enqueue(3, [queueItem(2)]);
+    const read = await queue.read(3, 'house-a', { max: 10, blockMs: 0 });
+    expect(read.map((entry) => entry.commandId)).toEqual([good.commandId, expect.any(String)]);
+    expect(queue.unreadable).toBe(3);
+    expect(await queue.stats(3)).toMatchObject({ pending: 2 });
+    await queue.ack(
+      3,
+      read.map((entry) => entry.id),
+    );
+    expect(await queue.claimStale(3, 'house-b', 0, 10)).toEqual([]);
+    expect(await queue.stats(3)).toEqual({ depth: 0, pending: 0, lag: 0 });
+    await queue.close();
+  });
+
   it('forgets consumers that hold nothing and have been idle, at a takeover', async () => {
     const keys = new RedisKeys(prefix);
     const queue = new RedisBidQueue({ redis, keys, idleConsumerMs: 50 });

@@ -210,6 +210,8 @@ export class AuctionHouse {
       broadcaster: this.#broadcaster,
       stats: this.#stats,
       answer: (answers) => this.#answer(answers),
+      routedOf: (answers) => this.#routedOf(answers),
+      broadcastWithCommit: this.#broadcaster.publishedBy === this.#store,
       storeSnapshots: (snapshots) => {
         const stored = this.#cache.setMany(snapshots).catch(() => {
           this.#stats.cacheErrors++;
@@ -472,6 +474,16 @@ export class AuctionHouse {
       if (this.#pending.settleItem(entry as AnswerableItem, outcome)) continue;
       if (entry.origin === this.houseId) this.#pending.settle(entry.commandId, outcome);
       else routed.push({ origin: entry.origin, commandId: entry.commandId, outcome });
+    }
+    return routed;
+  }
+
+  /** The outcomes #answer routes to other houses: no waiter rides on the entry and another house took it in. */
+  #routedOf(answers: readonly Answer[]): RoutedOutcome[] {
+    const routed: RoutedOutcome[] = [];
+    for (const { entry, outcome } of answers) {
+      if ((entry as AnswerableItem).local === undefined && entry.origin !== this.houseId)
+        routed.push({ origin: entry.origin, commandId: entry.commandId, outcome });
     }
     return routed;
   }

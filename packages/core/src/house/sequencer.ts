@@ -5,7 +5,7 @@ import type { AuctionEvent, AuctionState, CommandOutcome, PublicAuction } from '
 import { isOutcryError } from '../errors.js';
 import type { AuctionStore, CommitBatch, LedgerEntry, StoredOutcome } from '../ports/auction-store.js';
 import type { BidQueue, QueuedCommand, QueueItem } from '../ports/bid-queue.js';
-import type { Broadcaster, RoutedOutcome } from '../ports/broadcaster.js';
+import type { BroadcastMessage, Broadcaster, RoutedOutcome } from '../ports/broadcaster.js';
 import type { Lease } from '../ports/lock.js';
 import { RecentBids } from './recent-bids.js';
 import type { SequencerStats } from './sequencer-stats.js';
@@ -19,6 +19,10 @@ export interface SequencerHost {
   readonly stats: SequencerStats;
   /** Answer the callers waiting in this process; returns the outcomes of other processes' commands. */
   answer(answers: readonly Answer[]): RoutedOutcome[];
+  /** The outcomes `answer` will return for these answers, without answering anyone. */
+  routedOf(answers: readonly Answer[]): RoutedOutcome[];
+  /** The store's commits publish each batch's message themselves (`broadcaster.publishedBy === store`). */
+  readonly broadcastWithCommit: boolean;
   /** Put fresh snapshots in the cache before callers are answered; never throws. */
   storeSnapshots(snapshots: readonly PublicAuction[]): Promise<void>;
   /** The store's commits keep the cache current themselves (`cache.filledBy === store`). */
@@ -58,6 +62,8 @@ interface JudgedBatch {
   readonly changed: readonly AuctionState[];
   readonly snapshots: readonly PublicAuction[];
   readonly events: AuctionEvent[];
+  /** The message to publish, made before the commit when the store publishes it. */
+  readonly message: BroadcastMessage | null;
   readonly answers: readonly Answer[];
 }
 
@@ -469,6 +475,9 @@ export class Sequencer {
     // Views go to the cache (unless the store keeps it) and to broadcasts (unless it is shared).
     const { cacheKeptByStore, cacheShared } = this.#host;
     const snapshots = cacheKeptByStore && cacheShared ? [] : changed.map(toPublicAuction);
+    const message = this.#host.broadcastWithCommit
+      ? this.#messageOf(events, snapshots, this.#host.routedOf(answers))
+      : null;
     const commit: CommitBatch | null =
       changed.length > 0 || outcomes.length > 0
         ? {
@@ -477,9 +486,26 @@ export class Sequencer {
             states: changed,
             entries: ledger,
             outcomes,
+            ...(message === null ? {} : { broadcast: message }),
           }
         : null;
-    return { commit, before, judgedBids, changed, snapshots, events, answers };
+    return { commit, before, judgedBids, changed, snapshots, events, message, answers };
+  }
+
+  /** What to publish for a batch; null when it has nothing for anyone. */
+  #messageOf(
+    events: readonly AuctionEvent[],
+    snapshots: readonly PublicAuction[],
+    routed: readonly RoutedOutcome[],
+  ): BroadcastMessage | null {
+    if (events.length === 0 && routed.length === 0) return null;
+    return {
+      partition: this.partition,
+      origin: this.#host.houseId,
+      events,
+      snapshots: this.#host.cacheShared ? [] : snapshots,
+      outcomes: routed,
+    };
   }
 
   /** A committed batch: acknowledge its queue entries, cache, answer and publish. */
@@ -541,17 +567,12 @@ export class Sequencer {
         this.#host.armDeadline(state.spec.id, due);
     }
     const routed = this.#host.answer(answers);
-    if (events.length === 0 && routed.length === 0) return;
-    this.#host.broadcaster
-      .publish({
-        partition: this.partition,
-        origin: this.#host.houseId,
-        events,
-        snapshots: this.#host.cacheShared ? [] : snapshots,
-        outcomes: routed,
-      })
-      .catch(() => {
-        stats.publishErrors++;
-      });
+    // A message made before the commit went to the store with it: published here, it reaches
+    // this process's subscribers (the broadcaster knows what the store published already).
+    const message = batch.message ?? this.#messageOf(events, snapshots, routed);
+    if (message === null) return;
+    this.#host.broadcaster.publish(message).catch(() => {
+      stats.publishErrors++;
+    });
   }
 }

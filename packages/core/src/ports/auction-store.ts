@@ -1,4 +1,5 @@
 import type { AuctionCommand, AuctionState, AuctionStatus, BidOutcome } from '../engine/types.js';
+import type { BroadcastMessage } from './broadcaster.js';
 
 /** One change of one auction, as it stands in the append-only ledger. Replaying them rebuilds the state. */
 export interface LedgerEntry {
@@ -32,6 +33,11 @@ export interface CommitBatch {
   readonly entries: readonly LedgerEntry[];
   /** Outcomes of every bid and buy-now judged, accepted or rejected. */
   readonly outcomes: readonly StoredOutcome[];
+  /**
+   * What the house publishes once this batch is committed, given only to the store its
+   * broadcaster names in `publishedBy`: that store publishes it in the same atomic step.
+   */
+  readonly broadcast?: BroadcastMessage | undefined;
 }
 
 export interface ListAuctionsQuery {

@@ -1,4 +1,5 @@
 import type { AuctionEvent, BidOutcome, CommandOutcome, PublicAuction } from '../engine/types.js';
+import type { AuctionStore } from './auction-store.js';
 
 /** The answer to a command taken in by another house, routed back to it. */
 export interface RoutedOutcome {
@@ -23,8 +24,31 @@ export interface BroadcastMessage {
 
 export type BroadcastHandler = (message: BroadcastMessage) => void;
 
+/**
+ * Whether a value read off a channel has a broadcast's shape: anything else on it (another
+ * program's message, a truncated payload) is dropped by the broadcasters instead of reaching
+ * handlers that would fail on it.
+ */
+export function isBroadcastMessage(value: unknown): value is BroadcastMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as Record<string, unknown>;
+  return (
+    Number.isInteger(message.partition) &&
+    (message.origin === undefined || typeof message.origin === 'string') &&
+    Array.isArray(message.events) &&
+    Array.isArray(message.snapshots) &&
+    Array.isArray(message.outcomes)
+  );
+}
+
 /** Fan-out of committed changes to every process. */
 export interface Broadcaster {
+  /**
+   * The store whose commits publish each batch's message (`CommitBatch.broadcast`) to the other
+   * processes in the same atomic step (the Redis adapters' store): a house on that store hands
+   * the message to the commit, then calls `publish` with it, which delivers it in this process only.
+   */
+  readonly publishedBy?: AuctionStore | undefined;
   /** Deliver to every subscriber of the partition, in every process. */
   publish(message: BroadcastMessage): Promise<void>;
   /** Receive messages of the given partitions; resolves once subscribed. Returns the unsubscribe. */

@@ -8,7 +8,13 @@ export type {
   StoredOutcome,
 } from './auction-store.js';
 export type { BidQueue, QueuedCommand, QueueItem, ReadOptions } from './bid-queue.js';
-export type { BroadcastHandler, BroadcastMessage, Broadcaster, RoutedOutcome } from './broadcaster.js';
+export {
+  type BroadcastHandler,
+  type BroadcastMessage,
+  type Broadcaster,
+  isBroadcastMessage,
+  type RoutedOutcome,
+} from './broadcaster.js';
 export { type Clock, systemClock } from './clock.js';
 export type { Lease, Lock } from './lock.js';
 export type { CacheStats, SnapshotCache } from './snapshot-cache.js';

@@ -7,8 +7,9 @@
   KEYS[4]  statuses     hash listing member -> status
   KEYS[5]  list:all     sorted set of every auction's listing member
   KEYS[6..9]            sorted sets list:scheduled, list:open, list:closed, list:cancelled
-  KEYS[7+3i], KEYS[8+3i], KEYS[9+3i]  state, ledger and spec keys of the batch's i-th auction (i = 1..n)
-  Every key carries the partition's hash tag.
+  KEYS[10] channel      the partition's Pub/Sub channel (sharded on a Cluster)
+  KEYS[8+3i], KEYS[9+3i], KEYS[10+3i]  state, ledger and spec keys of the batch's i-th auction (i = 1..n)
+  Every key and the channel carry the partition's hash tag.
 
   ARGV[1]  fencing token of the writer's lease
   ARGV[2]  n, the number of auctions in the batch
@@ -19,6 +20,8 @@
   ARGV[7]  each outcome's JSON, joined by newlines
            (JSON holds no raw newline and ids are [\w.:@-]: joined values split back exactly;
            four arguments instead of four per bid keep the call cheap to encode and parse)
+  ARGV[8]  'PUBLISH' or 'SPUBLISH' to publish ARGV[9] on the channel once written, '' for none
+  ARGV[9]  the batch's broadcast message as the broadcaster sends it
   then, per auction i, six values:
            state JSON without the spec ('' when the state did not change), status, listing member,
            seq of its first new ledger entry (0 when none), number of new entries,
@@ -28,7 +31,9 @@
   Result: {'OK'} when written; {'REPLAY'} when every entry is already in the ledger byte for
   byte (the same batch sent again after a lost reply: nothing is written twice);
   {'STALE_TOKEN', highest}; {'SEQ_CONFLICT', member, seq}; {'BID_CONFLICT', bidId}.
-  Nothing is written unless the result is {'OK'} (or outcomes on {'REPLAY'}, which are kept-first).
+  Nothing is written unless the result is {'OK'} (or outcomes on {'REPLAY'}, which are kept-first),
+  and the message is published only with {'OK'}: subscribers hear of a batch if and only if it
+  was committed, and of a batch sent again after a lost reply only once.
 ]]
 local token = tonumber(ARGV[1])
 local highest = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -38,7 +43,7 @@ end
 
 local n = tonumber(ARGV[2])
 local m = tonumber(ARGV[3])
-local AUCTION_BASE = 8
+local AUCTION_BASE = 10
 local PER_AUCTION = 6
 
 -- Exactly `count` values of a newline-joined argument (an empty value stays one).
@@ -91,7 +96,7 @@ for i = 1, n do
   local firstSeq = tonumber(ARGV[base + 3])
   local count = tonumber(ARGV[base + 4])
   if count > 0 then
-    local ledgerKey = KEYS[8 + 3 * i]
+    local ledgerKey = KEYS[9 + 3 * i]
     local length = redis.call('LLEN', ledgerKey)
     if firstSeq == length + 1 then
       newCount = newCount + 1
@@ -166,11 +171,11 @@ local memberStatus = {}
 for i = 1, n do
   local base = AUCTION_BASE + (i - 1) * PER_AUCTION
   if ARGV[base + 5] ~= '' then
-    values[#values + 1] = KEYS[9 + 3 * i]
+    values[#values + 1] = KEYS[10 + 3 * i]
     values[#values + 1] = ARGV[base + 5]
   end
   if ARGV[base] ~= '' then
-    values[#values + 1] = KEYS[7 + 3 * i]
+    values[#values + 1] = KEYS[8 + 3 * i]
     values[#values + 1] = ARGV[base]
     members[#members + 1] = ARGV[base + 2]
     memberStatus[#members] = ARGV[base + 1]
@@ -207,7 +212,7 @@ cursor = 1
 for i = 1, n do
   local count = tonumber(ARGV[AUCTION_BASE + (i - 1) * PER_AUCTION + 4])
   for from = cursor, cursor + count - 1, CHUNK do
-    redis.call('RPUSH', KEYS[8 + 3 * i], unpack(entries, from, math.min(from + CHUNK - 1, cursor + count - 1)))
+    redis.call('RPUSH', KEYS[9 + 3 * i], unpack(entries, from, math.min(from + CHUNK - 1, cursor + count - 1)))
   end
   cursor = cursor + count
 end
@@ -215,4 +220,7 @@ if #newBids > 0 then
   callEach('SADD', KEYS[3], newBids, 1)
 end
 keepOutcomes()
+if ARGV[8] ~= '' then
+  redis.call(ARGV[8], KEYS[10], ARGV[9])
+end
 return {'OK'}

@@ -1,0 +1,121 @@
+import {
+  type AuctionHouse,
+  type AuctionStore,
+  type BroadcastMessage,
+  type CommitBatch,
+  createAuctionHouse,
+  MemoryAuctionStore,
+  MemoryBidQueue,
+  MemoryBroadcaster,
+  MemoryLock,
+  type QueueItem,
+} from '@outcry/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from './fake-clock.js';
+
+class RecordingStore extends MemoryAuctionStore {
+  readonly commits: CommitBatch[] = [];
+  override async commit(batch: CommitBatch): Promise<void> {
+    this.commits.push(batch);
+    await super.commit(batch);
+  }
+}
+
+/** A broadcaster whose messages the store's commits publish, as the Redis adapters' does. */
+class CommitPublishedBroadcaster extends MemoryBroadcaster {
+  readonly published: BroadcastMessage[] = [];
+  constructor(readonly publishedBy: AuctionStore | undefined) {
+    super();
+  }
+  override async publish(message: BroadcastMessage): Promise<void> {
+    this.published.push(message);
+    await super.publish(message);
+  }
+}
+
+/** Items cross it as copies, as through Redis: no caller's waiter rides along, outcomes are routed back. */
+class CopyingQueue extends MemoryBidQueue {
+  override readonly inProcess = false;
+  override async enqueue(partition: number, items: readonly QueueItem[]): Promise<void> {
+    await super.enqueue(
+      partition,
+      items.map(({ command, origin, commandId }) => ({ command, origin, commandId })),
+    );
+  }
+}
+
+const houses: AuctionHouse[] = [];
+afterEach(async () => {
+  for (const house of houses.splice(0)) await house.stop();
+});
+
+async function twoHouses(broadcasterFor: (store: AuctionStore) => CommitPublishedBroadcaster) {
+  const store = new RecordingStore();
+  const broadcaster = broadcasterFor(store);
+  const ports = {
+    store,
+    broadcaster,
+    queue: new CopyingQueue(),
+    lock: new MemoryLock(),
+    partitions: 8,
+    leaseTtlMs: 300,
+  };
+  const first = createAuctionHouse(ports);
+  await first.start();
+  const second = createAuctionHouse(ports);
+  await second.start();
+  houses.push(first, second);
+  await eventually(() => (second.metrics().partitions.owned.length === 4 ? true : undefined), 5_000);
+  // Auctions in partitions of each house, bid on from both.
+  const auctions = await Promise.all(
+    Array.from({ length: 8 }, (_, i) =>
+      (i % 2 ? first : second).createAuction({
+        sellerId: 'seller',
+        title: `Lot ${i}`,
+        currency: 'USD',
+        startingPrice: 100,
+        endsAt: Date.now() + 60_000,
+      }),
+    ),
+  );
+  const answers = await Promise.all(
+    Array.from({ length: 80 }, (_, i) =>
+      (i % 2 ? first : second).placeBid({
+        auctionId: auctions[i % 8]?.id as string,
+        bidderId: `bidder-${i % 5}`,
+        amount: 100 + 10 * i,
+      }),
+    ),
+  );
+  return { store, broadcaster, answers, houseIds: [first.houseId, second.houseId] };
+}
+
+describe('a store that publishes with its commits (broadcaster.publishedBy === store)', () => {
+  it('gets each batch’s message with its commit, the very one then published, outcomes of the other house included', async () => {
+    const { store, broadcaster, answers, houseIds } = await twoHouses((s) => new CommitPublishedBroadcaster(s));
+    expect(answers.every((a) => a.status === 'accepted' || a.status === 'rejected')).toBe(true);
+    const withMessage = store.commits.filter((batch) => batch.broadcast !== undefined);
+    expect(withMessage.length).toBeGreaterThan(0);
+    for (const batch of withMessage) {
+      const message = batch.broadcast as BroadcastMessage;
+      expect(message.partition).toBe(batch.partition);
+      expect(broadcaster.published).toContain(message);
+    }
+    // Bids taken in by one house and judged by the other: their outcomes travel in those messages.
+    const routed = withMessage.flatMap((batch) => batch.broadcast?.outcomes ?? []);
+    expect(routed.length).toBeGreaterThan(0);
+    for (const outcome of routed) expect(houseIds).toContain(outcome.origin);
+    for (const batch of withMessage) {
+      const origin = batch.broadcast?.origin;
+      for (const outcome of batch.broadcast?.outcomes ?? []) expect(outcome.origin).not.toBe(origin);
+    }
+  });
+
+  it('gets no message otherwise', async () => {
+    const { store, broadcaster, answers } = await twoHouses(() => new CommitPublishedBroadcaster(undefined));
+    expect(answers.every((a) => a.status === 'accepted' || a.status === 'rejected')).toBe(true);
+    expect(store.commits.length).toBeGreaterThan(0);
+    expect(store.commits.every((batch) => batch.broadcast === undefined)).toBe(true);
+    expect(broadcaster.published.length).toBeGreaterThan(0);
+  });
+});
