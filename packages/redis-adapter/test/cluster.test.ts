@@ -1,7 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import type { BroadcastMessage } from '@outcry/core';
+import { commitBatchOf, ScriptedAuction } from '@outcry/core/testing';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';
+import { RedisKeys } from '../src/keys.js';
+import { RedisBroadcaster } from '../src/redis-broadcaster.js';
 import { checkAuctions, createAuctions } from './support/auction-checks.js';
 import { ChildHouse } from './support/child-house.js';
 import { describeRedisContracts } from './support/contract-suites.js';
@@ -43,6 +47,26 @@ describe.skipIf(!hasRedisServer)('on a three-master Redis Cluster', () => {
   });
 
   describeRedisContracts(() => cluster, 'contract:');
+
+  it("publishes each commit's broadcast from the script with SPUBLISH, on every partition's node", async () => {
+    const prefix = 'spublish:';
+    const adapters = createRedisAdapters({ redis: cluster, prefix, partitions: PARTITIONS });
+    const elsewhere = new RedisBroadcaster({ redis: cluster, keys: new RedisKeys(prefix) });
+    const heard: BroadcastMessage[] = [];
+    const all = Array.from({ length: PARTITIONS }, (_, p) => p);
+    await elsewhere.subscribe(all, (message) => heard.push(message));
+    const sent: BroadcastMessage[] = [];
+    for (const partition of all) {
+      const auction = ScriptedAuction.create();
+      const message: BroadcastMessage = { partition, origin: 'house-a', events: [], snapshots: [], outcomes: [] };
+      sent.push(message);
+      await adapters.store.commit({ ...commitBatchOf(partition, 1, [auction]), broadcast: message });
+    }
+    await eventually(async () => heard.length === PARTITIONS, 5_000, 'every partition heard');
+    expect(heard.sort((a, b) => a.partition - b.partition)).toEqual(sent);
+    await elsewhere.close();
+    await adapters.close();
+  });
 
   it('two processes bidding on the same auctions through the Cluster keep one history per auction', async () => {
     const prefix = 'multi:';
