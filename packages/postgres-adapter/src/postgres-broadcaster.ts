@@ -4,7 +4,7 @@ import {
   type BroadcastMessage,
   type Broadcaster,
   broadcastJson,
-  isBroadcastMessage,
+  parseBroadcastMessage,
 } from '@outcry/core';
 import type { Pool } from 'pg';
 import type { NotificationListener } from './notification-listener.js';
@@ -132,12 +132,8 @@ export class PostgresBroadcaster implements Broadcaster {
     // Its own subscribers had the message at publish time.
     if (senderEnd > 1 && payload.slice(1, senderEnd) === this.#sender) return;
     if (payload.startsWith('m')) {
-      let message: BroadcastMessage;
-      try {
-        const value: unknown = JSON.parse(payload.slice(senderEnd + 1));
-        if (!isBroadcastMessage(value)) throw new TypeError('Not a broadcast message.');
-        message = value;
-      } catch {
+      const message = parseBroadcastMessage(payload.slice(senderEnd + 1));
+      if (message === null) {
         this.#stats.dropped++;
         return;
       }
@@ -182,10 +178,9 @@ export class PostgresBroadcaster implements Broadcaster {
         this.#stats.dropped++;
         return null;
       }
-      const value: unknown = JSON.parse(row.message);
-      if (isBroadcastMessage(value)) return value;
-      this.#stats.dropped++;
-      return null;
+      const message = parseBroadcastMessage(row.message);
+      if (message === null) this.#stats.dropped++;
+      return message;
     } catch {
       this.#stats.dropped++;
       return null;

@@ -5,20 +5,10 @@ import {
   type BroadcastMessage,
   type Broadcaster,
   broadcastJson,
-  isBroadcastMessage,
+  parseBroadcastMessage,
 } from '@outcry/core';
 import type { RedisKeys } from './keys.js';
 import { duplicateClient, isCluster, type RedisClient } from './redis-client.js';
-
-/** The message in a payload; null when it is not one. */
-function parseMessage(json: string): BroadcastMessage | null {
-  try {
-    const value: unknown = JSON.parse(json);
-    return isBroadcastMessage(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
 
 /** What a RedisBroadcaster needs. */
 export interface RedisBroadcasterOptions {
@@ -109,7 +99,7 @@ export class RedisBroadcaster implements Broadcaster {
 
   #deliver(channel: string, payload: string): void {
     if (!this.#channels.has(channel) || payload.startsWith(this.#mark)) return;
-    const message = parseMessage(payload.slice(payload.indexOf('|') + 1));
+    const message = parseBroadcastMessage(payload.slice(payload.indexOf('|') + 1));
     if (message === null) {
       this.dropped++;
       return;

@@ -25,20 +25,26 @@ export interface BroadcastMessage {
 export type BroadcastHandler = (message: BroadcastMessage) => void;
 
 /**
- * Whether a value read off a channel has a broadcast's shape: anything else on it (another
- * program's message, a truncated payload) is dropped by the broadcasters instead of reaching
+ * The message in a broadcast's JSON text; null for anything else read off a channel (another
+ * program's message, a truncated payload), which broadcasters drop instead of handing it to
  * handlers that would fail on it.
  */
-export function isBroadcastMessage(value: unknown): value is BroadcastMessage {
-  if (typeof value !== 'object' || value === null) return false;
+export function parseBroadcastMessage(text: string): BroadcastMessage | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
   const message = value as Record<string, unknown>;
-  return (
+  const wellFormed =
     Number.isInteger(message.partition) &&
     (message.origin === undefined || typeof message.origin === 'string') &&
     Array.isArray(message.events) &&
     Array.isArray(message.snapshots) &&
-    Array.isArray(message.outcomes)
-  );
+    Array.isArray(message.outcomes);
+  return wellFormed ? (value as BroadcastMessage) : null;
 }
 
 /** Fan-out of committed changes to every process. */

@@ -12,7 +12,7 @@ export {
   type BroadcastHandler,
   type BroadcastMessage,
   type Broadcaster,
-  isBroadcastMessage,
+  parseBroadcastMessage,
   type RoutedOutcome,
 } from './broadcaster.js';
 export { type Clock, systemClock } from './clock.js';
