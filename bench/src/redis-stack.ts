@@ -20,6 +20,9 @@ export interface RedisStackFigures {
   readonly redisCpuUsPerBid: number;
   /** CPU time this process (callers and contender) used during the run, per bid, in µs. */
   readonly nodeCpuUsPerBid: number;
+  /** Bytes the Redis server read from and wrote to its clients during the run, per bid (INFO stats). */
+  readonly redisBytesInPerBid: number;
+  readonly redisBytesOutPerBid: number;
 }
 
 /** One scenario: the AuctionHouse on Redis next to the per-bid Lua baseline, same run, same Redis. */
@@ -113,6 +116,13 @@ async function serverCpuSeconds(redis: Redis): Promise<number> {
   return field('used_cpu_user') + field('used_cpu_sys');
 }
 
+/** Bytes the Redis server has read from and written to clients so far (INFO stats). */
+async function serverNetBytes(redis: Redis): Promise<{ input: number; output: number }> {
+  const info = await redis.info('stats');
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return { input: field('total_net_input_bytes'), output: field('total_net_output_bytes') };
+}
+
 /** Runs `concurrency` callers, each placing one bid after another, for `durationMs`. */
 async function drive(
   admin: Redis,
@@ -123,6 +133,7 @@ async function drive(
 ): Promise<RedisStackFigures> {
   const callsBefore = await serverCalls(admin);
   const cpuBefore = await serverCpuSeconds(admin);
+  const netBefore = await serverNetBytes(admin);
   const nodeBefore = process.cpuUsage();
   const {
     latencies,
@@ -135,6 +146,7 @@ async function drive(
   const node = process.cpuUsage(nodeBefore);
   // Minus the INFO call itself.
   const cpu = (await serverCpuSeconds(admin)) - cpuBefore;
+  const net = await serverNetBytes(admin);
   const calls = (await serverCalls(admin)) - callsBefore - 2;
   return {
     bids: latencies.length,
@@ -145,6 +157,8 @@ async function drive(
     redisCallsPerBid: latencies.length === 0 ? 0 : calls / latencies.length,
     redisCpuUsPerBid: latencies.length === 0 ? 0 : (cpu * 1e6) / latencies.length,
     nodeCpuUsPerBid: latencies.length === 0 ? 0 : (node.user + node.system) / latencies.length,
+    redisBytesInPerBid: latencies.length === 0 ? 0 : (net.input - netBefore.input) / latencies.length,
+    redisBytesOutPerBid: latencies.length === 0 ? 0 : (net.output - netBefore.output) / latencies.length,
   };
 }
 
@@ -294,6 +308,10 @@ export async function runRedisStackSuite(context: SuiteContext): Promise<BenchRo
       baselineRedisCpuUsPerBid: baseline.redisCpuUsPerBid,
       nodeCpuUsPerBid: outcry.nodeCpuUsPerBid,
       baselineNodeCpuUsPerBid: baseline.nodeCpuUsPerBid,
+      redisBytesInPerBid: outcry.redisBytesInPerBid,
+      baselineRedisBytesInPerBid: baseline.redisBytesInPerBid,
+      redisBytesOutPerBid: outcry.redisBytesOutPerBid,
+      baselineRedisBytesOutPerBid: baseline.redisBytesOutPerBid,
       errors: outcry.errors + baseline.errors,
     };
     rows.push(
@@ -305,7 +323,7 @@ export async function runRedisStackSuite(context: SuiteContext): Promise<BenchRo
         baseline: 'one bid-shaped Lua EVALSHA per bid (ioredis)',
         baselineFigure: baseline.bidsPerSecond,
         better: 'higher',
-        notes: `${result.concurrency} bids in flight; group commit of ${averageBatch.toFixed(1)} commands; CPU a bid: Node ${outcry.nodeCpuUsPerBid.toFixed(1)} µs vs ${baseline.nodeCpuUsPerBid.toFixed(1)}, Redis ${outcry.redisCpuUsPerBid.toFixed(1)} µs vs ${baseline.redisCpuUsPerBid.toFixed(1)}`,
+        notes: `${result.concurrency} bids in flight; group commit of ${averageBatch.toFixed(1)} commands; CPU a bid: Node ${outcry.nodeCpuUsPerBid.toFixed(1)} µs vs ${baseline.nodeCpuUsPerBid.toFixed(1)}, Redis ${outcry.redisCpuUsPerBid.toFixed(1)} µs vs ${baseline.redisCpuUsPerBid.toFixed(1)}; Redis bytes a bid in/out: ${outcry.redisBytesInPerBid.toFixed(0)}/${outcry.redisBytesOutPerBid.toFixed(0)} vs ${baseline.redisBytesInPerBid.toFixed(0)}/${baseline.redisBytesOutPerBid.toFixed(0)}`,
         details,
       }),
       createRow({

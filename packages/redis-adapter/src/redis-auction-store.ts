@@ -167,9 +167,19 @@ export class RedisAuctionStore implements AuctionStore {
       ...LISTED_STATUSES.map((status) => keys.listByStatus(partition, status)),
       keys.channel(partition),
     ];
-    const entryJsons: string[] = [];
+    const publication =
+      batch.broadcast === undefined || this.#broadcaster === undefined
+        ? null
+        : this.#broadcaster.publicationOf(batch.broadcast);
+    const args: Array<string | number> = [
+      batch.fencingToken,
+      parts.length,
+      batch.outcomes.length,
+      batch.entries.length,
+      publication === null ? '' : publication.command,
+      publication === null ? '' : publication.payload,
+    ];
     const entryBids: string[] = [];
-    const auctionArgs: Array<string | number> = [];
     const foreign: string[] = [];
     for (const part of parts) {
       const { auctionId, state, entries } = part;
@@ -180,7 +190,7 @@ export class RedisAuctionStore implements AuctionStore {
       );
       const first = entries[0];
       const created = state !== undefined && entries.some((entry) => entry.command.type === 'create');
-      auctionArgs.push(
+      args.push(
         state === undefined ? '' : encodeLiveState(state),
         state === undefined ? '' : state.status,
         state === undefined ? auctionId : listMember(state.spec.createdAt, state.spec.id),
@@ -188,34 +198,16 @@ export class RedisAuctionStore implements AuctionStore {
         entries.length,
         created ? JSON.stringify(state.spec) : '',
       );
-      for (const entry of entries) {
-        entryJsons.push(encodeLedgerEntry(entry));
-        entryBids.push(bidIdOf(entry));
-      }
       if (state !== undefined && this.#home(part.auctionId) !== partition) foreign.push(part.auctionId);
     }
-    const outcomeIds: string[] = [];
-    const outcomeJsons: string[] = [];
-    for (const outcome of batch.outcomes) {
-      outcomeIds.push(outcome.bidId);
-      outcomeJsons.push(encodeOutcome(outcome));
+    for (const part of parts) {
+      for (const entry of part.entries) {
+        args.push(encodeLedgerEntry(entry));
+        entryBids.push(bidIdOf(entry));
+      }
     }
-    const publication =
-      batch.broadcast === undefined || this.#broadcaster === undefined
-        ? null
-        : this.#broadcaster.publicationOf(batch.broadcast);
-    const args: Array<string | number> = [
-      batch.fencingToken,
-      parts.length,
-      batch.outcomes.length,
-      entryJsons.join('\n'),
-      entryBids.join('\n'),
-      outcomeIds.join('\n'),
-      outcomeJsons.join('\n'),
-      publication === null ? '' : publication.command,
-      publication === null ? '' : publication.payload,
-      ...auctionArgs,
-    ];
+    for (const bidId of entryBids) args.push(bidId);
+    for (const outcome of batch.outcomes) args.push(outcome.bidId, encodeOutcome(outcome));
     if (foreign.length > 0) {
       // Written before the commit: if the commit is refused, the entry points at a partition
       // that holds nothing for the auction, which reads as missing: still true.

@@ -14,18 +14,17 @@
   ARGV[1]  fencing token of the writer's lease
   ARGV[2]  n, the number of auctions in the batch
   ARGV[3]  m, the number of outcomes
-  ARGV[4]  every new ledger entry's JSON, auction by auction in the order below, joined by newlines
-  ARGV[5]  each entry's bidId ('' when not a bid), joined by newlines
-  ARGV[6]  each outcome's bidId, joined by newlines
-  ARGV[7]  each outcome's JSON, joined by newlines
-           (JSON holds no raw newline and ids are [\w.:@-]: joined values split back exactly;
-           four arguments instead of four per bid keep the call cheap to encode and parse)
-  ARGV[8]  'PUBLISH' or 'SPUBLISH' to publish ARGV[9] on the channel once written, '' for none
-  ARGV[9]  the batch's broadcast message as the broadcaster sends it
+  ARGV[4]  e, the number of new ledger entries
+  ARGV[5]  'PUBLISH' or 'SPUBLISH' to publish ARGV[6] on the channel once written, '' for none
+  ARGV[6]  the batch's broadcast message as the broadcaster sends it
   then, per auction i, six values:
            state JSON without the spec ('' when the state did not change), status, listing member,
            seq of its first new ledger entry (0 when none), number of new entries,
            spec JSON ('' unless the batch creates the auction)
+  then the e entries' JSON, auction by auction in the order above; then their e bidIds ('' when
+  not a bid); then m pairs of an outcome's bidId and JSON.
+  Every value is an argument of its own: Redis hands arguments to Lua as they are, where values
+  joined in one argument would be copied again when split (every byte costs Redis time).
   (No snapshot is written: the cache of the same adapters reads public views from these states.)
 
   Result: {'OK'} when written; {'REPLAY'} when every entry is already in the ledger byte for
@@ -43,33 +42,12 @@ end
 
 local n = tonumber(ARGV[2])
 local m = tonumber(ARGV[3])
-local AUCTION_BASE = 10
+local e = tonumber(ARGV[4])
+local AUCTION_BASE = 7
 local PER_AUCTION = 6
-
--- Exactly `count` values of a newline-joined argument (an empty value stays one).
-local function split(joined, count)
-  local values = {}
-  local from = 1
-  for i = 1, count do
-    if i == count then
-      values[i] = string.sub(joined, from)
-    else
-      local newline = string.find(joined, '\n', from, true)
-      values[i] = string.sub(joined, from, newline - 1)
-      from = newline + 1
-    end
-  end
-  return values
-end
-
-local total = 0
-for i = 1, n do
-  total = total + tonumber(ARGV[AUCTION_BASE + (i - 1) * PER_AUCTION + 4])
-end
-local entries = split(ARGV[4], total)
-local entryBids = split(ARGV[5], total)
-local outcomeIds = split(ARGV[6], m)
-local outcomeJsons = split(ARGV[7], m)
+local ENTRY_BASE = AUCTION_BASE + n * PER_AUCTION
+local BID_BASE = ENTRY_BASE + e
+local OUTCOME_BASE = BID_BASE + e
 
 -- One call for many values: chunked, since Lua's unpack has a small stack.
 local CHUNK = 200
@@ -101,7 +79,7 @@ for i = 1, n do
     if firstSeq == length + 1 then
       newCount = newCount + 1
       for j = 0, count - 1 do
-        local bidId = entryBids[cursor + j]
+        local bidId = ARGV[BID_BASE + cursor + j - 1]
         if bidId ~= '' then
           if batchBids[bidId] then
             return {'BID_CONFLICT', bidId}
@@ -112,7 +90,7 @@ for i = 1, n do
       end
     elseif firstSeq + count - 1 <= length then
       for j = 0, count - 1 do
-        if redis.call('LINDEX', ledgerKey, firstSeq + j - 1) ~= entries[cursor + j] then
+        if redis.call('LINDEX', ledgerKey, firstSeq + j - 1) ~= ARGV[ENTRY_BASE + cursor + j - 1] then
           return {'SEQ_CONFLICT', ARGV[base + 2], tostring(firstSeq + j)}
         end
       end
@@ -140,15 +118,17 @@ end
 -- The first outcome of a bidId is kept: only those the hash lacks are written, once each.
 local function keepOutcomes()
   if m == 0 then return end
-  local known = callEach('HMGET', KEYS[2], outcomeIds, 1)
+  local ids = {}
+  for k = 1, m do ids[k] = ARGV[OUTCOME_BASE + 2 * k - 2] end
+  local known = callEach('HMGET', KEYS[2], ids, 1)
   local fields = {}
   local taken = {}
   for k = 1, m do
-    local id = outcomeIds[k]
+    local id = ids[k]
     if not known[k] and not taken[id] then
       taken[id] = true
       fields[#fields + 1] = id
-      fields[#fields + 1] = outcomeJsons[k]
+      fields[#fields + 1] = ARGV[OUTCOME_BASE + 2 * k - 1]
     end
   end
   if #fields > 0 then
@@ -211,8 +191,9 @@ end
 cursor = 1
 for i = 1, n do
   local count = tonumber(ARGV[AUCTION_BASE + (i - 1) * PER_AUCTION + 4])
-  for from = cursor, cursor + count - 1, CHUNK do
-    redis.call('RPUSH', KEYS[9 + 3 * i], unpack(entries, from, math.min(from + CHUNK - 1, cursor + count - 1)))
+  local last = ENTRY_BASE + cursor + count - 2
+  for from = ENTRY_BASE + cursor - 1, last, CHUNK do
+    redis.call('RPUSH', KEYS[9 + 3 * i], unpack(ARGV, from, math.min(from + CHUNK - 1, last)))
   end
   cursor = cursor + count
 end
@@ -220,7 +201,7 @@ if #newBids > 0 then
   callEach('SADD', KEYS[3], newBids, 1)
 end
 keepOutcomes()
-if ARGV[8] ~= '' then
-  redis.call(ARGV[8], KEYS[10], ARGV[9])
+if ARGV[5] ~= '' then
+  redis.call(ARGV[5], KEYS[10], ARGV[6])
 end
 return {'OK'}
