@@ -57,4 +57,15 @@ describe.skipIf(!up)('the commit script on batches larger than one chunk of valu
     expect(isOutcryError(refused) && refused.code === 'STALE_OWNER').toBe(true);
     expect(await store.getLedger(auction.id, { afterSeq: 0, limit: 10_000 })).toHaveLength(batch.entries.length);
   });
+
+  it('commits and reads back values that are not ASCII', async () => {
+    const auction = ScriptedAuction.create({ title: 'Vélo ancien — 自転車 🚲' });
+    auction.bid('bidder-é', 1_000);
+    const batch = commitBatchOf(0, 1, [auction]);
+    await store.commit(batch);
+    const [state] = await store.getMany([auction.id]);
+    expect(state?.spec.title).toBe('Vélo ancien — 自転車 🚲');
+    expect(state).toEqual(auction.state);
+    expect(await store.getLedger(auction.id, { afterSeq: 0, limit: 10 })).toEqual(batch.entries);
+  });
 });

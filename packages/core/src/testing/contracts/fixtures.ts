@@ -34,6 +34,8 @@ export interface ScriptedAuctionOptions {
   /** Starts an hour after creation, so the auction is `scheduled` at first. */
   readonly scheduled?: boolean;
   readonly buyNowPrice?: number;
+  /** 'Contract test lot' by default. */
+  readonly title?: string;
 }
 
 /** What applying one command produced: what a sequencer would put in a CommitBatch. */
@@ -67,7 +69,7 @@ export class ScriptedAuction {
     const startsAt = options.scheduled === true ? createdAt + HOUR : createdAt;
     const input = {
       sellerId: uniqueId('seller'),
-      title: 'Contract test lot',
+      title: options.title ?? 'Contract test lot',
       currency: 'USD',
       startingPrice: 1_000,
       increment: { type: 'fixed', amount: 100 } as const,
