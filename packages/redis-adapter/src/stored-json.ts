@@ -1,6 +1,10 @@
 import {
+  acceptedJsonWithoutBidId,
+  type AuctionCommand,
   type AuctionSpec,
   type AuctionState,
+  type BidOutcome,
+  bidJsonWithoutAuctionId,
   commandJson,
   type LedgerEntry,
   liveStateJson,
@@ -29,19 +33,29 @@ export function decodeState(live: string, spec: string | null): AuctionState | n
   return { spec: JSON.parse(spec) as AuctionSpec, ...parsed };
 }
 
-/** A ledger entry without its auctionId (the key's). Deterministic: a replayed batch compares byte for byte. */
+/**
+ * A ledger entry without its auctionId (the key's), also left out of a bid's command.
+ * Deterministic: a replayed batch compares byte for byte.
+ */
 export function encodeLedgerEntry(entry: LedgerEntry): string {
-  return `{"seq":${entry.seq},"command":${commandJson(entry.command)},"price":${entry.price},"leaderId":${stringJson(entry.leaderId)}}`;
+  const command = bidJsonWithoutAuctionId(entry.command) ?? commandJson(entry.command);
+  return `{"seq":${entry.seq},"command":${command},"price":${entry.price},"leaderId":${stringJson(entry.leaderId)}}`;
 }
 
 export function decodeLedgerEntry(auctionId: string, json: string): LedgerEntry {
   const parsed = JSON.parse(json) as Omit<LedgerEntry, 'auctionId'> & { auctionId?: string };
-  return parsed.auctionId === undefined ? { auctionId, ...parsed } : (parsed as LedgerEntry);
+  const { type, ...fields } = parsed.command as { type: string; auctionId?: string };
+  const whole =
+    type === 'bid' && fields.auctionId === undefined
+      ? { ...parsed, command: { type, auctionId, ...fields } as AuctionCommand }
+      : parsed;
+  return whole.auctionId === undefined ? { auctionId, ...whole } : (whole as LedgerEntry);
 }
 
-/** An outcome without its bidId (the hash field's) and auctionId (the outcome's own). */
+/** An outcome without its bidId (the hash field's), also left out of an accepted outcome. */
 export function encodeOutcome(stored: StoredOutcome): string {
-  return `{"bidderId":${stringJson(stored.bidderId)},"fingerprint":${stringJson(stored.fingerprint)},"outcome":${outcomeJson(stored.outcome)}}`;
+  const outcome = acceptedJsonWithoutBidId(stored.outcome) ?? outcomeJson(stored.outcome);
+  return `{"bidderId":${stringJson(stored.bidderId)},"fingerprint":${stringJson(stored.fingerprint)},"outcome":${outcome}}`;
 }
 
 export function decodeOutcome(bidId: string, json: string): StoredOutcome {
@@ -50,5 +64,7 @@ export function decodeOutcome(bidId: string, json: string): StoredOutcome {
     auctionId?: string;
   };
   if (parsed.bidId !== undefined && parsed.auctionId !== undefined) return parsed as StoredOutcome;
-  return { bidId, auctionId: parsed.outcome.auctionId, ...parsed };
+  const { status, ...fields } = parsed.outcome as { status: string; bidId?: string };
+  const outcome = (fields.bidId === undefined ? { status, bidId, ...fields } : parsed.outcome) as BidOutcome;
+  return { bidId, auctionId: outcome.auctionId, ...parsed, outcome };
 }

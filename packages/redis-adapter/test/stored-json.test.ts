@@ -50,16 +50,25 @@ describe.skipIf(!up)('values a commit writes', () => {
     expect(JSON.parse((await redis.get(keys.spec(home, auction.id))) as string)).toEqual(auction.state.spec);
     const rawEntry = JSON.parse((await redis.lindex(keys.ledger(home, auction.id), 1)) as string);
     expect(rawEntry.auctionId).toBeUndefined();
+    expect(rawEntry.command.type).toBe('bid');
+    expect(rawEntry.command.auctionId).toBeUndefined();
     const bidId = (batch.outcomes[0] as { bidId: string }).bidId;
     const rawOutcome = JSON.parse((await redis.hget(keys.outcomes(home), bidId)) as string);
     expect(rawOutcome.bidId).toBeUndefined();
+    expect(rawOutcome.outcome.status).toBe('accepted');
+    expect(rawOutcome.outcome.bidId).toBeUndefined();
     // Read back whole through the store.
     expect(await adapters.store.getMany([auction.id])).toEqual([auction.state]);
     expect(await adapters.store.getLedger(auction.id, { afterSeq: 0, limit: 10 })).toEqual([
       ...created.entries,
       ...batch.entries,
     ]);
-    expect(await adapters.store.getOutcomes([bidId])).toEqual([batch.outcomes[0]]);
+    const [stored] = await adapters.store.getOutcomes([bidId]);
+    expect(stored).toEqual(batch.outcomes[0]);
+    // Read back in the engine's field order too, as the API writes them out.
+    const [, bid] = await adapters.store.getLedger(auction.id, { afterSeq: 0, limit: 10 });
+    expect(JSON.stringify(bid?.command)).toBe(JSON.stringify(batch.entries[0]?.command));
+    expect(JSON.stringify(stored?.outcome)).toBe(JSON.stringify(batch.outcomes[0]?.outcome));
     await adapters.close();
   });
 });

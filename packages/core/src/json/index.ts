@@ -1,4 +1,6 @@
 export {
+  acceptedJsonWithoutBidId,
+  bidJsonWithoutAuctionId,
   broadcastJson,
   commandJson,
   eventJson,

@@ -23,18 +23,53 @@ function numberJson(value: number | null): string {
   return value !== null && Number.isFinite(value) ? `${value}` : 'null';
 }
 
+type BidCommand = Extract<AuctionCommand, { type: 'bid' }>;
+
+/** A bid command as the engine makes it (six fields), whose text a template writes. */
+function isPlainBid(command: AuctionCommand): command is BidCommand {
+  return command.type === 'bid' && Object.keys(command).length === 6;
+}
+
+function bidFieldsJson(command: BidCommand): string {
+  return `"bidId":${stringJson(command.bidId)},"bidderId":${stringJson(command.bidderId)},"amount":${numberJson(command.amount)},"receivedAt":${numberJson(command.receivedAt)}`;
+}
+
 export function commandJson(command: AuctionCommand): string {
-  if (command.type === 'bid' && Object.keys(command).length === 6) {
-    return `{"type":"bid","auctionId":${stringJson(command.auctionId)},"bidId":${stringJson(command.bidId)},"bidderId":${stringJson(command.bidderId)},"amount":${numberJson(command.amount)},"receivedAt":${numberJson(command.receivedAt)}}`;
-  }
+  if (isPlainBid(command)) return `{"type":"bid","auctionId":${stringJson(command.auctionId)},${bidFieldsJson(command)}}`;
   return JSON.stringify(command);
 }
 
+/**
+ * A bid command without its auctionId, for a store that files it under its auction; null for
+ * other commands (written whole).
+ */
+export function bidJsonWithoutAuctionId(command: AuctionCommand): string | null {
+  return isPlainBid(command) ? `{"type":"bid",${bidFieldsJson(command)}}` : null;
+}
+
+type Accepted = Extract<BidOutcome, { status: 'accepted' }>;
+
+function isPlainAccepted(outcome: BidOutcome): outcome is Accepted {
+  return outcome.status === 'accepted' && Object.keys(outcome).length === 9;
+}
+
+function acceptedFieldsJson(outcome: Accepted): string {
+  return `"auctionId":${stringJson(outcome.auctionId)},"seq":${numberJson(outcome.seq)},"price":${numberJson(outcome.price)},"leaderId":${stringJson(outcome.leaderId)},"leading":${outcome.leading},"endsAt":${numberJson(outcome.endsAt)},"minimumBid":${numberJson(outcome.minimumBid)}`;
+}
+
 export function outcomeJson(outcome: BidOutcome): string {
-  if (outcome.status === 'accepted' && Object.keys(outcome).length === 9) {
-    return `{"status":"accepted","bidId":${stringJson(outcome.bidId)},"auctionId":${stringJson(outcome.auctionId)},"seq":${numberJson(outcome.seq)},"price":${numberJson(outcome.price)},"leaderId":${stringJson(outcome.leaderId)},"leading":${outcome.leading},"endsAt":${numberJson(outcome.endsAt)},"minimumBid":${numberJson(outcome.minimumBid)}}`;
+  if (isPlainAccepted(outcome)) {
+    return `{"status":"accepted","bidId":${stringJson(outcome.bidId)},${acceptedFieldsJson(outcome)}}`;
   }
   return JSON.stringify(outcome);
+}
+
+/**
+ * An accepted outcome without its bidId, for a store that files it under its bidId; null for
+ * other outcomes (written whole).
+ */
+export function acceptedJsonWithoutBidId(outcome: BidOutcome): string | null {
+  return isPlainAccepted(outcome) ? `{"status":"accepted",${acceptedFieldsJson(outcome)}}` : null;
 }
 
 export function eventJson(event: AuctionEvent): string {
