@@ -40,11 +40,6 @@ export class RedisKeys {
     return `${this.partition(partition)}outcomes`;
   }
 
-  /** Set of the bidIds that have a ledger entry in the partition. */
-  ledgerBids(partition: number): string {
-    return `${this.partition(partition)}ledger-bids`;
-  }
-
   /** Hash auctionId -> status, so that a commit knows which listing index to leave. */
   statuses(partition: number): string {
     return `${this.partition(partition)}statuses`;

@@ -161,7 +161,6 @@ export class RedisAuctionStore implements AuctionStore {
     const scriptKeys = [
       keys.fence(partition),
       keys.outcomes(partition),
-      keys.ledgerBids(partition),
       keys.statuses(partition),
       keys.listAll(partition),
       ...LISTED_STATUSES.map((status) => keys.listByStatus(partition, status)),

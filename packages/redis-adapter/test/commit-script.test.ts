@@ -68,4 +68,18 @@ describe.skipIf(!up)('the commit script on batches larger than one chunk of valu
     expect(state).toEqual(auction.state);
     expect(await store.getLedger(auction.id, { afterSeq: 0, limit: 10 })).toEqual(batch.entries);
   });
+
+  it('refuses a ledger entry for a bidId judged before, even one rejected then (its outcome is kept)', async () => {
+    const auction = ScriptedAuction.create();
+    const rejected = auction.bid('bidder-low', 10)?.outcome;
+    await store.commit(commitBatchOf(0, 1, [auction]));
+    expect(rejected?.outcome.status).toBe('rejected');
+    // Only a writer that did not see the first outcome judges the same bidId again.
+    auction.bid('bidder-high', 5_000, rejected?.bidId);
+    const again = commitBatchOf(0, 1, [auction]);
+    const refused = await store.commit(again).catch((error: unknown) => error);
+    expect(isOutcryError(refused) && refused.code === 'STALE_OWNER').toBe(true);
+    expect(await store.getLedger(auction.id, { afterSeq: 0, limit: 10 })).toHaveLength(1);
+    expect(await store.getOutcomes([rejected?.bidId as string])).toEqual([rejected]);
+  });
 });

@@ -2,13 +2,12 @@
   commit: one group commit of a sequencer, all of it or nothing.
 
   KEYS[1]  fence        string, highest fencing token committed for the partition
-  KEYS[2]  outcomes     hash bidId -> outcome JSON (first outcome kept)
-  KEYS[3]  ledger-bids  set of bidIds that have a ledger entry
-  KEYS[4]  statuses     hash listing member -> status
-  KEYS[5]  list:all     sorted set of every auction's listing member
-  KEYS[6..9]            sorted sets list:scheduled, list:open, list:closed, list:cancelled
-  KEYS[10] channel      the partition's Pub/Sub channel (sharded on a Cluster)
-  KEYS[8+3i], KEYS[9+3i], KEYS[10+3i]  state, ledger and spec keys of the batch's i-th auction (i = 1..n)
+  KEYS[2]  outcomes     hash bidId -> outcome JSON (first outcome kept); every bid in a ledger has one
+  KEYS[3]  statuses     hash listing member -> status
+  KEYS[4]  list:all     sorted set of every auction's listing member
+  KEYS[5..8]            sorted sets list:scheduled, list:open, list:closed, list:cancelled
+  KEYS[9]  channel      the partition's Pub/Sub channel (sharded on a Cluster)
+  KEYS[7+3i], KEYS[8+3i], KEYS[9+3i]  state, ledger and spec keys of the batch's i-th auction (i = 1..n)
   Every key and the channel carry the partition's hash tag.
 
   ARGV[1]  fencing token of the writer's lease
@@ -74,7 +73,7 @@ for i = 1, n do
   local firstSeq = tonumber(ARGV[base + 3])
   local count = tonumber(ARGV[base + 4])
   if count > 0 then
-    local ledgerKey = KEYS[9 + 3 * i]
+    local ledgerKey = KEYS[8 + 3 * i]
     local length = redis.call('LLEN', ledgerKey)
     if firstSeq == length + 1 then
       newCount = newCount + 1
@@ -106,25 +105,22 @@ if replayCount > 0 and newCount > 0 then
   return {'SEQ_CONFLICT', 'mixed replay', '0'}
 end
 
-if #newBids > 0 then
-  local found = callEach('SMISMEMBER', KEYS[3], newBids, 1)
-  for k = 1, #newBids do
-    if found[k] == 1 then
-      return {'BID_CONFLICT', newBids[k]}
-    end
-  end
+-- The first outcome of a bidId is kept. A bid of the batch whose bidId has an outcome already
+-- was judged before (a bid in a ledger always has one): only a stale writer sends it again.
+local function knownOutcomes(ids)
+  if #ids == 0 then return {} end
+  return callEach('HMGET', KEYS[2], ids, 1)
 end
 
--- The first outcome of a bidId is kept: only those the hash lacks are written, once each.
-local function keepOutcomes()
-  if m == 0 then return end
-  local ids = {}
-  for k = 1, m do ids[k] = ARGV[OUTCOME_BASE + 2 * k - 2] end
-  local known = callEach('HMGET', KEYS[2], ids, 1)
+local outcomeIds = {}
+for k = 1, m do outcomeIds[k] = ARGV[OUTCOME_BASE + 2 * k - 2] end
+
+-- Writes the outcomes the hash lacks, once each; `known` holds what it had, in the order of outcomeIds.
+local function keepOutcomes(known)
   local fields = {}
   local taken = {}
   for k = 1, m do
-    local id = ids[k]
+    local id = outcomeIds[k]
     if not known[k] and not taken[id] then
       taken[id] = true
       fields[#fields + 1] = id
@@ -137,8 +133,29 @@ local function keepOutcomes()
 end
 
 if replayCount > 0 then
-  keepOutcomes()
+  keepOutcomes(knownOutcomes(outcomeIds))
   return {'REPLAY'}
+end
+
+-- One HMGET for the outcomes and the new bids: a new bid's outcome is usually in the batch.
+local asked = {}
+local position = {}
+for k = 1, m do
+  asked[k] = outcomeIds[k]
+  position[outcomeIds[k]] = position[outcomeIds[k]] or k
+end
+for k = 1, #newBids do
+  local id = newBids[k]
+  if not position[id] then
+    asked[#asked + 1] = id
+    position[id] = #asked
+  end
+end
+local known = knownOutcomes(asked)
+for k = 1, #newBids do
+  if known[position[newBids[k]]] then
+    return {'BID_CONFLICT', newBids[k]}
+  end
 end
 
 -- Writes.
@@ -151,11 +168,11 @@ local memberStatus = {}
 for i = 1, n do
   local base = AUCTION_BASE + (i - 1) * PER_AUCTION
   if ARGV[base + 5] ~= '' then
-    values[#values + 1] = KEYS[10 + 3 * i]
+    values[#values + 1] = KEYS[9 + 3 * i]
     values[#values + 1] = ARGV[base + 5]
   end
   if ARGV[base] ~= '' then
-    values[#values + 1] = KEYS[8 + 3 * i]
+    values[#values + 1] = KEYS[7 + 3 * i]
     values[#values + 1] = ARGV[base]
     members[#members + 1] = ARGV[base + 2]
     memberStatus[#members] = ARGV[base + 1]
@@ -168,8 +185,8 @@ if #values > 0 then
   end
 end
 if #members > 0 then
-  local statusKeys = { scheduled = KEYS[6], open = KEYS[7], closed = KEYS[8], cancelled = KEYS[9] }
-  local previous = callEach('HMGET', KEYS[4], members, 1)
+  local statusKeys = { scheduled = KEYS[5], open = KEYS[6], closed = KEYS[7], cancelled = KEYS[8] }
+  local previous = callEach('HMGET', KEYS[3], members, 1)
   local changed = {}
   for k = 1, #members do
     local member, status, before = members[k], memberStatus[k], previous[k]
@@ -177,7 +194,7 @@ if #members > 0 then
       if before then
         redis.call('ZREM', statusKeys[before], member)
       else
-        redis.call('ZADD', KEYS[5], 0, member)
+        redis.call('ZADD', KEYS[4], 0, member)
       end
       redis.call('ZADD', statusKeys[status], 0, member)
       changed[#changed + 1] = member
@@ -185,7 +202,7 @@ if #members > 0 then
     end
   end
   if #changed > 0 then
-    callEach('HSET', KEYS[4], changed, 2)
+    callEach('HSET', KEYS[3], changed, 2)
   end
 end
 cursor = 1
@@ -193,15 +210,12 @@ for i = 1, n do
   local count = tonumber(ARGV[AUCTION_BASE + (i - 1) * PER_AUCTION + 4])
   local last = ENTRY_BASE + cursor + count - 2
   for from = ENTRY_BASE + cursor - 1, last, CHUNK do
-    redis.call('RPUSH', KEYS[9 + 3 * i], unpack(ARGV, from, math.min(from + CHUNK - 1, last)))
+    redis.call('RPUSH', KEYS[8 + 3 * i], unpack(ARGV, from, math.min(from + CHUNK - 1, last)))
   end
   cursor = cursor + count
 end
-if #newBids > 0 then
-  callEach('SADD', KEYS[3], newBids, 1)
-end
-keepOutcomes()
+keepOutcomes(known)
 if ARGV[5] ~= '' then
-  redis.call(ARGV[5], KEYS[10], ARGV[6])
+  redis.call(ARGV[5], KEYS[9], ARGV[6])
 end
 return {'OK'}
