@@ -59,6 +59,18 @@ function bidIdOf(entry: LedgerEntry): string {
   return command.type === 'bid' || command.type === 'buy-now' ? command.bidId : '';
 }
 
+/**
+ * True when a batch's entries for an auction cannot have moved it between listings: only bids,
+ * and it is open after them. The engine takes a bid only on an open auction, so it was open
+ * before too; the commit script then leaves its listing alone without reading its old status.
+ * (The script's seq check has already confirmed the writer's view of the auction.)
+ */
+function onlyBidsOnOpen(state: AuctionState, entries: readonly LedgerEntry[]): boolean {
+  if (state.status !== 'open' || entries.length === 0) return false;
+  for (const entry of entries) if (entry.command.type !== 'bid') return false;
+  return true;
+}
+
 function groupByPartition<T>(items: readonly T[], partitionOfItem: (item: T) => number): Map<number, number[]> {
   const groups = new Map<number, number[]>();
   items.forEach((item, index) => {
@@ -189,10 +201,11 @@ export class RedisAuctionStore implements AuctionStore {
       );
       const first = entries[0];
       const created = state !== undefined && entries.some((entry) => entry.command.type === 'create');
+      const listed = state !== undefined && !onlyBidsOnOpen(state, entries);
       args.push(
         state === undefined ? '' : encodeLiveState(state),
-        state === undefined ? '' : state.status,
-        state === undefined ? auctionId : listMember(state.spec.createdAt, state.spec.id),
+        listed ? state.status : '',
+        listed ? listMember(state.spec.createdAt, state.spec.id) : auctionId,
         first === undefined ? 0 : first.seq,
         entries.length,
         created ? JSON.stringify(state.spec) : '',

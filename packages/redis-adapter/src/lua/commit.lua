@@ -17,7 +17,9 @@
   ARGV[5]  'PUBLISH' or 'SPUBLISH' to publish ARGV[6] on the channel once written, '' for none
   ARGV[6]  the batch's broadcast message as the broadcaster sends it
   then, per auction i, six values:
-           state JSON without the spec ('' when the state did not change), status, listing member,
+           state JSON without the spec ('' when the state did not change), status ('' when the
+           batch cannot have changed it: only bids on an open auction), listing member (the
+           auctionId when the status is ''),
            seq of its first new ledger entry (0 when none), number of new entries,
            spec JSON ('' unless the batch creates the auction)
   then the e entries' JSON, auction by auction in the order above; then their e bidIds ('' when
@@ -174,6 +176,8 @@ for i = 1, n do
   if ARGV[base] ~= '' then
     values[#values + 1] = KEYS[7 + 3 * i]
     values[#values + 1] = ARGV[base]
+  end
+  if ARGV[base + 1] ~= '' then
     members[#members + 1] = ARGV[base + 2]
     memberStatus[#members] = ARGV[base + 1]
   end
