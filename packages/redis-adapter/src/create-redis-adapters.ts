@@ -47,6 +47,12 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 4096) {
     throw new OutcryError('INVALID_INPUT', 'partitions must be an integer from 1 to 4096.');
   }
+  if (typeof options.redis !== 'string' && options.redis.options.keyPrefix) {
+    throw new OutcryError(
+      'INVALID_INPUT',
+      "The client has a keyPrefix, which ioredis puts before keys but not before Pub/Sub channels: give the adapters a client without one, and their own 'prefix' option instead.",
+    );
+  }
   const keys = new RedisKeys(options.prefix ?? 'outcry:');
   const owned = typeof options.redis === 'string';
   // Auto-pipelining: the publishes, queue calls and reads of one tick go out in one write (commits

@@ -82,4 +82,21 @@ describe.skipIf(!up)('the commit script on batches larger than one chunk of valu
     expect(await store.getLedger(auction.id, { afterSeq: 0, limit: 10 })).toHaveLength(1);
     expect(await store.getOutcomes([rejected?.bidId as string])).toEqual([rejected]);
   });
+
+  it("commits through a client with its own keyPrefix under that prefix, as ioredis's other commands", async () => {
+    const prefixed = new Redis(REDIS_URL, { keyPrefix: `${prefix}kp:` });
+    defineScripts(prefixed);
+    const keys = new RedisKeys(prefix);
+    const viaPrefix = new RedisAuctionStore({ redis: prefixed, keys, partitions: 1 });
+    try {
+      const auction = ScriptedAuction.create();
+      auction.bid('bidder-a', 1_000);
+      await viaPrefix.commit(commitBatchOf(0, 1, [auction]));
+      expect(await redis.exists(`${prefix}kp:${keys.state(0, auction.id)}`)).toBe(1);
+      expect(await redis.exists(keys.state(0, auction.id))).toBe(0);
+      expect(await viaPrefix.getMany([auction.id])).toEqual([auction.state]);
+    } finally {
+      await prefixed.quit();
+    }
+  });
 });
