@@ -192,20 +192,18 @@ export class RedisAuctionStore implements AuctionStore {
     ];
     const entryBids: string[] = [];
     const foreign: string[] = [];
+    const specKeys: string[] = [];
     for (const part of parts) {
       const { auctionId, state, entries } = part;
-      scriptKeys.push(
-        keys.state(partition, auctionId),
-        keys.ledger(partition, auctionId),
-        keys.spec(partition, auctionId),
-      );
+      scriptKeys.push(keys.state(partition, auctionId), keys.ledger(partition, auctionId));
       const first = entries[0];
       const created = state !== undefined && entries.some((entry) => entry.command.type === 'create');
+      if (created) specKeys.push(keys.spec(partition, auctionId));
       const listed = state !== undefined && !onlyBidsOnOpen(state, entries);
       args.push(
         state === undefined ? '' : encodeLiveState(state),
         listed ? state.status : '',
-        listed ? listMember(state.spec.createdAt, state.spec.id) : auctionId,
+        listed ? listMember(state.spec.createdAt, state.spec.id) : '',
         first === undefined ? 0 : first.seq,
         entries.length,
         created ? JSON.stringify(state.spec) : '',
@@ -218,6 +216,7 @@ export class RedisAuctionStore implements AuctionStore {
         entryBids.push(bidIdOf(entry));
       }
     }
+    for (const key of specKeys) scriptKeys.push(key);
     for (const bidId of entryBids) args.push(bidId);
     for (const outcome of batch.outcomes) args.push(outcome.bidId, encodeOutcome(outcome));
     if (foreign.length > 0) {
@@ -242,7 +241,7 @@ export class RedisAuctionStore implements AuctionStore {
     }
     if (status === 'SEQ_CONFLICT') {
       throw new OutcryError('STALE_OWNER', `Ledger conflict in partition ${partition} on ${detail} at seq ${seq}.`, {
-        details: { partition, member: detail, seq: Number(seq) },
+        details: { partition, ledger: detail, seq: Number(seq) },
       });
     }
     if (status === 'BID_CONFLICT') {

@@ -7,7 +7,8 @@
   KEYS[4]  list:all     sorted set of every auction's listing member
   KEYS[5..8]            sorted sets list:scheduled, list:open, list:closed, list:cancelled
   KEYS[9]  channel      the partition's Pub/Sub channel (sharded on a Cluster)
-  KEYS[7+3i], KEYS[8+3i], KEYS[9+3i]  state, ledger and spec keys of the batch's i-th auction (i = 1..n)
+  KEYS[8+2i], KEYS[9+2i]  state and ledger keys of the batch's i-th auction (i = 1..n)
+  KEYS[9+2n+c]            spec key of the c-th auction the batch creates (in the order above)
   Every key and the channel carry the partition's hash tag.
 
   ARGV[1]  fencing token of the writer's lease
@@ -17,9 +18,8 @@
   ARGV[5]  'PUBLISH' or 'SPUBLISH' to publish ARGV[6] on the channel once written, '' for none
   ARGV[6]  the batch's broadcast message as the broadcaster sends it
   then, per auction i, six values:
-           state JSON without the spec ('' when the state did not change), status ('' when the
-           batch cannot have changed it: only bids on an open auction), listing member (the
-           auctionId when the status is ''),
+           state JSON without the spec ('' when the state did not change), status and listing
+           member ('' and '' when the batch cannot have changed them: only bids on an open auction),
            seq of its first new ledger entry (0 when none), number of new entries,
            spec JSON ('' unless the batch creates the auction)
   then the e entries' JSON, auction by auction in the order above; then their e bidIds ('' when
@@ -30,7 +30,7 @@
 
   Result: {'OK'} when written; {'REPLAY'} when every entry is already in the ledger byte for
   byte (the same batch sent again after a lost reply: nothing is written twice);
-  {'STALE_TOKEN', highest}; {'SEQ_CONFLICT', member, seq}; {'BID_CONFLICT', bidId}.
+  {'STALE_TOKEN', highest}; {'SEQ_CONFLICT', ledger key, seq}; {'BID_CONFLICT', bidId}.
   Nothing is written unless the result is {'OK'} (or outcomes on {'REPLAY'}, which are kept-first),
   and the message is published only with {'OK'}: subscribers hear of a batch if and only if it
   was committed, and of a batch sent again after a lost reply only once.
@@ -75,7 +75,7 @@ for i = 1, n do
   local firstSeq = tonumber(ARGV[base + 3])
   local count = tonumber(ARGV[base + 4])
   if count > 0 then
-    local ledgerKey = KEYS[8 + 3 * i]
+    local ledgerKey = KEYS[9 + 2 * i]
     local length = redis.call('LLEN', ledgerKey)
     if firstSeq == length + 1 then
       newCount = newCount + 1
@@ -92,12 +92,12 @@ for i = 1, n do
     elseif firstSeq + count - 1 <= length then
       for j = 0, count - 1 do
         if redis.call('LINDEX', ledgerKey, firstSeq + j - 1) ~= ARGV[ENTRY_BASE + cursor + j - 1] then
-          return {'SEQ_CONFLICT', ARGV[base + 2], tostring(firstSeq + j)}
+          return {'SEQ_CONFLICT', ledgerKey, tostring(firstSeq + j)}
         end
       end
       replayCount = replayCount + 1
     else
-      return {'SEQ_CONFLICT', ARGV[base + 2], tostring(firstSeq)}
+      return {'SEQ_CONFLICT', ledgerKey, tostring(firstSeq)}
     end
   end
   cursor = cursor + count
@@ -165,16 +165,18 @@ if token > highest then
   redis.call('SET', KEYS[1], tostring(token))
 end
 local values = {}
+local created = 0
 local members = {}
 local memberStatus = {}
 for i = 1, n do
   local base = AUCTION_BASE + (i - 1) * PER_AUCTION
   if ARGV[base + 5] ~= '' then
-    values[#values + 1] = KEYS[9 + 3 * i]
+    created = created + 1
+    values[#values + 1] = KEYS[9 + 2 * n + created]
     values[#values + 1] = ARGV[base + 5]
   end
   if ARGV[base] ~= '' then
-    values[#values + 1] = KEYS[7 + 3 * i]
+    values[#values + 1] = KEYS[8 + 2 * i]
     values[#values + 1] = ARGV[base]
   end
   if ARGV[base + 1] ~= '' then
@@ -214,7 +216,7 @@ for i = 1, n do
   local count = tonumber(ARGV[AUCTION_BASE + (i - 1) * PER_AUCTION + 4])
   local last = ENTRY_BASE + cursor + count - 2
   for from = ENTRY_BASE + cursor - 1, last, CHUNK do
-    redis.call('RPUSH', KEYS[8 + 3 * i], unpack(ARGV, from, math.min(from + CHUNK - 1, last)))
+    redis.call('RPUSH', KEYS[9 + 2 * i], unpack(ARGV, from, math.min(from + CHUNK - 1, last)))
   end
   cursor = cursor + count
 end
