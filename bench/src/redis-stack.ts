@@ -45,6 +45,8 @@ export interface RedisStackOptions {
   readonly concurrency?: number;
   /** Auctions of the spread scenario (10,000). */
   readonly auctions?: number;
+  /** Bids in flight of the busy spread scenario, on as many fresh auctions (1,000). */
+  readonly busyConcurrency?: number;
   /** Partitions of the house (16). */
   readonly partitions?: number;
   readonly log?: (line: string) => void;
@@ -55,7 +57,10 @@ export interface RedisStackOptions {
 export interface RedisStackResult {
   readonly hot: RedisStackComparison;
   readonly spread: RedisStackComparison;
+  /** The spread scenario again, on fresh auctions, with `busyConcurrency` bids in flight. */
+  readonly busySpread: RedisStackComparison;
   readonly concurrency: number;
+  readonly busyConcurrency: number;
   readonly auctions: number;
 }
 
@@ -171,6 +176,7 @@ export async function measureRedisStack(options: RedisStackOptions = {}): Promis
   const url = options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const durationMs = options.durationMs ?? 4_000;
   const concurrency = options.concurrency ?? 100;
+  const busyConcurrency = options.busyConcurrency ?? 1_000;
   const auctionCount = options.auctions ?? 10_000;
   const partitions = options.partitions ?? 16;
   const log = options.log ?? (() => undefined);
@@ -234,21 +240,25 @@ export async function measureRedisStack(options: RedisStackOptions = {}): Promis
         if (outcome.status !== 'accepted' && outcome.status !== 'rejected') throw new Error('no outcome');
       });
 
-    const scenario = async (name: string, ids: readonly string[]): Promise<RedisStackComparison> => {
+    const scenario = async (
+      name: string,
+      ids: readonly string[],
+      label: string,
+      lanes = concurrency,
+    ): Promise<RedisStackComparison> => {
       await baselineAuctions(ids);
       // Warm both paths (scripts loaded, connections open, JIT) before measuring.
-      await drive(admin, concurrency, Math.min(500, durationMs / 4), risingBids(ids), baselineBid);
-      const baseline = await drive(admin, concurrency, durationMs, risingBids(ids), baselineBid);
+      await drive(admin, lanes, Math.min(500, durationMs / 4), risingBids(ids), baselineBid);
+      const baseline = await drive(admin, lanes, durationMs, risingBids(ids), baselineBid);
       log(`${name}: baseline ${Math.round(baseline.bidsPerSecond)} bids/s, p99 ${baseline.p99Ms.toFixed(1)} ms`);
-      const pipelinedBaseline = await drive(admin, concurrency, durationMs, risingBids(ids), pipelinedBaselineBid);
+      const pipelinedBaseline = await drive(admin, lanes, durationMs, risingBids(ids), pipelinedBaselineBid);
       log(
         `${name}: auto-pipelined baseline ${Math.round(pipelinedBaseline.bidsPerSecond)} bids/s, p99 ${pipelinedBaseline.p99Ms.toFixed(1)} ms`,
       );
-      await drive(admin, concurrency, Math.min(500, durationMs / 4), risingBids(ids), houseBid);
+      await drive(admin, lanes, Math.min(500, durationMs / 4), risingBids(ids), houseBid);
       const before = house.metrics().sequencer;
-      const measure = () => drive(admin, concurrency, durationMs, risingBids(ids), houseBid);
-      const outcry = await (options.profile?.(`redis-stack-${ids.length === 1 ? 'hot' : 'spread'}`, measure) ??
-        measure());
+      const measure = () => drive(admin, lanes, durationMs, risingBids(ids), houseBid);
+      const outcry = await (options.profile?.(`redis-stack-${label}`, measure) ?? measure());
       const after = house.metrics().sequencer;
       const batches = after.batches - before.batches;
       const averageBatch = batches === 0 ? 0 : (after.commands - before.commands) / batches;
@@ -264,10 +274,18 @@ export async function measureRedisStack(options: RedisStackOptions = {}): Promis
       };
     };
 
-    const hot = await scenario('hot auction', await createMany(1));
+    const hot = await scenario('hot auction', await createMany(1), 'hot');
     log(`creating ${auctionCount} auctions`);
-    const spread = await scenario(`${auctionCount} auctions`, await createMany(auctionCount));
-    return { hot, spread, concurrency, auctions: auctionCount };
+    const spread = await scenario(`${auctionCount} auctions`, await createMany(auctionCount), 'spread');
+    // Fresh auctions: on the first ones the house's prices have moved on and new rising bids would be refused.
+    log(`creating ${auctionCount} more auctions`);
+    const busySpread = await scenario(
+      `${auctionCount} auctions, ${busyConcurrency} in flight`,
+      await createMany(auctionCount),
+      'spread-busy',
+      busyConcurrency,
+    );
+    return { hot, spread, busySpread, concurrency, busyConcurrency, auctions: auctionCount };
   } finally {
     await house.stop();
     await adapters.close();
@@ -280,23 +298,26 @@ export async function measureRedisStack(options: RedisStackOptions = {}): Promis
 
 const DURATION: Record<BenchMode, number> = { full: 4_000, quick: 1_500, tiny: 200 };
 const AUCTIONS: Record<BenchMode, number> = { full: 10_000, quick: 10_000, tiny: 200 };
+const BUSY: Record<BenchMode, number> = { full: 1_000, quick: 1_000, tiny: 50 };
 
 /** The Redis stack as bench rows: bids/s (ratio to the per-bid Lua baseline) and p99 latency. */
 export async function runRedisStackSuite(context: SuiteContext): Promise<BenchRow[]> {
   const result = await measureRedisStack({
     durationMs: DURATION[context.mode],
     auctions: AUCTIONS[context.mode],
+    busyConcurrency: BUSY[context.mode],
     log: context.log,
     ...(context.profile === undefined ? {} : { profile: context.profile }),
   });
   const rows: BenchRow[] = [];
-  for (const [key, label] of [
-    ['hot', 'hot auction'],
-    ['spread', `${result.auctions} auctions`],
+  for (const [key, label, concurrency] of [
+    ['hot', 'hot auction', result.concurrency],
+    ['spread', `${result.auctions} auctions`, result.concurrency],
+    ['busySpread', `${result.auctions} auctions, ${result.busyConcurrency} in flight`, result.busyConcurrency],
   ] as const) {
     const { outcry, baseline, pipelinedBaseline, averageBatch } = result[key];
     const details = {
-      concurrency: result.concurrency,
+      concurrency,
       averageBatch,
       bids: outcry.bids,
       baselineBids: baseline.bids,
@@ -323,7 +344,7 @@ export async function runRedisStackSuite(context: SuiteContext): Promise<BenchRo
         baseline: 'one bid-shaped Lua EVALSHA per bid (ioredis)',
         baselineFigure: baseline.bidsPerSecond,
         better: 'higher',
-        notes: `${result.concurrency} bids in flight; group commit of ${averageBatch.toFixed(1)} commands; CPU a bid: Node ${outcry.nodeCpuUsPerBid.toFixed(1)} µs vs ${baseline.nodeCpuUsPerBid.toFixed(1)}, Redis ${outcry.redisCpuUsPerBid.toFixed(1)} µs vs ${baseline.redisCpuUsPerBid.toFixed(1)}; Redis bytes a bid in/out: ${outcry.redisBytesInPerBid.toFixed(0)}/${outcry.redisBytesOutPerBid.toFixed(0)} vs ${baseline.redisBytesInPerBid.toFixed(0)}/${baseline.redisBytesOutPerBid.toFixed(0)}`,
+        notes: `${concurrency} bids in flight; group commit of ${averageBatch.toFixed(1)} commands; CPU a bid: Node ${outcry.nodeCpuUsPerBid.toFixed(1)} µs vs ${baseline.nodeCpuUsPerBid.toFixed(1)}, Redis ${outcry.redisCpuUsPerBid.toFixed(1)} µs vs ${baseline.redisCpuUsPerBid.toFixed(1)}; Redis bytes a bid in/out: ${outcry.redisBytesInPerBid.toFixed(0)}/${outcry.redisBytesOutPerBid.toFixed(0)} vs ${baseline.redisBytesInPerBid.toFixed(0)}/${baseline.redisBytesOutPerBid.toFixed(0)}`,
         details,
       }),
       createRow({
