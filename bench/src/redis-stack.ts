@@ -289,9 +289,11 @@ export async function measureRedisStack(options: RedisStackOptions = {}): Promis
   } finally {
     await house.stop();
     await adapters.close();
-    await deleteMatching(admin, `${prefix}*`);
-    await redis.quit();
+    // The house's client first: QUIT waits for what it still had to send (a lease's last renewal
+    // would otherwise write its token again after the keys are gone).
     await pipelinedRedis.quit();
+    await redis.quit();
+    await deleteMatching(admin, `${prefix}*`);
     await admin.quit();
   }
 }
