@@ -467,25 +467,28 @@ export class AuctionHouse {
     }
   }
 
+  /** Answers the callers in this process; returns the outcomes for other houses' callers. */
   #answer(answers: readonly Answer[]): RoutedOutcome[] {
+    for (const { entry, outcome } of answers) {
+      if (this.#routesAway(entry)) continue;
+      // A waiter riding on the entry is answered here, whichever house of this process took it.
+      if (!this.#pending.settleItem(entry as AnswerableItem, outcome)) this.#pending.settle(entry.commandId, outcome);
+    }
+    return this.#routedOf(answers);
+  }
+
+  /** The outcomes #answer routes to other houses, without answering anyone. */
+  #routedOf(answers: readonly Answer[]): RoutedOutcome[] {
     const routed: RoutedOutcome[] = [];
     for (const { entry, outcome } of answers) {
-      // A waiter riding on the entry is answered here, whichever house of this process took it.
-      if (this.#pending.settleItem(entry as AnswerableItem, outcome)) continue;
-      if (entry.origin === this.houseId) this.#pending.settle(entry.commandId, outcome);
-      else routed.push({ origin: entry.origin, commandId: entry.commandId, outcome });
+      if (this.#routesAway(entry)) routed.push({ origin: entry.origin, commandId: entry.commandId, outcome });
     }
     return routed;
   }
 
-  /** The outcomes #answer routes to other houses: no waiter rides on the entry and another house took it in. */
-  #routedOf(answers: readonly Answer[]): RoutedOutcome[] {
-    const routed: RoutedOutcome[] = [];
-    for (const { entry, outcome } of answers) {
-      if ((entry as AnswerableItem).local === undefined && entry.origin !== this.houseId)
-        routed.push({ origin: entry.origin, commandId: entry.commandId, outcome });
-    }
-    return routed;
+  /** No waiter of this process rides on the entry, and another house took it in. */
+  #routesAway(entry: QueueItem): boolean {
+    return (entry as AnswerableItem).local === undefined && entry.origin !== this.houseId;
   }
 
   /**

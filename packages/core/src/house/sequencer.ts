@@ -569,7 +569,7 @@ export class Sequencer {
     const routed = this.#host.answer(answers);
     // A message made before the commit went to the store with it: published here, it reaches
     // this process's subscribers (the broadcaster knows what the store published already).
-    const message = batch.message ?? this.#messageOf(events, snapshots, routed);
+    const message = this.#host.broadcastWithCommit ? batch.message : this.#messageOf(events, snapshots, routed);
     if (message === null) return;
     this.#host.broadcaster.publish(message).catch(() => {
       stats.publishErrors++;
