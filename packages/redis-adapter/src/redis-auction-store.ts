@@ -182,10 +182,12 @@ export class RedisAuctionStore implements AuctionStore {
       batch.broadcast === undefined || this.#broadcaster === undefined
         ? null
         : this.#broadcaster.publicationOf(batch.broadcast);
+    const fresh = batch.freshBidIds;
     const args: Array<string | number> = [
       batch.fencingToken,
       parts.length,
       batch.outcomes.length,
+      0,
       batch.entries.length,
       publication === null ? '' : publication.command,
       publication === null ? '' : publication.payload,
@@ -213,12 +215,26 @@ export class RedisAuctionStore implements AuctionStore {
     for (const part of parts) {
       for (const entry of part.entries) {
         args.push(encodeLedgerEntry(entry));
-        entryBids.push(bidIdOf(entry));
+        const bidId = bidIdOf(entry);
+        // A minted bidId cannot conflict: the script need not look for it.
+        entryBids.push(fresh?.has(bidId) === true ? '' : bidId);
       }
     }
     for (const key of specKeys) scriptKeys.push(key);
     for (const bidId of entryBids) args.push(bidId);
-    for (const outcome of batch.outcomes) args.push(outcome.bidId, encodeOutcome(outcome));
+    // Outcomes to look up first, then the minted ones (ARGV[3] and ARGV[4] count them).
+    for (const outcome of batch.outcomes)
+      if (fresh?.has(outcome.bidId) !== true) args.push(outcome.bidId, encodeOutcome(outcome));
+    if (fresh !== undefined) {
+      let minted = 0;
+      for (const outcome of batch.outcomes) {
+        if (!fresh.has(outcome.bidId)) continue;
+        args.push(outcome.bidId, encodeOutcome(outcome));
+        minted++;
+      }
+      args[2] = batch.outcomes.length - minted;
+      args[3] = minted;
+    }
     if (foreign.length > 0) {
       // Written before the commit: if the commit is refused, the entry points at a partition
       // that holds nothing for the auction, which reads as missing: still true.

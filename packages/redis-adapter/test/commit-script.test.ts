@@ -58,6 +58,28 @@ describe.skipIf(!up)('the commit script on batches larger than one chunk of valu
     expect(await store.getLedger(auction.id, { afterSeq: 0, limit: 10_000 })).toHaveLength(batch.entries.length);
   });
 
+  it('writes many outcomes of minted bidIds (freshBidIds) after the looked-up ones, in chunks', async () => {
+    const auctions = Array.from({ length: MANY }, () => ScriptedAuction.create());
+    for (const [i, auction] of auctions.entries()) auction.bid(`bidder-${i}`, i % 3 === 0 ? 10 : 1_000 + i);
+    const batch = commitBatchOf(0, 1, auctions);
+    const minted = new Set(batch.outcomes.filter((_, i) => i % 5 !== 0).map((outcome) => outcome.bidId));
+    expect(minted.size).toBeGreaterThan(200);
+    await store.commit({ ...batch, freshBidIds: minted });
+    expect(await store.getOutcomes(batch.outcomes.map((outcome) => outcome.bidId))).toEqual(batch.outcomes);
+    expect(await store.getMany(auctions.map((auction) => auction.id))).toEqual(auctions.map((a) => a.state));
+  });
+
+  it('takes a batch with minted bidIds sent again after a lost reply as a replay: nothing written twice', async () => {
+    const auction = ScriptedAuction.create();
+    for (let i = 0; i < 5; i++) auction.bid(`bidder-${i}`, 1_000 + 100 * i);
+    const batch = commitBatchOf(0, 1, [auction]);
+    const sent = { ...batch, freshBidIds: new Set(batch.outcomes.map((outcome) => outcome.bidId)) };
+    await store.commit(sent);
+    await store.commit(sent);
+    expect(await store.getLedger(auction.id, { afterSeq: 0, limit: 100 })).toEqual(batch.entries);
+    expect(await store.getOutcomes(batch.outcomes.map((outcome) => outcome.bidId))).toEqual(batch.outcomes);
+  });
+
   it('commits and reads back values that are not ASCII', async () => {
     const auction = ScriptedAuction.create({ title: 'Vélo ancien — 自転車 🚲' });
     auction.bid('bidder-é', 1_000);

@@ -431,6 +431,7 @@ export class Sequencer {
     const answers: Answer[] = [];
     // Fresh bids stay out of `recent`, but a caller may resend a fresh id within this batch.
     let batchBids: Map<string, StoredOutcome> | undefined;
+    let freshBidIds: Set<string> | undefined;
     for (const entry of entries) {
       const { command } = entry;
       const isBid = command.type === 'bid' || command.type === 'buy-now';
@@ -461,6 +462,11 @@ export class Sequencer {
         if (entry.fresh === true) {
           batchBids ??= new Map();
           batchBids.set(command.bidId, stored);
+          // After a failed commit a minted bidId may have landed: the store then checks it like any other.
+          if (!this.#unsure) {
+            freshBidIds ??= new Set();
+            freshBidIds.add(command.bidId);
+          }
         } else {
           this.#recent.set(command.bidId, stored);
           judgedBids.push(command.bidId);
@@ -486,6 +492,7 @@ export class Sequencer {
             states: changed,
             entries: ledger,
             outcomes,
+            ...(freshBidIds === undefined ? {} : { freshBidIds }),
             ...(message === null ? {} : { broadcast: message }),
           }
         : null;

@@ -34,6 +34,11 @@ export interface CommitBatch {
   /** Outcomes of every bid and buy-now judged, accepted or rejected. */
   readonly outcomes: readonly StoredOutcome[];
   /**
+   * BidIds among `outcomes` that the house minted for their bids in this batch: no earlier
+   * outcome and no ledger entry can hold them, so a store may write them without looking.
+   */
+  readonly freshBidIds?: ReadonlySet<string> | undefined;
+  /**
    * What the house publishes once this batch is committed, given only to the store its
    * broadcaster names in `publishedBy`: that store publishes it in the same atomic step.
    */

@@ -13,17 +13,18 @@
 
   ARGV[1]  fencing token of the writer's lease
   ARGV[2]  n, the number of auctions in the batch
-  ARGV[3]  m, the number of outcomes
-  ARGV[4]  e, the number of new ledger entries
-  ARGV[5]  'PUBLISH' or 'SPUBLISH' to publish ARGV[6] on the channel once written, '' for none
-  ARGV[6]  the batch's broadcast message as the broadcaster sends it
+  ARGV[3]  m, the number of outcomes to look up before writing
+  ARGV[4]  f, the number of outcomes of bidIds the house minted for this batch (none can exist yet)
+  ARGV[5]  e, the number of new ledger entries
+  ARGV[6]  'PUBLISH' or 'SPUBLISH' to publish ARGV[7] on the channel once written, '' for none
+  ARGV[7]  the batch's broadcast message as the broadcaster sends it
   then, per auction i, six values:
            state JSON without the spec ('' when the state did not change), status and listing
            member ('' and '' when the batch cannot have changed them: only bids on an open auction),
            seq of its first new ledger entry (0 when none), number of new entries,
            spec JSON ('' unless the batch creates the auction)
   then the e entries' JSON, auction by auction in the order above; then their e bidIds ('' when
-  not a bid); then m pairs of an outcome's bidId and JSON.
+  not a bid, or minted); then m pairs of an outcome's bidId and JSON, then f such pairs.
   Every value is an argument of its own: Redis hands arguments to Lua as they are, where values
   joined in one argument would be copied again when split (every byte costs Redis time).
   (No snapshot is written: the cache of the same adapters reads public views from these states.)
@@ -43,8 +44,9 @@ end
 
 local n = tonumber(ARGV[2])
 local m = tonumber(ARGV[3])
-local e = tonumber(ARGV[4])
-local AUCTION_BASE = 7
+local f = tonumber(ARGV[4])
+local e = tonumber(ARGV[5])
+local AUCTION_BASE = 8
 local PER_AUCTION = 6
 local ENTRY_BASE = AUCTION_BASE + n * PER_AUCTION
 local BID_BASE = ENTRY_BASE + e
@@ -117,11 +119,11 @@ end
 local outcomeIds = {}
 for k = 1, m do outcomeIds[k] = ARGV[OUTCOME_BASE + 2 * k - 2] end
 
--- Writes the outcomes the hash lacks, once each; `known` holds what it had, in the order of outcomeIds.
-local function keepOutcomes(known)
+-- Writes the first `count` outcomes the hash lacks, once each; `known` holds what it had, in order.
+local function keepOutcomes(count, known)
   local fields = {}
   local taken = {}
-  for k = 1, m do
+  for k = 1, count do
     local id = outcomeIds[k]
     if not known[k] and not taken[id] then
       taken[id] = true
@@ -135,7 +137,9 @@ local function keepOutcomes(known)
 end
 
 if replayCount > 0 then
-  keepOutcomes(knownOutcomes(outcomeIds))
+  -- Sent again: minted bidIds may hold their outcomes already, so every one is looked up.
+  for k = m + 1, m + f do outcomeIds[k] = ARGV[OUTCOME_BASE + 2 * k - 2] end
+  keepOutcomes(m + f, knownOutcomes(outcomeIds))
   return {'REPLAY'}
 end
 
@@ -220,8 +224,13 @@ for i = 1, n do
   end
   cursor = cursor + count
 end
-keepOutcomes(known)
-if ARGV[5] ~= '' then
-  redis.call(ARGV[5], KEYS[9], ARGV[6])
+keepOutcomes(m, known)
+local freshFrom = OUTCOME_BASE + 2 * m
+local freshTo = freshFrom + 2 * f - 1
+for from = freshFrom, freshTo, CHUNK * 2 do
+  redis.call('HSET', KEYS[2], unpack(ARGV, from, math.min(from + CHUNK * 2 - 1, freshTo)))
+end
+if ARGV[6] ~= '' then
+  redis.call(ARGV[6], KEYS[9], ARGV[7])
 end
 return {'OK'}

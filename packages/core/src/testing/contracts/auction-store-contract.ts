@@ -187,6 +187,24 @@ export function describeAuctionStoreContract(
         await store.commit({ partition, fencingToken: 1, states: [], entries: [], outcomes: [second] });
         expect(await store.getOutcomes([first.bidId])).toEqual([first]);
       });
+
+      it('stores the outcomes of bidIds the house minted (freshBidIds) beside the others', async () => {
+        const store = await newStore();
+        const partition = newPartition();
+        const a = ScriptedAuction.create();
+        const b = ScriptedAuction.create();
+        a.bid('bidder-a', 1_000);
+        b.bid('bidder-b', 1_000);
+        a.bid('bidder-c', 10);
+        const batch = commitBatchOf(partition, 1, [a, b]);
+        const minted = new Set(batch.outcomes.slice(1).map((outcome) => outcome.bidId));
+        await store.commit({ ...batch, freshBidIds: minted });
+        expect(await store.getOutcomes(batch.outcomes.map((outcome) => outcome.bidId))).toEqual(batch.outcomes);
+        expect(await store.getMany([a.id, b.id])).toEqual([a.state, b.state]);
+        expect(await store.getLedger(a.id, { afterSeq: 0, limit: 10 })).toEqual(
+          batch.entries.filter((entry) => entry.auctionId === a.id),
+        );
+      });
     });
 
     describe.skipIf(skip.refusals === true)('refused commits', () => {
