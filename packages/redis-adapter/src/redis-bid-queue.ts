@@ -388,6 +388,26 @@ export class RedisBidQueue implements BidQueue {
     return { depth, pending: 0, lag: depth };
   }
 
+  /**
+   * Cuts off a blocked read of `consumer` on the partition by dropping its connection: a read
+   * only woken by `interrupt` goes on in Redis until its BLOCK runs out, and any entry it were
+   * given then would sit pending under a consumer that no longer reads, past the next owner's
+   * claim. Given before the lease is released, whatever the read got is pending under
+   * `consumer` by the time the next owner claims.
+   */
+  async release(partition: number, consumer: string): Promise<void> {
+    const reader = this.#readers.get(partition);
+    if (reader?.inflight == null || reader.inflight.consumer !== consumer) return;
+    this.#readers.delete(partition);
+    const { connection } = reader;
+    const ended = new Promise<void>((resolve) => {
+      connection.once('end', () => resolve());
+      setTimeout(resolve, 1_000).unref();
+    });
+    connection.disconnect();
+    await ended;
+  }
+
   interrupt(): void {
     const sleepers = [...this.#sleepers];
     this.#sleepers.clear();

@@ -47,6 +47,8 @@ export class RedisBroadcaster implements Broadcaster {
   #publishedBy: AuctionStore | undefined;
   /** Messages a commit script publishes: `publish` only hands them out in this process. */
   readonly #byCommit = new WeakSet<BroadcastMessage>();
+  /** Partitions only this process publishes for: their channels are not listened to. */
+  readonly #sole = new Set<number>();
 
   constructor(options: RedisBroadcasterOptions) {
     this.#redis = options.redis;
@@ -117,37 +119,59 @@ export class RedisBroadcaster implements Broadcaster {
   async subscribe(partitions: readonly number[], handler: BroadcastHandler): Promise<() => Promise<void>> {
     const subscription: Subscription = { partitions: new Set(partitions), handler };
     this.#subscriptions.add(subscription);
+    await this.#listen([...subscription.partitions]);
+    return async () => {
+      if (!this.#subscriptions.delete(subscription)) return;
+      await this.#stopListening([...this.#channels.values()]);
+    };
+  }
+
+  /**
+   * Stops listening to a partition this process alone publishes for (its own messages would
+   * only come back), and listens again when told it no longer is. See `Broadcaster`.
+   */
+  async setSolePublisher(partition: number, sole: boolean): Promise<void> {
+    if (sole) {
+      this.#sole.add(partition);
+      await this.#stopListening([partition]);
+    } else if (this.#sole.delete(partition)) {
+      await this.#listen([partition]);
+    }
+  }
+
+  /** True when a subscription wants the partition's messages from other processes. */
+  #wanted(partition: number): boolean {
+    if (this.#sole.has(partition)) return false;
+    for (const subscription of this.#subscriptions) if (subscription.partitions.has(partition)) return true;
+    return false;
+  }
+
+  /** Subscribes the channels of those partitions that are wanted and not yet listened to. */
+  async #listen(partitions: readonly number[]): Promise<void> {
     const fresh: string[] = [];
-    for (const partition of subscription.partitions) {
+    for (const partition of partitions) {
       const channel = this.#keys.channel(partition);
-      if (!this.#channels.has(channel)) {
+      if (!this.#channels.has(channel) && this.#wanted(partition)) {
         this.#channels.set(channel, partition);
         fresh.push(channel);
       }
     }
-    if (fresh.length > 0) {
-      const subscriber = this.#subscriberConnection();
-      if (this.#sharded) {
-        // Sharded channels of different slots may live on different nodes: one command per channel.
-        await Promise.all(fresh.map((channel) => subscriber.ssubscribe(channel)));
-      } else {
-        await subscriber.subscribe(...fresh);
-      }
+    if (fresh.length === 0 || this.#closed) return;
+    const subscriber = this.#subscriberConnection();
+    if (this.#sharded) {
+      // Sharded channels of different slots may live on different nodes: one command per channel.
+      await Promise.all(fresh.map((channel) => subscriber.ssubscribe(channel)));
+    } else {
+      await subscriber.subscribe(...fresh);
     }
-    return async () => {
-      if (!this.#subscriptions.delete(subscription)) return;
-      await this.#dropUnused();
-    };
   }
 
-  /** Unsubscribes the channels no subscription needs any longer. */
-  async #dropUnused(): Promise<void> {
-    const needed = new Set<number>();
-    for (const subscription of this.#subscriptions)
-      for (const partition of subscription.partitions) needed.add(partition);
+  /** Unsubscribes the channels of those partitions that are listened to and no longer wanted. */
+  async #stopListening(partitions: readonly number[]): Promise<void> {
     const unused: string[] = [];
-    for (const [channel, partition] of this.#channels) {
-      if (!needed.has(partition)) unused.push(channel);
+    for (const partition of partitions) {
+      const channel = this.#keys.channel(partition);
+      if (this.#channels.has(channel) && !this.#wanted(partition)) unused.push(channel);
     }
     if (unused.length === 0 || this.#subscriber === null || this.#closed) return;
     for (const channel of unused) this.#channels.delete(channel);

@@ -30,6 +30,28 @@ describe.skipIf(!up)('RedisBidQueue beyond the contract', () => {
     await queue.close();
   });
 
+  it('release cuts off a blocked read: what is queued after it goes to the next owner, not to the consumer that left', async () => {
+    const keys = new RedisKeys(prefix);
+    const leaving = new RedisBidQueue({ redis, keys });
+    const next = new RedisBidQueue({ redis, keys });
+    const partition = 5;
+    const waiting = leaving.read(partition, 'house-a', { max: 10, blockMs: 5_000 });
+    // The read is blocked in Redis once a reader connection is open and Redis knows the consumer.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    leaving.interrupt();
+    expect(await waiting).toEqual([]);
+    await leaving.release(partition, 'house-a');
+    expect(await next.claimStale(partition, 'house-b', 0, 10)).toEqual([]);
+    const item = queueItem(7);
+    await next.enqueue(partition, [item]);
+    const read = await next.read(partition, 'house-b', { max: 10, blockMs: 1_000 });
+    expect(read.map((entry) => entry.commandId)).toEqual([item.commandId]);
+    const pending = (await redis.xpending(keys.stream(partition), 'sequencers', '-', '+', 10)) as unknown[][];
+    expect(pending.map((entry) => entry[1])).toEqual(['house-b']);
+    await leaving.close();
+    await next.close();
+  });
+
   it('acknowledges entries that are not queue items (another program wrote them) instead of delivering them forever', async () => {
     const keys = new RedisKeys(prefix);
     const queue = new RedisBidQueue({ redis, keys });

@@ -153,6 +153,8 @@ export class AuctionHouse {
   readonly #pending = new PendingAnswers();
   readonly #intake = new Map<number, IntakeItem[]>();
   readonly #sequencers = new Map<number, Sequencer>();
+  /** Partitions whose messages only this house publishes now (see #publishAlone). */
+  readonly #sole = new Set<number>();
   readonly #deadlines = new DeadlineHeap();
   readonly #stats: SequencerStats = createSequencerStats();
   readonly #host: SequencerHost;
@@ -224,6 +226,7 @@ export class AuctionHouse {
       cacheShared: this.#cache.shared === true,
       armDeadline: (auctionId, at) => this.#arm(auctionId, at),
       onLost: (partition) => this.#lose(partition),
+      onFenced: (partition) => this.#publishAlone(partition),
       reroute: (partition, items) => void this.#enqueue(partition, items),
     };
   }
@@ -276,6 +279,7 @@ export class AuctionHouse {
     if (this.#soonTimer) clearTimeout(this.#soonTimer);
     const sequencers = [...this.#sequencers.values()];
     this.#sequencers.clear();
+    await Promise.all([...this.#sole].map((partition) => this.#hearOthers(partition)));
     await Promise.all(sequencers.map((s) => s.stop()));
     await Promise.all(sequencers.map((s) => this.#lock.release(s.lease).catch(() => false)));
     await this.#presence.leave();
@@ -360,11 +364,32 @@ export class AuctionHouse {
     }
   }
 
+  /**
+   * This house alone publishes for the partition now: its broadcaster may stop hearing the
+   * partition from the other processes, which would only send its own messages back.
+   */
+  #publishAlone(partition: number): void {
+    if (!this.#sequencers.has(partition) || this.#sole.has(partition)) return;
+    this.#sole.add(partition);
+    this.#broadcaster.setSolePublisher?.(partition, true).catch(() => {
+      this.#stats.publishErrors++;
+    });
+  }
+
+  /** Hear the partition from other processes again: its next owner publishes there. */
+  async #hearOthers(partition: number): Promise<void> {
+    if (!this.#sole.delete(partition)) return;
+    await this.#broadcaster.setSolePublisher?.(partition, false).catch(() => {
+      this.#stats.publishErrors++;
+    });
+  }
+
   /** Give a partition up in good order: finish the batch in hand, then free the lease. */
   async #handOver(partition: number): Promise<void> {
     const sequencer = this.#sequencers.get(partition);
     if (sequencer === undefined) return;
     this.#sequencers.delete(partition);
+    await this.#hearOthers(partition);
     this.#deadlines.disarm(sequencer.auctionIds());
     await sequencer.stop().catch(() => undefined);
     await this.#lock.release(sequencer.lease).catch(() => false);
@@ -375,6 +400,7 @@ export class AuctionHouse {
     const sequencer = this.#sequencers.get(partition);
     if (sequencer === undefined) return;
     this.#sequencers.delete(partition);
+    void this.#hearOthers(partition);
     this.#deadlines.disarm(sequencer.auctionIds());
     void sequencer.stop();
   }

@@ -33,6 +33,8 @@ export interface SequencerHost {
   armDeadline(auctionId: string, at: number): void;
   /** The partition was lost (a newer owner fenced this one off). */
   onLost(partition: number, error: unknown): void;
+  /** The store took this sequencer's first commit: every older owner of the partition is fenced off. */
+  onFenced(partition: number): void;
   /** Commands handed to this sequencer that it can no longer judge: send them through the queue. */
   reroute(partition: number, items: readonly QueueItem[]): void;
 }
@@ -118,6 +120,8 @@ export class Sequencer {
   #retryLocal: readonly QueuedCommand[] = [];
   /** Failed commits in a row, for the back-off. */
   #failures = 0;
+  /** Set once a commit of this sequencer was taken by the store. */
+  #fenced = false;
 
   constructor(host: SequencerHost, partition: number, lease: Lease, options: SequencerOptions) {
     this.#host = host;
@@ -173,6 +177,10 @@ export class Sequencer {
     this.#host.queue.interrupt?.();
     await this.#loop;
     await this.#acking;
+    // A blocked read left running would take commands meant for the next owner.
+    await this.#host.queue.release?.(this.partition, this.#host.houseId).catch(() => {
+      this.#host.stats.queueErrors++;
+    });
   }
 
   /** Ids of the auctions held in memory. */
@@ -387,6 +395,10 @@ export class Sequencer {
       this.#pipeline.shift();
       this.#unsure = false;
       this.#failures = 0;
+      if (!this.#fenced && head.batch.commit !== null) {
+        this.#fenced = true;
+        this.#host.onFenced(this.partition);
+      }
       await this.#complete(head.entries, head.batch);
       return;
     }

@@ -53,5 +53,12 @@ export interface BidQueue {
   depth(partition: number): Promise<number>;
   /** Wake every blocked `read` so that a stopping consumer can leave. */
   interrupt?(): void;
+  /**
+   * `consumer` stops reading the partition (its sequencer stops, before the lease is given
+   * up): a read of it still running in the queue's server is cut off, so that nothing more is
+   * delivered to it. What it was given stays pending under its name for the next owner's
+   * `claimStale`. A queue whose reads end when `read` returns needs none.
+   */
+  release?(partition: number, consumer: string): Promise<void>;
   close?(): Promise<void>;
 }

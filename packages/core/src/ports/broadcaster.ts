@@ -59,5 +59,14 @@ export interface Broadcaster {
   publish(message: BroadcastMessage): Promise<void>;
   /** Receive messages of the given partitions; resolves once subscribed. Returns the unsubscribe. */
   subscribe(partitions: readonly number[], handler: BroadcastHandler): Promise<() => Promise<void>>;
+  /**
+   * `sole: true`: this process is now the only one publishing for the partition (its house
+   * holds the lease and the store has fenced every older owner off), so all that other
+   * processes' copies could bring is its own messages coming back: the broadcaster may stop
+   * listening to the partition outside this process. `publish` still hands this process's
+   * messages to its subscribers. `sole: false` listens again (before the lease is given up, or
+   * once it is lost). Optional: a broadcaster without it simply keeps listening.
+   */
+  setSolePublisher?(partition: number, sole: boolean): Promise<void>;
   close?(): Promise<void>;
 }

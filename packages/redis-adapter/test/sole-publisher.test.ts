@@ -1,0 +1,150 @@
+import { type AuctionEvent, type BroadcastMessage, createAuctionHouse, partitionOf } from '@outcry/core';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisAdapters } from '../src/create-redis-adapters.js';
+import { RedisKeys } from '../src/keys.js';
+import { RedisBroadcaster } from '../src/redis-broadcaster.js';
+import { deletePrefix, eventually, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
+
+const up = await redisIsUp('the sole publisher tests');
+const PARTITIONS = 4;
+const ALL = Array.from({ length: PARTITIONS }, (_, p) => p);
+
+const messageOf = (partition: number, commandId: string): BroadcastMessage => ({
+  partition,
+  origin: 'another-house',
+  events: [],
+  snapshots: [],
+  outcomes: [{ origin: 'house-b', commandId, outcome: { status: 'not-due', auctionId: commandId, dueAt: 1 } }],
+});
+
+const idsOf = (messages: readonly BroadcastMessage[]) => messages.flatMap((m) => m.outcomes.map((o) => o.commandId));
+
+describe.skipIf(!up)('a partition this process alone publishes for is not listened to', () => {
+  const prefix = uniquePrefix('sole-publisher:');
+  const keys = new RedisKeys(prefix);
+  let redis: Redis;
+  let admin: Redis;
+
+  beforeAll(() => {
+    redis = new Redis(REDIS_URL);
+    admin = new Redis(REDIS_URL);
+  });
+  afterAll(async () => {
+    await deletePrefix(admin, prefix);
+    await redis.quit();
+    await admin.quit();
+  });
+
+  /** The partitions whose channels some connection listens to on the server. */
+  const listened = async (): Promise<number[]> => {
+    const channels = await admin.pubsub('CHANNELS', `${prefix}*`);
+    return ALL.filter((p) => (channels as string[]).includes(keys.channel(p)));
+  };
+
+  it('stops hearing other processes on it, still hands its own messages out here, and hears them again when told', async () => {
+    const broadcaster = new RedisBroadcaster({ redis, keys });
+    const other = new RedisBroadcaster({ redis, keys });
+    const heard: BroadcastMessage[] = [];
+    try {
+      await broadcaster.subscribe(ALL, (message) => heard.push(message));
+      await broadcaster.setSolePublisher(1, true);
+      expect(await listened()).toEqual([0, 2, 3]);
+      await other.publish(messageOf(1, 'while-sole'));
+      await broadcaster.publish(messageOf(1, 'own'));
+      await other.publish(messageOf(2, 'beside'));
+      await eventually(async () => idsOf(heard).includes('beside'), 5_000, 'the message on partition 2');
+      expect(idsOf(heard)).toEqual(['own', 'beside']);
+      await broadcaster.setSolePublisher(1, false);
+      expect(await listened()).toEqual(ALL);
+      await other.publish(messageOf(1, 'after'));
+      await eventually(async () => idsOf(heard).includes('after'), 5_000, 'the message after');
+      // A new subscription that names a sole partition does not listen to it either.
+      await broadcaster.setSolePublisher(3, true);
+      await broadcaster.subscribe([3], () => undefined);
+      expect(await listened()).toEqual([0, 1, 2]);
+    } finally {
+      await broadcaster.close();
+      await other.close();
+    }
+    await eventually(async () => (await listened()).length === 0, 5_000, 'no channel listened after close');
+  });
+
+  it('a house stops listening to its partitions once it has committed on them, and its own listeners still hear every event', async () => {
+    const adapters = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
+    const house = createAuctionHouse({ ...adapters, partitions: PARTITIONS });
+    await house.start();
+    try {
+      expect(await listened()).toEqual(ALL);
+      const now = Date.now();
+      const auctions: Array<{ id: string }> = [];
+      for (let i = 0; auctions.length < PARTITIONS; i++) {
+        const auction = await house.createAuction({
+          sellerId: 'seller',
+          title: `Lot ${i}`,
+          currency: 'USD',
+          startingPrice: 1_000,
+          endsAt: now + 60_000,
+        });
+        if (!auctions.some((a) => partitionOf(a.id, PARTITIONS) === partitionOf(auction.id, PARTITIONS))) {
+          auctions.push(auction);
+        }
+      }
+      await eventually(async () => (await listened()).length === 0, 5_000, 'every partition unlistened');
+      const events: AuctionEvent[] = [];
+      for (const auction of auctions) house.subscribe(auction.id, (event) => events.push(event));
+      for (const auction of auctions) await house.placeBid({ auctionId: auction.id, bidderId: 'ann', amount: 1_000 });
+      expect(events.filter((event) => event.type === 'bid.accepted')).toHaveLength(PARTITIONS);
+    } finally {
+      await house.stop();
+      await adapters.close();
+    }
+  });
+
+  it('of two houses sharing the partitions, each hears the events of the other and not its own echo', async () => {
+    const first = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
+    const second = createRedisAdapters({ redis: new Redis(REDIS_URL), prefix, partitions: PARTITIONS });
+    const houseA = createAuctionHouse({ ...first, partitions: PARTITIONS, leaseTtlMs: 600 });
+    const houseB = createAuctionHouse({ ...second, partitions: PARTITIONS, leaseTtlMs: 600 });
+    await houseA.start();
+    await houseB.start();
+    try {
+      // Houses share the partitions out over a few lease periods.
+      await eventually(
+        async () => houseA.metrics().partitions.owned.length === 2 && houseB.metrics().partitions.owned.length === 2,
+        10_000,
+        'two partitions each',
+      );
+      const heardByA: string[] = [];
+      const heardByB: string[] = [];
+      houseA.on('bid.accepted', (event) => heardByA.push(event.bidId));
+      houseB.on('bid.accepted', (event) => heardByB.push(event.bidId));
+      const placed: string[] = [];
+      const now = Date.now();
+      for (let i = 0; i < 12; i++) {
+        const house = i % 2 === 0 ? houseA : houseB;
+        const auction = await house.createAuction({
+          sellerId: 'seller',
+          title: `Lot ${i}`,
+          currency: 'USD',
+          startingPrice: 1_000,
+          endsAt: now + 60_000,
+        });
+        const outcome = await house.placeBid({ auctionId: auction.id, bidderId: 'ann', amount: 1_000 });
+        if (outcome.status !== 'accepted') throw new Error(`bid ${outcome.status}`);
+        placed.push(outcome.bidId);
+      }
+      await eventually(async () => heardByA.length >= 12 && heardByB.length >= 12, 5_000, 'every bid heard by both');
+      expect(heardByA.sort()).toEqual([...placed].sort());
+      expect(heardByB.sort()).toEqual([...placed].sort());
+      const owned = [...houseA.metrics().partitions.owned, ...houseB.metrics().partitions.owned].sort();
+      expect(owned).toEqual(ALL);
+    } finally {
+      await houseA.stop();
+      await houseB.stop();
+      await first.close();
+      await second.close();
+      await second.redis.quit();
+    }
+  });
+});
