@@ -94,6 +94,12 @@ export interface AuctionHouseOptions {
    * one is on its way, and answers still go out in commit order.
    */
   maxCommitsInFlight?: number;
+  /**
+   * Queue entries of an owned partition delivered to another consumer and not acknowledged for
+   * this long (10 s) are taken over: that consumer's process froze or was cut off while a read of
+   * it was still waiting in the queue's server. The owner looks every half of it.
+   */
+  staleEntryMs?: number;
 }
 
 /** Waiting commands are split over free commit slots only in shares of at least this many. */
@@ -146,6 +152,7 @@ export class AuctionHouse {
       | 'presenceSlots'
       | 'queueLocalCommands'
       | 'maxCommitsInFlight'
+      | 'staleEntryMs'
     >
   >;
   readonly #emitter = new EventEmitter();
@@ -203,7 +210,11 @@ export class AuctionHouse {
       presenceSlots: options.presenceSlots ?? 16,
       queueLocalCommands: options.queueLocalCommands ?? false,
       maxCommitsInFlight: maxCommitsInFlightOf(options, this.#store),
+      staleEntryMs: options.staleEntryMs ?? 10_000,
     };
+    if (!Number.isInteger(this.#options.staleEntryMs) || this.#options.staleEntryMs < 1) {
+      throw new OutcryError('INVALID_INPUT', 'staleEntryMs must be an integer of at least 1.');
+    }
     this.#presence = new HousePresence(this.#lock, this.houseId, this.#options.presenceSlots);
     this.#host = {
       houseId: this.houseId,
@@ -353,6 +364,7 @@ export class AuctionHouse {
         retryDelayMs: 50,
         maxCommitsInFlight: this.#options.maxCommitsInFlight,
         minPipelinedBatch: MIN_PIPELINED_BATCH,
+        staleEntryMs: this.#options.staleEntryMs,
       });
       this.#sequencers.set(partition, sequencer);
       sequencer.start().catch(() => {

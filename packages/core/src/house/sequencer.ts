@@ -52,6 +52,8 @@ export interface SequencerOptions {
   readonly maxCommitsInFlight: number;
   /** Waiting commands are shared over free commit slots only when each share has at least this many. */
   readonly minPipelinedBatch: number;
+  /** Entries other consumers have left unacknowledged this long are taken over (see #sweepDue). */
+  readonly staleEntryMs: number;
 }
 
 /** A judged batch: what to commit, and what to answer and publish once it is committed. */
@@ -122,6 +124,10 @@ export class Sequencer {
   #failures = 0;
   /** Set once a commit of this sequencer was taken by the store. */
   #fenced = false;
+  /** When the queue was last looked at for entries left with other consumers. */
+  #sweptAt = 0;
+  /** When a commit or an acknowledgement last failed. */
+  #troubleAt = 0;
 
   constructor(host: SequencerHost, partition: number, lease: Lease, options: SequencerOptions) {
     this.#host = host;
@@ -199,6 +205,7 @@ export class Sequencer {
         await this.#submit(stale, []);
         await this.#drain();
       }
+      this.#sweptAt = Date.now();
       // The queue read stays outstanding while local commands are judged; its entries join
       // the batch after it returns.
       let reading: { entries: QueuedCommand[] | null; done: boolean } | null = null;
@@ -222,6 +229,16 @@ export class Sequencer {
         if (this.#retry.length > 0) {
           if (this.#running) await this.#submitRetry();
           continue;
+        }
+        if (this.#sweepDue()) {
+          const stale = await this.#retrying(() =>
+            queue.claimStale(this.partition, houseId, this.#options.staleEntryMs, max),
+          );
+          // Older than anything waiting here: judged first.
+          if (stale !== null && stale.length > 0) {
+            await this.#submit(stale, []);
+            continue;
+          }
         }
         let queued: QueuedCommand[] = [];
         if (reading.done) {
@@ -257,6 +274,21 @@ export class Sequencer {
     const free = maxCommitsInFlight - this.#pipeline.length;
     const share = free > 1 && waiting >= 2 * minPipelinedBatch ? Math.ceil(waiting / free) : waiting;
     return Math.min(maxBatch, share);
+  }
+
+  /**
+   * Time to take over entries other consumers left unacknowledged: a read of a process that
+   * froze or was cut off can stay waiting in the queue's server and be given entries after
+   * this sequencer's first claim. This sequencer's own entries are acknowledged within moments
+   * of their commit, so a claim of entries idle for `staleEntryMs` takes only others'; not
+   * while its own commits or acknowledgements fail, which leaves its entries pending longer.
+   */
+  #sweepDue(): boolean {
+    const now = Date.now();
+    const { staleEntryMs } = this.#options;
+    if (now - this.#sweptAt < staleEntryMs / 2 || now - this.#troubleAt < staleEntryMs) return false;
+    this.#sweptAt = now;
+    return true;
   }
 
   /** Resolves when commands are handed over or the queue read returns. */
@@ -415,6 +447,7 @@ export class Sequencer {
     this.#retryLocal = failed.flatMap((f) => f.local).concat(this.#retryLocal);
     if (isOutcryError(error) && error.code === 'STALE_OWNER') throw error;
     if (!this.#running) throw error;
+    this.#troubleAt = Date.now();
     this.#host.stats.commitErrors++;
     await sleep(Math.min(this.#options.retryDelayMs * 2 ** this.#failures++, 2_000));
   }
@@ -557,6 +590,7 @@ export class Sequencer {
         await this.#host.queue.ack(this.partition, ids);
       } catch {
         this.#host.stats.queueErrors++;
+        this.#troubleAt = Date.now();
         this.#unacked = ids.concat(this.#unacked);
         return;
       }

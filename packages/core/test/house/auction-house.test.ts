@@ -296,3 +296,12 @@ describe('stop', () => {
     });
   });
 });
+
+describe('options', () => {
+  it('refuses a staleEntryMs that is not a whole number of milliseconds of at least 1', () => {
+    for (const staleEntryMs of [0, -5, 1.5, Number.NaN]) {
+      expect(() => createAuctionHouse({ partitions: 1, staleEntryMs })).toThrow(/staleEntryMs must be an integer/);
+    }
+    expect(() => createAuctionHouse({ partitions: 1, staleEntryMs: 1 })).not.toThrow();
+  });
+});
