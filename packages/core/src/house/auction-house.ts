@@ -238,6 +238,7 @@ export class AuctionHouse {
       armDeadline: (auctionId, at) => this.#arm(auctionId, at),
       onLost: (partition) => this.#lose(partition),
       onFenced: (partition) => this.#publishAlone(partition),
+      now: () => this.#clock.now(),
       reroute: (partition, items) => void this.#enqueue(partition, items),
     };
   }

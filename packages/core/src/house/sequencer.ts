@@ -35,6 +35,8 @@ export interface SequencerHost {
   onLost(partition: number, error: unknown): void;
   /** The store took this sequencer's first commit: every older owner of the partition is fenced off. */
   onFenced(partition: number): void;
+  /** The house's clock. */
+  now(): number;
   /** Commands handed to this sequencer that it can no longer judge: send them through the queue. */
   reroute(partition: number, items: readonly QueueItem[]): void;
 }
@@ -205,7 +207,7 @@ export class Sequencer {
         await this.#submit(stale, []);
         await this.#drain();
       }
-      this.#sweptAt = Date.now();
+      this.#sweptAt = this.#host.now();
       // The queue read stays outstanding while local commands are judged; its entries join
       // the batch after it returns.
       let reading: { entries: QueuedCommand[] | null; done: boolean } | null = null;
@@ -284,7 +286,7 @@ export class Sequencer {
    * while its own commits or acknowledgements fail, which leaves its entries pending longer.
    */
   #sweepDue(): boolean {
-    const now = Date.now();
+    const now = this.#host.now();
     const { staleEntryMs } = this.#options;
     if (now - this.#sweptAt < staleEntryMs / 2 || now - this.#troubleAt < staleEntryMs) return false;
     this.#sweptAt = now;
@@ -447,7 +449,7 @@ export class Sequencer {
     this.#retryLocal = failed.flatMap((f) => f.local).concat(this.#retryLocal);
     if (isOutcryError(error) && error.code === 'STALE_OWNER') throw error;
     if (!this.#running) throw error;
-    this.#troubleAt = Date.now();
+    this.#troubleAt = this.#host.now();
     this.#host.stats.commitErrors++;
     await sleep(Math.min(this.#options.retryDelayMs * 2 ** this.#failures++, 2_000));
   }
@@ -590,7 +592,7 @@ export class Sequencer {
         await this.#host.queue.ack(this.partition, ids);
       } catch {
         this.#host.stats.queueErrors++;
-        this.#troubleAt = Date.now();
+        this.#troubleAt = this.#host.now();
         this.#unacked = ids.concat(this.#unacked);
         return;
       }
