@@ -121,6 +121,25 @@ export function describeBroadcasterContract(
       });
     });
 
+    describe.skipIf(skip.pair === true)('setSolePublisher, where a broadcaster has it', () => {
+      it('still hands its own messages to its subscribers, and hears the other process again once it is not sole', async () => {
+        const [sole, other] = await newPair();
+        if (sole.setSolePublisher === undefined) return;
+        const partition = newPartition();
+        const atSole = recorder();
+        await sole.subscribe([partition], atSole.handler);
+        await sole.setSolePublisher(partition, true);
+        const own = broadcastMessage(partition);
+        await sole.publish(own);
+        await arrival(atSole.received, 1, 'the sole publisher');
+        await sole.setSolePublisher(partition, false);
+        const fromOther = broadcastMessage(partition);
+        await other.publish(fromOther);
+        await arrival(atSole.received, 2, 'the publisher no longer sole');
+        expect(atSole.received).toEqual([own, fromOther]);
+      });
+    });
+
     describe.skipIf(skip.unsubscribe === true)('unsubscribe', () => {
       it('stops delivery to that handler only', async () => {
         const [publisher, subscriber] = await newPair();
