@@ -233,11 +233,15 @@ export class Sequencer {
           continue;
         }
         if (this.#sweepDue()) {
-          const stale = await this.#retrying(() =>
-            queue.claimStale(this.partition, houseId, this.#options.staleEntryMs, max),
-          );
+          // Tried once: a failure waits for the next sweep instead of holding up the commands here.
+          const stale = await queue
+            .claimStale(this.partition, houseId, this.#options.staleEntryMs, max)
+            .catch((): QueuedCommand[] => {
+              this.#host.stats.queueErrors++;
+              return [];
+            });
           // Older than anything waiting here: judged first.
-          if (stale !== null && stale.length > 0) {
+          if (stale.length > 0) {
             await this.#submit(stale, []);
             continue;
           }

@@ -207,4 +207,32 @@ describe('commands for a partition this house owns', () => {
       await second.stop();
     }
   });
+
+  it('keeps judging when the periodic claim of stale entries fails', async () => {
+    class FailingSweepQueue extends MemoryBidQueue {
+      sweeps = 0;
+      override async claimStale(partition: number, consumer: string, minIdleMs: number, max: number) {
+        if (minIdleMs === 0) return super.claimStale(partition, consumer, minIdleMs, max);
+        this.sweeps++;
+        throw new Error('claim failed');
+      }
+    }
+    const queue = new FailingSweepQueue();
+    house = createAuctionHouse({ queue, partitions: 1, staleEntryMs: 1 });
+    await house.start();
+    const a = await house.createAuction({
+      sellerId: 's',
+      title: 'Lot',
+      currency: 'USD',
+      startingPrice: 100,
+      endsAt: Date.now() + 60_000,
+    });
+    for (let i = 0; i < 20; i++) {
+      const outcome = await house.placeBid({ auctionId: a.id, bidderId: `b${i % 2}`, amount: 200 + 100 * i });
+      expect(outcome.status).toBe('accepted');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(queue.sweeps).toBeGreaterThan(0);
+    expect(house.metrics().sequencer.queueErrors).toBe(queue.sweeps);
+  });
 });
