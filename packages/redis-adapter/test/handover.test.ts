@@ -111,7 +111,7 @@ describe.skipIf(!up)('houses joining and leaving while bids flow through all of 
     const ghostClient = new Redis(REDIS_URL);
     defineScripts(ghostClient);
     const ghost = new RedisBidQueue({ redis: ghostClient, keys });
-    void ghost.read(0, 'frozen-house', { max: 10, blockMs: 20_000 }).catch(() => undefined);
+    const ghostRead = ghost.read(0, 'frozen-house', { max: 10, blockMs: 20_000 }).catch(() => []);
     await eventually(
       async () => ((await redis.call('CLIENT', 'LIST', 'TYPE', 'normal')) as string).includes('cmd=xreadgroup'),
       5_000,
@@ -148,6 +148,7 @@ describe.skipIf(!up)('houses joining and leaving while bids flow through all of 
       await callerAdapters.redis.quit();
       await ownerAdapters.redis.quit();
       await ghost.close();
+      await ghostRead;
       ghostClient.disconnect();
       await deletePrefix(redis, ghostPrefix);
     }
