@@ -183,11 +183,14 @@ export class RedisAuctionStore implements AuctionStore {
         ? null
         : this.#broadcaster.publicationOf(batch.broadcast);
     const fresh = batch.freshBidIds;
+    const isMinted = (outcome: StoredOutcome) => fresh?.has(outcome.bidId) === true;
+    let minted = 0;
+    for (const outcome of batch.outcomes) if (isMinted(outcome)) minted++;
     const args: Array<string | number> = [
       batch.fencingToken,
       parts.length,
-      batch.outcomes.length,
-      0,
+      batch.outcomes.length - minted,
+      minted,
       batch.entries.length,
       publication === null ? '' : publication.command,
       publication === null ? '' : publication.payload,
@@ -223,18 +226,9 @@ export class RedisAuctionStore implements AuctionStore {
     for (const key of specKeys) scriptKeys.push(key);
     for (const bidId of entryBids) args.push(bidId);
     // Outcomes to look up first, then the minted ones (ARGV[3] and ARGV[4] count them).
-    for (const outcome of batch.outcomes)
-      if (fresh?.has(outcome.bidId) !== true) args.push(outcome.bidId, encodeOutcome(outcome));
-    if (fresh !== undefined) {
-      let minted = 0;
-      for (const outcome of batch.outcomes) {
-        if (!fresh.has(outcome.bidId)) continue;
-        args.push(outcome.bidId, encodeOutcome(outcome));
-        minted++;
-      }
-      args[2] = batch.outcomes.length - minted;
-      args[3] = minted;
-    }
+    for (const outcome of batch.outcomes) if (!isMinted(outcome)) args.push(outcome.bidId, encodeOutcome(outcome));
+    if (minted > 0)
+      for (const outcome of batch.outcomes) if (isMinted(outcome)) args.push(outcome.bidId, encodeOutcome(outcome));
     if (foreign.length > 0) {
       // Written before the commit: if the commit is refused, the entry points at a partition
       // that holds nothing for the auction, which reads as missing: still true.

@@ -506,17 +506,16 @@ export class AuctionHouse {
     }
   }
 
-  /** Answers the callers in this process; returns the outcomes for other houses' callers. */
-  #answer(answers: readonly Answer[]): RoutedOutcome[] {
+  /** Answers the callers in this process (other houses' callers hear through #routedOf). */
+  #answer(answers: readonly Answer[]): void {
     for (const { entry, outcome } of answers) {
       if (this.#routesAway(entry)) continue;
       // A waiter riding on the entry is answered here, whichever house of this process took it.
       if (!this.#pending.settleItem(entry as AnswerableItem, outcome)) this.#pending.settle(entry.commandId, outcome);
     }
-    return this.#routedOf(answers);
   }
 
-  /** The outcomes #answer routes to other houses, without answering anyone. */
+  /** The outcomes that go to other houses' callers, in the batch's broadcast. */
   #routedOf(answers: readonly Answer[]): RoutedOutcome[] {
     const routed: RoutedOutcome[] = [];
     for (const { entry, outcome } of answers) {

@@ -17,9 +17,9 @@ export interface SequencerHost {
   readonly queue: BidQueue;
   readonly broadcaster: Broadcaster;
   readonly stats: SequencerStats;
-  /** Answer the callers waiting in this process; returns the outcomes of other processes' commands. */
-  answer(answers: readonly Answer[]): RoutedOutcome[];
-  /** The outcomes `answer` will return for these answers, without answering anyone. */
+  /** Answer the callers waiting in this process. */
+  answer(answers: readonly Answer[]): void;
+  /** The outcomes of these answers that go to other processes' callers (by broadcast). */
   routedOf(answers: readonly Answer[]): RoutedOutcome[];
   /** The store's commits publish each batch's message themselves (`broadcaster.publishedBy === store`). */
   readonly broadcastWithCommit: boolean;
@@ -625,10 +625,12 @@ export class Sequencer {
       if (due !== null && (previous === undefined || dueOf(previous) !== due))
         this.#host.armDeadline(state.spec.id, due);
     }
-    const routed = this.#host.answer(answers);
+    this.#host.answer(answers);
     // A message made before the commit went to the store with it: published here, it reaches
     // this process's subscribers (the broadcaster knows what the store published already).
-    const message = this.#host.broadcastWithCommit ? batch.message : this.#messageOf(events, snapshots, routed);
+    const message = this.#host.broadcastWithCommit
+      ? batch.message
+      : this.#messageOf(events, snapshots, this.#host.routedOf(answers));
     if (message === null) return;
     this.#host.broadcaster.publish(message).catch(() => {
       stats.publishErrors++;

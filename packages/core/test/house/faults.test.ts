@@ -1,5 +1,6 @@
 import {
   type AuctionHouse,
+  type AuctionHouseOptions,
   type BroadcastMessage,
   type CommitBatch,
   createAuctionHouse,
@@ -14,15 +15,25 @@ import {
 } from '@outcry/core';
 import { afterEach, describe, expect, it } from 'vitest';
 
-/** A store whose next commits fail: before writing, or after writing (the reply is what got lost). */
+/**
+ * A store whose next commits fail: before writing, or after writing (the reply is what got
+ * lost). It keeps every batch it is sent.
+ */
 class FlakyStore extends MemoryAuctionStore {
   failures: Array<'before' | 'after'> = [];
+  readonly batches: CommitBatch[] = [];
 
   override async commit(batch: CommitBatch): Promise<void> {
+    this.batches.push(batch);
     const failure = this.failures.shift();
     if (failure === 'before') throw new OutcryError('UNAVAILABLE', 'store down');
     await super.commit(batch);
     if (failure === 'after') throw new OutcryError('UNAVAILABLE', 'reply lost');
+  }
+
+  /** The batches that carried an outcome of `bidId`, in the order sent. */
+  batchesOf(bidId: string): CommitBatch[] {
+    return this.batches.filter((batch) => batch.outcomes.some((outcome) => outcome.bidId === bidId));
   }
 }
 
@@ -43,8 +54,12 @@ afterEach(async () => {
   await house?.stop();
 });
 
-async function setUp(store: MemoryAuctionStore, queue = new MemoryBidQueue(), queueLocalCommands = false) {
-  house = createAuctionHouse({ store, queue, partitions: 1, queueLocalCommands });
+async function setUp(
+  store: MemoryAuctionStore,
+  queue = new MemoryBidQueue(),
+  options: Pick<AuctionHouseOptions, 'queueLocalCommands' | 'staleEntryMs'> = {},
+) {
+  house = createAuctionHouse({ store, queue, partitions: 1, ...options });
   await house.start();
   return house.createAuction({
     sellerId: 's',
@@ -84,13 +99,65 @@ describe('faults', () => {
 
   it('keeps consuming after a queue read fails for a moment', async () => {
     const queue = new FlakyQueue();
-    const a = await setUp(new MemoryAuctionStore(), queue, true);
+    const a = await setUp(new MemoryAuctionStore(), queue, { queueLocalCommands: true });
     queue.readFailures = 3;
     queue.interrupt();
     const outcome = await house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 500 });
     expect(outcome.status).toBe('accepted');
     expect(house.metrics().partitions.owned).toEqual([0]);
     expect(house.metrics().sequencer.queueErrors).toBeGreaterThanOrEqual(1);
+  });
+
+  it('keeps judging when the periodic claim of stale entries fails', async () => {
+    class FailingSweepQueue extends MemoryBidQueue {
+      sweeps = 0;
+      override async claimStale(partition: number, consumer: string, minIdleMs: number, max: number) {
+        if (minIdleMs === 0) return super.claimStale(partition, consumer, minIdleMs, max);
+        this.sweeps++;
+        throw new Error('claim failed');
+      }
+    }
+    const queue = new FailingSweepQueue();
+    const a = await setUp(new MemoryAuctionStore(), queue, { staleEntryMs: 1 });
+    for (let i = 0; i < 20; i++) {
+      const outcome = await house.placeBid({ auctionId: a.id, bidderId: `b${i % 2}`, amount: 200 + 100 * i });
+      expect(outcome.status).toBe('accepted');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(queue.sweeps).toBeGreaterThan(0);
+    expect(house.metrics().sequencer.queueErrors).toBe(queue.sweeps);
+  });
+
+  it("names minted bidIds in a commit's freshBidIds, and never a bidId the caller chose", async () => {
+    const store = new FlakyStore();
+    const a = await setUp(store);
+    const [minted, chosen] = await Promise.all([
+      house.placeBid({ auctionId: a.id, bidderId: 'ann', amount: 200 }),
+      house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 300, bidId: 'caller-chosen-1' }),
+    ]);
+    if (!('bidId' in minted)) throw new Error('an accepted or rejected bid has a bidId');
+    expect(store.batchesOf(minted.bidId).map((batch) => batch.freshBidIds?.has(minted.bidId))).toEqual([true]);
+    expect(chosen.status).toBe('accepted');
+    expect(
+      store.batchesOf('caller-chosen-1').map((batch) => batch.freshBidIds?.has('caller-chosen-1') ?? false),
+    ).toEqual([false]);
+  });
+
+  it('marks no bidId fresh while unsure whether a failed commit landed', async () => {
+    const store = new FlakyStore();
+    const a = await setUp(store);
+    store.failures.push('before');
+    const first = await house.placeBid({ auctionId: a.id, bidderId: 'ann', amount: 200 });
+    if (!('bidId' in first)) throw new Error('an accepted or rejected bid has a bidId');
+    // Sent once with the bid marked fresh, failed, judged again while unsure: then sent unmarked.
+    expect(store.batchesOf(first.bidId).map((batch) => batch.freshBidIds?.has(first.bidId) ?? false)).toEqual([
+      true,
+      false,
+    ]);
+    const next = await house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 300 });
+    if (!('bidId' in next)) throw new Error('an accepted or rejected bid has a bidId');
+    expect(store.batchesOf(next.bidId).map((batch) => batch.freshBidIds?.has(next.bidId))).toEqual([true]);
+    expect((await house.getBids(a.id)).items).toHaveLength(2);
   });
 });
 
@@ -206,33 +273,5 @@ describe('commands for a partition this house owns', () => {
     } finally {
       await second.stop();
     }
-  });
-
-  it('keeps judging when the periodic claim of stale entries fails', async () => {
-    class FailingSweepQueue extends MemoryBidQueue {
-      sweeps = 0;
-      override async claimStale(partition: number, consumer: string, minIdleMs: number, max: number) {
-        if (minIdleMs === 0) return super.claimStale(partition, consumer, minIdleMs, max);
-        this.sweeps++;
-        throw new Error('claim failed');
-      }
-    }
-    const queue = new FailingSweepQueue();
-    house = createAuctionHouse({ queue, partitions: 1, staleEntryMs: 1 });
-    await house.start();
-    const a = await house.createAuction({
-      sellerId: 's',
-      title: 'Lot',
-      currency: 'USD',
-      startingPrice: 100,
-      endsAt: Date.now() + 60_000,
-    });
-    for (let i = 0; i < 20; i++) {
-      const outcome = await house.placeBid({ auctionId: a.id, bidderId: `b${i % 2}`, amount: 200 + 100 * i });
-      expect(outcome.status).toBe('accepted');
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    expect(queue.sweeps).toBeGreaterThan(0);
-    expect(house.metrics().sequencer.queueErrors).toBe(queue.sweeps);
   });
 });
