@@ -1,6 +1,6 @@
 // Redis stack vs one bid-shaped Lua call per bid. Call `runRedisStackSuite` as a Suite from
 // main.ts (needs a Redis at REDIS_URL), or `measureRedisStack()` for the raw figures.
-import { createAuctionHouse } from '@outcry/core';
+import { type AuctionHouse, createAuctionHouse, DEFAULT_SHARED_PARTITIONS } from '@outcry/core';
 import { createRedisAdapters, deleteMatching } from '@outcry/redis-adapter';
 import { Redis } from 'ioredis';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
@@ -47,8 +47,10 @@ export interface RedisStackOptions {
   readonly auctions?: number;
   /** Bids in flight of the busy spread scenario, on as many fresh auctions (1,000). */
   readonly busyConcurrency?: number;
-  /** Partitions of the house (16). */
+  /** Partitions of the house (the default, `DEFAULT_SHARED_PARTITIONS`). */
   readonly partitions?: number;
+  /** Partitions of a second house, measured on the spread scenario too (16). */
+  readonly finePartitions?: number;
   readonly log?: (line: string) => void;
   /** Wraps the measured runs of the house (not the baseline), e.g. in the CPU profiler. */
   readonly profile?: <T>(label: string, work: () => Promise<T>) => Promise<T>;
@@ -59,6 +61,10 @@ export interface RedisStackResult {
   readonly spread: RedisStackComparison;
   /** The spread scenario again, on fresh auctions, with `busyConcurrency` bids in flight. */
   readonly busySpread: RedisStackComparison;
+  /** The spread scenario again, on fresh auctions, by a house with `finePartitions` partitions. */
+  readonly fineSpread: RedisStackComparison;
+  readonly partitions: number;
+  readonly finePartitions: number;
   readonly concurrency: number;
   readonly busyConcurrency: number;
   readonly auctions: number;
@@ -178,7 +184,8 @@ export async function measureRedisStack(options: RedisStackOptions = {}): Promis
   const concurrency = options.concurrency ?? 100;
   const busyConcurrency = options.busyConcurrency ?? 1_000;
   const auctionCount = options.auctions ?? 10_000;
-  const partitions = options.partitions ?? 16;
+  const partitions = options.partitions ?? DEFAULT_SHARED_PARTITIONS;
+  const finePartitions = options.finePartitions ?? 16;
   const log = options.log ?? (() => undefined);
   const prefix = `outcry-bench:${process.pid}:${Date.now().toString(36)}:`;
   const redis = new Redis(url);
@@ -187,12 +194,18 @@ export async function measureRedisStack(options: RedisStackOptions = {}): Promis
   // per-bid baseline is measured both without it (what most code does) and with it, on the same
   // client as the house (the contenders run one after the other).
   const pipelinedRedis = new Redis(url, { enableAutoPipelining: true });
-  const adapters = createRedisAdapters({ redis: pipelinedRedis, prefix, partitions });
-  const house = createAuctionHouse({ ...adapters, partitions });
+  const open: Array<{ house: AuctionHouse; close(): Promise<void> }> = [];
+  const openHouse = async (count: number, keyPrefix: string): Promise<AuctionHouse> => {
+    const adapters = createRedisAdapters({ redis: pipelinedRedis, prefix: keyPrefix, partitions: count });
+    const opened = createAuctionHouse({ ...adapters, partitions: count });
+    open.push({ house: opened, close: () => adapters.close() });
+    await opened.start();
+    return opened;
+  };
   const baselineSha = (await redis.script('LOAD', BASELINE_BID_LUA)) as string;
   let bidSerial = 0;
   try {
-    await house.start();
+    let house = await openHouse(partitions, prefix);
     const createMany = async (count: number): Promise<string[]> => {
       const ids: string[] = [];
       const now = Date.now();
@@ -235,6 +248,7 @@ export async function measureRedisStack(options: RedisStackOptions = {}): Promis
       );
     const baselineBid = baselineBidOn(redis);
     const pipelinedBaselineBid = baselineBidOn(pipelinedRedis);
+    // Reads `house` when called: the last scenario measures another house.
     const houseBid = (auctionId: string, bidderId: string, amount: number) =>
       house.placeBid({ auctionId, bidderId, amount }).then((outcome) => {
         if (outcome.status !== 'accepted' && outcome.status !== 'rejected') throw new Error('no outcome');
@@ -285,10 +299,30 @@ export async function measureRedisStack(options: RedisStackOptions = {}): Promis
       'spread-busy',
       busyConcurrency,
     );
-    return { hot, spread, busySpread, concurrency, busyConcurrency, auctions: auctionCount };
-  } finally {
     await house.stop();
-    await adapters.close();
+    house = await openHouse(finePartitions, `${prefix}fine:`);
+    log(`creating ${auctionCount} auctions on ${finePartitions} partitions`);
+    const fineSpread = await scenario(
+      `${auctionCount} auctions, ${finePartitions} partitions`,
+      await createMany(auctionCount),
+      'spread-fine',
+    );
+    return {
+      hot,
+      spread,
+      busySpread,
+      fineSpread,
+      partitions,
+      finePartitions,
+      concurrency,
+      busyConcurrency,
+      auctions: auctionCount,
+    };
+  } finally {
+    for (const { house, close } of open) {
+      await house.stop();
+      await close();
+    }
     // The house's client first: QUIT waits for what it still had to send (a lease's last renewal
     // would otherwise write its token again after the keys are gone).
     await pipelinedRedis.quit();
@@ -316,10 +350,13 @@ export async function runRedisStackSuite(context: SuiteContext): Promise<BenchRo
     ['hot', 'hot auction', result.concurrency],
     ['spread', `${result.auctions} auctions`, result.concurrency],
     ['busySpread', `${result.auctions} auctions, ${result.busyConcurrency} in flight`, result.busyConcurrency],
+    ['fineSpread', `${result.auctions} auctions, ${result.finePartitions} partitions`, result.concurrency],
   ] as const) {
     const { outcry, baseline, pipelinedBaseline, averageBatch } = result[key];
+    const partitions = key === 'fineSpread' ? result.finePartitions : result.partitions;
     const details = {
       concurrency,
+      partitions,
       averageBatch,
       bids: outcry.bids,
       baselineBids: baseline.bids,
@@ -346,7 +383,7 @@ export async function runRedisStackSuite(context: SuiteContext): Promise<BenchRo
         baseline: 'one bid-shaped Lua EVALSHA per bid (ioredis)',
         baselineFigure: baseline.bidsPerSecond,
         better: 'higher',
-        notes: `${concurrency} bids in flight; group commit of ${averageBatch.toFixed(1)} commands; CPU a bid: Node ${outcry.nodeCpuUsPerBid.toFixed(1)} µs vs ${baseline.nodeCpuUsPerBid.toFixed(1)}, Redis ${outcry.redisCpuUsPerBid.toFixed(1)} µs vs ${baseline.redisCpuUsPerBid.toFixed(1)}; Redis bytes a bid in/out: ${outcry.redisBytesInPerBid.toFixed(0)}/${outcry.redisBytesOutPerBid.toFixed(0)} vs ${baseline.redisBytesInPerBid.toFixed(0)}/${baseline.redisBytesOutPerBid.toFixed(0)}`,
+        notes: `${concurrency} bids in flight; ${partitions} partitions; group commit of ${averageBatch.toFixed(1)} commands; CPU a bid: Node ${outcry.nodeCpuUsPerBid.toFixed(1)} µs vs ${baseline.nodeCpuUsPerBid.toFixed(1)}, Redis ${outcry.redisCpuUsPerBid.toFixed(1)} µs vs ${baseline.redisCpuUsPerBid.toFixed(1)}; Redis bytes a bid in/out: ${outcry.redisBytesInPerBid.toFixed(0)}/${outcry.redisBytesOutPerBid.toFixed(0)} vs ${baseline.redisBytesInPerBid.toFixed(0)}/${baseline.redisBytesOutPerBid.toFixed(0)}`,
         details,
       }),
       createRow({

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { DEFAULT_SHARED_PARTITIONS } from '@outcry/core';
 
 /** The ways the server can keep its auctions (see stores.ts). */
 export const STORES = ['memory', 'redis', 'postgres', 'hybrid'] as const;
@@ -63,7 +64,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'lowercase letters, digits and underscores' })
     .default('outcry'),
-  PARTITIONS: positiveInt(16).pipe(z.number().max(4096)),
+  PARTITIONS: positiveInt(DEFAULT_SHARED_PARTITIONS).pipe(z.number().max(4096)),
   AUTH_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
   TOKEN_TTL_HOURS: positiveInt(12),
   ADMIN_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),

@@ -1,4 +1,4 @@
-import { OutcryError } from '@outcry/core';
+import { DEFAULT_SHARED_PARTITIONS, OutcryError } from '@outcry/core';
 import pg from 'pg';
 import { type MigrationReport, migrate } from './migrate.js';
 import { NotificationListener } from './notification-listener.js';
@@ -26,7 +26,7 @@ export type PostgresAdaptersOptions = (
 ) & {
   /** The schema that holds every table ('outcry'): lowercase letters, digits, underscores. */
   readonly schema?: string;
-  /** Sequencer partitions (16); the house takes it from the spread, so both agree. */
+  /** Sequencer partitions (4, `DEFAULT_SHARED_PARTITIONS`); the house takes it from the spread, so both agree. */
   readonly partitions?: number;
   /** Cap of the listening connection's reconnect delay (5,000 ms). */
   readonly maxReconnectMs?: number;
@@ -62,7 +62,7 @@ export interface PostgresAdapters {
  */
 export function createPostgresAdapters(options: PostgresAdaptersOptions): PostgresAdapters {
   const schema = validateSchemaName(options.schema ?? 'outcry');
-  const partitions = options.partitions ?? 16;
+  const partitions = options.partitions ?? DEFAULT_SHARED_PARTITIONS;
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 4096) {
     throw new OutcryError('INVALID_INPUT', 'partitions must be an integer from 1 to 4096.');
   }

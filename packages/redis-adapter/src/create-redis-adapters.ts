@@ -1,4 +1,4 @@
-import { OutcryError } from '@outcry/core';
+import { DEFAULT_SHARED_PARTITIONS, OutcryError } from '@outcry/core';
 import { Redis } from 'ioredis';
 import { RedisKeys } from './keys.js';
 import { defineScripts } from './lua-scripts.js';
@@ -19,7 +19,7 @@ export interface RedisAdaptersOptions {
   readonly redis: RedisClient | string;
   /** Start of every key and channel ('outcry:'); one prefix is one set of auctions. No braces. */
   readonly prefix?: string;
-  /** The AuctionHouse's partition count (16): pass the same number to `createAuctionHouse`. */
+  /** The AuctionHouse's partition count (4, `DEFAULT_SHARED_PARTITIONS`): pass the same number to `createAuctionHouse`. */
   readonly partitions?: number;
 }
 
@@ -43,7 +43,7 @@ export interface RedisAdapters {
  * then call `close()`.
  */
 export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapters {
-  const partitions = options.partitions ?? 16;
+  const partitions = options.partitions ?? DEFAULT_SHARED_PARTITIONS;
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 4096) {
     throw new OutcryError('INVALID_INPUT', 'partitions must be an integer from 1 to 4096.');
   }

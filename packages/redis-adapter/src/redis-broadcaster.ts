@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   type AuctionStore,
+  OutcryError,
   type BroadcastHandler,
   type BroadcastMessage,
   type Broadcaster,
@@ -14,6 +15,11 @@ import { duplicateClient, isCluster, type RedisClient } from './redis-client.js'
 export interface RedisBroadcasterOptions {
   readonly redis: RedisClient;
   readonly keys: RedisKeys;
+  /**
+   * How often a sole publisher asks Redis whether anyone listens to its partitions' channels
+   * (1,000 ms); see `setSolePublisher`.
+   */
+  readonly listenerCheckMs?: number;
 }
 
 interface Subscription {
@@ -49,11 +55,21 @@ export class RedisBroadcaster implements Broadcaster {
   readonly #byCommit = new WeakSet<BroadcastMessage>();
   /** Partitions only this process publishes for: their channels are not listened to. */
   readonly #sole = new Set<number>();
+  /** Sole partitions whose channels nobody listened to at the last look: nothing is sent there. */
+  readonly #unheard = new Set<number>();
+  readonly #listenerCheckMs: number;
+  #listenerCheck: NodeJS.Timeout | null = null;
+  /** Messages of sole partitions not sent to Redis because nobody listened there (for metrics). */
+  unpublished = 0;
 
   constructor(options: RedisBroadcasterOptions) {
     this.#redis = options.redis;
     this.#keys = options.keys;
     this.#sharded = isCluster(options.redis);
+    this.#listenerCheckMs = options.listenerCheckMs ?? 1_000;
+    if (!Number.isInteger(this.#listenerCheckMs) || this.#listenerCheckMs < 1) {
+      throw new OutcryError('INVALID_INPUT', 'listenerCheckMs must be a positive integer.');
+    }
   }
 
   /** The store whose commit script publishes each batch's message (see `publicationOf`). */
@@ -67,12 +83,14 @@ export class RedisBroadcaster implements Broadcaster {
   }
 
   /**
-   * How a commit script publishes `message`: the command, and the payload `publish` would send.
-   * The message is then one this broadcaster's `publish` only hands out in this process. The
-   * channel is the partition's (`RedisKeys.channel`), which shares the commit's hash tag.
+   * How a commit script publishes `message`: the command, and the payload `publish` would send;
+   * null when nobody outside this process listens (see `setSolePublisher`). The message is then
+   * one this broadcaster's `publish` only hands out in this process. The channel is the
+   * partition's (`RedisKeys.channel`), which shares the commit's hash tag.
    */
-  publicationOf(message: BroadcastMessage): { command: 'PUBLISH' | 'SPUBLISH'; payload: string } {
+  publicationOf(message: BroadcastMessage): { command: 'PUBLISH' | 'SPUBLISH'; payload: string } | null {
     this.#byCommit.add(message);
+    if (this.#unsent(message)) return null;
     return { command: this.#sharded ? 'SPUBLISH' : 'PUBLISH', payload: this.#mark + broadcastJson(message) };
   }
 
@@ -80,7 +98,7 @@ export class RedisBroadcaster implements Broadcaster {
     // Subscribers of this instance get the message object at once, in publish order; the copy
     // that comes back from Redis carries this instance's mark and is dropped unparsed.
     this.#handOut(message);
-    if (this.#byCommit.delete(message)) return;
+    if (this.#byCommit.delete(message) || this.#unsent(message)) return;
     const channel = this.#keys.channel(message.partition);
     const payload = this.#mark + broadcastJson(message);
     if (this.#sharded) await this.#redis.spublish(channel, payload);
@@ -129,14 +147,67 @@ export class RedisBroadcaster implements Broadcaster {
   /**
    * Stops listening to a partition this process alone publishes for (its own messages would
    * only come back), and listens again when told it no longer is. See `Broadcaster`.
+   *
+   * While sole, it also looks every `listenerCheckMs` whether any connection listens to the
+   * partition's channel (PUBSUB NUMSUB), and while none does, sends its messages nowhere but to
+   * this process's subscribers: one house alone on a Redis saves a PUBLISH and its bytes on
+   * every commit. A message that answers another house's callers is always sent (that house
+   * listens from its start on; the look may not have seen it yet). A process that starts
+   * listening misses at most the messages sent before the next look, which Pub/Sub never
+   * promised it (events carry seq: a gap is seen and the auction reloaded). While the server
+   * has any pattern subscription (PSUBSCRIBE, not counted per channel), every message is sent;
+   * and on a Cluster too, whose sharded channels live on different nodes.
    */
   async setSolePublisher(partition: number, sole: boolean): Promise<void> {
     if (sole) {
       this.#sole.add(partition);
       await this.#stopListening([partition]);
+      this.#watchListeners();
+      void this.#checkListeners();
     } else if (this.#sole.delete(partition)) {
+      this.#unheard.delete(partition);
       await this.#listen([partition]);
     }
+  }
+
+  /** True when nobody outside this process would hear the message. */
+  #unsent(message: BroadcastMessage): boolean {
+    if (!this.#unheard.has(message.partition) || message.outcomes.length > 0) return false;
+    this.unpublished++;
+    return true;
+  }
+
+  #watchListeners(): void {
+    if (this.#sharded || this.#listenerCheck !== null || this.#closed) return;
+    this.#listenerCheck = setInterval(() => void this.#checkListeners(), this.#listenerCheckMs);
+    this.#listenerCheck.unref();
+  }
+
+  async #checkListeners(): Promise<void> {
+    const partitions = [...this.#sole];
+    if (partitions.length === 0 || this.#sharded || this.#closed) return;
+    let reply: unknown[];
+    let patterns: number;
+    try {
+      // A pattern subscription (PSUBSCRIBE) may match any channel: then every message is sent.
+      [reply, patterns] = await Promise.all([
+        this.#redis.call(
+          'PUBSUB',
+          'NUMSUB',
+          ...partitions.map((partition) => this.#keys.channel(partition)),
+        ) as Promise<unknown[]>,
+        this.#redis.call('PUBSUB', 'NUMPAT') as Promise<number>,
+      ]);
+    } catch {
+      // Unknown: every message is sent until a look succeeds.
+      this.#unheard.clear();
+      return;
+    }
+    partitions.forEach((partition, i) => {
+      // A partition no longer sole meanwhile is sent to again, whatever the count said.
+      if (patterns === 0 && Number(reply[2 * i + 1]) === 0 && this.#sole.has(partition)) this.#unheard.add(partition);
+      else this.#unheard.delete(partition);
+    });
   }
 
   /** True when a subscription wants the partition's messages from other processes. */
@@ -183,6 +254,9 @@ export class RedisBroadcaster implements Broadcaster {
   /** Drops the subscriber connection this broadcaster made. */
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#listenerCheck !== null) clearInterval(this.#listenerCheck);
+    this.#listenerCheck = null;
+    this.#unheard.clear();
     this.#subscriptions.clear();
     this.#channels.clear();
     this.#subscriber?.disconnect();

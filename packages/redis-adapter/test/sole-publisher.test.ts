@@ -70,6 +70,112 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
     await eventually(async () => (await listened()).length === 0, 5_000, 'no channel listened after close');
   });
 
+  /** A message for watchers only: no other house's callers wait for it. */
+  const eventsOnly = (partition: number, title: string): BroadcastMessage => ({
+    partition,
+    origin: 'another-house',
+    events: [{ type: 'auction.cancelled', auctionId: title, seq: 1, at: 1, reason: title } as AuctionEvent],
+    snapshots: [],
+    outcomes: [],
+  });
+  /** What a plain connection hears on a partition's channel. */
+  const rawListener = async (partition: number) => {
+    const connection = new Redis(REDIS_URL);
+    const payloads: string[] = [];
+    connection.on('message', (_channel: string, payload: string) => payloads.push(payload));
+    await connection.subscribe(keys.channel(partition));
+    return { payloads, close: () => connection.disconnect() };
+  };
+
+  it('sends a sole partition nothing while nobody listens, and again once somebody does', async () => {
+    const broadcaster = new RedisBroadcaster({ redis, keys, listenerCheckMs: 50 });
+    const heard: BroadcastMessage[] = [];
+    try {
+      await broadcaster.subscribe(ALL, (message) => heard.push(message));
+      await broadcaster.setSolePublisher(2, true);
+      // The first look follows at once: from then on nothing goes to Redis.
+      await eventually(
+        async () => {
+          await broadcaster.publish(eventsOnly(2, 'unheard'));
+          return broadcaster.unpublished > 0;
+        },
+        5_000,
+        'a message left unsent',
+      );
+      // Other partitions are sent to as before.
+      const unsent = broadcaster.unpublished;
+      await broadcaster.publish(eventsOnly(0, 'not sole'));
+      expect(broadcaster.unpublished).toBe(unsent);
+      const listener = await rawListener(2);
+      try {
+        await eventually(
+          async () => {
+            await broadcaster.publish(eventsOnly(2, 'heard'));
+            return listener.payloads.some((payload) => payload.includes('heard'));
+          },
+          5_000,
+          'a message sent once somebody listens',
+        );
+      } finally {
+        listener.close();
+      }
+      // This process's own subscribers got every message, sent or not.
+      expect(heard.filter((m) => m.partition === 2).length).toBeGreaterThan(broadcaster.unpublished - unsent);
+    } finally {
+      await broadcaster.close();
+    }
+  });
+
+  it("always sends a message that answers another house's callers, and everything while a pattern subscription exists", async () => {
+    // Looks only when made sole: whoever subscribes afterwards is not seen.
+    const broadcaster = new RedisBroadcaster({ redis, keys, listenerCheckMs: 600_000 });
+    // The connections of the tests before are gone from the server first.
+    await eventually(async () => (await listened()).length === 0, 5_000, 'no channel listened');
+    try {
+      await broadcaster.setSolePublisher(3, true);
+      await eventually(
+        async () => {
+          await broadcaster.publish(eventsOnly(3, 'before'));
+          return broadcaster.unpublished > 0;
+        },
+        5_000,
+        'a message left unsent',
+      );
+      const listener = await rawListener(3);
+      try {
+        await broadcaster.publish(eventsOnly(3, 'unseen listener'));
+        await broadcaster.publish(messageOf(3, 'routed answer'));
+        await eventually(
+          async () => listener.payloads.some((payload) => payload.includes('routed answer')),
+          5_000,
+          'the answer',
+        );
+        expect(listener.payloads.some((payload) => payload.includes('unseen listener'))).toBe(false);
+      } finally {
+        listener.close();
+      }
+      const patterns = new Redis(REDIS_URL);
+      try {
+        await patterns.psubscribe(`${prefix}*`);
+        // Made sole again: a look now, which sees the pattern.
+        await broadcaster.setSolePublisher(3, true);
+        await eventually(
+          async () => {
+            const unsent = broadcaster.unpublished;
+            await broadcaster.publish(eventsOnly(3, 'pattern'));
+            return broadcaster.unpublished === unsent;
+          },
+          5_000,
+          'a message sent while a pattern is subscribed',
+        );
+      } finally {
+        patterns.disconnect();
+      }
+    } finally {
+      await broadcaster.close();
+    }
+  });
+
   it('a house stops listening to its partitions once it has committed on them, and its own listeners still hear every event', async () => {
     const adapters = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
     const house = createAuctionHouse({ ...adapters, partitions: PARTITIONS });
@@ -95,6 +201,18 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
       for (const auction of auctions) house.subscribe(auction.id, (event) => events.push(event));
       for (const auction of auctions) await house.placeBid({ auctionId: auction.id, bidderId: 'ann', amount: 1_000 });
       expect(events.filter((event) => event.type === 'bid.accepted')).toHaveLength(PARTITIONS);
+      // Nobody else listens: the commits' messages stayed in this process.
+      let amount = 5_000;
+      await eventually(
+        async () => {
+          amount += 10;
+          const before = adapters.broadcaster.unpublished;
+          await house.placeBid({ auctionId: (auctions[0] as { id: string }).id, bidderId: 'bob', amount });
+          return adapters.broadcaster.unpublished > before;
+        },
+        5_000,
+        'a commit that published nothing',
+      );
     } finally {
       await house.stop();
       await adapters.close();

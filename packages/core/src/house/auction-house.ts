@@ -41,7 +41,7 @@ import { isWellFormedBid } from '../schemas/bid-fast-path.js';
 import { describeIssues, parseInput } from '../schemas/parse-input.js';
 import { DeadlineHeap } from './deadline-heap.js';
 import { HousePresence } from './house-presence.js';
-import { partitionOf } from './partition-of.js';
+import { DEFAULT_SHARED_PARTITIONS, partitionOf } from './partition-of.js';
 import { type AnswerableItem, PendingAnswers } from './pending-answers.js';
 import { type Answer, Sequencer, type SequencerHost } from './sequencer.js';
 import { createSequencerStats, type SequencerStats } from './sequencer-stats.js';
@@ -56,7 +56,8 @@ export interface AuctionHouseOptions {
   cache?: SnapshotCache;
   clock?: Clock;
   /**
-   * Sequencer partitions: 16, or 1 when store, queue and lock are all the in-memory defaults.
+   * Sequencer partitions: 4 (`DEFAULT_SHARED_PARTITIONS`), or 1 when store, queue and lock are
+   * all the in-memory defaults.
    * Every house sharing a store must use the same number, and so must the adapters.
    */
   partitions?: number;
@@ -196,7 +197,7 @@ export class AuctionHouse {
     this.#cache = options.cache ?? new MemorySnapshotCache({ clock: this.#clock });
     // In one process on memory there is nothing to spread: one partition makes the largest batches.
     const shared = options.store !== undefined || options.queue !== undefined || options.lock !== undefined;
-    this.partitions = options.partitions ?? (shared ? 16 : 1);
+    this.partitions = options.partitions ?? (shared ? DEFAULT_SHARED_PARTITIONS : 1);
     if (!Number.isInteger(this.partitions) || this.partitions < 1 || this.partitions > 4096) {
       throw new OutcryError('INVALID_INPUT', 'partitions must be an integer from 1 to 4096.');
     }
