@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { DEFAULT_SHARED_PARTITIONS } from '@outcry/core';
+import { z } from 'zod';
 
 /** The ways the server can keep its auctions (see stores.ts). */
 export const STORES = ['memory', 'redis', 'postgres', 'hybrid'] as const;
