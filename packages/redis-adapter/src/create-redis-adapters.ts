@@ -21,6 +21,8 @@ export interface RedisAdaptersOptions {
   readonly prefix?: string;
   /** The AuctionHouse's partition count (4, `DEFAULT_SHARED_PARTITIONS`): pass the same number to `createAuctionHouse`. */
   readonly partitions?: number;
+  /** How often the broadcaster of a sole publisher looks for listeners (1,000 ms; see `RedisBroadcaster`). */
+  readonly listenerCheckMs?: number;
 }
 
 /** The ports on Redis, ready to spread into `createAuctionHouse`, and `close()`. */
@@ -65,7 +67,11 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
   const outcomes = new OutcomePrefetch();
   // Each batch's message is published by its commit script: no PUBLISH of its own per batch,
   // and subscribers hear of a batch if and only if it was committed.
-  const broadcaster = new RedisBroadcaster({ redis, keys });
+  const broadcaster = new RedisBroadcaster({
+    redis,
+    keys,
+    ...(options.listenerCheckMs === undefined ? {} : { listenerCheckMs: options.listenerCheckMs }),
+  });
   // The cache reads public views from the states the commits write: no snapshot write per batch.
   const store = new RedisAuctionStore({ redis, keys, partitions, prefetch: outcomes, broadcaster });
   broadcaster.publishWithCommitsOf(store);

@@ -1,4 +1,4 @@
-import { isOutcryError } from '@outcry/core';
+import { createAuctionHouse, DEFAULT_SHARED_PARTITIONS, isOutcryError, MemoryAuctionStore } from '@outcry/core';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';
@@ -18,6 +18,22 @@ describe('createRedisAdapters, given what it cannot run on', () => {
     for (const partitions of [0, 4097, 1.5]) {
       expect(refusal(() => createRedisAdapters({ redis, partitions }))).toMatch(/^INVALID_INPUT: partitions/);
     }
+    redis.disconnect();
+  });
+
+  it('refuses a listener check interval that is not a positive integer with INVALID_INPUT', () => {
+    const redis = new Redis({ lazyConnect: true });
+    for (const listenerCheckMs of [0, -5, 2.5, Number.NaN]) {
+      expect(refusal(() => createRedisAdapters({ redis, listenerCheckMs }))).toMatch(/^INVALID_INPUT: listenerCheckMs/);
+    }
+    redis.disconnect();
+  });
+
+  it('defaults to the partition count a house on shared stores defaults to', () => {
+    const redis = new Redis({ lazyConnect: true });
+    const house = createAuctionHouse({ store: new MemoryAuctionStore() });
+    expect(createRedisAdapters({ redis }).partitions).toBe(house.partitions);
+    expect(house.partitions).toBe(DEFAULT_SHARED_PARTITIONS);
     redis.disconnect();
   });
 
