@@ -59,6 +59,8 @@ export class RedisBroadcaster implements Broadcaster {
   readonly #unheard = new Set<number>();
   readonly #listenerCheckMs: number;
   #listenerCheck: NodeJS.Timeout | null = null;
+  /** A look is on its way: the next waits for it, so an older count never lands after a newer one. */
+  #looking = false;
   /** Messages of sole partitions not sent to Redis because nobody listened there (for metrics). */
   unpublished = 0;
 
@@ -185,7 +187,8 @@ export class RedisBroadcaster implements Broadcaster {
 
   async #checkListeners(): Promise<void> {
     const partitions = [...this.#sole];
-    if (partitions.length === 0 || this.#sharded || this.#closed) return;
+    if (partitions.length === 0 || this.#sharded || this.#closed || this.#looking) return;
+    this.#looking = true;
     let reply: unknown[];
     let patterns: number;
     try {
@@ -202,6 +205,8 @@ export class RedisBroadcaster implements Broadcaster {
       // Unknown: every message is sent until a look succeeds.
       this.#unheard.clear();
       return;
+    } finally {
+      this.#looking = false;
     }
     partitions.forEach((partition, i) => {
       // A partition no longer sole meanwhile is sent to again, whatever the count said.
