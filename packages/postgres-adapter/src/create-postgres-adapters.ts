@@ -89,7 +89,7 @@ export function createPostgresAdapters(options: PostgresAdaptersOptions): Postgr
     connection: { ...(pool.options as pg.ClientConfig) },
     ...(options.maxReconnectMs === undefined ? {} : { maxReconnectMs: options.maxReconnectMs }),
   });
-  const store = new PostgresAuctionStore(pool, statements, { maxCommitsInFlight });
+  const store = new PostgresAuctionStore(pool, statements, { maxCommitsInFlight, partitions });
   const queue = new PostgresBidQueue(pool, statements, listener, `${schema}_queue`);
   const lock = new PostgresLock(pool, statements);
   const broadcaster = new PostgresBroadcaster(pool, statements, listener, `${schema}_broadcast`);

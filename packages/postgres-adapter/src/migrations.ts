@@ -4,6 +4,7 @@ import leases from './migrations/0003_leases.sql';
 import broadcastOverflow from './migrations/0004_broadcast_overflow.sql';
 import commitBatches from './migrations/0005_commit_batches.sql';
 import setBasedCommitBatches from './migrations/0006_set_based_commit_batches.sql';
+import partitionCount from './migrations/0007_partition_count.sql';
 
 /** One numbered, forward-only migration. `{{schema}}` in its text stands for the quoted schema. */
 export interface Migration {
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 4, name: '0004_broadcast_overflow', sql: broadcastOverflow },
   { id: 5, name: '0005_commit_batches', sql: commitBatches },
   { id: 6, name: '0006_set_based_commit_batches', sql: setBasedCommitBatches },
+  { id: 7, name: '0007_partition_count', sql: partitionCount },
 ];

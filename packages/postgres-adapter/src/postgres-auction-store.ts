@@ -12,11 +12,12 @@ import {
   OutcryError,
   outcomeJson,
   type Page,
+  partitionCountMismatch,
   type StoredOutcome,
   stateJson,
 } from '@outcry/core';
-import { arrayLiteral } from './array-literal.js';
 import type { Pool } from 'pg';
+import { arrayLiteral } from './array-literal.js';
 import { fromBigintColumn } from './money-column.js';
 import { toOutcryError } from './postgres-errors.js';
 import type { Statement, Statements } from './sql.js';
@@ -234,16 +235,57 @@ export class PostgresAuctionStore implements AuctionStore {
   readonly #pool: Pool;
   readonly #sql: Statements;
   readonly #maxCommitsInFlight: number;
+  readonly #partitions: number | undefined;
   #waiting: WaitingCommit[] = [];
   #commitsInFlight = 0;
   #sendScheduled = false;
   /** Partitions with a commit in flight. */
   readonly #busy = new Set<number>();
 
-  constructor(pool: Pool, statements: Statements, options: { readonly maxCommitsInFlight?: number } = {}) {
+  constructor(
+    pool: Pool,
+    statements: Statements,
+    options: { readonly maxCommitsInFlight?: number; readonly partitions?: number } = {},
+  ) {
     this.#pool = pool;
     this.#sql = statements;
     this.#maxCommitsInFlight = options.maxCommitsInFlight ?? 1;
+    this.#partitions = options.partitions;
+  }
+
+  /**
+   * The first house records its count; another count is refused, and so is a house whose count
+   * differs from the adapters'. Data written before counts were recorded is checked too: a token
+   * of a partition at or above the count means a house with more partitions committed there.
+   */
+  async checkPartitionCount(partitions: number): Promise<void> {
+    if (this.#partitions !== undefined && partitions !== this.#partitions) {
+      throw new OutcryError(
+        'INVALID_INPUT',
+        `The house has ${partitions} partitions and the PostgreSQL adapters ${this.#partitions}: give both the same count (spread the adapters into createAuctionHouse).`,
+        { details: { house: partitions, adapters: this.#partitions } },
+      );
+    }
+    // Twice: a house recording at the same moment commits after this statement's snapshot.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const [row] = await this.#query<{ partitions: number | null; beyond: boolean }>(
+        this.#sql.recordPartitionCount,
+        [partitions],
+        'record the partition count',
+      );
+      if (row?.partitions != null) {
+        if (row.partitions !== partitions) throw partitionCountMismatch(row.partitions, partitions);
+        return;
+      }
+      if (row?.beyond === true) {
+        throw new OutcryError(
+          'INVALID_INPUT',
+          `This schema holds data of partitions beyond the ${partitions} of this house, written by houses with more: pass the partition count they ran with (16 was the default before 4).`,
+          { details: { given: partitions } },
+        );
+      }
+    }
+    throw new OutcryError('UNAVAILABLE', 'The partition count could not be recorded; try again.');
   }
 
   async #query<R extends object>(statement: Statement, values: unknown[], what: string): Promise<R[]> {

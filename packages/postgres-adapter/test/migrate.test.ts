@@ -48,6 +48,7 @@ describe.skipIf(noDatabase)('migrate()', () => {
         'leases',
         'ledger',
         'migrations',
+        'partition_count',
         'partition_tokens',
         'queue',
       ].sort(),

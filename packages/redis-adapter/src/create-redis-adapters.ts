@@ -3,10 +3,10 @@ import { Redis } from 'ioredis';
 import { RedisKeys } from './keys.js';
 import { defineScripts } from './lua-scripts.js';
 import { OutcomePrefetch } from './outcome-prefetch.js';
-import type { RedisClient } from './redis-client.js';
 import { RedisAuctionStore } from './redis-auction-store.js';
 import { RedisBidQueue } from './redis-bid-queue.js';
 import { RedisBroadcaster } from './redis-broadcaster.js';
+import type { RedisClient } from './redis-client.js';
 import { RedisLock } from './redis-lock.js';
 import { RedisSnapshotCache } from './redis-snapshot-cache.js';
 

@@ -1,5 +1,5 @@
-import { OutcryError } from '@outcry/core';
 import type { AuctionStatus } from '@outcry/core';
+import { OutcryError } from '@outcry/core';
 
 /** The statuses that have their own listing index, in a fixed order (the commit script relies on it). */
 export const LISTED_STATUSES: readonly AuctionStatus[] = ['scheduled', 'open', 'closed', 'cancelled'];
@@ -76,6 +76,11 @@ export class RedisKeys {
    */
   directory(): string {
     return `${this.prefix}directory`;
+  }
+
+  /** String: the partition count the houses on this prefix run with, recorded by the first. */
+  partitionCount(): string {
+    return `${this.prefix}partition-count`;
   }
 
   // ---- queue, broadcaster, cache -----------------------------------------------------------

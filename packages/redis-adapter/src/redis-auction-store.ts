@@ -7,14 +7,18 @@ import {
   type HistoryQuery,
   type LedgerEntry,
   type ListAuctionsQuery,
+  MAX_PARTITIONS,
   OutcryError,
   type Page,
+  partitionCountMismatch,
   partitionOf,
   type StoredOutcome,
 } from '@outcry/core';
 import { idOfListMember, LISTED_STATUSES, listMember, type RedisKeys } from './keys.js';
 import { runScript, runScriptNow } from './lua-scripts.js';
 import type { OutcomePrefetch } from './outcome-prefetch.js';
+import type { RedisBroadcaster } from './redis-broadcaster.js';
+import { isCluster, type RedisClient } from './redis-client.js';
 import {
   decodeLedgerEntry,
   decodeOutcome,
@@ -23,8 +27,6 @@ import {
   encodeLiveState,
   encodeOutcome,
 } from './stored-json.js';
-import type { RedisBroadcaster } from './redis-broadcaster.js';
-import { isCluster, type RedisClient } from './redis-client.js';
 
 /** What a RedisAuctionStore needs. */
 export interface RedisAuctionStoreOptions {
@@ -102,6 +104,50 @@ export class RedisAuctionStore implements AuctionStore {
     this.#partitions = options.partitions;
     this.#prefetch = options.prefetch;
     this.#broadcaster = options.broadcaster;
+  }
+
+  /**
+   * The first house records its count; another count is refused, and so is a house whose count
+   * differs from the adapters'. Data written before counts were recorded is checked too: a fence
+   * of a partition at or above the count means a house with more partitions wrote it.
+   */
+  async checkPartitionCount(partitions: number): Promise<void> {
+    if (partitions !== this.#partitions) {
+      throw new OutcryError(
+        'INVALID_INPUT',
+        `The house has ${partitions} partitions and the Redis adapters ${this.#partitions}: give both the same count (spread the adapters into createAuctionHouse).`,
+        { details: { house: partitions, adapters: this.#partitions } },
+      );
+    }
+    const key = this.#keys.partitionCount();
+    let recorded = await this.#redis.get(key);
+    if (recorded === null) {
+      if (await this.#fencesFrom(partitions)) {
+        throw new OutcryError(
+          'INVALID_INPUT',
+          `This prefix holds data of partitions beyond the ${partitions} of this house, written by houses with more: pass the partition count they ran with (16 was the default before 4).`,
+          { details: { given: partitions } },
+        );
+      }
+      // Two houses starting at once: the first SET wins, the other compares against it.
+      if ((await this.#redis.set(key, String(partitions), 'NX')) === null) recorded = await this.#redis.get(key);
+    }
+    if (recorded !== null && Number(recorded) !== partitions)
+      throw partitionCountMismatch(Number(recorded), partitions);
+  }
+
+  /** True when a partition from `from` up (to the most there can be) holds a fence: it was committed to. */
+  async #fencesFrom(from: number): Promise<boolean> {
+    const fences = Array.from({ length: MAX_PARTITIONS - from }, (_, i) => this.#keys.fence(from + i));
+    // On a Cluster the fences live in different slots: one EXISTS each.
+    const counts = isCluster(this.#redis)
+      ? await Promise.all(fences.map((key) => this.#redis.exists(key)))
+      : await Promise.all(
+          Array.from({ length: Math.ceil(fences.length / 512) }, (_, i) =>
+            this.#redis.exists(...fences.slice(i * 512, i * 512 + 512)),
+          ),
+        );
+    return counts.some((count) => count > 0);
   }
 
   #home(auctionId: string): number {

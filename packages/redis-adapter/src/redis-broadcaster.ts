@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import {
   type AuctionStore,
-  OutcryError,
+  type Broadcaster,
   type BroadcastHandler,
   type BroadcastMessage,
-  type Broadcaster,
   broadcastJson,
+  OutcryError,
   parseBroadcastMessage,
 } from '@outcry/core';
 import type { RedisKeys } from './keys.js';

@@ -253,6 +253,7 @@ export class AuctionHouse {
   }
 
   async #start(): Promise<void> {
+    await this.#store.checkPartitionCount?.(this.partitions);
     const all = Array.from({ length: this.partitions }, (_, p) => p);
     this.#unsubscribe = await this.#broadcaster.subscribe(all, (message) => this.#receive(message));
     this.#state = 'running';

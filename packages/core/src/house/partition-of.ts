@@ -1,3 +1,5 @@
+import { OutcryError } from '../errors.js';
+
 /**
  * Partitions of a house on shared stores when none is given. One process's group commits are
  * about in-flight commands / (partitions x commits in flight): with 100 bids in flight on 10,000
@@ -6,6 +8,18 @@
  * processes still take bids and pass them on. Raise it to spread sequencing over more processes.
  */
 export const DEFAULT_SHARED_PARTITIONS = 4;
+
+/** The most partitions a house may have. */
+export const MAX_PARTITIONS = 4096;
+
+/** The refusal of `AuctionStore.checkPartitionCount`: the data is laid out for `recorded` partitions. */
+export function partitionCountMismatch(recorded: number, given: number): OutcryError {
+  return new OutcryError(
+    'INVALID_INPUT',
+    `This store's data is laid out for ${recorded} partitions, and this house has ${given}: an auction's data lives under partitionOf(id, partitions), so every house and adapter on it must use ${recorded} (pass partitions: ${recorded}).`,
+    { details: { recorded, given } },
+  );
+}
 
 /** The partition of an auction: FNV-1a of its id, modulo the partition count. Stable across processes. */
 export function partitionOf(auctionId: string, partitions: number): number {

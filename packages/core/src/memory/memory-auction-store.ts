@@ -1,5 +1,6 @@
 import type { AuctionState } from '../engine/types.js';
 import { OutcryError } from '../errors.js';
+import { partitionCountMismatch } from '../house/partition-of.js';
 import type {
   AuctionStore,
   CommitBatch,
@@ -44,6 +45,12 @@ export class MemoryAuctionStore implements AuctionStore {
   readonly #tokens = new Map<number, number>();
   /** Oldest first (listing walks it backwards); kept sorted on insert so that a page is a scan from the cursor. */
   #order: AuctionState[] = [];
+  #partitions: number | undefined;
+
+  async checkPartitionCount(partitions: number): Promise<void> {
+    this.#partitions ??= partitions;
+    if (partitions !== this.#partitions) throw partitionCountMismatch(this.#partitions, partitions);
+  }
 
   async getMany(ids: readonly string[]): Promise<(AuctionState | null)[]> {
     return ids.map((id) => this.#auctions.get(id)?.state ?? null);

@@ -90,6 +90,13 @@ export interface AuctionStore {
   getOutcomes(bidIds: readonly string[]): Promise<(StoredOutcome | null)[]>;
   /** States of a partition's auctions that are still scheduled or open: what a new owner must watch. */
   listActive(partition: number): Promise<AuctionState[]>;
+  /**
+   * Called by a house at start with its partition count. A store that keeps its data across
+   * processes records the first count and refuses any other with OutcryError `INVALID_INPUT`:
+   * an auction's data lives under `partitionOf(id, partitions)`, so a house with another count
+   * would look for it in the wrong partitions. Optional: a store without it is not checked.
+   */
+  checkPartitionCount?(partitions: number): Promise<void>;
   /** Release what the store opened itself. */
   close?(): Promise<void>;
 }
