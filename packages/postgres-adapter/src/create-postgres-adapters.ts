@@ -1,4 +1,4 @@
-import { DEFAULT_SHARED_PARTITIONS, OutcryError } from '@outcry/core';
+import { assertPartitionCount, DEFAULT_SHARED_PARTITIONS, OutcryError } from '@outcry/core';
 import pg from 'pg';
 import { type MigrationReport, migrate } from './migrate.js';
 import { NotificationListener } from './notification-listener.js';
@@ -63,9 +63,7 @@ export interface PostgresAdapters {
 export function createPostgresAdapters(options: PostgresAdaptersOptions): PostgresAdapters {
   const schema = validateSchemaName(options.schema ?? 'outcry');
   const partitions = options.partitions ?? DEFAULT_SHARED_PARTITIONS;
-  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 4096) {
-    throw new OutcryError('INVALID_INPUT', 'partitions must be an integer from 1 to 4096.');
-  }
+  assertPartitionCount(partitions);
   const maxCommitsInFlight = options.maxCommitsInFlight ?? 1;
   if (!Number.isInteger(maxCommitsInFlight) || maxCommitsInFlight < 1) {
     throw new OutcryError('INVALID_INPUT', 'maxCommitsInFlight must be an integer of at least 1.');

@@ -1,4 +1,4 @@
-import { DEFAULT_SHARED_PARTITIONS, OutcryError } from '@outcry/core';
+import { assertPartitionCount, DEFAULT_SHARED_PARTITIONS, OutcryError } from '@outcry/core';
 import { Redis } from 'ioredis';
 import { RedisKeys } from './keys.js';
 import { defineScripts } from './lua-scripts.js';
@@ -46,9 +46,7 @@ export interface RedisAdapters {
  */
 export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapters {
   const partitions = options.partitions ?? DEFAULT_SHARED_PARTITIONS;
-  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 4096) {
-    throw new OutcryError('INVALID_INPUT', 'partitions must be an integer from 1 to 4096.');
-  }
+  assertPartitionCount(partitions);
   if (typeof options.redis !== 'string' && options.redis.options.keyPrefix) {
     throw new OutcryError(
       'INVALID_INPUT',

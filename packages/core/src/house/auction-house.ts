@@ -41,7 +41,7 @@ import { isWellFormedBid } from '../schemas/bid-fast-path.js';
 import { describeIssues, parseInput } from '../schemas/parse-input.js';
 import { DeadlineHeap } from './deadline-heap.js';
 import { HousePresence } from './house-presence.js';
-import { DEFAULT_SHARED_PARTITIONS, partitionOf } from './partition-of.js';
+import { assertPartitionCount, DEFAULT_SHARED_PARTITIONS, partitionOf } from './partition-of.js';
 import { type AnswerableItem, PendingAnswers } from './pending-answers.js';
 import { type Answer, Sequencer, type SequencerHost } from './sequencer.js';
 import { createSequencerStats, type SequencerStats } from './sequencer-stats.js';
@@ -198,9 +198,7 @@ export class AuctionHouse {
     // In one process on memory there is nothing to spread: one partition makes the largest batches.
     const shared = options.store !== undefined || options.queue !== undefined || options.lock !== undefined;
     this.partitions = options.partitions ?? (shared ? DEFAULT_SHARED_PARTITIONS : 1);
-    if (!Number.isInteger(this.partitions) || this.partitions < 1 || this.partitions > 4096) {
-      throw new OutcryError('INVALID_INPUT', 'partitions must be an integer from 1 to 4096.');
-    }
+    assertPartitionCount(this.partitions);
     this.houseId = options.houseId ?? `h-${randomUUID().slice(0, 8)}`;
     this.#options = {
       maxBatch: options.maxBatch ?? 1_024,

@@ -1,3 +1,9 @@
 export { AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from './auction-house.js';
 export type { AuctionStats, HouseMetrics, PublicBid } from './house-types.js';
-export { DEFAULT_SHARED_PARTITIONS, MAX_PARTITIONS, partitionCountMismatch, partitionOf } from './partition-of.js';
+export {
+  assertPartitionCount,
+  DEFAULT_SHARED_PARTITIONS,
+  MAX_PARTITIONS,
+  partitionCountMismatch,
+  partitionOf,
+} from './partition-of.js';

@@ -12,6 +12,13 @@ export const DEFAULT_SHARED_PARTITIONS = 4;
 /** The most partitions a house may have. */
 export const MAX_PARTITIONS = 4096;
 
+/** Refuses with INVALID_INPUT a partition count that is not an integer from 1 to MAX_PARTITIONS. */
+export function assertPartitionCount(partitions: number): void {
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS) {
+    throw new OutcryError('INVALID_INPUT', `partitions must be an integer from 1 to ${MAX_PARTITIONS}.`);
+  }
+}
+
 /** The refusal of `AuctionStore.checkPartitionCount`: the data is laid out for `recorded` partitions. */
 export function partitionCountMismatch(recorded: number, given: number): OutcryError {
   return new OutcryError(
