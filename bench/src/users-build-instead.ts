@@ -177,7 +177,7 @@ async function measureBaseline(
     await admin.query(`create schema ${s}`);
     await admin.query(`
       create table ${s}.auctions (id text primary key, price bigint not null, leader_id text,
-        leader_max bigint not null default 0, bid_count integer not null default 0,
+        leader_max bigint not null default 0, runner_up_max bigint, bid_count integer not null default 0,
         updated_at timestamptz not null default now());
       create table ${s}.bids (id uuid primary key, auction_id text not null references ${s}.auctions (id),
         bidder_id text not null, amount bigint not null, accepted boolean not null, price bigint not null,
@@ -462,15 +462,25 @@ async function runWorker(): Promise<void> {
     const client = await pool.connect();
     try {
       await client.query('begin');
-      const { rows } = await client.query<{ price: string; leader_id: string | null; leader_max: string }>({
+      const { rows } = await client.query<{
+        price: string;
+        leader_id: string | null;
+        leader_max: string;
+        runner_up_max: string | null;
+      }>({
         name: 'lock-auction',
-        text: `select price, leader_id, leader_max from ${s}.auctions where id = $1 for update`,
+        text: `select price, leader_id, leader_max, runner_up_max from ${s}.auctions where id = $1 for update`,
         values: [job.auctionId],
       });
       const row = rows[0];
       if (row === undefined) throw new Error(`no auction ${job.auctionId}`);
       const verdict = judgeProxyBid(
-        { price: Number(row.price), leaderId: row.leader_id, leaderMax: Number(row.leader_max) },
+        {
+          price: Number(row.price),
+          leaderId: row.leader_id,
+          leaderMax: Number(row.leader_max),
+          runnerUpMax: row.runner_up_max === null ? null : Number(row.runner_up_max),
+        },
         job.bidderId,
         job.amount,
         INCREMENT,
@@ -483,8 +493,8 @@ async function runWorker(): Promise<void> {
       if (verdict.accepted) {
         await client.query({
           name: 'update-auction',
-          text: `update ${s}.auctions set price = $2, leader_id = $3, leader_max = $4, bid_count = bid_count + 1, updated_at = now() where id = $1`,
-          values: [job.auctionId, verdict.price, verdict.leaderId, verdict.leaderMax],
+          text: `update ${s}.auctions set price = $2, leader_id = $3, leader_max = $4, runner_up_max = $5, bid_count = bid_count + 1, updated_at = now() where id = $1`,
+          values: [job.auctionId, verdict.price, verdict.leaderId, verdict.leaderMax, verdict.runnerUpMax],
         });
       }
       await client.query('commit');

@@ -11,6 +11,7 @@ export function createInitialState(spec: AuctionSpec, now: number): AuctionState
     price: spec.startingPrice,
     leaderId: null,
     leaderMax: 0,
+    runnerUpMax: null,
     bidCount: 0,
     endsAt: spec.originalEndsAt,
     extensions: 0,

@@ -58,6 +58,8 @@ export interface AuctionState {
   readonly leaderId: string | null;
   /** The leader's maximum: hidden. */
   readonly leaderMax: Money;
+  /** The highest maximum of any other bidder, null with fewer than two bidders: hidden. */
+  readonly runnerUpMax: Money | null;
   readonly bidCount: number;
   readonly endsAt: number;
   readonly extensions: number;

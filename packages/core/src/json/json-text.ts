@@ -96,10 +96,10 @@ function specJson(spec: AuctionSpec): string {
 
 function liveFields(state: AuctionState): string {
   const result = state.result === null ? 'null' : JSON.stringify(state.result);
-  return `"status":${stringJson(state.status)},"seq":${numberJson(state.seq)},"price":${numberJson(state.price)},"leaderId":${stringJson(state.leaderId)},"leaderMax":${numberJson(state.leaderMax)},"bidCount":${numberJson(state.bidCount)},"endsAt":${numberJson(state.endsAt)},"extensions":${numberJson(state.extensions)},"result":${result},"updatedAt":${numberJson(state.updatedAt)}`;
+  return `"status":${stringJson(state.status)},"seq":${numberJson(state.seq)},"price":${numberJson(state.price)},"leaderId":${stringJson(state.leaderId)},"leaderMax":${numberJson(state.leaderMax)},"runnerUpMax":${numberJson(state.runnerUpMax)},"bidCount":${numberJson(state.bidCount)},"endsAt":${numberJson(state.endsAt)},"extensions":${numberJson(state.extensions)},"result":${result},"updatedAt":${numberJson(state.updatedAt)}`;
 }
 
-const STATE_KEYS = 11;
+const STATE_KEYS = 12;
 
 /** An auction's state; its spec's text is made once per spec object. */
 export function stateJson(state: AuctionState): string {

@@ -174,8 +174,7 @@ export function createReferenceModel(spec: AuctionSpec, createdAt: number): Refe
 
     const priceBefore = price;
     accepted.push({ bidderId, max: amount, order: bidCount });
-    // A leader raising its own max keeps the price; anyone else's bid reprices from the list.
-    if (bidderId !== leaderBefore) price = proxyPrice();
+    price = proxyPrice();
     const best = top();
     if (spec.reservePrice !== null && best !== null && best.max >= spec.reservePrice && price < spec.reservePrice) {
       price = spec.reservePrice;

@@ -16,6 +16,7 @@ import {
   type ReferenceCommand,
   type ReferenceVerdict,
   type ReferenceView,
+  referenceIncrement,
 } from '../../src/testing/index.js';
 
 /*
@@ -381,6 +382,32 @@ describe('invariants of DESIGN.md', () => {
           expect(state.leaderId).toBe(first?.bidderId);
           // The price never exceeds what the leader is willing to pay.
           expect(state.price).toBeLessThanOrEqual(Math.max(state.leaderMax, scenario.input.startingPrice));
+        }
+      }),
+      params,
+    );
+  });
+
+  it('the price after every accepted bid is the proxy formula over the current maxima, then the reserve', () => {
+    fc.assert(
+      fc.property(scenarioArb, (scenario) => {
+        const maxima = new Map<string, number>();
+        for (const { command, decision } of run(scenario).rows) {
+          if (command.type === 'buy-now' && decision.changed) return;
+          if (command.type !== 'bid' || !decision.changed) continue;
+          maxima.set(command.bidderId, command.amount);
+          const state = decision.state as AuctionState;
+          const { spec } = state;
+          const leaderMax = maxima.get(state.leaderId as string) as number;
+          const others = [...maxima].filter(([bidderId]) => bidderId !== state.leaderId).map(([, max]) => max);
+          const runnerUp = others.length === 0 ? undefined : Math.max(...others);
+          let expected =
+            runnerUp === undefined
+              ? spec.startingPrice
+              : Math.min(leaderMax, runnerUp + referenceIncrement(spec.increment, runnerUp));
+          if (spec.reservePrice !== null && leaderMax >= spec.reservePrice)
+            expected = Math.max(expected, spec.reservePrice);
+          expect(state.price).toBe(expected);
         }
       }),
       params,

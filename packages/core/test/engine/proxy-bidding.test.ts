@@ -60,22 +60,42 @@ describe('proxy bidding', () => {
     expect(story.accept('alice', 7_000)).toMatchObject({ price: 7_000, leaderId: 'bob', leading: false });
   });
 
-  it('a leader raising its own max does not raise the price: A and B tie at $10, A raises to $20, the price stays $10', () => {
+  it('a leader raising its own max below the cap leaves the price alone: the runner-up still sets it', () => {
     const story = new AuctionStory({ startingPrice: 500, increment: { type: 'fixed', amount: 100 } });
-    story.accept('a', 1_000); // price $5, the starting price
-    story.accept('b', 1_000); // tie: a leads at $10
-    expect(story.shown).toEqual({ price: 1_000, leaderId: 'a' });
+    story.accept('a', 2_000); // price $5, the starting price
+    story.accept('b', 1_000); // a leads at min(2000, 1000 + 100) = $11
+    expect(story.shown).toEqual({ price: 1_100, leaderId: 'a' });
     const seq = story.state.seq;
 
-    const raise = story.accept('a', 2_000);
-    expect(raise).toMatchObject({ price: 1_000, leaderId: 'a', leading: true, minimumBid: 1_100 });
+    const raise = story.accept('a', 3_000);
+    expect(raise).toMatchObject({ price: 1_100, leaderId: 'a', leading: true, minimumBid: 1_200 });
     expect(story.state.seq).toBe(seq + 1); // the hidden max changed: it is a change, in the ledger
-    expect(story.state.leaderMax).toBe(2_000);
+    expect(story.state.leaderMax).toBe(3_000);
     expect(story.last.events.map((e) => e.type)).toEqual(['bid.accepted']); // nobody outbid, nothing extended
 
     // The raise protects a: b's next attempt is answered by proxy up to a's new max.
-    story.accept('b', 1_500);
-    expect(story.shown).toEqual({ price: 1_600, leaderId: 'a' });
+    story.accept('b', 2_500);
+    expect(story.shown).toEqual({ price: 2_600, leaderId: 'a' });
+  });
+
+  it('story (a recorded eBay history): after a tie at $130.00, the leader raising to $132.50 lifts the price to $132.50', () => {
+    const story = new AuctionStory({ startingPrice: 1_000, increment: { type: 'table' } }); // $2.50 from $100
+    story.accept('leader', 13_000); // the first bid: the starting price
+    expect(story.accept('challenger', 13_000)).toMatchObject({ price: 13_000, leaderId: 'leader', leading: false });
+
+    // The old max capped the price at the tie; the raise reprices from the maxima: min(132.50, 130 + 2.50).
+    expect(story.accept('leader', 13_250)).toMatchObject({ price: 13_250, leaderId: 'leader', minimumBid: 13_500 });
+    expect(story.last.events.map((e) => e.type)).toEqual(['bid.accepted']);
+    // A higher raise moves it no further: the runner-up's max plus its increment is the ceiling.
+    expect(story.accept('leader', 20_000)).toMatchObject({ price: 13_250 });
+  });
+
+  it('story: after a near tie ($82.00 over $81.01 at a $1.00 increment), the leader raising to $85.07 lifts the price to $82.01', () => {
+    const story = new AuctionStory({ startingPrice: 1_000, increment: { type: 'fixed', amount: 100 } });
+    story.accept('leader', 8_200);
+    expect(story.accept('runner-up', 8_101)).toMatchObject({ price: 8_200, leaderId: 'leader' }); // capped by the max
+    expect(story.accept('leader', 8_507)).toMatchObject({ price: 8_201, leaderId: 'leader', minimumBid: 8_301 });
+    expect(story.state).toMatchObject({ leaderMax: 8_507, runnerUpMax: 8_101 });
   });
 
   it('a lone bidder raising its own max keeps the starting price', () => {

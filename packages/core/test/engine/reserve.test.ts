@@ -31,7 +31,7 @@ describe('reserve price', () => {
     expect(story.accept('alice', 10_000)).toMatchObject({ price: 10_000 });
   });
 
-  it('the reserve rule is the one case where a leader raising its own max raises the price', () => {
+  it('a lone leader raising its own max to the reserve lifts the price to the reserve', () => {
     const story = new AuctionStory(withReserve);
     story.accept('alice', 5_000); // price $10, reserve not met
     story.accept('alice', 12_000); // her own raise reaches the reserve

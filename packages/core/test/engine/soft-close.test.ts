@@ -96,6 +96,22 @@ describe('soft close (anti-sniping)', () => {
     story.accept('bob', 3_000, END - 1 * SEC);
     expect(story.shown).toEqual({ price: 3_100, leaderId: 'alice' });
     expect(story.state.endsAt).toBe(END + 14 * SEC);
+    // Alice raises again, below the cap: the price stays at $31, and the end stays too.
+    story.accept('alice', 9_000, END + 10 * SEC);
+    expect(story.shown).toEqual({ price: 3_100, leaderId: 'alice' });
+    expect(story.state).toMatchObject({ endsAt: END + 14 * SEC, extensions: 1 });
+    expect(story.last.events.map((e) => e.type)).toEqual(['bid.accepted']);
+  });
+
+  it('a leader raise that lifts a capped price is a price change: it extends like one', () => {
+    const story = new AuctionStory({ softClose: { windowMs: 10 * SEC, extendMs: 15 * SEC } });
+    story.accept('alice', 3_000, T0 + MIN / 2);
+    story.accept('bob', 3_000, T0 + MIN / 2); // a tie: alice leads at her max, $30
+    expect(story.shown).toEqual({ price: 3_000, leaderId: 'alice' });
+    const raise = story.accept('alice', 5_000, END - 2 * SEC); // min(5000, 3000 + 100)
+    expect(raise).toMatchObject({ price: 3_100, leaderId: 'alice', endsAt: END + 13 * SEC });
+    expect(story.state).toMatchObject({ endsAt: END + 13 * SEC, extensions: 1 });
+    expect(story.last.events.map((e) => e.type)).toEqual(['bid.accepted', 'auction.extended']);
   });
 
   it('without soft close, a bid in the last millisecond moves nothing', () => {

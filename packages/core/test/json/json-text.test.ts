@@ -67,7 +67,7 @@ describe('JSON text of the per-bid values', () => {
     for (const outcome of outcomes) expect(outcomeJson(outcome)).toBe(JSON.stringify(outcome));
     for (const event of events) expect(eventJson(event)).toBe(JSON.stringify(event));
     expect(states.at(-1)?.result).not.toBeNull();
-    expect(sizes(states)).toEqual(new Set([11]));
+    expect(sizes(states)).toEqual(new Set([12]));
     for (const state of states) {
       expect(stateJson(state)).toBe(JSON.stringify(state));
       const { spec: _spec, ...live } = state;
