@@ -12,7 +12,14 @@ const folders = [
   ),
   'bench',
 ];
-const projects = folders.map((folder) => `${folder}/vitest.config.ts`).filter((file) => existsSync(join(root, file)));
+// A folder may hold further configs, `vitest.<variant>.config.ts` (the Redis adapter on ioredis 6).
+const projects = folders.flatMap((folder) =>
+  existsSync(join(root, folder))
+    ? readdirSync(join(root, folder))
+        .filter((file) => /^vitest(\.[\w-]+)?\.config\.ts$/.test(file))
+        .map((file) => `${folder}/${file}`)
+    : [],
+);
 
 export default defineConfig({
   test: {

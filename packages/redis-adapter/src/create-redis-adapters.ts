@@ -1,5 +1,5 @@
 import { assertPartitionCount, DEFAULT_SHARED_PARTITIONS, OutcryError } from '@outcry/core';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { RedisKeys } from './keys.js';
 import { defineScripts } from './lua-scripts.js';
 import { OutcomePrefetch } from './outcome-prefetch.js';
@@ -47,6 +47,12 @@ export interface RedisAdapters {
 export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapters {
   const partitions = options.partitions ?? DEFAULT_SHARED_PARTITIONS;
   assertPartitionCount(partitions);
+  if (typeof options.redis !== 'string' && !(options.redis instanceof Redis || options.redis instanceof Cluster)) {
+    throw new OutcryError(
+      'INVALID_INPUT',
+      "The Redis client was not made by the ioredis that @outcry/redis-adapter loads: ioredis is a peer dependency, so install it once, next to the adapter (two copies, e.g. ioredis 5 nested under the adapter and 6 beside it, cannot share a connection's commands).",
+    );
+  }
   if (typeof options.redis !== 'string' && options.redis.options.keyPrefix) {
     throw new OutcryError(
       'INVALID_INPUT',
