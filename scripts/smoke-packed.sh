@@ -19,6 +19,8 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/outcry-smoke.XXXXXX")"
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
 
+node scripts/smoke/check-package-metadata.mjs
+
 echo "smoke: packing into $work"
 tarball_name="$(npm pack -w @outcry/core --pack-destination "$work" --json "${npm_quiet[@]}" |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[0].filename))')"
