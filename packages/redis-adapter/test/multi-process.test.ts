@@ -7,6 +7,8 @@ import { deletePrefix, eventually, REDIS_URL, redisIsUp, uniquePrefix } from './
 
 const up = await redisIsUp('the multi-process test');
 const PARTITIONS = 8;
+/** Each process bids until it has this many accepted: enough bids to check, however slow the machine. */
+const MIN_ACCEPTED = 25;
 
 describe.skipIf(!up)('several AuctionHouse processes on one Redis', () => {
   let redis: Redis;
@@ -32,6 +34,7 @@ describe.skipIf(!up)('several AuctionHouse processes on one Redis', () => {
             PARTITIONS: String(PARTITIONS),
             HOUSE_ID: `mp${processes}-${i}`,
             DURATION_MS: '2500',
+            MIN_ACCEPTED: String(MIN_ACCEPTED),
             CONCURRENCY: '16',
           }),
       );
@@ -52,11 +55,12 @@ describe.skipIf(!up)('several AuctionHouse processes on one Redis', () => {
         const accepted = children.flatMap((child) => child.accepted());
         for (const child of children) expect(child.failures()).toEqual([]);
         const ledgerBids = await checkAuctions(adapters.store, auctionIds, accepted, true);
-        expect(accepted.length).toBeGreaterThan(50);
         // A bid is accepted only once; the ledger holds exactly the accepted bids.
         expect(ledgerBids).toBe(accepted.length);
         // Every process bid, and no partition had two owners at the end.
-        for (const line of done) expect(JSON.parse(line.slice('done '.length)).accepted).toBeGreaterThan(0);
+        for (const line of done) {
+          expect(JSON.parse(line.slice('done '.length)).accepted).toBeGreaterThanOrEqual(MIN_ACCEPTED);
+        }
         const owned = done.flatMap((line) => JSON.parse(line.slice('done '.length)).owned as number[]);
         expect(new Set(owned).size).toBe(owned.length);
         await adapters.close();

@@ -4,7 +4,8 @@
 //
 // Environment: REDIS_URL, PREFIX, PARTITIONS, HOUSE_ID, AUCTIONS (comma separated, or given
 // with "go <ids>"),
-// DURATION_MS, CONCURRENCY, LEASE_TTL_MS, ANSWER_TIMEOUT_MS, CLUSTER_NODES (host:port,... to use a Cluster).
+// DURATION_MS, MIN_ACCEPTED (bid on past the duration until this many were accepted, for at most
+// 30 s more), CONCURRENCY, LEASE_TTL_MS, ANSWER_TIMEOUT_MS, CLUSTER_NODES (host:port,... to use a Cluster).
 import { createInterface } from 'node:readline';
 import { createAuctionHouse } from '@outcry/core';
 import { Cluster } from 'ioredis';
@@ -20,6 +21,7 @@ const partitions = Number(env('PARTITIONS', '16'));
 const houseId = env('HOUSE_ID');
 let auctions = (process.env.AUCTIONS ?? '').split(',').filter((id) => id !== '');
 const durationMs = Number(env('DURATION_MS', '2000'));
+const minAccepted = Number(env('MIN_ACCEPTED', '0'));
 const concurrency = Number(env('CONCURRENCY', '20'));
 const clusterNodes = process.env.CLUSTER_NODES;
 const cluster =
@@ -47,9 +49,11 @@ const counts = { accepted: 0, rejected: 0, failed: 0 };
 
 async function bidFor(ms: number): Promise<void> {
   const until = Date.now() + ms;
+  const latest = until + 30_000;
   let serial = 0;
+  const more = () => Date.now() < until || (counts.accepted < minAccepted && Date.now() < latest);
   const worker = async (lane: number) => {
-    while (Date.now() < until) {
+    while (more()) {
       const auctionId = auctions[(lane + serial) % auctions.length] as string;
       const bidId = `${houseId}-${++serial}`;
       // Amounts grow with time, so bids from every process compete and many are accepted.
