@@ -1,13 +1,15 @@
+import { parseQuickstartArgs, QUICKSTART_USAGE } from './quickstart-options.js';
 import { runQuickstart } from './run-quickstart.js';
 
-// `npm start` (about 40 s) or `npm start -- --fast` (about 5 s); QUICKSTART_FAST=1 works too.
-// The root script runs `npm run start --workspace ...`, so the flags after `--` reach that inner
-// npm as its own config: npm hands them on as npm_config_fast and npm_config_seed.
-const args = process.argv.slice(2);
-const env = process.env;
-const fast = args.includes('--fast') || env.QUICKSTART_FAST === '1' || env.npm_config_fast === 'true';
-const seedText = args.find((arg) => arg.startsWith('--seed='))?.slice('--seed='.length) ?? env.npm_config_seed;
-const seed = seedText === undefined ? undefined : Number(seedText);
+const request = parseQuickstartArgs(process.argv.slice(2), process.env);
+if (request.kind === 'help') {
+  console.log(QUICKSTART_USAGE);
+  process.exit(0);
+}
+if (request.kind === 'error') {
+  console.error(`${request.message}\n\n${QUICKSTART_USAGE}`);
+  process.exit(2);
+}
 
 const interrupt = new AbortController();
 let interrupts = 0;
@@ -24,10 +26,10 @@ process.on('exit', () => {
 
 try {
   const result = await runQuickstart({
-    fast,
+    fast: request.fast,
     output: process.stdout,
     signal: interrupt.signal,
-    ...(seed !== undefined && Number.isFinite(seed) ? { seed } : {}),
+    ...(request.seed === undefined ? {} : { seed: request.seed }),
   });
   process.exitCode = result.interrupted ? 130 : 0;
 } catch (error) {
