@@ -1,5 +1,6 @@
 import { type AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from '@outcry/core';
 import type { ServerConfig } from './config.js';
+import { ensureDatabase, MissingDatabaseError } from './postgres-database.js';
 
 /** One dependency `/ready` checks. */
 export interface ReadinessCheck {
@@ -111,11 +112,10 @@ async function openPostgres(config: ServerConfig, closers: Closer[]) {
   pool.on('error', () => undefined);
   closers.push(() => pool.end());
   try {
-    await pool.query('select 1');
+    await ensureDatabase(pool, pg, config.databaseUrl);
   } catch (error) {
-    throw new Error(
-      `STORE=${config.store}: PostgreSQL at ${redactUrl(config.databaseUrl)} does not answer (${messageOf(error)}). Set DATABASE_URL.`,
-    );
+    const what = error instanceof MissingDatabaseError ? messageOf(error) : `does not answer (${messageOf(error)})`;
+    throw new Error(`STORE=${config.store}: PostgreSQL at ${redactUrl(config.databaseUrl)} ${what}. Set DATABASE_URL.`);
   }
   const adapters = createPostgresAdapters({ pool, schema: config.pgSchema, partitions: config.partitions });
   closers.push(() => adapters.close());
