@@ -24,5 +24,6 @@ const projects = folders.flatMap((folder) =>
 export default defineConfig({
   test: {
     projects,
+    globalSetup: ['scripts/test-services.ts'],
   },
 });
