@@ -53,6 +53,10 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
 
+  // Bodies are JSON only: Fastify's own text/plain parser would hand a string to the validators,
+  // which would answer 422 for what is a wrong media type (415).
+  app.removeContentTypeParser('text/plain');
+
   const stores = await composeStores(config);
   const { house } = stores;
   let gateway: WebSocketGateway | null = null;

@@ -20,7 +20,7 @@ export class ServerMetrics {
 
   constructor(house: AuctionHouse, gateway: () => ConnectionFigures | null) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'outcry_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'outcry_' });
     this.#bidLatency = new Histogram({
       name: 'outcry_bid_duration_seconds',
       help: 'Time from intake to answer of a bid placed over HTTP (sync bids and buy-now).',

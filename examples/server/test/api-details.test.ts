@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, signIn, startTestApp } from './support/test-server.js';
+
+describe('API details', () => {
+  let app: Awaited<ReturnType<typeof startTestApp>>;
+  beforeAll(async () => {
+    app = await startTestApp('memory', { adminToken: ADMIN });
+  });
+  afterAll(async () => {
+    await app.dispose();
+  });
+
+  it('answers a text/plain body with 415 UNSUPPORTED_MEDIA_TYPE, as any body that is not JSON', async () => {
+    const bob = await signIn(app, 'bob');
+    const response = await bob.request({
+      method: 'POST',
+      url: '/auctions',
+      payload: 'title=Guitar',
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('says a wrong admin token is not the admin token, and a wrong user token to log in again', async () => {
+    const admin = await app.inject({
+      method: 'GET',
+      url: '/admin/stats',
+      headers: { authorization: 'Bearer not-the-admin-token' },
+    });
+    expect(admin.statusCode).toBe(401);
+    expect(admin.json().error).toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/not the admin token/),
+    });
+    const user = await app.inject({
+      method: 'POST',
+      url: '/auctions/x/bids',
+      payload: { amount: 100 },
+      headers: { authorization: 'Bearer not-a-user-token' },
+    });
+    expect(user.statusCode).toBe(401);
+    expect(user.json().error.message).toMatch(/log in again/);
+  });
+
+  it('names the process metrics once: outcry_process_cpu_seconds_total, never outcry_process_process_', async () => {
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).toMatch(/^outcry_process_cpu_seconds_total /m);
+    expect(text).toMatch(/^outcry_nodejs_eventloop_lag_seconds /m);
+    expect(text).not.toContain('outcry_process_process_');
+    expect(text).not.toContain('outcry_process_nodejs_');
+  });
+});
