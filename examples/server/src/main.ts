@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { buildApp } from './build-app.js';
 import { ConfigError, loadConfig, type ServerConfig } from './config.js';
+import { listenFailure, startLogger } from './start-up-messages.js';
 
 /** A shutdown that takes longer than this ends the process anyway. */
 const SHUTDOWN_LIMIT_MS = 20_000;
@@ -24,21 +25,26 @@ async function runServer(config: ServerConfig, workerIndex: number | null): Prom
   const effective = workerIndex !== null && workerIndex > 0 ? { ...config, demo: false } : config;
   let app: Awaited<ReturnType<typeof buildApp>>;
   try {
-    app = await buildApp(effective);
+    app = await buildApp(effective, { logger: startLogger(config, process.stdout.isTTY === true) });
   } catch (error) {
     console.error(`Cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
-  const address = await app.listen({ host: config.host, port: config.port });
-  app.log.info(
-    {
-      store: config.store,
-      demo: effective.demo,
-      devLogin: config.devLogin,
-      admin: config.adminToken !== null,
-      worker: workerIndex,
-    },
-    `Outcry live auctions at ${address}/ (docs: ${address}/docs)`,
+  let address: string;
+  try {
+    address = await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    console.error(
+      `Cannot start: ${listenFailure(error, config) ?? (error instanceof Error ? error.message : String(error))}`,
+    );
+    await app.close().catch(() => undefined);
+    process.exit(1);
+  }
+  const worker = workerIndex === null ? '' : `, worker ${workerIndex}`;
+  app.log.info(`Outcry live auctions at ${address}/ (STORE=${config.store}${worker}; API docs at ${address}/docs)`);
+  app.log.debug(
+    { demo: effective.demo, devLogin: config.devLogin, admin: config.adminToken !== null },
+    'configuration',
   );
 
   let stopping = false;

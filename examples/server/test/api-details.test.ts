@@ -50,4 +50,16 @@ describe('API details', () => {
     expect(text).not.toContain('outcry_process_process_');
     expect(text).not.toContain('outcry_process_nodejs_');
   });
+
+  it('has a favicon, named by the pages and answered at /favicon.ico too', async () => {
+    for (const url of ['/favicon.svg', '/favicon.ico']) {
+      const icon = await app.inject({ method: 'GET', url });
+      expect(icon.statusCode).toBe(200);
+      expect(icon.headers['content-type']).toBe('image/svg+xml');
+      expect(icon.body).toMatch(/^<svg /);
+    }
+    for (const page of ['/', '/docs']) {
+      expect((await app.inject({ method: 'GET', url: page })).body).toContain('<link rel="icon" href="/favicon.svg"');
+    }
+  });
 });

@@ -12,6 +12,9 @@ const FILES: ReadonlyArray<{ path: string; file: string; type: string }> = [
   { path: '/style.css', file: 'style.css', type: 'text/css; charset=utf-8' },
   { path: '/docs', file: 'docs.html', type: 'text/html; charset=utf-8' },
   { path: '/docs.js', file: 'docs.js', type: 'text/javascript; charset=utf-8' },
+  { path: '/favicon.svg', file: 'favicon.svg', type: 'image/svg+xml' },
+  // What browsers ask for when a page names no icon: the same picture, not a 404 in the log.
+  { path: '/favicon.ico', file: 'favicon.svg', type: 'image/svg+xml' },
 ];
 
 /** Scripts and styles come from this server only; the page talks to this server's API and /ws. */

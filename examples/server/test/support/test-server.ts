@@ -1,4 +1,4 @@
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type BuildAppOptions, buildApp } from '../../src/build-app.js';
 import { type ServerConfig, type StoreKind, testConfig } from '../../src/config.js';
 import { DATABASE_URL, REDIS_URL } from './services.js';
@@ -54,8 +54,15 @@ async function removeData(config: ServerConfig): Promise<void> {
   }
 }
 
-/** A signed-in user of `app`: its token and a helper that sends requests with it. */
-export async function signIn(app: FastifyInstance, userId: string) {
+/** A signed-in user: its token and a helper that sends requests with it. */
+export interface SignedInUser {
+  readonly userId: string;
+  readonly token: string;
+  request(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+/** A signed-in user of `app`. */
+export async function signIn(app: FastifyInstance, userId: string): Promise<SignedInUser> {
   const response = await app.inject({ method: 'POST', url: '/session', payload: { userId } });
   if (response.statusCode !== 201) throw new Error(`sign-in failed: ${response.body}`);
   const { token } = response.json() as { token: string };
