@@ -32,11 +32,20 @@ export const HTTP_ERRORS: { readonly [C in ApiErrorCode]: { readonly status: num
   INVALID_BID: { status: 422, meaning: 'The bid is malformed: `details` lists each problem.' },
   INVALID_INPUT: { status: 422, meaning: 'The body or query is malformed: `details` lists each problem.' },
   DUPLICATE_BID: { status: 409, meaning: 'That bidId was used before with a different amount or auction.' },
+  STORE_REJECTED: {
+    status: 422,
+    meaning:
+      'The store refused to write what the command holds; it was not applied (sending it again gets the same answer).',
+  },
   RATE_LIMITED: { status: 429, meaning: 'Too many requests; `Retry-After` says when to try again.' },
   UNAUTHORIZED: { status: 401, meaning: 'No token, or a bad or expired one.' },
   FORBIDDEN: { status: 403, meaning: 'Authenticated, but not allowed (not the seller, not an admin, dev login off).' },
   STALE_OWNER: { status: 503, meaning: 'A partition changed owner during the write; try again.' },
-  UNAVAILABLE: { status: 503, meaning: 'A dependency (store, queue) failed or the house is not running; try again.' },
+  UNAVAILABLE: {
+    status: 503,
+    meaning:
+      'A dependency (store, queue, lock) is failing or the house is not running; `Retry-After` says when to try again. A command waited on may still be judged: send it again with the same bidId to learn its outcome.',
+  },
   TIMEOUT: { status: 504, meaning: 'No outcome in time; the bid may still be judged (look it up by bidId).' },
   SHUTTING_DOWN: { status: 503, meaning: 'The server is stopping and takes no new commands.' },
   NOT_FOUND: { status: 404, meaning: 'No such route.' },
