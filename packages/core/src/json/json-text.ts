@@ -1,5 +1,5 @@
-import type { AuctionCommand, AuctionEvent, AuctionSpec, AuctionState, BidOutcome } from '../engine/types.js';
 import type { BroadcastMessage } from '../ports/broadcaster.js';
+import type { AuctionCommand, AuctionEvent, AuctionSpec, AuctionState, BidOutcome } from '../engine/types.js';
 
 /**
  * JSON text of the values written for every bid (its command, outcome and events), as
@@ -35,8 +35,7 @@ function bidFieldsJson(command: BidCommand): string {
 }
 
 export function commandJson(command: AuctionCommand): string {
-  if (isPlainBid(command))
-    return `{"type":"bid","auctionId":${stringJson(command.auctionId)},${bidFieldsJson(command)}}`;
+  if (isPlainBid(command)) return `{"type":"bid","auctionId":${stringJson(command.auctionId)},${bidFieldsJson(command)}}`;
   return JSON.stringify(command);
 }
 
