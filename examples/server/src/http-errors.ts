@@ -60,6 +60,9 @@ export const HTTP_ERRORS: { readonly [C in ApiErrorCode]: { readonly status: num
   INTERNAL_ERROR: { status: 500, meaning: 'A bug: the server failed unexpectedly (logged with the request id).' },
 };
 
+/** What a 503 asks for in `Retry-After`: a dependency that fails is retried by the house meanwhile. */
+export const RETRY_AFTER_SECONDS = 1;
+
 /** Every code of the table, core's first. */
 export const ALL_ERROR_CODES: readonly ApiErrorCode[] = [...ERROR_CODES, ...SERVER_ERROR_CODES];
 
@@ -124,10 +127,11 @@ export function describeError(error: unknown): {
   }
   if (isOutcryError(error)) {
     const code = error.code in HTTP_ERRORS ? error.code : 'INTERNAL_ERROR';
+    const status = statusOf(code);
     return {
-      status: statusOf(code),
+      status,
       body: bodyOf(code, error.message, error.details),
-      headers: {},
+      headers: status === 503 ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {},
       internal: code === 'INTERNAL_ERROR',
     };
   }
