@@ -57,6 +57,7 @@ import { assertPartitionCount, DEFAULT_SHARED_PARTITIONS, partitionOf } from './
 import { type AnswerableItem, PendingAnswers } from './pending-answers.js';
 import { type Answer, Sequencer, type SequencerHost } from './sequencer.js';
 import { createSequencerStats, type SequencerStats } from './sequencer-stats.js';
+import { storeRejection } from './store-rejection.js';
 
 /** Options of `createAuctionHouse`: every port is optional and defaults to its in-memory implementation. */
 export interface AuctionHouseOptions {
@@ -563,7 +564,8 @@ export class AuctionHouse {
           for (const item of items) await this.#enqueue(partition, [item]);
           return;
         }
-        this.#failItems(items, error);
+        for (const item of items)
+          this.#answer([{ entry: { ...item, id: '' }, outcome: storeRejection(item.command, error) }]);
         return;
       }
       this.#failed('enqueue', partition, error);

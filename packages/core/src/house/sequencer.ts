@@ -10,6 +10,7 @@ import { commitFailureOf } from './commit-failure.js';
 import type { HouseOperation } from './house-types.js';
 import { RecentBids } from './recent-bids.js';
 import type { SequencerStats } from './sequencer-stats.js';
+import { storeRejection } from './store-rejection.js';
 
 /** What a sequencer needs from the house that runs it. */
 export interface SequencerHost {
@@ -102,10 +103,6 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 function halves<T>(items: readonly T[]): T[][] {
   const middle = Math.ceil(items.length / 2);
   return [items.slice(0, middle), items.slice(middle)];
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -583,13 +580,7 @@ export class Sequencer {
    * written, and sending it again gets the same answer) and acknowledged off the queue.
    */
   #refuse(entry: QueuedCommand, error: unknown): void {
-    const { command } = entry;
-    const auctionId = command.type === 'create' ? command.spec.id : command.auctionId;
-    const message = `The store refused to write this ${command.type}; it was not applied (${messageOf(error)}).`;
-    const outcome: CommandOutcome =
-      command.type === 'bid' || command.type === 'buy-now'
-        ? { status: 'rejected', bidId: command.bidId, auctionId, code: 'STORE_REJECTED', message }
-        : { status: 'rejected', auctionId, code: 'STORE_REJECTED', message };
+    const outcome = storeRejection(entry.command, error);
     this.#acknowledge([entry]);
     this.#host.stats.refusedCommands++;
     this.#host.refused(this.partition, entry, error);

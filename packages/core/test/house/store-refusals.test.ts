@@ -9,6 +9,7 @@ import {
   MemoryAuctionStore,
   MemoryBidQueue,
   OutcryError,
+  type QueueItem,
 } from '@outcry/core';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -27,6 +28,15 @@ class RefusingStore extends MemoryAuctionStore {
       throw new OutcryError('STORE_REJECTED', 'Commit refused: the store cannot keep REFUSED_BY_STORE.');
     }
     await super.commit(batch);
+  }
+}
+
+/** A queue that refuses, like the PostgreSQL queue's jsonb refuses a NUL character, any enqueue holding `REFUSED_BY_STORE`. */
+class RefusingQueue extends MemoryBidQueue {
+  override async enqueue(partition: number, items: readonly QueueItem[]): Promise<void> {
+    if (items.some((item) => JSON.stringify(item.command).includes('REFUSED_BY_STORE')))
+      throw new OutcryError('STORE_REJECTED', 'Enqueue refused: the queue cannot keep REFUSED_BY_STORE.');
+    await super.enqueue(partition, items);
   }
 }
 
@@ -144,5 +154,13 @@ describe('a command whose content the store refuses', () => {
     });
     expect(store.refusals).toBe(refusals);
     expect(house.metrics().sequencer.refusedCommands).toBe(0);
+  });
+
+  it('refused by the queue at enqueue, is refused alone; the commands taken in with it are queued', async () => {
+    const a = await setUp(new MemoryAuctionStore(), { queue: new RefusingQueue(), queueLocalCommands: true });
+    const outcomes = await Promise.all(bidsAround(a.id, 8, [3]));
+    expect(outcomes[3]).toMatchObject({ status: 'rejected', code: 'STORE_REJECTED', bidId: 'poison-3' });
+    expect(outcomes.filter((o) => o.status === 'accepted')).toHaveLength(7);
+    expect(outcomes.at(-1)).toMatchObject({ status: 'accepted', leaderId: 'b7' });
   });
 });
