@@ -41,7 +41,7 @@ import {
 import { describeIssues, parseInput } from '../schemas/parse-input.js';
 import { commitFailureOf } from './commit-failure.js';
 import { DeadlineHeap } from './deadline-heap.js';
-import { dependencyOf, HouseHealthTracker } from './house-health.js';
+import { dependencyOf, HouseHealthTracker, unavailableRefusal, unknownOutcome } from './house-health.js';
 import { HousePresence } from './house-presence.js';
 import type {
   AuctionStats,
@@ -489,7 +489,7 @@ export class AuctionHouse {
     const partition = this.partitions === 1 ? 0 : partitionOf(auctionId, this.partitions);
     if (wait && !this.#health.clear) {
       const trouble = this.#unavailable(partition, Date.now());
-      if (trouble !== null) return Promise.reject(this.#refusalOf(partition, trouble));
+      if (trouble !== null) return Promise.reject(unavailableRefusal(partition, trouble));
     }
     let batch = this.#intake.get(partition);
     if (batch === undefined) {
@@ -637,14 +637,15 @@ export class AuctionHouse {
     this.#health.expire(now, Math.max(5_000, this.#options.leaseTtlMs));
     if (this.#health.clear) return;
     const down = new Map<number, Trouble>();
+    const landedAt = this.#landedAt();
     for (let partition = 0; partition < this.partitions; partition++) {
-      const trouble = this.#unavailable(partition, now);
+      const trouble = this.#unavailable(partition, now, landedAt);
       if (trouble !== null) down.set(partition, trouble);
     }
     if (down.size > 0) {
       const callers = this.#pending.failPartitions((partition) => {
         const trouble = down.get(partition);
-        return trouble === undefined ? undefined : this.#unknownFateOf(partition, trouble, now);
+        return trouble === undefined ? undefined : unknownOutcome(partition, trouble, now);
       });
       const [first] = down.values();
       if (callers > 0 && first !== undefined)
@@ -654,27 +655,16 @@ export class AuctionHouse {
     this.#planAvailabilityLook(now + Math.min(this.#options.unavailableAfterMs, 500));
   }
 
-  #unavailable(partition: number, now: number): Trouble | null {
+  #unavailable(partition: number, now: number, landedAt = this.#landedAt()): Trouble | null {
     if (this.#health.clear) return null;
-    let landedAt = 0;
-    for (const sequencer of this.#sequencers.values()) landedAt = Math.max(landedAt, sequencer.landedAt);
     return this.#health.unavailable(partition, this.#sequencers.has(partition), landedAt, now);
   }
 
-  #refusalOf(partition: number, trouble: Trouble): OutcryError {
-    return new OutcryError(
-      'UNAVAILABLE',
-      `Partition ${partition} is unavailable: its ${trouble.dependency} has been failing (${trouble.lastError.message}). Nothing was taken in; try again later.`,
-      { details: { partition, dependency: trouble.dependency } },
-    );
-  }
-
-  #unknownFateOf(partition: number, trouble: Trouble, now: number): OutcryError {
-    return new OutcryError(
-      'UNAVAILABLE',
-      `Partition ${partition} is unavailable: its ${trouble.dependency} has been failing for ${now - trouble.since} ms (${trouble.lastError.message}). The outcome of this command is not known: it may still be judged. Send it again with the same bidId (or auction id) to learn it.`,
-      { details: { partition, dependency: trouble.dependency, outcomeKnown: false } },
-    );
+  /** When a commit of this house's sequencers last landed. */
+  #landedAt(): number {
+    let landedAt = 0;
+    for (const sequencer of this.#sequencers.values()) landedAt = Math.max(landedAt, sequencer.landedAt);
+    return landedAt;
   }
 
   /**
@@ -694,8 +684,9 @@ export class AuctionHouse {
     const troubles = this.#health.all();
     const failing = this.#health.outages(now);
     const unavailable: number[] = [];
+    const landedAt = this.#landedAt();
     for (let partition = 0; partition < this.partitions; partition++) {
-      if (this.#unavailable(partition, now) !== null) unavailable.push(partition);
+      if (this.#unavailable(partition, now, landedAt) !== null) unavailable.push(partition);
     }
     let consecutiveFailures = 0;
     for (const trouble of troubles)

@@ -1,4 +1,4 @@
-import { isOutcryError } from '../errors.js';
+import { isOutcryError, OutcryError } from '../errors.js';
 import type { HouseDependency, HouseOperation, ReportedError, Trouble } from './house-types.js';
 
 /** The dependency an operation calls. */
@@ -100,4 +100,22 @@ export class HouseHealthTracker {
     }
     return null;
   }
+}
+
+/** The error of a command refused because its partition is unavailable: nothing was taken in. */
+export function unavailableRefusal(partition: number, trouble: Trouble): OutcryError {
+  return new OutcryError(
+    'UNAVAILABLE',
+    `Partition ${partition} is unavailable: its ${trouble.dependency} has been failing (${trouble.lastError.message}). Nothing was taken in; try again later.`,
+    { details: { partition, dependency: trouble.dependency } },
+  );
+}
+
+/** The error of a caller who waited on an unavailable partition: its command may still be judged. */
+export function unknownOutcome(partition: number, trouble: Trouble, now: number): OutcryError {
+  return new OutcryError(
+    'UNAVAILABLE',
+    `Partition ${partition} is unavailable: its ${trouble.dependency} has been failing for ${now - trouble.since} ms (${trouble.lastError.message}). The outcome of this command is not known: it may still be judged. Send it again with the same bidId (or auction id) to learn it.`,
+    { details: { partition, dependency: trouble.dependency, outcomeKnown: false } },
+  );
 }

@@ -143,7 +143,7 @@ export class Sequencer {
   #sweptAt = 0;
   /** When a commit or an acknowledgement last failed. */
   #troubleAt = 0;
-  /** The operation whose failures were last reported, until one succeeds (see #recover). */
+  /** The store and queue operations whose failures were last reported: their recovery is reported once one succeeds. */
   #failingCommit: HouseOperation | null = null;
   #failingQueue: HouseOperation | null = null;
   /** When a commit of this sequencer last landed (real time). */
