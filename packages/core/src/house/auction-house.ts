@@ -116,8 +116,8 @@ export interface AuctionHouseOptions {
   /**
    * A partition whose store calls (or, when no house here owns it, whose lease) keep failing
    * this long (1,000 ms) is unavailable: its waiting callers get UNAVAILABLE (their commands may
-   * still be judged later), new commands for it are refused with UNAVAILABLE at once, and
-   * `health()` reports the house not ready, until a call answers again.
+   * still be judged later), new commands for it that a caller would wait on are refused with
+   * UNAVAILABLE at once, and `health()` reports the house not ready, until a call answers again.
    */
   unavailableAfterMs?: number;
 }
