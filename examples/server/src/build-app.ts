@@ -5,6 +5,7 @@ import type { AppContext } from './app-context.js';
 import { PendingBids } from './bid-ids.js';
 import type { ServerConfig } from './config.js';
 import { DemoFloor, type DemoTiming } from './demo-floor.js';
+import { logHouseHealth } from './house-health-log.js';
 import { ApiError, describeError } from './http-errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { registerAdminRoutes } from './routes/admin-routes.js';
@@ -77,6 +78,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   };
   app.decorate('house', house);
   app.decorate('outcry', context);
+  logHouseHealth(house, app.log);
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body, headers, internal } = describeError(error);

@@ -32,11 +32,20 @@ export const HTTP_ERRORS: { readonly [C in ApiErrorCode]: { readonly status: num
   INVALID_BID: { status: 422, meaning: 'The bid is malformed: `details` lists each problem.' },
   INVALID_INPUT: { status: 422, meaning: 'The body or query is malformed: `details` lists each problem.' },
   DUPLICATE_BID: { status: 409, meaning: 'That bidId was used before with a different amount or auction.' },
+  STORE_REJECTED: {
+    status: 422,
+    meaning:
+      'The store refused to write what the command holds; it was not applied (sending it again gets the same answer).',
+  },
   RATE_LIMITED: { status: 429, meaning: 'Too many requests; `Retry-After` says when to try again.' },
   UNAUTHORIZED: { status: 401, meaning: 'No token, or a bad or expired one.' },
   FORBIDDEN: { status: 403, meaning: 'Authenticated, but not allowed (not the seller, not an admin, dev login off).' },
   STALE_OWNER: { status: 503, meaning: 'A partition changed owner during the write; try again.' },
-  UNAVAILABLE: { status: 503, meaning: 'A dependency (store, queue) failed or the house is not running; try again.' },
+  UNAVAILABLE: {
+    status: 503,
+    meaning:
+      'A dependency (store, queue, lock) is failing or the house is not running; `Retry-After` says when to try again. A command waited on may still be judged: send it again with the same bidId to learn its outcome.',
+  },
   TIMEOUT: { status: 504, meaning: 'No outcome in time; the bid may still be judged (look it up by bidId).' },
   SHUTTING_DOWN: { status: 503, meaning: 'The server is stopping and takes no new commands.' },
   NOT_FOUND: { status: 404, meaning: 'No such route.' },
@@ -50,6 +59,9 @@ export const HTTP_ERRORS: { readonly [C in ApiErrorCode]: { readonly status: num
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'Bodies must be application/json.' },
   INTERNAL_ERROR: { status: 500, meaning: 'A bug: the server failed unexpectedly (logged with the request id).' },
 };
+
+/** What a 503 asks for in `Retry-After`: a dependency that fails is retried by the house meanwhile. */
+export const RETRY_AFTER_SECONDS = 1;
 
 /** Every code of the table, core's first. */
 export const ALL_ERROR_CODES: readonly ApiErrorCode[] = [...ERROR_CODES, ...SERVER_ERROR_CODES];
@@ -115,10 +127,11 @@ export function describeError(error: unknown): {
   }
   if (isOutcryError(error)) {
     const code = error.code in HTTP_ERRORS ? error.code : 'INTERNAL_ERROR';
+    const status = statusOf(code);
     return {
-      status: statusOf(code),
+      status,
       body: bodyOf(code, error.message, error.details),
-      headers: {},
+      headers: status === 503 ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {},
       internal: code === 'INTERNAL_ERROR',
     };
   }

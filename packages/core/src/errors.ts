@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'INVALID_BID',
   'INVALID_INPUT',
   'DUPLICATE_BID',
+  'STORE_REJECTED',
   'RATE_LIMITED',
   'UNAUTHORIZED',
   'FORBIDDEN',
@@ -36,6 +37,7 @@ export type RejectionCode = Extract<
   | 'INVALID_BID'
   | 'INVALID_INPUT'
   | 'DUPLICATE_BID'
+  | 'STORE_REJECTED'
 >;
 
 /** The one error class of Outcry: a stable `code`, a readable message, optional details. */

@@ -7,6 +7,7 @@ import {
   decodeListCursor,
   encodeListCursor,
   type HistoryQuery,
+  isOutcryError,
   type LedgerEntry,
   type ListAuctionsQuery,
   OutcryError,
@@ -19,7 +20,7 @@ import {
 import type { Pool } from 'pg';
 import { arrayLiteral } from './array-literal.js';
 import { fromBigintColumn } from './money-column.js';
-import { toOutcryError } from './postgres-errors.js';
+import { batchRefusal, toOutcryError } from './postgres-errors.js';
 import type { Statement, Statements } from './sql.js';
 
 interface LedgerRow {
@@ -369,18 +370,19 @@ export class PostgresAuctionStore implements AuctionStore {
       );
       results = rows[0]?.results ?? [];
     } catch (error) {
-      for (const group of groups) settle(group, error);
+      if (!isOutcryError(error) || error.code !== 'STORE_REJECTED') {
+        for (const group of groups) settle(group, error);
+        return;
+      }
+      // What one batch holds must not sink the others' (a refused value fails the whole
+      // statement): each goes again on its own, to be accepted or refused for itself.
+      for (const group of groups) await this.#sendCommits(group.waiters);
       return;
     }
     groups.forEach((group, i) => {
       const result = results[i] ?? 'XX000 no result';
-      if (result === 'OK') {
-        settle(group, null);
-        return;
-      }
-      const space = result.indexOf(' ');
-      const refusal = Object.assign(new Error(result.slice(space + 1)), { code: result.slice(0, space) });
-      settle(group, toOutcryError(refusal, `Commit for partition ${group.batch.partition}`));
+      if (result === 'OK') settle(group, null);
+      else settle(group, toOutcryError(batchRefusal(result), `Commit for partition ${group.batch.partition}`));
     });
   }
 

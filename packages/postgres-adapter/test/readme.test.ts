@@ -17,7 +17,7 @@ describe('README', () => {
       const source = readFileSync(join(packageRoot, 'src', file), 'utf8');
       for (const match of source.matchAll(/OutcryError\(\s*'([A-Z_]+)'/g)) codes.add(match[1] as string);
     }
-    expect([...codes].sort()).toEqual(['INVALID_INPUT', 'STALE_OWNER', 'UNAVAILABLE']);
+    expect([...codes].sort()).toEqual(['INVALID_INPUT', 'STALE_OWNER', 'STORE_REJECTED', 'UNAVAILABLE']);
     for (const code of codes)
       expect(errors, `README error table lacks ${code}`).toMatch(new RegExp(`^\\| \`${code}\` +\\|`, 'm'));
   });

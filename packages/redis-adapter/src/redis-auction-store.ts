@@ -19,6 +19,7 @@ import { runScript, runScriptNow } from './lua-scripts.js';
 import type { OutcomePrefetch } from './outcome-prefetch.js';
 import type { RedisBroadcaster } from './redis-broadcaster.js';
 import { isCluster, type RedisClient } from './redis-client.js';
+import { toStoreError } from './redis-errors.js';
 import {
   decodeLedgerEntry,
   decodeOutcome,
@@ -206,7 +207,20 @@ export class RedisAuctionStore implements AuctionStore {
     return states.map((state, i) => state ?? byId.get(ids[i] as string) ?? null);
   }
 
+  /**
+   * One commit script. Its failures say whether trying again can help (see the AuctionStore
+   * port): STORE_REJECTED when Redis refused what the batch holds, UNAVAILABLE when it could
+   * not run the script now.
+   */
   async commit(batch: CommitBatch): Promise<void> {
+    try {
+      await this.#commit(batch);
+    } catch (error) {
+      throw toStoreError(error, `Commit for partition ${batch.partition}`);
+    }
+  }
+
+  async #commit(batch: CommitBatch): Promise<void> {
     const { partition } = batch;
     if (!Number.isInteger(partition) || partition < 0 || partition >= this.#partitions) {
       throw new OutcryError(

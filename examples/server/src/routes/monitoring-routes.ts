@@ -1,7 +1,18 @@
+import type { HouseHealth } from '@outcry/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import { RETRY_AFTER_SECONDS } from '../http-errors.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
+
+/** The house's check: 'ok', or what keeps it from taking and judging commands. */
+function houseCheck(health: HouseHealth): string {
+  if (health.state !== 'running') return health.state;
+  const [first] = health.failing;
+  if (first === undefined) return 'ok';
+  const where = first.partition === null ? '' : ` of partition ${first.partition}`;
+  return `${first.dependency} failing (${first.operation}${where}, ${first.failures} times): ${first.lastError.message}`;
+}
 
 /** Liveness, readiness of every dependency, and Prometheus metrics. */
 export function registerMonitoringRoutes(app: FastifyInstance, context: AppContext): void {
@@ -9,8 +20,8 @@ export function registerMonitoringRoutes(app: FastifyInstance, context: AppConte
 
   app.get('/ready', async (request, reply) => {
     const checks: Record<string, string> = {};
-    const state = context.house.metrics().state;
-    checks.house = state === 'running' ? 'ok' : state;
+    const health = context.house.health();
+    checks.house = houseCheck(health);
     await Promise.all(
       context.checks.map(async ({ name, check }) => {
         checks[name] = await withTimeout(check(), CHECK_TIMEOUT_MS).then(
@@ -22,11 +33,21 @@ export function registerMonitoringRoutes(app: FastifyInstance, context: AppConte
     const failing = Object.entries(checks).filter(([, result]) => result !== 'ok');
     if (failing.length === 0) return { status: 'ready', checks };
     request.log.warn({ checks }, 'not ready');
-    return reply.code(503).send({
-      status: 'not-ready',
-      checks,
-      error: { code: 'UNAVAILABLE', message: `Not ready: ${failing.map(([name]) => name).join(', ')}.` },
-    });
+    return reply
+      .code(503)
+      .header('Retry-After', String(RETRY_AFTER_SECONDS))
+      .send({
+        status: 'not-ready',
+        checks,
+        error: {
+          code: 'UNAVAILABLE',
+          message: `Not ready: ${failing.map(([name]) => name).join(', ')}.`,
+          details: {
+            failing: failing.map(([name]) => name),
+            house: { failing: health.failing, unavailablePartitions: health.partitions.unavailable },
+          },
+        },
+      });
   });
 
   app.get('/metrics', async (_request, reply) => {

@@ -19,33 +19,45 @@ import { MemoryLock } from '../memory/memory-lock.js';
 import { MemorySnapshotCache } from '../memory/memory-snapshot-cache.js';
 import type { AuctionStore, LedgerEntry } from '../ports/auction-store.js';
 import type { BidQueue, QueuedCommand, QueueItem } from '../ports/bid-queue.js';
-import type { BroadcastMessage, Broadcaster, RoutedOutcome } from '../ports/broadcaster.js';
+import type { Broadcaster, BroadcastMessage, RoutedOutcome } from '../ports/broadcaster.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Lock } from '../ports/lock.js';
 import type { SnapshotCache } from '../ports/snapshot-cache.js';
-import {
-  buyNowInputSchema,
-  type BuyNowInput,
-  cancelAuctionInputSchema,
-  type CancelAuctionInput,
-  createAuctionInputSchema,
-  type CreateAuctionInput,
-  getBidsInputSchema,
-  type GetBidsInput,
-  listAuctionsInputSchema,
-  type ListAuctionsInput,
-  placeBidInputSchema,
-  type PlaceBidInput,
-} from '../schemas/input-schemas.js';
 import { isWellFormedBid } from '../schemas/bid-fast-path.js';
+import {
+  type BuyNowInput,
+  buyNowInputSchema,
+  type CancelAuctionInput,
+  type CreateAuctionInput,
+  cancelAuctionInputSchema,
+  createAuctionInputSchema,
+  type GetBidsInput,
+  getBidsInputSchema,
+  type ListAuctionsInput,
+  listAuctionsInputSchema,
+  type PlaceBidInput,
+  placeBidInputSchema,
+} from '../schemas/input-schemas.js';
 import { describeIssues, parseInput } from '../schemas/parse-input.js';
+import { commitFailureOf } from './commit-failure.js';
 import { DeadlineHeap } from './deadline-heap.js';
+import { dependencyOf, HouseHealthTracker, unavailableRefusal, unknownOutcome } from './house-health.js';
 import { HousePresence } from './house-presence.js';
+import type {
+  AuctionStats,
+  HealthEvent,
+  HouseDependency,
+  HouseHealth,
+  HouseMetrics,
+  HouseOperation,
+  PublicBid,
+  Trouble,
+} from './house-types.js';
 import { assertPartitionCount, DEFAULT_SHARED_PARTITIONS, partitionOf } from './partition-of.js';
 import { type AnswerableItem, PendingAnswers } from './pending-answers.js';
 import { type Answer, Sequencer, type SequencerHost } from './sequencer.js';
 import { createSequencerStats, type SequencerStats } from './sequencer-stats.js';
-import type { AuctionStats, HouseMetrics, PublicBid } from './house-types.js';
+import { storeRejection } from './store-rejection.js';
 
 /** Options of `createAuctionHouse`: every port is optional and defaults to its in-memory implementation. */
 export interface AuctionHouseOptions {
@@ -101,6 +113,13 @@ export interface AuctionHouseOptions {
    * it was still waiting in the queue's server. The owner looks every half of it.
    */
   staleEntryMs?: number;
+  /**
+   * A partition whose store calls (or, when no house here owns it, whose lease) keep failing
+   * this long (1,000 ms) is unavailable: its waiting callers get UNAVAILABLE (their commands may
+   * still be judged later), new commands for it that a caller would wait on are refused with
+   * UNAVAILABLE at once, and `health()` reports the house not ready, until a call answers again.
+   */
+  unavailableAfterMs?: number;
 }
 
 /** Waiting commands are split over free commit slots only in shares of at least this many. */
@@ -154,6 +173,7 @@ export class AuctionHouse {
       | 'queueLocalCommands'
       | 'maxCommitsInFlight'
       | 'staleEntryMs'
+      | 'unavailableAfterMs'
     >
   >;
   readonly #emitter = new EventEmitter();
@@ -167,6 +187,10 @@ export class AuctionHouse {
   readonly #stats: SequencerStats = createSequencerStats();
   readonly #host: SequencerHost;
   readonly #presence: HousePresence;
+  readonly #health: HouseHealthTracker;
+  readonly #healthListeners = new Set<(event: HealthEvent) => void>();
+  /** A look at the partitions' availability, due when the oldest trouble turns into an outage. */
+  #availabilityTimer: NodeJS.Timeout | null = null;
   #claiming = false;
   #lastHouseCount: number | null = null;
   #soonTimer: NodeJS.Timeout | null = null;
@@ -210,10 +234,15 @@ export class AuctionHouse {
       queueLocalCommands: options.queueLocalCommands ?? false,
       maxCommitsInFlight: maxCommitsInFlightOf(options, this.#store),
       staleEntryMs: options.staleEntryMs ?? 10_000,
+      unavailableAfterMs: options.unavailableAfterMs ?? 1_000,
     };
     if (!Number.isInteger(this.#options.staleEntryMs) || this.#options.staleEntryMs < 1) {
       throw new OutcryError('INVALID_INPUT', 'staleEntryMs must be an integer of at least 1.');
     }
+    if (!Number.isInteger(this.#options.unavailableAfterMs) || this.#options.unavailableAfterMs < 1) {
+      throw new OutcryError('INVALID_INPUT', 'unavailableAfterMs must be an integer of at least 1.');
+    }
+    this.#health = new HouseHealthTracker(this.#options.unavailableAfterMs);
     this.#presence = new HousePresence(this.#lock, this.houseId, this.#options.presenceSlots);
     this.#host = {
       houseId: this.houseId,
@@ -239,6 +268,13 @@ export class AuctionHouse {
       onFenced: (partition) => this.#publishAlone(partition),
       now: () => this.#clock.now(),
       reroute: (partition, items) => void this.#enqueue(partition, items),
+      failed: (partition, operation, error) => this.#failed(operation, partition, error),
+      recovered: (partition, operation) => this.#recovered(dependencyOf(operation), partition),
+      refused: (partition, entry, error) => {
+        const { command } = entry;
+        const auctionId = command.type === 'create' ? command.spec.id : command.auctionId;
+        this.#emitHealth({ type: 'refused', partition, command: command.type, auctionId, error });
+      },
     };
   }
 
@@ -289,6 +325,7 @@ export class AuctionHouse {
     if (this.#timeoutTimer) clearInterval(this.#timeoutTimer);
     if (this.#schedulerTimer) clearTimeout(this.#schedulerTimer);
     if (this.#soonTimer) clearTimeout(this.#soonTimer);
+    if (this.#availabilityTimer) clearTimeout(this.#availabilityTimer);
     const sequencers = [...this.#sequencers.values()];
     this.#sequencers.clear();
     await Promise.all([...this.#sole].map((partition) => this.#hearOthers(partition)));
@@ -344,17 +381,24 @@ export class AuctionHouse {
   async #renew(sequencer: Sequencer, ttl: number): Promise<void> {
     try {
       const renewed = await this.#lock.renew(sequencer.lease, ttl);
+      this.#recovered('lock', sequencer.partition);
       if (renewed === null) this.#lose(sequencer.partition);
       else sequencer.lease = renewed;
-    } catch {
+    } catch (error) {
       this.#intakeErrors++;
+      this.#failed('renew', sequencer.partition, error);
     }
   }
 
   async #take(partition: number, ttl: number): Promise<void> {
     try {
       const lease = await this.#lock.acquire(`partition:${partition}`, this.houseId, ttl);
-      if (lease === null) return;
+      this.#recovered('lock', partition);
+      if (lease === null) {
+        // Another house owns it: what this house saw of its store there is old news.
+        this.#recovered('store', partition);
+        return;
+      }
       if (this.#state !== 'running') {
         await this.#lock.release(lease);
         return;
@@ -368,12 +412,17 @@ export class AuctionHouse {
         staleEntryMs: this.#options.staleEntryMs,
       });
       this.#sequencers.set(partition, sequencer);
-      sequencer.start().catch(() => {
-        this.#intakeErrors++;
-        if (this.#sequencers.get(partition) === sequencer) void this.#handOver(partition);
-      });
-    } catch {
+      sequencer.start().then(
+        () => this.#recovered('store', partition),
+        (error: unknown) => {
+          this.#intakeErrors++;
+          this.#failed('start', partition, error);
+          if (this.#sequencers.get(partition) === sequencer) void this.#handOver(partition);
+        },
+      );
+    } catch (error) {
       this.#intakeErrors++;
+      this.#failed('acquire', partition, error);
     }
   }
 
@@ -430,10 +479,18 @@ export class AuctionHouse {
     throw new OutcryError('SHUTTING_DOWN', 'The auction house is stopping and takes no new commands.');
   }
 
-  /** Queue a command for its partition's sequencer; resolves with its outcome once committed. */
+  /**
+   * Queue a command for its partition's sequencer; resolves with its outcome once committed.
+   * A caller who would wait on a partition that is unavailable gets UNAVAILABLE at once, and
+   * nothing is taken in; commands nobody waits on (`submitBid`, the scheduler's) still are.
+   */
   #submit(command: AuctionCommand, commandId: string, wait: boolean, fresh = false): Promise<CommandOutcome> | null {
     const auctionId = command.type === 'create' ? command.spec.id : command.auctionId;
     const partition = this.partitions === 1 ? 0 : partitionOf(auctionId, this.partitions);
+    if (wait && !this.#health.clear) {
+      const trouble = this.#unavailable(partition, Date.now());
+      if (trouble !== null) return Promise.reject(unavailableRefusal(partition, trouble));
+    }
     let batch = this.#intake.get(partition);
     if (batch === undefined) {
       batch = [];
@@ -447,7 +504,7 @@ export class AuctionHouse {
     this.#scheduleFlush();
     if (!wait) return null;
     const deadline = this.#now + this.#options.answerTimeoutMs;
-    return this.#pending.wait(commandId, this.#queue.inProcess === true ? item : null, deadline);
+    return this.#pending.wait(commandId, this.#queue.inProcess === true ? item : null, deadline, partition);
   }
 
   /**
@@ -489,21 +546,167 @@ export class AuctionHouse {
     return closes;
   }
 
+  /**
+   * Append commands to the partition's queue. A queue that refuses what the commands hold
+   * (`STORE_REJECTED`) gets them one by one, in order, so that only those it refuses on their
+   * own are refused; a queue that fails takes none of them in (UNAVAILABLE).
+   */
   async #enqueue(partition: number, items: readonly (QueueItem & AnswerableItem)[]): Promise<void> {
     if (items.length === 0) return;
     try {
       await this.#queue.enqueue(partition, items);
       this.#queued += items.length;
+      this.#recovered('queue', partition);
     } catch (error) {
       this.#intakeErrors++;
-      const failure = new OutcryError('UNAVAILABLE', 'The command queue is unavailable; nothing was taken in.', {
-        cause: error,
-      });
-      for (const item of items) {
-        if (!this.#pending.settleItem(item, undefined, failure))
-          this.#pending.settle(item.commandId, undefined, failure);
+      if (commitFailureOf(error) === 'refused') {
+        if (items.length > 1) {
+          for (const item of items) await this.#enqueue(partition, [item]);
+          return;
+        }
+        for (const item of items)
+          this.#answer([{ entry: { ...item, id: '' }, outcome: storeRejection(item.command, error) }]);
+        return;
+      }
+      this.#failed('enqueue', partition, error);
+      this.#failItems(
+        items,
+        new OutcryError('UNAVAILABLE', 'The command queue is unavailable; nothing was taken in.', { cause: error }),
+      );
+    }
+  }
+
+  #failItems(items: readonly (QueueItem & AnswerableItem)[], failure: unknown): void {
+    for (const item of items) {
+      if (!this.#pending.settleItem(item, undefined, failure)) this.#pending.settle(item.commandId, undefined, failure);
+    }
+  }
+
+  // ---- health ---------------------------------------------------------------------------
+
+  #failed(operation: HouseOperation, partition: number | null, error: unknown): void {
+    const trouble = this.#health.failed(operation, partition, error, Date.now());
+    this.#emitHealth({ type: 'failure', error, ...trouble });
+    this.#planAvailabilityLook(trouble.since + this.#options.unavailableAfterMs);
+  }
+
+  #recovered(dependency: HouseDependency, partition: number | null): void {
+    if (this.#health.clear) return;
+    const trouble = this.#health.recovered(dependency, partition);
+    if (trouble === undefined) return;
+    const { operation, failures, since } = trouble;
+    this.#emitHealth({
+      type: 'recovered',
+      dependency,
+      operation,
+      partition,
+      failures,
+      failedForMs: Date.now() - since,
+    });
+  }
+
+  #emitHealth(event: HealthEvent): void {
+    for (const listener of this.#healthListeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure must not reach the sequencer that reported.
       }
     }
+  }
+
+  /** Look at the partitions' availability at `at` (real time), unless a look comes sooner. */
+  #planAvailabilityLook(at: number): void {
+    if (this.#availabilityTimer !== null || this.#state !== 'running') return;
+    this.#availabilityTimer = setTimeout(
+      () => {
+        this.#availabilityTimer = null;
+        this.#lookAtAvailability();
+      },
+      Math.max(0, at - Date.now()),
+    );
+  }
+
+  /**
+   * Callers waiting on partitions that are now unavailable are answered UNAVAILABLE: their
+   * commands may still be judged once the store answers again (a queue keeps them), so the
+   * answer says the outcome is not known, and sending the same bidId again tells it.
+   */
+  #lookAtAvailability(): void {
+    const now = Date.now();
+    this.#health.expire(now, Math.max(5_000, this.#options.leaseTtlMs));
+    if (this.#health.clear) return;
+    const down = new Map<number, Trouble>();
+    const landedAt = this.#landedAt();
+    for (let partition = 0; partition < this.partitions; partition++) {
+      const trouble = this.#unavailable(partition, now, landedAt);
+      if (trouble !== null) down.set(partition, trouble);
+    }
+    if (down.size > 0) {
+      const callers = this.#pending.failPartitions((partition) => {
+        const trouble = down.get(partition);
+        return trouble === undefined ? undefined : unknownOutcome(partition, trouble, now);
+      });
+      const [first] = down.values();
+      if (callers > 0 && first !== undefined)
+        this.#emitHealth({ type: 'unavailable', partitions: [...down.keys()], callers, trouble: first });
+    }
+    // While anything fails, look again every so often: a trouble may turn into an outage.
+    this.#planAvailabilityLook(now + Math.min(this.#options.unavailableAfterMs, 500));
+  }
+
+  #unavailable(partition: number, now: number, landedAt = this.#landedAt()): Trouble | null {
+    if (this.#health.clear) return null;
+    return this.#health.unavailable(partition, this.#sequencers.has(partition), landedAt, now);
+  }
+
+  /** When a commit of this house's sequencers last landed. */
+  #landedAt(): number {
+    let landedAt = 0;
+    for (const sequencer of this.#sequencers.values()) landedAt = Math.max(landedAt, sequencer.landedAt);
+    return landedAt;
+  }
+
+  /**
+   * Listen to what goes wrong underneath: failing calls (retried), their recovery, callers
+   * answered UNAVAILABLE, and commands the store refused. Returns `off`. Listeners run inside
+   * the house's own work: keep them short (log, count); what they throw is ignored.
+   */
+  onHealth(listener: (event: HealthEvent) => void): () => void {
+    this.#healthListeners.add(listener);
+    return () => this.#healthListeners.delete(listener);
+  }
+
+  /** Whether this house can take and judge commands now, and what is failing underneath. */
+  health(): HouseHealth {
+    const now = Date.now();
+    this.#health.expire(now, Math.max(5_000, this.#options.leaseTtlMs));
+    const troubles = this.#health.all();
+    const failing = this.#health.outages(now);
+    const unavailable: number[] = [];
+    const landedAt = this.#landedAt();
+    for (let partition = 0; partition < this.partitions; partition++) {
+      if (this.#unavailable(partition, now, landedAt) !== null) unavailable.push(partition);
+    }
+    let consecutiveFailures = 0;
+    for (const trouble of troubles)
+      if (trouble.dependency === 'store') consecutiveFailures = Math.max(consecutiveFailures, trouble.failures);
+    return {
+      ready: this.#state === 'running' && failing.length === 0,
+      state: this.#state,
+      failing,
+      troubles,
+      partitions: {
+        total: this.partitions,
+        owned: [...this.#sequencers.keys()].sort((a, b) => a - b),
+        unavailable,
+      },
+      commits: {
+        consecutiveFailures,
+        lastError: this.#health.lastCommitError,
+        refusedCommands: this.#stats.refusedCommands,
+      },
+    };
   }
 
   /** Answers the callers in this process (other houses' callers hear through #routedOf). */
@@ -874,6 +1077,7 @@ export class AuctionHouse {
         averageBatch: s.batches === 0 ? 0 : s.commands / s.batches,
         maxBatch: s.maxBatch,
         commitErrors: s.commitErrors,
+        refusedCommands: s.refusedCommands,
         queueErrors: s.queueErrors,
       },
       broadcaster: { received: this.#broadcastsReceived, publishErrors: s.publishErrors },

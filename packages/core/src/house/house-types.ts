@@ -1,4 +1,5 @@
-import type { Money } from '../engine/types.js';
+import type { AuctionCommand, Money } from '../engine/types.js';
+import type { ErrorCode } from '../errors.js';
 import type { CacheStats } from '../ports/snapshot-cache.js';
 
 /** One row of the public bid history. */
@@ -47,6 +48,8 @@ export interface HouseMetrics {
     readonly averageBatch: number;
     readonly maxBatch: number;
     readonly commitErrors: number;
+    /** Commands the store refused on their own, rejected with STORE_REJECTED. */
+    readonly refusedCommands: number;
     readonly queueErrors: number;
   };
   readonly broadcaster: { readonly received: number; readonly publishErrors: number };
@@ -54,3 +57,103 @@ export interface HouseMetrics {
   /** Snapshot cache writes that failed (reads then fall back to the store). */
   readonly cacheErrors: number;
 }
+
+/** What a house depends on, as `health()` and its events name it. */
+export type HouseDependency = 'store' | 'queue' | 'lock';
+
+/** The calls whose failures the house follows, each of one dependency (see `dependencyOf`). */
+export type HouseOperation =
+  /** store: a group commit. */
+  | 'commit'
+  /** store: a read made while judging (auctions, earlier outcomes of bidIds). */
+  | 'read'
+  /** store: loading a partition's live auctions when taking it. */
+  | 'start'
+  /** lock: taking a partition's lease. */
+  | 'acquire'
+  /** lock: renewing a lease held. */
+  | 'renew'
+  /** queue: reading or claiming entries. */
+  | 'queue-read'
+  /** queue: acknowledging committed entries. */
+  | 'ack'
+  /** queue: taking commands in. */
+  | 'enqueue';
+
+/** An error as health reports it. */
+export interface ReportedError {
+  /** The OutcryError code, or UNAVAILABLE for any other error. */
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/** Calls of one operation (of one partition, or of the house) failing in a row. */
+export interface Trouble {
+  readonly dependency: HouseDependency;
+  readonly operation: HouseOperation;
+  /** The partition, or null for calls of the whole house. */
+  readonly partition: number | null;
+  /** When the first of these failures happened, and the last (the house's clock). */
+  readonly since: number;
+  readonly lastAt: number;
+  readonly failures: number;
+  readonly lastError: ReportedError;
+}
+
+/** What `house.health()` reports: whether the house can take and judge commands now. */
+export interface HouseHealth {
+  /**
+   * True while the house runs and none of its dependencies has been failing for
+   * `unavailableAfterMs` or longer.
+   */
+  readonly ready: boolean;
+  readonly state: 'new' | 'running' | 'stopping' | 'stopped';
+  /** Calls failing for `unavailableAfterMs` or longer: why the house is not ready. */
+  readonly failing: readonly Trouble[];
+  /** Every call failing now, however briefly (a moment's failure is retried and may pass). */
+  readonly troubles: readonly Trouble[];
+  readonly partitions: {
+    readonly total: number;
+    readonly owned: readonly number[];
+    /** Partitions whose commands get UNAVAILABLE at once: their store or lock keeps failing. */
+    readonly unavailable: readonly number[];
+  };
+  readonly commits: {
+    /** Failed commits (and reads while judging) in a row of the partition failing longest. */
+    readonly consecutiveFailures: number;
+    /** The last commit failure, until a commit lands again. */
+    readonly lastError: (ReportedError & { readonly at: number }) | null;
+    /** Commands the store refused on their own since start, rejected with STORE_REJECTED. */
+    readonly refusedCommands: number;
+  };
+}
+
+/** What a house tells `onHealth` listeners: for logs and alerts. */
+export type HealthEvent =
+  /** A call failed and will be tried again; `failures` counts them in a row. */
+  | ({ readonly type: 'failure'; readonly error: unknown } & Trouble)
+  /** Calls that were failing answer again. */
+  | {
+      readonly type: 'recovered';
+      readonly dependency: HouseDependency;
+      readonly operation: HouseOperation;
+      readonly partition: number | null;
+      /** How long they failed (ms of the house's clock) and how many times. */
+      readonly failedForMs: number;
+      readonly failures: number;
+    }
+  /** Callers waiting on these partitions were answered UNAVAILABLE: their store or lock keeps failing. */
+  | {
+      readonly type: 'unavailable';
+      readonly partitions: readonly number[];
+      readonly callers: number;
+      readonly trouble: Trouble;
+    }
+  /** The store refused this command on its own: it was rejected with STORE_REJECTED. */
+  | {
+      readonly type: 'refused';
+      readonly partition: number;
+      readonly command: AuctionCommand['type'];
+      readonly auctionId: string;
+      readonly error: unknown;
+    };

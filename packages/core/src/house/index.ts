@@ -1,5 +1,15 @@
 export { AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from './auction-house.js';
-export type { AuctionStats, HouseMetrics, PublicBid } from './house-types.js';
+export type {
+  AuctionStats,
+  HealthEvent,
+  HouseDependency,
+  HouseHealth,
+  HouseMetrics,
+  HouseOperation,
+  PublicBid,
+  ReportedError,
+  Trouble,
+} from './house-types.js';
 export {
   assertPartitionCount,
   DEFAULT_SHARED_PARTITIONS,

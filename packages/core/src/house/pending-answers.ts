@@ -4,6 +4,8 @@ interface Waiter {
   resolve: (outcome: CommandOutcome) => void;
   reject: (error: unknown) => void;
   deadline: number;
+  /** The partition of the command waited on. */
+  partition: number;
   done: boolean;
   /** The house's PendingAnswers it belongs to (another house of this process may answer it). */
   owner: PendingAnswers;
@@ -33,9 +35,9 @@ export class PendingAnswers {
   }
 
   /** Wait for the outcome of `commandId`; with `item`, the waiter rides on the queue entry. */
-  wait(commandId: string, item: AnswerableItem | null, deadline: number): Promise<CommandOutcome> {
+  wait(commandId: string, item: AnswerableItem | null, deadline: number, partition: number): Promise<CommandOutcome> {
     return new Promise<CommandOutcome>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, deadline, done: false, owner: this, next: undefined };
+      const waiter: Waiter = { resolve, reject, deadline, partition, done: false, owner: this, next: undefined };
       this.#open++;
       if (item !== null) {
         item.local = waiter;
@@ -107,6 +109,21 @@ export class PendingAnswers {
       else still.push(waiter);
     }
     this.#attached = still;
+  }
+
+  /** Fail the callers waiting on commands of the partitions `errorOf` gives an error for; returns how many. */
+  failPartitions(errorOf: (partition: number) => unknown): number {
+    const before = this.#open;
+    for (const [commandId, first] of [...this.#keyed]) {
+      const error = errorOf(first.partition);
+      if (error !== undefined) this.settle(commandId, undefined, error);
+    }
+    for (const waiter of this.#attached) {
+      if (waiter.done) continue;
+      const error = errorOf(waiter.partition);
+      if (error !== undefined) this.#finish(waiter, undefined, error);
+    }
+    return before - this.#open;
   }
 
   /** Fail every caller still waiting. */

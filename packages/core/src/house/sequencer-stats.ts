@@ -4,11 +4,22 @@ export interface SequencerStats {
   commands: number;
   maxBatch: number;
   commitErrors: number;
+  /** Commands the store refused on their own, rejected with STORE_REJECTED. */
+  refusedCommands: number;
   queueErrors: number;
   cacheErrors: number;
   publishErrors: number;
 }
 
 export function createSequencerStats(): SequencerStats {
-  return { batches: 0, commands: 0, maxBatch: 0, commitErrors: 0, queueErrors: 0, cacheErrors: 0, publishErrors: 0 };
+  return {
+    batches: 0,
+    commands: 0,
+    maxBatch: 0,
+    commitErrors: 0,
+    refusedCommands: 0,
+    queueErrors: 0,
+    cacheErrors: 0,
+    publishErrors: 0,
+  };
 }

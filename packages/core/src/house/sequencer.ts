@@ -2,13 +2,15 @@ import { applyCommand } from '../engine/apply-command.js';
 import { fingerprintBid, judgeRepeatedBid } from '../engine/idempotency.js';
 import { toPublicAuction } from '../engine/public-view.js';
 import type { AuctionEvent, AuctionState, CommandOutcome, PublicAuction } from '../engine/types.js';
-import { isOutcryError } from '../errors.js';
 import type { AuctionStore, CommitBatch, LedgerEntry, StoredOutcome } from '../ports/auction-store.js';
 import type { BidQueue, QueuedCommand, QueueItem } from '../ports/bid-queue.js';
-import type { BroadcastMessage, Broadcaster, RoutedOutcome } from '../ports/broadcaster.js';
+import type { Broadcaster, BroadcastMessage, RoutedOutcome } from '../ports/broadcaster.js';
 import type { Lease } from '../ports/lock.js';
+import { commitFailureOf } from './commit-failure.js';
+import type { HouseOperation } from './house-types.js';
 import { RecentBids } from './recent-bids.js';
 import type { SequencerStats } from './sequencer-stats.js';
+import { storeRejection } from './store-rejection.js';
 
 /** What a sequencer needs from the house that runs it. */
 export interface SequencerHost {
@@ -39,6 +41,12 @@ export interface SequencerHost {
   now(): number;
   /** Commands handed to this sequencer that it can no longer judge: send them through the queue. */
   reroute(partition: number, items: readonly QueueItem[]): void;
+  /** A store or queue call of the partition failed and will be tried again. */
+  failed(partition: number, operation: HouseOperation, error: unknown): void;
+  /** The calls of `operation`'s dependency answer again after failures. */
+  recovered(partition: number, operation: HouseOperation): void;
+  /** The store refused this command on its own: it was rejected with STORE_REJECTED and acknowledged. */
+  refused(partition: number, entry: QueuedCommand, error: unknown): void;
 }
 
 export interface Answer {
@@ -92,6 +100,11 @@ function dueOf(state: AuctionState): number | null {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+function halves<T>(items: readonly T[]): T[][] {
+  const middle = Math.ceil(items.length / 2);
+  return [items.slice(0, middle), items.slice(middle)];
+}
+
 /**
  * The single writer of one partition. It keeps the partition's auctions in memory, judges
  * commands with the pure engine in FIFO order, writes a whole batch in one store commit
@@ -130,6 +143,11 @@ export class Sequencer {
   #sweptAt = 0;
   /** When a commit or an acknowledgement last failed. */
   #troubleAt = 0;
+  /** The store and queue operations whose failures were last reported: their recovery is reported once one succeeds. */
+  #failingCommit: HouseOperation | null = null;
+  #failingQueue: HouseOperation | null = null;
+  /** When a commit of this sequencer last landed (real time). */
+  #landedAt = 0;
 
   constructor(host: SequencerHost, partition: number, lease: Lease, options: SequencerOptions) {
     this.#host = host;
@@ -196,6 +214,11 @@ export class Sequencer {
     return this.#states.keys();
   }
 
+  /** When a commit of this sequencer last landed (Date.now), 0 before the first. */
+  get landedAt(): number {
+    return this.#landedAt;
+  }
+
   async #consume(): Promise<void> {
     const { queue, houseId } = this.#host;
     const max = this.#options.maxBatch;
@@ -236,8 +259,8 @@ export class Sequencer {
           // Tried once: a failure waits for the next sweep instead of holding up the commands here.
           const stale = await queue
             .claimStale(this.partition, houseId, this.#options.staleEntryMs, max)
-            .catch((): QueuedCommand[] => {
-              this.#host.stats.queueErrors++;
+            .catch((error: unknown): QueuedCommand[] => {
+              this.#queueFailed('queue-read', error);
               return [];
             });
           // Older than anything waiting here: judged first.
@@ -321,13 +344,27 @@ export class Sequencer {
   async #retrying<T>(read: () => Promise<T>): Promise<T | null> {
     for (let attempt = 0; this.#running; attempt++) {
       try {
-        return await read();
-      } catch {
-        this.#host.stats.queueErrors++;
+        const result = await read();
+        this.#queueAnswered();
+        return result;
+      } catch (error) {
+        this.#queueFailed('queue-read', error);
         await sleep(Math.min(this.#options.retryDelayMs * 2 ** attempt, 2_000));
       }
     }
     return null;
+  }
+
+  #queueFailed(operation: HouseOperation, error: unknown): void {
+    this.#host.stats.queueErrors++;
+    this.#failingQueue = operation;
+    this.#host.failed(this.partition, operation, error);
+  }
+
+  #queueAnswered(): void {
+    if (this.#failingQueue === null) return;
+    this.#host.recovered(this.partition, this.#failingQueue);
+    this.#failingQueue = null;
   }
 
   /**
@@ -431,12 +468,7 @@ export class Sequencer {
     const error = await head.settled;
     if (error === null && head.batch !== null) {
       this.#pipeline.shift();
-      this.#unsure = false;
-      this.#failures = 0;
-      if (!this.#fenced && head.batch.commit !== null) {
-        this.#fenced = true;
-        this.#host.onFenced(this.partition);
-      }
+      this.#landed(head.batch);
       await this.#complete(head.entries, head.batch);
       return;
     }
@@ -448,14 +480,117 @@ export class Sequencer {
       if (batch != null) this.#rollBack(batch.before, batch.judgedBids);
     }
     const entries = failed.flatMap((f) => f.entries);
+    const local = failed.flatMap((f) => f.local);
     this.#forget(entries);
+    const kind = commitFailureOf(error);
+    if (kind === 'refused') {
+      await this.#isolate(entries, local);
+      return;
+    }
     this.#retry = entries.concat(this.#retry);
-    this.#retryLocal = failed.flatMap((f) => f.local).concat(this.#retryLocal);
-    if (isOutcryError(error) && error.code === 'STALE_OWNER') throw error;
-    if (!this.#running) throw error;
+    this.#retryLocal = local.concat(this.#retryLocal);
+    if (kind === 'stale' || !this.#running) throw error;
+    await this.#backOff(head.batch === null ? 'read' : 'commit', error);
+  }
+
+  /** A batch was committed: the store holds this writer's token and answers again. */
+  #landed(batch: JudgedBatch): void {
+    this.#unsure = false;
+    this.#failures = 0;
+    this.#landedAt = Date.now();
+    if (this.#failingCommit !== null) {
+      this.#host.recovered(this.partition, this.#failingCommit);
+      this.#failingCommit = null;
+    }
+    if (!this.#fenced && batch.commit !== null) {
+      this.#fenced = true;
+      this.#host.onFenced(this.partition);
+    }
+  }
+
+  /** A transient failure: reported, then waited out before the same commands are tried again. */
+  async #backOff(operation: HouseOperation, error: unknown): Promise<void> {
     this.#troubleAt = this.#host.now();
     this.#host.stats.commitErrors++;
+    this.#failingCommit = operation;
+    this.#host.failed(this.partition, operation, error);
     await sleep(Math.min(this.#options.retryDelayMs * 2 ** this.#failures++, 2_000));
+  }
+
+  /**
+   * The store refused a batch for what it holds. Nothing one caller sends may hold up the
+   * others: the batch is split in halves, and each part is judged again against what is
+   * committed and committed on its own, in order, halving the refused parts again, until the
+   * commands refused on their own are found. Each of those alone is rejected and acknowledged,
+   * so it never comes back; the rest commit in their order. Judging again keeps the seqs without
+   * a gap and answers only outcomes that were stored. A transient failure on the way is waited
+   * out; a stale owner stops, its remaining commands kept for rerouting.
+   */
+  async #isolate(entries: readonly QueuedCommand[], local: readonly QueuedCommand[]): Promise<void> {
+    const handedOver = new Set(local);
+    const parts = entries.length > 1 ? halves(entries) : [entries.slice()];
+    for (let part = parts[0]; part !== undefined; part = parts[0]) {
+      const failure = await this.#commitAlone(part);
+      if (failure === null) {
+        parts.shift();
+        continue;
+      }
+      const kind = commitFailureOf(failure.error);
+      if (kind === 'refused') {
+        parts.shift();
+        const [only] = part;
+        if (part.length === 1 && only !== undefined) this.#refuse(only, failure.error);
+        else parts.unshift(...halves(part));
+        continue;
+      }
+      if (kind === 'stale' || !this.#running) {
+        const rest = parts.flat();
+        this.#retry = rest.concat(this.#retry);
+        this.#retryLocal = rest.filter((entry) => handedOver.has(entry)).concat(this.#retryLocal);
+        throw failure.error;
+      }
+      await this.#backOff(failure.operation, failure.error);
+    }
+  }
+
+  /** Judge and commit `part` with nothing else in flight; null once committed and answered. */
+  async #commitAlone(
+    part: readonly QueuedCommand[],
+  ): Promise<{ readonly error: unknown; readonly operation: HouseOperation } | null> {
+    try {
+      await this.#load(part);
+    } catch (error) {
+      return { error, operation: 'read' };
+    }
+    const batch = this.#judge(part);
+    try {
+      if (batch.commit !== null) await this.#host.store.commit(batch.commit);
+    } catch (error) {
+      this.#rollBack(batch.before, batch.judgedBids);
+      this.#forget(part);
+      return { error, operation: 'commit' };
+    }
+    this.#landed(batch);
+    await this.#complete(part, batch);
+    return null;
+  }
+
+  /**
+   * A command the store refuses on its own: rejected with STORE_REJECTED (nothing of it was
+   * written, and sending it again gets the same answer) and acknowledged off the queue.
+   */
+  #refuse(entry: QueuedCommand, error: unknown): void {
+    const outcome = storeRejection(entry.command, error);
+    this.#acknowledge([entry]);
+    this.#host.stats.refusedCommands++;
+    this.#host.refused(this.partition, entry, error);
+    const answers: Answer[] = [{ entry, outcome }];
+    this.#host.answer(answers);
+    const published = this.#messageOf([], [], this.#host.routedOf(answers));
+    if (published === null) return;
+    this.#host.broadcaster.publish(published).catch(() => {
+      this.#host.stats.publishErrors++;
+    });
   }
 
   /** On the way out: let commits in flight settle; answer those that landed, keep the rest for rerouting. */
@@ -594,8 +729,9 @@ export class Sequencer {
       this.#unacked = [];
       try {
         await this.#host.queue.ack(this.partition, ids);
-      } catch {
-        this.#host.stats.queueErrors++;
+        this.#queueAnswered();
+      } catch (error) {
+        this.#queueFailed('ack', error);
         this.#troubleAt = this.#host.now();
         this.#unacked = ids.concat(this.#unacked);
         return;

@@ -78,6 +78,17 @@ export interface AuctionStore {
    * `fencingToken` is below the highest token this store has seen for the partition.
    * A ledger entry whose (auctionId, seq) or bidId already exists is a conflict: the whole
    * batch is refused with `STALE_OWNER`, since only a stale writer can produce one.
+   *
+   * Every other failure says whether trying again can help, by its code, so that the house
+   * never reads a driver's errors:
+   * - OutcryError `STORE_REJECTED`: the store refused what the batch holds (text it cannot keep,
+   *   a value out of its range, a script that fails on the data). The same batch sent again is
+   *   refused again, and nothing of it was written. The house splits the batch until it finds
+   *   the commands refused on their own, rejects those alone and commits the rest.
+   * - anything else (OutcryError `UNAVAILABLE` by convention: a lost connection, a timeout, a
+   *   server starting, stopping, out of resources or unable to serialise): the batch may commit
+   *   later, and may even have been written; the house tries it again after a pause.
+   * The reads the house makes while judging (`getMany`, `getOutcomes`) follow the same rule.
    */
   commit(batch: CommitBatch): Promise<void>;
   /** Auctions newest first (createdAt, then id, descending), with keyset cursors. */

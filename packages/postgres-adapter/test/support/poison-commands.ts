@@ -1,0 +1,59 @@
+import {
+  type AuctionHouse,
+  type AuctionHouseOptions,
+  type Broadcaster,
+  type BroadcastMessage,
+  createAuctionHouse,
+  MemoryLock,
+  partitionOf,
+  type QueueItem,
+  type RoutedOutcome,
+} from '@outcry/core';
+import { ScriptedAuction } from '@outcry/core/testing';
+
+/**
+ * A house that never owns a partition (its lock holds every one for another owner): every
+ * command it takes in goes through the queue, and it waits for the outcomes the owner routes
+ * back by broadcast, as a second process would.
+ */
+export async function clientHouse(
+  options: AuctionHouseOptions & { readonly partitions: number },
+): Promise<AuctionHouse> {
+  const lock = new MemoryLock();
+  for (let p = 0; p < options.partitions; p++) await lock.acquire(`partition:${p}`, 'another-owner', 3_600_000);
+  const house = createAuctionHouse({ ...options, lock });
+  await house.start();
+  return house;
+}
+
+/**
+ * A bid whose bidder id holds a NUL character, which PostgreSQL refuses in text and in jsonb
+ * alike: it enters the queue directly, as a command from a process whose checks let it through.
+ */
+export function poisonBid(auctionId: string, bidId: string, origin: string): QueueItem {
+  return {
+    command: { type: 'bid', auctionId, bidId, bidderId: 'mallory\u0000', amount: 1_000_000, receivedAt: Date.now() },
+    origin,
+    commandId: bidId,
+  };
+}
+
+/** A create whose title holds a NUL character, of an auction in `partition`. */
+export function poisonCreate(partition: number, partitions: number, origin: string): QueueItem {
+  let id = '';
+  for (let n = 0; id === '' || partitionOf(id, partitions) !== partition; n++) id = `poison-${Date.now()}-${n}`;
+  const spec = ScriptedAuction.create({ id, title: 'a\u0000b' }).state.spec;
+  return { command: { type: 'create', spec, receivedAt: Date.now() }, origin, commandId: `create-${id}` };
+}
+
+/** Every outcome `broadcaster` routes for the partition, as it arrives. */
+export async function routedOutcomes(
+  broadcaster: Broadcaster,
+  partition: number,
+): Promise<{ readonly outcomes: RoutedOutcome[]; off(): Promise<void> }> {
+  const outcomes: RoutedOutcome[] = [];
+  const off = await broadcaster.subscribe([partition], (message: BroadcastMessage) => {
+    outcomes.push(...message.outcomes);
+  });
+  return { outcomes, off };
+}
