@@ -73,6 +73,19 @@ describe('input the stores would refuse is refused at the boundary', () => {
     ]);
   });
 
+  it('answers reads of ids no auction or bid can have as not found, and refuses such a cancel', async () => {
+    await open();
+    for (const id of ['a\u0000b', 'x\ud800', '', 'has space']) {
+      expect(await house.getAuction(id)).toBeNull();
+      expect(await house.getBids(id)).toEqual({ items: [] });
+      expect(await house.getLedger(id)).toEqual([]);
+      const error = await rejection(house.cancelAuction(id, { by: 'seller' }));
+      expect(error.code).toBe('INVALID_INPUT');
+      expect(error.details).toEqual([{ path: 'auctionId', message: expect.any(String) }]);
+    }
+    expect(await house.getBidOutcome('\u0000')).toBeNull();
+  });
+
   it('refuses crafted list cursors with INVALID_INPUT naming the cursor', async () => {
     await open();
     for (const crafted of ['[1,"a\\u0000b"]', '[1.5,"x"]', '[1e308,"x"]']) {
