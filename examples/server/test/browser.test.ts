@@ -148,10 +148,16 @@ describe.skipIf(!canRun)('the live auction page in two browsers', () => {
     await expect.poll(() => page.textContent('#history')).toContain(`${rivalName} bid`);
     expect(await page.textContent(`[data-auction-id="${auctionId}"] .item-title`)).toBe(title);
     // Nothing of the names or the title became an element, and no script of theirs ran.
-    const injected = await page.evaluate(() => ({
-      elements: document.querySelectorAll('#injected, img[src="x"], svg, iframe, main script').length,
-      pwned: (window as unknown as { pwned?: number }).pwned ?? null,
-    }));
+    const injected = await page.evaluate(() => {
+      const page = globalThis as unknown as {
+        document: { querySelectorAll(selector: string): { length: number } };
+        pwned?: number;
+      };
+      return {
+        elements: page.document.querySelectorAll('#injected, img[src="x"], svg, iframe, main script').length,
+        pwned: page.pwned ?? null,
+      };
+    });
     expect(injected).toEqual({ elements: 0, pwned: null });
   });
 
