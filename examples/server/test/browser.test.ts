@@ -149,13 +149,13 @@ describe.skipIf(!canRun)('the live auction page in two browsers', () => {
     expect(await page.textContent(`[data-auction-id="${auctionId}"] .item-title`)).toBe(title);
     // Nothing of the names or the title became an element, and no script of theirs ran.
     const injected = await page.evaluate(() => {
-      const page = globalThis as unknown as {
+      const scope = globalThis as unknown as {
         document: { querySelectorAll(selector: string): { length: number } };
         pwned?: number;
       };
       return {
-        elements: page.document.querySelectorAll('#injected, img[src="x"], svg, iframe, main script').length,
-        pwned: page.pwned ?? null,
+        elements: scope.document.querySelectorAll('#injected, img[src="x"], svg, iframe, main script').length,
+        pwned: scope.pwned ?? null,
       };
     });
     expect(injected).toEqual({ elements: 0, pwned: null });
