@@ -132,10 +132,11 @@ describe.skipIf(noDatabase || !redisUp)(
 
     // Ids pass through the Redis queue, lock and broadcaster on their way to the PostgreSQL ledger.
     describeOpaqueIdRoundTrip(async () => {
-      const house = hybridHouse();
+      const [house, watcher] = [hybridHouse(), hybridHouse()];
       await house.start();
+      await watcher.start();
       // afterAll above stops every house and closes every connection.
-      return { house, store: postgres.store, close: async () => undefined };
+      return { house, store: postgres.store, watcher, close: async () => undefined };
     });
   },
 );

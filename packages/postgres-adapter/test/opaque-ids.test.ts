@@ -12,12 +12,16 @@ describe.skipIf(noDatabase)('PostgreSQL adapters keep user ids and bidIds byte f
     // Another instance reads back what the house wrote, as another process would.
     const reader = createPostgresAdapters({ connectionString: DATABASE_URL, schema, partitions: 4 });
     const house = createAuctionHouse({ ...adapters, partitions: 4 });
+    const watcher = createAuctionHouse({ ...reader, partitions: 4 });
     await house.start();
+    await watcher.start();
     return {
       house,
       store: reader.store,
+      watcher,
       async close() {
         await house.stop();
+        await watcher.stop();
         await adapters.close();
         await reader.close();
         await dropSchema(schema);

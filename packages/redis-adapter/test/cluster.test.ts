@@ -53,12 +53,16 @@ describe.skipIf(!hasRedisServer)('on a three-master Redis Cluster', () => {
     const adapters = createRedisAdapters({ redis: cluster, prefix: 'opaque:', partitions: PARTITIONS });
     const reader = createRedisAdapters({ redis: cluster, prefix: 'opaque:', partitions: PARTITIONS });
     const house = createAuctionHouse({ ...adapters, partitions: PARTITIONS });
+    const watcher = createAuctionHouse({ ...reader, partitions: PARTITIONS });
     await house.start();
+    await watcher.start();
     return {
       house,
       store: reader.store,
+      watcher,
       async close() {
         await house.stop();
+        await watcher.stop();
         await adapters.close();
         await reader.close();
       },

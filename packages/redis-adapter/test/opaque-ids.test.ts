@@ -23,12 +23,16 @@ describe.skipIf(!up)('Redis adapters keep user ids and bidIds byte for byte', ()
     // Another instance reads back what the house wrote, as another process would.
     const reader = createRedisAdapters({ redis, prefix, partitions: 4 });
     const house = createAuctionHouse({ ...adapters, partitions: 4 });
+    const watcher = createAuctionHouse({ ...reader, partitions: 4 });
     await house.start();
+    await watcher.start();
     return {
       house,
       store: reader.store,
+      watcher,
       async close() {
         await house.stop();
+        await watcher.stop();
         await adapters.close();
         await reader.close();
       },

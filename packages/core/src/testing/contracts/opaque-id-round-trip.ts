@@ -1,16 +1,23 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuctionEvent } from '../../engine/types.js';
 import type { AuctionHouse } from '../../house/auction-house.js';
 import type { AuctionStore } from '../../ports/auction-store.js';
 import { codePointLength, MAX_ID_LENGTH } from '../../schemas/opaque-id.js';
 import { NAMED_OPAQUE_IDS, opaqueIdArbitrary } from '../opaque-ids.js';
 import { uniqueId } from './fixtures.js';
+import { waitUntil } from './wait.js';
 
 /** A running house and a store on the same backend to read back from (another instance, ideally). */
 export interface OpaqueIdStack {
   readonly house: AuctionHouse;
   readonly store: AuctionStore;
-  /** Stops the house and closes what the factory opened. */
+  /**
+   * Another started house on the same backend, when the stack has a broadcaster between
+   * processes: the suite checks that its subscribers hear the ids unchanged.
+   */
+  readonly watcher?: AuctionHouse;
+  /** Stops the houses and closes what the factory opened. */
   close(): Promise<void>;
 }
 
@@ -61,7 +68,7 @@ export function describeOpaqueIdRoundTrip(
     it(
       'keeps seller, bidder and bid ids byte for byte: views, ledger, outcomes and repeated bidIds',
       async () => {
-        const { house, store } = stack;
+        const { house, store, watcher } = stack;
         await fc.assert(
           fc.asyncProperty(people, id, id, async ([sellerId, first, second], firstKey, secondKey) => {
             const tag = `${uniqueId('rt')}|`;
@@ -76,6 +83,8 @@ export function describeOpaqueIdRoundTrip(
               metadata: { [sellerId]: [first, { [second]: firstKey }] },
             });
             expect(auction.sellerId).toBe(sellerId);
+            const heard: AuctionEvent[] = [];
+            const stopWatching = watcher?.subscribe(auction.id, (event) => heard.push(event));
             const accepted = await house.placeBid({
               auctionId: auction.id,
               bidderId: first,
@@ -127,6 +136,16 @@ export function describeOpaqueIdRoundTrip(
             ]);
             const cancelled = await house.cancelAuction(auction.id, { by: sellerId, reason: `by ${sellerId}` });
             expect(cancelled).toMatchObject({ status: 'cancelled', sellerId, leaderId: second });
+            if (stopWatching !== undefined) {
+              const bidders = () =>
+                heard.flatMap((event) => (event.type === 'bid.accepted' ? [[event.bidderId, event.bidId]] : []));
+              await waitUntil(() => bidders().length >= 2, 10_000, 'the watcher to hear both bids');
+              expect(bidders()).toEqual([
+                [first, firstBidId],
+                [second, secondBidId],
+              ]);
+              stopWatching();
+            }
           }),
           { numRuns, examples: named },
         );
