@@ -1,21 +1,22 @@
 import type { PublicBid } from '@outcry/core';
 import { toClientBidId } from '@outcry/ws-adapter';
-import { z } from 'zod';
 
 /**
- * A bidId as clients send it: core's id alphabet, at most 64 characters. The house stores it as
- * `<userId>:<bidId>` (user ids have no ':'; `toStoredBidId`), which does two things: each user has
- * idempotency keys of their own (another user's key neither collides nor reveals an outcome), and
- * GET /bids/:bidId finds only the caller's bids, because it looks up the caller's prefix.
+ * The per-user bidId scheme, shared with the WebSocket gateway: one bid whichever way it came.
+ * A bidId as clients send it is any text without control characters, at most 128 characters
+ * (`clientBidIdSchema`). The house stores it as `<len>:<userId>:<bidId>` (`toStoredBidId`; `<len>`
+ * is the user id's length, so the split is unambiguous whatever the ids hold), which does two
+ * things: each user has idempotency keys of their own (another user's key neither collides nor
+ * reveals an outcome), and GET /bids/:bidId finds only the caller's bids, because it looks up
+ * the caller's prefix.
  */
-export const clientBidIdSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[\w.:@-]+$/, { error: 'may hold letters, digits and . _ : @ - only' });
-
-/** The per-user bidId scheme, shared with the WebSocket gateway: one bid whichever way it came. */
-export { toClientBidId, toClientOutcome, toStoredBidId } from '@outcry/ws-adapter';
+export {
+  clientBidIdSchema,
+  MAX_CLIENT_BID_ID_LENGTH,
+  toClientBidId,
+  toClientOutcome,
+  toStoredBidId,
+} from '@outcry/ws-adapter';
 
 /** A history row with the bidder's own prefix taken off its bidId. */
 export function toClientHistoryRow(bid: PublicBid): PublicBid {

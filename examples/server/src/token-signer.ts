@@ -1,15 +1,17 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { opaqueIdSchemaOf } from '@outcry/core';
+import { MAX_USER_ID_LENGTH_FOR_ANY_BID_ID } from '@outcry/ws-adapter';
 import { z } from 'zod';
 
+/** The longest user id the server hands out, in characters (code points): 123. */
+export const MAX_SERVER_USER_ID_LENGTH = MAX_USER_ID_LENGTH_FOR_ANY_BID_ID;
+
 /**
- * User ids the server hands out: like core's ids, but at most 63 characters and without ':', so
- * that `<userId>:<bidId>` (see bid-ids.ts) is unambiguous and fits core's 128.
+ * User ids the server hands out: core's opaque ids (any text without control characters), at
+ * most 123 characters, so that a stored bidId `<len>:<userId>:<bidId>` (see bid-ids.ts) fits
+ * core's 256 with any bidId a client may send (128).
  */
-export const userIdSchema = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(/^[\w.@-]+$/, { error: 'may hold letters, digits and . _ @ - only' });
+export const userIdSchema = opaqueIdSchemaOf(MAX_SERVER_USER_ID_LENGTH);
 
 const payloadSchema = z.object({ sub: userIdSchema, exp: z.number().int() }).strict();
 

@@ -56,9 +56,11 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       ['no body', undefined],
       ['an empty object', {}],
       ['an empty name', { userId: '' }],
-      ['a colon', { userId: 'a:b' }],
-      ['spaces', { userId: 'a b' }],
-      ['a name too long', { userId: 'x'.repeat(64) }],
+      ['a NUL', { userId: 'a\u0000b' }],
+      ['a tab', { userId: 'a\tb' }],
+      ['a C1 control', { userId: 'a\u0085' }],
+      ['a lone surrogate', { userId: 'a\ud800' }],
+      ['a name too long', { userId: 'x'.repeat(124) }],
       ['a number', { userId: 42 }],
       ['an extra field', { userId: 'ok', admin: true }],
       ['an array', ['alice']],
@@ -179,6 +181,8 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       ['a bad increment', { increment: { type: 'fixed', amount: 0 } }],
       ['a bad soft close', { softClose: { windowMs: -5, extendMs: 10 } }],
       ['a bad id', { id: 'has space' }],
+      ['a price over 10^15', { startingPrice: 10 ** 15 + 1 }],
+      ['an increment over 10^15', { increment: { type: 'fixed', amount: 10 ** 15 + 1 } }],
     ])('refuses %s with 422 INVALID_INPUT and details', async (_label, change) => {
       const payload =
         Array.isArray(change) || change === null || typeof change !== 'object'
@@ -192,6 +196,33 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       });
       const error = expectError(response, 422, 'INVALID_INPUT');
       expect(Array.isArray(error.details)).toBe(true);
+    });
+
+    it.each([
+      ['a NUL in the title', { title: 'Gui\u0000tar' }, 'title'],
+      ['a lone surrogate in the title', { title: 'Gui\ud800tar' }, 'title'],
+      ['an escape character in the title', { title: '\u001b[31mred' }, 'title'],
+      ['a NUL in a metadata value', { metadata: { a: [{ b: 'x\u0000' }] } }, 'metadata.a.0.b'],
+      ['a NUL in a metadata key', { metadata: { 'k\u0000': 1 } }, 'metadata.k\u0000'],
+      ['a lone surrogate in metadata', { metadata: { s: '\udfff' } }, 'metadata.s'],
+      [
+        'metadata of 3,000 nested arrays',
+        { metadata: { deep: JSON.parse(`${'['.repeat(3_000)}${']'.repeat(3_000)}`) } },
+        `metadata.deep${'.0'.repeat(15)}`,
+      ],
+      ['metadata over 1,000 entries', { metadata: { list: Array.from({ length: 1_001 }, () => 0) } }, 'metadata'],
+    ])('refuses %s with 422 INVALID_INPUT naming the field', async (_label, change, path) => {
+      const response = await alice.request({ method: 'POST', url: '/auctions', payload: auctionBody(change) });
+      const error = expectError(response, 422, 'INVALID_INPUT');
+      expect((error.details as Array<{ path: string }>).map((issue) => issue.path)).toEqual([path]);
+    });
+
+    it('keeps titles and metadata of any script, with tabs and newlines, as they were sent', async () => {
+      const title = 'Gitara Łukasza\t用户42 😀';
+      const metadata = { 'Zustand\n': 'sehr gut\r\n', '<b>': ['"x"', '\\'], nested: { deeper: { list: [1, null] } } };
+      const created = await openAuction({ title, metadata });
+      const shown = (await app.inject({ method: 'GET', url: `/auctions/${created.id}` })).json();
+      expect(shown).toMatchObject({ title, metadata });
     });
 
     it('refuses a second auction with the same id: 409 AUCTION_EXISTS', async () => {
@@ -229,9 +260,15 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       ['a huge limit', '?limit=100000'],
       ['a word as limit', '?limit=ten'],
       ['a cursor we never gave', '?cursor=not-a-cursor'],
+      ['a cursor with a NUL', `?cursor=${Buffer.from('[1,"a\\u0000b"]').toString('base64url')}`],
+      ['a cursor with a fraction', `?cursor=${Buffer.from('[1.5,"x"]').toString('base64url')}`],
+      ['a cursor past every instant', `?cursor=${Buffer.from('[1e308,"x"]').toString('base64url')}`],
+      ['a cursor with a bad auction id', `?cursor=${Buffer.from('[1,"has space"]').toString('base64url')}`],
       ['an unknown parameter', '?sort=price'],
     ])('refuses %s with 422 INVALID_INPUT', async (_label, query) => {
-      expectError(await app.inject({ method: 'GET', url: `/auctions${query}` }), 422, 'INVALID_INPUT');
+      const error = expectError(await app.inject({ method: 'GET', url: `/auctions${query}` }), 422, 'INVALID_INPUT');
+      if (query.startsWith('?cursor='))
+        expect(error.details).toEqual([{ path: 'cursor', message: expect.any(String) }]);
     });
 
     it('shows one auction, and 404 AUCTION_NOT_FOUND for unknown or impossible ids', async () => {
@@ -322,10 +359,13 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       ['a negative amount', { amount: -100 }],
       ['a zero amount', { amount: 0 }],
       ['an unsafe amount', { amount: 2 ** 60 }],
+      ['an amount over 10^15', { amount: 10 ** 15 + 1 }],
       ['no amount', {}],
       ['an extra field', { amount: 2_000, bidderId: 'carol' }],
-      ['a bad bidId', { amount: 2_000, bidId: 'has space' }],
-      ['a long bidId', { amount: 2_000, bidId: 'x'.repeat(65) }],
+      ['a bidId with a control character', { amount: 2_000, bidId: 'has\u0000nul' }],
+      ['a bidId with a lone surrogate', { amount: 2_000, bidId: '\udc00' }],
+      ['an empty bidId', { amount: 2_000, bidId: '' }],
+      ['a long bidId', { amount: 2_000, bidId: 'x'.repeat(129) }],
       ['an array', [2_000]],
       ['a bare number', 2_000],
     ])('refuses %s with 422 INVALID_BID', async (_label, payload) => {
@@ -605,6 +645,14 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
         422,
         'INVALID_INPUT',
       );
+      for (const reason of ['a\u0000b', '\ud800', 'bell\u0007']) {
+        const error = expectError(
+          await alice.request({ method: 'POST', url: `/auctions/${auction.id}/cancel`, payload: { reason } }),
+          422,
+          'INVALID_INPUT',
+        );
+        expect(error.details).toEqual([{ path: 'reason', message: expect.any(String) }]);
+      }
       expectError(await alice.request({ method: 'POST', url: '/auctions/missing/cancel' }), 404, 'AUCTION_NOT_FOUND');
       const byAdmin = await app.inject({
         method: 'POST',

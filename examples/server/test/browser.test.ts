@@ -44,7 +44,7 @@ describe.skipIf(!canRun)('the live auction page in two browsers', () => {
     await app?.dispose();
   });
 
-  async function openAs(userId: string, auctionId: string): Promise<Page> {
+  async function openAs(userId: string, auctionId: string, title = 'First-edition Dune, signed'): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error(`[${userId}] page error: ${error.message}`));
@@ -53,7 +53,7 @@ describe.skipIf(!canRun)('the live auction page in two browsers', () => {
     await page.fill('#login-name', userId);
     await page.click('#login-form button[type=submit]');
     await expect.poll(() => page.textContent('#whoami-name')).toBe(userId);
-    await expect.poll(() => page.textContent('#room-title')).toBe('First-edition Dune, signed');
+    await expect.poll(() => page.textContent('#room-title')).toBe(title);
     return page;
   }
 
@@ -120,6 +120,45 @@ describe.skipIf(!canRun)('the live auction page in two browsers', () => {
     mkdirSync(fileURLToPath(new URL('../screenshots/', import.meta.url)), { recursive: true });
     await bob.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);
+  });
+
+  it('shows usernames and titles as text, never as HTML', async () => {
+    const sellerName = '<img src=x onerror="window.pwned=1">';
+    const title = '<b id="injected">Bold</b><script>window.pwned=2</script> & “quotes”';
+    const bidderName = '"><svg onload="window.pwned=3"></svg>';
+    const rivalName = '<iframe srcdoc="<script>parent.pwned=4</script>">';
+    const seller = await signIn(app, sellerName);
+    const created = await seller.request({
+      method: 'POST',
+      url: '/auctions',
+      payload: { title, currency: 'USD', startingPrice: 500, endsAt: Date.now() + 60_000 },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const auctionId = (created.json() as { id: string }).id;
+    const page = await openAs(bidderName, auctionId, title);
+    expect(await bid(page, '9.00')).toContain('you lead');
+    const rival = await signIn(app, rivalName);
+    await rival.request({ method: 'POST', url: `/auctions/${auctionId}/bids`, payload: { amount: 2_000 } });
+    await expect.poll(() => page.locator('#outbid').isVisible()).toBe(true);
+
+    expect(await page.textContent('#whoami-name')).toBe(bidderName);
+    expect(await page.textContent('#room-seller')).toBe(`seller: ${sellerName}`);
+    expect(await page.textContent('#outbid')).toContain(`“${title}”`);
+    await expect.poll(() => page.textContent('#room-leader')).toBe(rivalName);
+    await expect.poll(() => page.textContent('#history')).toContain(`${rivalName} bid`);
+    expect(await page.textContent(`[data-auction-id="${auctionId}"] .item-title`)).toBe(title);
+    // Nothing of the names or the title became an element, and no script of theirs ran.
+    const injected = await page.evaluate(() => {
+      const scope = globalThis as unknown as {
+        document: { querySelectorAll(selector: string): { length: number } };
+        pwned?: number;
+      };
+      return {
+        elements: scope.document.querySelectorAll('#injected, img[src="x"], svg, iframe, main script').length,
+        pwned: scope.pwned ?? null,
+      };
+    });
+    expect(injected).toEqual({ elements: 0, pwned: null });
   });
 
   it('shows the result when the auction closes', async () => {

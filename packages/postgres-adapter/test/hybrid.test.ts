@@ -2,12 +2,12 @@
 // lock, broadcaster, snapshot cache). Tokens of the Redis lock fence commits to PostgreSQL.
 import { connect } from 'node:net';
 import { type AuctionHouse, createAuctionHouse, isOutcryError } from '@outcry/core';
-import { commitBatchOf, ScriptedAuction } from '@outcry/core/testing';
+import { commitBatchOf, describeOpaqueIdRoundTrip, ScriptedAuction } from '@outcry/core/testing';
 import { createRedisAdapters, deleteMatching, type RedisAdapters } from '@outcry/redis-adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayAuction } from '../src/index.js';
-import { migratedAdapters, noDatabase, servicesRequired } from './support/database.js';
 import { ledgerBidCounts } from './support/auction-fixtures.js';
+import { migratedAdapters, noDatabase, servicesRequired } from './support/database.js';
 import { eventually } from './support/manual-clock.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -128,6 +128,15 @@ describe.skipIf(noDatabase || !redisUp)(
       const stale = postgres.store.commit(commitBatchOf(partition, first?.token ?? 0, [auction]));
       await expect(stale).rejects.toSatisfy((e: unknown) => isOutcryError(e) && e.code === 'STALE_OWNER');
       expect((await postgres.store.getMany([auction.id]))[0]?.seq).toBe(1);
+    });
+
+    // Ids pass through the Redis queue, lock and broadcaster on their way to the PostgreSQL ledger.
+    describeOpaqueIdRoundTrip(async () => {
+      const [house, watcher] = [hybridHouse(), hybridHouse()];
+      await house.start();
+      await watcher.start();
+      // afterAll above stops every house and closes every connection.
+      return { house, store: postgres.store, watcher, close: async () => undefined };
     });
   },
 );

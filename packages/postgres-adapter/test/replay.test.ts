@@ -1,4 +1,4 @@
-import { type AuctionHouse, createAuctionHouse } from '@outcry/core';
+import { type AuctionHouse, createAuctionHouse, MAX_AMOUNT } from '@outcry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayAuction } from '../src/index.js';
 import { migratedAdapters, noDatabase } from './support/database.js';
@@ -32,7 +32,7 @@ describe.skipIf(noDatabase)('replayAuction on the PostgreSQL ledger', () => {
       softClose: { windowMs: 10_000, extendMs: 15_000, mode: 'add', maxExtensions: 3 },
       metadata: { colour: 'sunburst', tags: ['vintage', 'guitar'] },
     });
-    const huge = 2 ** 52; // money near the safe-integer limit survives the bigint columns
+    const huge = MAX_AMOUNT; // the largest amount survives the bigint columns
     const bids = [
       { bidderId: 'b1', amount: 1_500 },
       { bidderId: 'b2', amount: 3_000 },

@@ -11,6 +11,9 @@ const CREATED_AT_WIDTH = 15;
  * Every key, channel and stream name the adapters use. All keys of one partition carry the same
  * hash tag, `{p<partition>}`, so that one Lua script touches one Cluster slot; keys of a lock carry
  * the lock key as their tag. Every name starts with the prefix, so one prefix is one namespace.
+ * An auction id in a name always comes after the partition's tag (the first `{...}` of a name
+ * decides its slot, so no id can move a key); user ids and bidIds never go into a name, only into
+ * hash fields and values, which Redis keeps byte for byte.
  */
 export class RedisKeys {
   readonly prefix: string;

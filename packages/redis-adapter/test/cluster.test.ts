@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import type { BroadcastMessage } from '@outcry/core';
-import { commitBatchOf, ScriptedAuction } from '@outcry/core/testing';
+import { type BroadcastMessage, createAuctionHouse } from '@outcry/core';
+import { commitBatchOf, describeOpaqueIdRoundTrip, ScriptedAuction } from '@outcry/core/testing';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';
@@ -47,6 +47,27 @@ describe.skipIf(!hasRedisServer)('on a three-master Redis Cluster', () => {
   });
 
   describeRedisContracts(() => cluster, 'contract:');
+
+  // Ids with { } * : and spaces never move a key to another slot: a commit would fail CROSSSLOT.
+  describeOpaqueIdRoundTrip(async () => {
+    const adapters = createRedisAdapters({ redis: cluster, prefix: 'opaque:', partitions: PARTITIONS });
+    const reader = createRedisAdapters({ redis: cluster, prefix: 'opaque:', partitions: PARTITIONS });
+    const house = createAuctionHouse({ ...adapters, partitions: PARTITIONS });
+    const watcher = createAuctionHouse({ ...reader, partitions: PARTITIONS });
+    await house.start();
+    await watcher.start();
+    return {
+      house,
+      store: reader.store,
+      watcher,
+      async close() {
+        await house.stop();
+        await watcher.stop();
+        await adapters.close();
+        await reader.close();
+      },
+    };
+  });
 
   it("publishes each commit's broadcast from the script with SPUBLISH, on every partition's node", async () => {
     const prefix = 'spublish:';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { AuctionEvent } from '@outcry/core';
+import { type AuctionEvent, isOpaqueId } from '@outcry/core';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { Connection } from './connection.js';
 import { FrameDispatcher } from './frame-dispatcher.js';
@@ -163,7 +163,7 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
         .then(() => authenticate(token))
         .then(
           (userId) => {
-            if (typeof userId === 'string' && userId !== '') accept(request, socket, head, userId);
+            if (isOpaqueId(userId)) accept(request, socket, head, userId);
             else refuse(socket, 401, 'Unauthorized');
           },
           () => refuse(socket, 401, 'Unauthorized'),

@@ -1,6 +1,6 @@
 import type { AuctionHouse, Clock } from '@outcry/core';
-import { isOutcryError } from '@outcry/core';
-import { toClientOutcome, toStoredBidId } from './bid-ids.js';
+import { isOpaqueId, isOutcryError } from '@outcry/core';
+import { fitsStoredBidId, toClientOutcome, toStoredBidId } from './bid-ids.js';
 import type { Connection } from './connection.js';
 import type { GatewayErrorCode } from './error-codes.js';
 import type { AuthFrame, BidFrame, ClientFrame, SubscribeFrame } from './frames.js';
@@ -116,7 +116,7 @@ export class FrameDispatcher {
     verdict
       .then(
         (userId) => {
-          if (typeof userId !== 'string' || userId === '') {
+          if (!isOpaqueId(userId)) {
             connection.sendError('UNAUTHORIZED', 'The token was refused.');
             return;
           }
@@ -178,6 +178,14 @@ export class FrameDispatcher {
     const bidderId = connection.userId;
     if (bidderId === null) {
       connection.sendError('UNAUTHORIZED', 'Authenticate (auth frame or token) before bidding.', about);
+      return;
+    }
+    if (frame.bidId !== undefined && !fitsStoredBidId(bidderId, frame.bidId)) {
+      connection.sendError(
+        'INVALID_INPUT',
+        'Invalid bid frame: bidId is too long for this user id (stored as <length>:<userId>:<bidId>, at most 256 characters).',
+        about,
+      );
       return;
     }
     this.#counters.bids++;

@@ -1,6 +1,7 @@
 import type { AuctionEvent, BidOutcome, PublicAuction } from '@outcry/core';
-import { idSchema, moneySchema } from '@outcry/core';
+import { auctionIdSchema, moneySchema } from '@outcry/core';
 import { z } from 'zod';
+import { clientBidIdSchema } from './bid-ids.js';
 import type { GatewayErrorCode } from './error-codes.js';
 
 // ---- client -> server ---------------------------------------------------------------------
@@ -13,19 +14,23 @@ export const authFrameSchema = z.object({ type: z.literal('auth'), token: z.stri
  * client saw (on a reconnect): when it is current, no snapshot is sent, events simply go on.
  */
 export const subscribeFrameSchema = z
-  .object({ type: z.literal('subscribe'), auctionId: idSchema, lastSeq: z.number().int().min(0).optional() })
+  .object({ type: z.literal('subscribe'), auctionId: auctionIdSchema, lastSeq: z.number().int().min(0).optional() })
   .strict();
 
 /** `{ type: 'unsubscribe', auctionId }`: stop watching. */
-export const unsubscribeFrameSchema = z.object({ type: z.literal('unsubscribe'), auctionId: idSchema }).strict();
+export const unsubscribeFrameSchema = z.object({ type: z.literal('unsubscribe'), auctionId: auctionIdSchema }).strict();
 
-/** `{ type: 'bid', auctionId, amount, bidId? }`: place a bid (the bidder's maximum) as the authenticated user. */
+/**
+ * `{ type: 'bid', auctionId, amount, bidId? }`: place a bid (the bidder's maximum) as the
+ * authenticated user. `bidId` is the client's idempotency key: any text without control
+ * characters, at most 128 characters.
+ */
 export const bidFrameSchema = z
   .object({
     type: z.literal('bid'),
-    auctionId: idSchema,
+    auctionId: auctionIdSchema,
     amount: moneySchema.min(1, { error: 'must be at least 1 minor unit' }),
-    bidId: idSchema.optional(),
+    bidId: clientBidIdSchema.optional(),
   })
   .strict();
 

@@ -3,7 +3,11 @@ import type { Server as HttpsServer } from 'node:https';
 import { type AuctionHouse, type Clock, OutcryError, systemClock } from '@outcry/core';
 import type { RateLimit } from './rate-limiter.js';
 
-/** Turns a token into a user id, or null when the token is refused. May be async; a throw counts as a refusal. */
+/**
+ * Turns a token into a user id, or null when the token is refused. May be async; a throw counts
+ * as a refusal, and so does a user id that is not an opaque id (1-256 characters, no control
+ * characters, no lone surrogates: see `isOpaqueId` in @outcry/core).
+ */
 export type Authenticate = (token: string) => string | null | Promise<string | null>;
 
 /** Options of `createWebSocketGateway`. */

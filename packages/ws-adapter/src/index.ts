@@ -1,3 +1,12 @@
+export {
+  clientBidIdSchema,
+  fitsStoredBidId,
+  MAX_CLIENT_BID_ID_LENGTH,
+  MAX_USER_ID_LENGTH_FOR_ANY_BID_ID,
+  toClientBidId,
+  toClientOutcome,
+  toStoredBidId,
+} from './bid-ids.js';
 export { createWebSocketGateway, type WebSocketGateway } from './create-websocket-gateway.js';
 export { GATEWAY_CLOSE_CODES, GATEWAY_ERROR_CODES, type GatewayErrorCode } from './error-codes.js';
 export {
@@ -23,4 +32,3 @@ export type { GatewayMetrics } from './gateway-metrics.js';
 export type { Authenticate, WebSocketGatewayOptions } from './gateway-options.js';
 export { type ParsedClientFrame, parseClientFrame } from './parse-client-frame.js';
 export type { RateLimit } from './rate-limiter.js';
-export { toClientBidId, toClientOutcome, toStoredBidId } from './bid-ids.js';

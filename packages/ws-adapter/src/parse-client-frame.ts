@@ -1,4 +1,4 @@
-import { describeIssues } from '@outcry/core';
+import { describeIssues, isAuctionId } from '@outcry/core';
 import { CLIENT_FRAME_TYPES, type ClientFrame, type ClientFrameType, clientFrameSchema } from './frames.js';
 
 /** A parsed client frame, or why it was refused (`BAD_FRAME` or `INVALID_INPUT`). */
@@ -48,7 +48,7 @@ export function parseClientFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary
     code: 'INVALID_INPUT',
     message: `Invalid ${type as ClientFrameType} frame${where}.`,
   } as const;
-  return typeof auctionId === 'string' && auctionId.length <= 128 ? { ...refusal, auctionId } : refusal;
+  return isAuctionId(auctionId) ? { ...refusal, auctionId } : refusal;
 }
 
 function toText(data: Buffer | ArrayBuffer | Buffer[]): string {

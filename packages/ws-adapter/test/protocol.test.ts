@@ -95,7 +95,7 @@ describe('protocol round trips', () => {
     bob.send({ type: 'bid', auctionId: auction.id, amount: 2_000, bidId: 'k-1' });
     expect((await bob.nextOf('bid.result')).outcome).toMatchObject({ bidId: 'k-1', price: 1_000 });
     const history = await fx.house.getBids(auction.id);
-    expect(history.items.map((b) => b.bidId)).toEqual(['bob:k-1', 'carol:k-1', 'carol:bob:k-1']);
+    expect(history.items.map((b) => b.bidId)).toEqual(['3:bob:k-1', '5:carol:k-1', '5:carol:bob:k-1']);
   });
 
   it('refuses a subscription to a missing auction with AUCTION_NOT_FOUND', async () => {

@@ -5,7 +5,7 @@ export { fingerprintBid, isSameBid, judgeRepeatedBid, type RecordedBid } from '.
 export { DEFAULT_INCREMENT_TABLE, incrementFor } from './increment.js';
 export { checkBiddable, computeResult, createInitialState, statusAt } from './lifecycle.js';
 export { computeMinimumBid } from './minimum-bid.js';
-export { isMoney } from './money.js';
+export { isMoney, MAX_AMOUNT } from './money.js';
 export { buyNow, placeBid } from './place-bid.js';
 export { type ProxyResult, resolveProxyBid } from './proxy-bidding.js';
 export { toPublicAuction } from './public-view.js';

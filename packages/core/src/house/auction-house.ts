@@ -38,6 +38,8 @@ import {
   type PlaceBidInput,
   placeBidInputSchema,
 } from '../schemas/input-schemas.js';
+import { isAuctionId } from '../schemas/auction-id.js';
+import { isOpaqueId } from '../schemas/opaque-id.js';
 import { describeIssues, parseInput } from '../schemas/parse-input.js';
 import { commitFailureOf } from './commit-failure.js';
 import { DeadlineHeap } from './deadline-heap.js';
@@ -917,6 +919,7 @@ export class AuctionHouse {
 
   /** The outcome of a bid once judged, or null while it waits (or when the bidId is unknown). */
   async getBidOutcome(bidId: string): Promise<BidOutcome | null> {
+    if (!isOpaqueId(bidId)) return null;
     const [stored] = await this.#store.getOutcomes([bidId]);
     return stored?.outcome ?? null;
   }
@@ -954,8 +957,11 @@ export class AuctionHouse {
   async cancelAuction(auctionId: string, input: CancelAuctionInput): Promise<PublicAuction> {
     this.#assertRunning();
     const { by, reason } = parseInput(cancelAuctionInputSchema, input, 'INVALID_INPUT', 'cancellation');
-    if (typeof auctionId !== 'string' || auctionId.length === 0) {
-      throw new OutcryError('INVALID_INPUT', 'Invalid cancellation: auctionId must be a string.');
+    // Checked before it reaches a sequencer: an id a store refuses would hold up the partition.
+    if (!isAuctionId(auctionId)) {
+      throw new OutcryError('INVALID_INPUT', 'Invalid cancellation: auctionId is not an auction id.', {
+        details: [{ path: 'auctionId', message: 'may hold 1 to 128 ASCII letters, digits and _ . : @ - only' }],
+      });
     }
     const command: AuctionCommand = {
       type: 'cancel',
@@ -981,9 +987,10 @@ export class AuctionHouse {
     const cached = await this.#cache.getMany(auctionIds);
     const missing: string[] = [];
     cached.forEach((auction, i) => {
-      if (auction === undefined) missing.push(auctionIds[i] as string);
+      // An id no auction can have is not looked up: a store may refuse it as a query.
+      if (auction === undefined && isAuctionId(auctionIds[i])) missing.push(auctionIds[i] as string);
     });
-    if (missing.length === 0) return cached as PublicAuction[];
+    if (missing.length === 0) return cached.map((auction) => auction ?? null);
     const loaded = await this.#store.getMany(missing);
     const found = new Map<string, PublicAuction>();
     for (const state of loaded) if (state !== null) found.set(state.spec.id, toPublicAuction(state));
@@ -1001,6 +1008,7 @@ export class AuctionHouse {
   /** The public bid history: who bid and where the price went, never the maxima. */
   async getBids(auctionId: string, input: GetBidsInput = {}): Promise<{ items: PublicBid[] }> {
     const query = parseInput(getBidsInputSchema, input, 'INVALID_INPUT', 'bid history query');
+    if (!isAuctionId(auctionId)) return { items: [] };
     const entries = await this.#store.getBids(auctionId, query);
     return { items: entries.map(toPublicBid) };
   }
@@ -1051,6 +1059,7 @@ export class AuctionHouse {
 
   /** The ledger of one auction: every change in seq order; `replayCommands` rebuilds the state from it. */
   async getLedger(auctionId: string, query: { afterSeq?: number; limit?: number } = {}): Promise<LedgerEntry[]> {
+    if (!isAuctionId(auctionId)) return [];
     return this.#store.getLedger(auctionId, { afterSeq: query.afterSeq ?? 0, limit: query.limit ?? 1_000 });
   }
 

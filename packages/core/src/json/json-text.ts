@@ -1,5 +1,5 @@
-import type { BroadcastMessage } from '../ports/broadcaster.js';
 import type { AuctionCommand, AuctionEvent, AuctionSpec, AuctionState, BidOutcome } from '../engine/types.js';
+import type { BroadcastMessage } from '../ports/broadcaster.js';
 
 /**
  * JSON text of the values written for every bid (its command, outcome and events), as
@@ -9,8 +9,11 @@ import type { AuctionCommand, AuctionEvent, AuctionSpec, AuctionState, BidOutcom
  * need escaping) goes through JSON.stringify, so every value comes out as valid JSON.
  */
 
-/** Strings that JSON writes as they are between quotes: ids are made of these. */
-const PLAIN = /^[\w.:@ -]*$/;
+/**
+ * Strings that JSON.stringify writes as they are between quotes: no quote, backslash or C0
+ * control (which it escapes) and no surrogate (it escapes a lone one; pairs go the slow way too).
+ */
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 /** A string (or null) as JSON. */
 export function stringJson(value: string | null): string {
@@ -35,7 +38,8 @@ function bidFieldsJson(command: BidCommand): string {
 }
 
 export function commandJson(command: AuctionCommand): string {
-  if (isPlainBid(command)) return `{"type":"bid","auctionId":${stringJson(command.auctionId)},${bidFieldsJson(command)}}`;
+  if (isPlainBid(command))
+    return `{"type":"bid","auctionId":${stringJson(command.auctionId)},${bidFieldsJson(command)}}`;
   return JSON.stringify(command);
 }
 

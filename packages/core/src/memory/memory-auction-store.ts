@@ -10,7 +10,8 @@ import type {
   Page,
   StoredOutcome,
 } from '../ports/auction-store.js';
-import { compareNewestFirst, decodeListCursor, encodeListCursor } from './list-cursor.js';
+import { decodeListCursor, encodeListCursor } from '../schemas/list-cursor.js';
+import { compareNewestFirst } from './compare-newest-first.js';
 
 interface AuctionRecord {
   state: AuctionState;

@@ -1,11 +1,9 @@
+import { MAX_AMOUNT } from '../engine/money.js';
+import { isAuctionId } from './auction-id.js';
 import type { PlaceBidInput } from './input-schemas.js';
+import { isOpaqueId } from './opaque-id.js';
 
-const ID = /^[\w.:@-]{1,128}$/;
 const KEYS = new Set(['auctionId', 'bidderId', 'amount', 'bidId']);
-
-function isId(value: unknown): value is string {
-  return typeof value === 'string' && ID.test(value);
-}
 
 /**
  * True exactly when `placeBidInputSchema` accepts `input` unchanged. Checked by hand because a
@@ -17,9 +15,9 @@ export function isWellFormedBid(input: unknown): input is PlaceBidInput & { amou
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
   const bid = input as Record<string, unknown>;
   const amount = bid.amount;
-  if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 1) return false;
-  if (!isId(bid.auctionId) || !isId(bid.bidderId)) return false;
-  if (bid.bidId !== undefined && !isId(bid.bidId)) return false;
+  if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 1 || amount > MAX_AMOUNT) return false;
+  if (!isAuctionId(bid.auctionId) || !isOpaqueId(bid.bidderId)) return false;
+  if (bid.bidId !== undefined && !isOpaqueId(bid.bidId)) return false;
   if (Object.getPrototypeOf(bid) !== Object.prototype) return false;
   for (const key in bid) if (!KEYS.has(key)) return false;
   return true;

@@ -1,20 +1,18 @@
 import { z } from 'zod';
+import { MAX_AMOUNT } from '../engine/money.js';
+import { auctionIdSchema } from './auction-id.js';
+import { freeTextSchema } from './free-text.js';
+import { isListCursor } from './list-cursor.js';
+import { metadataSchema } from './metadata-schema.js';
+import { opaqueIdSchema } from './opaque-id.js';
 
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-
-/** Money: integer minor units, a safe integer >= 0. */
+/** Money: an integer of minor units, from 0 to MAX_AMOUNT (10^15). */
 export const moneySchema = z
   .number({ error: 'must be a number of minor units' })
+  // First and final: zod's int() refuses integers past 2^53 too, which are not fractions.
+  .max(MAX_AMOUNT, { error: `must be at most ${MAX_AMOUNT} minor units (10^15)`, abort: true })
   .int({ error: 'must be an integer number of minor units (no fractions)' })
-  .min(0, { error: 'must not be negative' })
-  .max(MAX_SAFE, { error: 'must be a safe integer' });
-
-/** Ids of auctions, bids and users: short printable strings. */
-export const idSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[\w.:@-]+$/, { error: 'may hold letters, digits and . _ : @ - only' });
+  .min(0, { error: 'must not be negative' });
 
 const instantSchema = z.number().int().min(0).max(8_640_000_000_000_000);
 
@@ -57,9 +55,9 @@ export const softCloseInputSchema = z
 /** Input of `createAuction`: validated, then normalised into an AuctionSpec. */
 export const createAuctionInputSchema = z
   .object({
-    id: idSchema.optional(),
-    sellerId: idSchema,
-    title: z.string().trim().min(1).max(200),
+    id: auctionIdSchema.optional(),
+    sellerId: opaqueIdSchema,
+    title: freeTextSchema({ min: 1, max: 200, trim: true }),
     currency: z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as USD' }),
     startingPrice: moneySchema,
     reservePrice: moneySchema.optional(),
@@ -68,7 +66,7 @@ export const createAuctionInputSchema = z
     startsAt: instantSchema.optional(),
     endsAt: instantSchema,
     softClose: softCloseInputSchema.optional(),
-    metadata: z.record(z.string(), z.json()).optional(),
+    metadata: metadataSchema.optional(),
   })
   .strict()
   .superRefine((input, ctx) => {
@@ -91,9 +89,6 @@ export const createAuctionInputSchema = z
     if (maxEndsAt !== undefined && maxEndsAt < input.endsAt) {
       ctx.addIssue({ code: 'custom', path: ['softClose', 'maxEndsAt'], message: 'must not be before endsAt' });
     }
-    if (input.metadata !== undefined && JSON.stringify(input.metadata).length > 8_192) {
-      ctx.addIssue({ code: 'custom', path: ['metadata'], message: 'must serialise to at most 8 KiB of JSON' });
-    }
   });
 
 export type CreateAuctionInput = z.input<typeof createAuctionInputSchema>;
@@ -101,10 +96,10 @@ export type CreateAuctionInput = z.input<typeof createAuctionInputSchema>;
 /** Input of `placeBid`: the bidder's maximum. */
 export const placeBidInputSchema = z
   .object({
-    auctionId: idSchema,
-    bidderId: idSchema,
+    auctionId: auctionIdSchema,
+    bidderId: opaqueIdSchema,
     amount: moneySchema.min(1, { error: 'must be at least 1 minor unit' }),
-    bidId: idSchema.optional(),
+    bidId: opaqueIdSchema.optional(),
   })
   .strict();
 
@@ -112,13 +107,15 @@ export type PlaceBidInput = z.input<typeof placeBidInputSchema>;
 
 /** Input of `buyNow`. */
 export const buyNowInputSchema = z
-  .object({ auctionId: idSchema, bidderId: idSchema, bidId: idSchema.optional() })
+  .object({ auctionId: auctionIdSchema, bidderId: opaqueIdSchema, bidId: opaqueIdSchema.optional() })
   .strict();
 
 export type BuyNowInput = z.input<typeof buyNowInputSchema>;
 
 /** Input of `cancelAuction`: who cancels, and why. */
-export const cancelAuctionInputSchema = z.object({ by: idSchema, reason: z.string().max(500).optional() }).strict();
+export const cancelAuctionInputSchema = z
+  .object({ by: opaqueIdSchema, reason: freeTextSchema({ max: 500 }).optional() })
+  .strict();
 
 export type CancelAuctionInput = z.input<typeof cancelAuctionInputSchema>;
 
@@ -129,7 +126,7 @@ export const listAuctionsInputSchema = z
   .object({
     status: auctionStatusSchema.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(512).optional(),
+    cursor: z.string().refine(isListCursor, { error: 'is not one this server gave out' }).optional(),
   })
   .strict();
 

@@ -38,10 +38,16 @@ export {
   type LockFactory,
 } from './contracts/lock-contract.js';
 export {
+  describeOpaqueIdRoundTrip,
+  type OpaqueIdRoundTripOptions,
+  type OpaqueIdStack,
+} from './contracts/opaque-id-round-trip.js';
+export {
   describeSnapshotCacheContract,
   type SnapshotCacheContractOptions,
   type SnapshotCacheContractSkips,
   type SnapshotCacheFactory,
   type SnapshotCacheFactoryOptions,
 } from './contracts/snapshot-cache-contract.js';
+export { NAMED_OPAQUE_IDS, opaqueIdArbitrary } from './opaque-ids.js';
 export * from './reference-model.js';

@@ -14,6 +14,7 @@ import {
   outcomeJson,
   stateJson,
 } from '../../src/index.js';
+import { NAMED_OPAQUE_IDS } from '../../src/testing/index.js';
 import { AuctionStory, T0 } from '../engine/auction-story.js';
 
 /** Everything the engine writes for a few bids: commands, outcomes and events of every kind met. */
@@ -109,6 +110,22 @@ describe('JSON text of the per-bid values', () => {
         expect(outcomeJson(outcome)).toBe(JSON.stringify(outcome));
         expect(eventJson(event)).toBe(JSON.stringify(event));
       }),
+    );
+  });
+
+  it('is what JSON.stringify writes for strings of any UTF-16 units and the named ids', () => {
+    const unit = fc.oneof(
+      fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+      fc.constantFrom('"', '\\', '\u2028', '\u007f', '\u0085', '😀', '\ud800', '\udc00'),
+    );
+    const text = fc.oneof(fc.string({ unit, maxLength: 12 }), fc.constantFrom(...NAMED_OPAQUE_IDS));
+    fc.assert(
+      fc.property(text, text, (bidId, bidderId) => {
+        const command: AuctionCommand = { type: 'bid', auctionId: 'a1', bidId, bidderId, amount: 5, receivedAt: 7 };
+        expect(commandJson(command)).toBe(JSON.stringify(command));
+        expect(JSON.parse(commandJson(command))).toEqual(command);
+      }),
+      { numRuns: 2_000 },
     );
   });
 

@@ -131,6 +131,30 @@ export function describeAuctionStoreListingContract(
       await store.commit(commitBatchOf(newPartition(), 1, [ScriptedAuction.create()]));
       await expectOutcryError(store.list({ limit: 10, cursor: 'not a cursor {' }), 'INVALID_INPUT');
     });
+
+    it('refuses crafted cursors with INVALID_INPUT before they reach a query, with or without a status', async () => {
+      const store = await newStore();
+      await store.commit(commitBatchOf(newPartition(), 1, [ScriptedAuction.create()]));
+      const crafted = [
+        '[1,"a\u0000b"]',
+        '[1,"a\ud800b"]',
+        '[1.5,"x"]',
+        '[1e308,"x"]',
+        '[-1,"x"]',
+        '[1,"has space"]',
+        '[1,"x",2]',
+        '["1","x"]',
+        'null',
+      ].map((json) => Buffer.from(json).toString('base64url'));
+      for (const cursor of [...crafted, '', '\u0000', 'x'.repeat(600)]) {
+        await expectOutcryError(store.list({ limit: 10, cursor }), 'INVALID_INPUT');
+        await expectOutcryError(store.list({ limit: 10, status: 'open', cursor }), 'INVALID_INPUT');
+      }
+      // The cursors the store gives out still work after all that.
+      const page = await store.list({ limit: 1 });
+      if (page.nextCursor !== null)
+        expect((await store.list({ limit: 1, cursor: page.nextCursor })).items).toHaveLength(1);
+    });
   });
 
   describe.skipIf(skip.listActive === true)('listActive', () => {
