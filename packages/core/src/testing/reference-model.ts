@@ -159,7 +159,8 @@ export function createReferenceModel(spec: AuctionSpec, createdAt: number): Refe
   const bid = (command: Extract<ReferenceCommand, { type: 'bid' }>): ReferenceVerdict => {
     const at = command.receivedAt;
     const { bidderId, amount } = command;
-    if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) return reject('INVALID_BID');
+    if (typeof amount !== 'number' || !Number.isInteger(amount) || amount <= 0 || amount > 1e15)
+      return reject('INVALID_BID');
     const why = blocked(at);
     if (why !== null) return reject(why);
     if (bidderId === spec.sellerId) return reject('SELLER_CANNOT_BID');

@@ -178,7 +178,10 @@ const amountArb: fc.Arbitrary<Amount> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.integer({ min: -1, max: 60 }).map((delta) => ({ kind: 'own' as const, delta })) },
   { weight: 2, arbitrary: fc.integer({ min: 1, max: 1_200 }).map((value) => ({ kind: 'abs' as const, value })) },
-  { weight: 1, arbitrary: fc.constantFrom(0, -5, 12.5, Number.NaN).map((value) => ({ kind: 'raw' as const, value })) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(0, -5, 12.5, Number.NaN, 1e15 + 1).map((value) => ({ kind: 'raw' as const, value })),
+  },
 );
 
 const bidderArb = fc.oneof(
