@@ -1,6 +1,6 @@
 import type { AuctionHouse } from '@outcry/core';
 import { createWebSocketGateway, type WebSocketGateway } from '@outcry/ws-adapter';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { AppContext } from './app-context.js';
 import { PendingBids } from './bid-ids.js';
 import type { ServerConfig } from './config.js';
@@ -8,6 +8,7 @@ import { DemoFloor, type DemoTiming } from './demo-floor.js';
 import { logHouseHealth } from './house-health-log.js';
 import { ApiError, describeError } from './http-errors.js';
 import { RateLimiter } from './rate-limiter.js';
+import { requestIdOf } from './request-id.js';
 import { registerAdminRoutes } from './routes/admin-routes.js';
 import { registerAuctionRoutes } from './routes/auction-routes.js';
 import { registerBidRoutes } from './routes/bid-routes.js';
@@ -47,8 +48,17 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   const app = Fastify({
     logger: options.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel }),
     bodyLimit: config.bodyLimit,
-    // Ids of requests in every log line; clients may send their own for tracing.
-    requestIdHeader: 'x-request-id',
+    // Ids of requests in every log line; clients may send their own for tracing (requestIdOf).
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    // Errors the router raises before any route (a bad URL, a path part over maxParamLength)
+    // answer in the documented shape, like every other error.
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body, headers } = describeError(error);
+      (reply as FastifyReply).code(status).headers(headers).send(body);
+    },
+    // Requests that reach a closing server are answered by the onRequest hook below, in our shape.
+    return503OnClosing: false,
     // Bids in flight must be answered: close waits for active requests, and idle sockets go at once.
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -91,6 +101,20 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     const { status, body } = describeError(error);
     context.metrics.recordError(body.error.code);
     return reply.code(status).send(body);
+  });
+
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  // A request on a kept-alive connection while the server stops: told so, and the connection ends.
+  app.addHook('onRequest', (_request, _reply, done) => {
+    if (!closing) return done();
+    done(
+      new ApiError('SHUTTING_DOWN', 'The server is stopping; try again in a moment.', {
+        headers: { Connection: 'close', 'Retry-After': '1' },
+      }),
+    );
   });
 
   registerSessionRoutes(app, context);

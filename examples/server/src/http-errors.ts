@@ -104,7 +104,15 @@ const FASTIFY_CODES: Readonly<Record<string, ServerErrorCode>> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
   FST_ERR_BAD_URL: 'BAD_REQUEST',
+  FST_ERR_MAX_PARAM_LENGTH: 'BAD_REQUEST',
+  FST_ERR_ASYNC_CONSTRAINT: 'BAD_REQUEST',
   FST_ERR_NOT_FOUND: 'NOT_FOUND',
+};
+
+/** The router's own messages quote the whole path (long, and the client's anyway): ours instead. */
+const ROUTER_MESSAGES: Readonly<Record<string, string>> = {
+  FST_ERR_BAD_URL: 'The URL is not valid (a malformed percent-encoding?).',
+  FST_ERR_MAX_PARAM_LENGTH: 'A part of the URL path is too long: ids have at most 128 characters.',
 };
 
 /**
@@ -144,7 +152,7 @@ export function describeError(error: unknown): {
   if (mapped !== undefined)
     return {
       status: statusOf(mapped),
-      body: bodyOf(mapped, messageOf(mapped, record.message)),
+      body: bodyOf(mapped, ROUTER_MESSAGES[record.code as string] ?? messageOf(mapped, record.message)),
       headers: {},
       internal: false,
     };
