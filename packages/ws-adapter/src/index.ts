@@ -1,3 +1,5 @@
+export type { AdmitBid } from './admit-bid.js';
+export { toClientBidId, toClientOutcome, toStoredBidId } from './bid-ids.js';
 export { createWebSocketGateway, type WebSocketGateway } from './create-websocket-gateway.js';
 export { GATEWAY_CLOSE_CODES, GATEWAY_ERROR_CODES, type GatewayErrorCode } from './error-codes.js';
 export {
@@ -22,5 +24,5 @@ export {
 export type { GatewayMetrics } from './gateway-metrics.js';
 export type { Authenticate, WebSocketGatewayOptions } from './gateway-options.js';
 export { type ParsedClientFrame, parseClientFrame } from './parse-client-frame.js';
+export type { RateLimitedFrame } from './rate-limited-frame.js';
 export type { RateLimit } from './rate-limiter.js';
-export { toClientBidId, toClientOutcome, toStoredBidId } from './bid-ids.js';
