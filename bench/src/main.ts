@@ -8,8 +8,8 @@ import { runEngineSuite } from './engine.js';
 import { runHouseMemorySuite } from './house-memory.js';
 import { collectMachineFacts } from './machine-facts.js';
 import { describeRun, renderTable, type SuiteResult, writeResults } from './results-report.js';
-import { runScheduledAuctionsSuite } from './scheduled-auctions.js';
 import { chartSubtitle, renderScalingChart, scalingPointsOf } from './scaling-chart.js';
+import { runScheduledAuctionsSuite } from './scheduled-auctions.js';
 import { probeService, SERVICE_URLS, type Service } from './service-probe.js';
 
 /** One entry of the run: its name is the name of its results file. */
@@ -58,10 +58,12 @@ const SUITES: readonly SuiteEntry[] = [
   },
   {
     name: 'http',
-    title: 'HTTP bid placement vs a bare Fastify route',
+    title: 'HTTP bid placement vs a bare Fastify route; rate limits in Redis vs in process',
     quick: false,
     needs: [],
-    run: async (context) => (await import('./http.js')).runHttpSuite(context),
+    wants: ['redis'],
+    run: async (context, services) =>
+      (await import('./http.js')).runHttpSuite(context, { redis: services.has('redis') }),
   },
   {
     name: 'ws-fanout',

@@ -37,8 +37,8 @@ export function callerOf(context: AppContext, request: FastifyRequest): Caller {
 }
 
 /** Takes a token from `limiter` for `key`, or throws 429 RATE_LIMITED with Retry-After. */
-export function enforceRate(limiter: RateLimiter, key: string): void {
-  const waitMs = limiter.take(key);
+export async function enforceRate(limiter: RateLimiter, key: string): Promise<void> {
+  const waitMs = await limiter.take(key);
   if (waitMs === 0) return;
   throw new ApiError('RATE_LIMITED', `Too many requests; try again in ${waitMs} ms.`, {
     details: { retryAfterMs: waitMs },

@@ -4,10 +4,10 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import type { AppContext } from './app-context.js';
 import { PendingBids } from './bid-ids.js';
 import type { ServerConfig } from './config.js';
+import { createRateLimiters } from './create-rate-limiters.js';
 import { DemoFloor, type DemoTiming } from './demo-floor.js';
 import { logHouseHealth } from './house-health-log.js';
 import { ApiError, describeError } from './http-errors.js';
-import { RateLimiter } from './rate-limiter.js';
 import { requestIdOf } from './request-id.js';
 import { registerAdminRoutes } from './routes/admin-routes.js';
 import { registerAuctionRoutes } from './routes/auction-routes.js';
@@ -18,6 +18,7 @@ import { registerWebRoutes } from './routes/web-routes.js';
 import { ServerMetrics } from './server-metrics.js';
 import { composeStores } from './stores.js';
 import { SecretCheck, TokenSigner } from './token-signer.js';
+import { fastifyTrustProxy } from './trust-proxy.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -62,6 +63,8 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     // Bids in flight must be answered: close waits for active requests, and idle sockets go at once.
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // request.ip (per-address limits, request logs) believes X-Forwarded-For only from these proxies.
+    trustProxy: fastifyTrustProxy(config.trustProxy),
   });
 
   // Bodies are JSON only: Fastify's own text/plain parser would hand a string to the validators,
@@ -71,6 +74,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   const stores = await composeStores(config);
   const { house } = stores;
   let gateway: WebSocketGateway | null = null;
+  const limiters = createRateLimiters(config, stores.redis, app.log);
   const context: AppContext = {
     config,
     house,
@@ -80,8 +84,8 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
       gateway === null ? null : { connections: () => gateway?.metrics().connections ?? 0 },
     ),
     checks: stores.checks,
-    bidLimiter: new RateLimiter(config.bidRate),
-    writeLimiter: new RateLimiter(config.writeRate),
+    bidLimiter: limiters.bids,
+    writeLimiter: limiters.writes,
     pendingBids: new PendingBids(),
     startedAt: Date.now(),
     gateway: null,
@@ -142,6 +146,8 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
         path: '/ws',
         authenticate: (token) => context.signer.verify(token),
         rateLimit: { perSecond: config.bidRate.perSecond, burst: config.bidRate.burst },
+        // One bid limit per user: the same buckets as the HTTP bids, over every connection.
+        admitBid: (userId) => context.bidLimiter.take(userId),
       });
       const attached = gateway;
       context.gateway = { metrics: () => ({ ...attached.metrics() }) };

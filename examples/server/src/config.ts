@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_SHARED_PARTITIONS } from '@outcry/core';
 import { z } from 'zod';
+import { type TrustProxy, trustProxySchema } from './trust-proxy.js';
 
 /** The ways the server can keep its auctions (see stores.ts). */
 export const STORES = ['memory', 'redis', 'postgres', 'hybrid'] as const;
 export type StoreKind = (typeof STORES)[number];
+
+/** Where the rate limits keep their buckets: `shared` is Redis when the store has it. */
+export const RATE_LIMIT_STORES = ['shared', 'process'] as const;
+export type RateLimitStore = (typeof RATE_LIMIT_STORES)[number];
 
 /** The server's whole configuration, from the environment (`loadConfig`) or built by a test. */
 export interface ServerConfig {
@@ -33,6 +38,10 @@ export interface ServerConfig {
   readonly bidRate: { readonly perSecond: number; readonly burst: number };
   /** Other writes (session, create, cancel) per user or address. */
   readonly writeRate: { readonly perSecond: number; readonly burst: number };
+  /** `shared`: the buckets in Redis with STORE=redis or hybrid (one limit for every process), else in process. */
+  readonly rateLimitStore: RateLimitStore;
+  /** Which proxies in front are believed about the client's address (X-Forwarded-For). */
+  readonly trustProxy: TrustProxy;
   /** Demo auctions and bots (memory store by default). */
   readonly demo: boolean;
   /** Processes to run with node:cluster (shared stores only). */
@@ -74,6 +83,8 @@ export const envSchema = z.object({
   RATE_BIDS_BURST: positiveInt(50),
   RATE_WRITES_PER_SEC: positiveInt(5),
   RATE_WRITES_BURST: positiveInt(30),
+  RATE_LIMIT_STORE: z.enum(RATE_LIMIT_STORES).default('shared'),
+  TRUST_PROXY: trustProxySchema,
   DEMO: flag.optional(),
   WORKERS: positiveInt(1).pipe(z.number().max(64)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -116,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     bodyLimit: e.BODY_LIMIT,
     bidRate: { perSecond: e.RATE_BIDS_PER_SEC, burst: e.RATE_BIDS_BURST },
     writeRate: { perSecond: e.RATE_WRITES_PER_SEC, burst: e.RATE_WRITES_BURST },
+    rateLimitStore: e.RATE_LIMIT_STORE,
+    trustProxy: e.TRUST_PROXY,
     demo: e.DEMO ?? e.STORE === 'memory',
     workers: e.WORKERS,
     logLevel: e.LOG_LEVEL,

@@ -1,4 +1,5 @@
 import { type AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from '@outcry/core';
+import type { Redis } from 'ioredis';
 import type { ServerConfig } from './config.js';
 import { ensureDatabase, MissingDatabaseError } from './postgres-database.js';
 
@@ -13,6 +14,8 @@ export interface ReadinessCheck {
 export interface StoreComposition {
   readonly house: AuctionHouse;
   readonly checks: readonly ReadinessCheck[];
+  /** The Redis client of STORE=redis and hybrid (for the shared rate limits), else null. */
+  readonly redis: Redis | null;
   /** Closes the adapters and connections; call after `house.stop()`. */
   close(): Promise<void>;
 }
@@ -37,11 +40,12 @@ export async function composeStores(config: ServerConfig): Promise<StoreComposit
   };
   try {
     if (config.store === 'memory') {
-      return { house: createAuctionHouse({ closeGraceMs: 0 }), checks: [], close: async () => undefined };
+      return { house: createAuctionHouse({ closeGraceMs: 0 }), checks: [], redis: null, close: async () => undefined };
     }
     const shared: AuctionHouseOptions = { partitions: config.partitions, closeGraceMs: config.closeGraceMs };
     const checks: ReadinessCheck[] = [];
     let ports: AuctionHouseOptions = {};
+    let client: Redis | null = null;
     if (config.store === 'postgres' || config.store === 'hybrid') {
       const pg = await openPostgres(config, closers);
       checks.push(pg.check);
@@ -57,6 +61,7 @@ export async function composeStores(config: ServerConfig): Promise<StoreComposit
     }
     if (config.store === 'redis' || config.store === 'hybrid') {
       const redis = await openRedis(config, closers);
+      client = redis.redis;
       checks.push(redis.check);
       const a = redis.adapters;
       ports =
@@ -64,7 +69,7 @@ export async function composeStores(config: ServerConfig): Promise<StoreComposit
           ? { store: a.store, queue: a.queue, lock: a.lock, broadcaster: a.broadcaster, cache: a.cache }
           : { ...ports, queue: a.queue, lock: a.lock, broadcaster: a.broadcaster, cache: a.cache };
     }
-    return { house: createAuctionHouse({ ...ports, ...shared }), checks, close: closeAll };
+    return { house: createAuctionHouse({ ...ports, ...shared }), checks, redis: client, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

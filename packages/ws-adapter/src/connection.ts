@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { ClientFrame, ErrorFrame, ServerFrame } from './frames.js';
 import type { GatewayCounters } from './gateway-metrics.js';
+import type { RateLimitedFrame } from './rate-limited-frame.js';
 import { type RateLimit, TokenBucket } from './rate-limiter.js';
 import type { Subscription } from './room.js';
 
@@ -32,6 +33,8 @@ export class Connection {
   behindSince: number | null = null;
   /** Frames that arrived while an `auth` was pending, processed in order once it ends; null when none is pending. */
   waiting: ClientFrame[] | null = null;
+  /** The last bid still waiting for `admitBid`: later bids go to the house after it; null when none waits. */
+  admitting: Promise<void> | null = null;
 
   constructor(options: {
     id: number;
@@ -61,9 +64,9 @@ export class Connection {
     return this.ws.bufferedAmount;
   }
 
-  /** One token of the rate limit; false when the frame must be refused. */
-  admit(now: number): boolean {
-    return this.#limiter === null || this.#limiter.take(now);
+  /** One token of the rate limit: 0 when the frame may go on, else the ms until one is free. */
+  admit(now: number): number {
+    return this.#limiter === null ? 0 : this.#limiter.take(now);
   }
 
   /** Queue a frame behind a pending auth; false when too many wait already. */
@@ -106,6 +109,13 @@ export class Connection {
   sendError(code: ErrorFrame['code'], message: string, about: { auctionId?: string; bidId?: string } = {}): void {
     this.#counters.countError(code);
     const frame: ErrorFrame = { type: 'error', code, message, ...about };
+    this.send(frame);
+  }
+
+  /** Send RATE_LIMITED with the wait until the limit lets a frame through. */
+  sendRateLimited(message: string, retryAfterMs: number, about: { auctionId?: string; bidId?: string } = {}): void {
+    this.#counters.countError('RATE_LIMITED');
+    const frame: RateLimitedFrame = { type: 'error', code: 'RATE_LIMITED', message, ...about, retryAfterMs };
     this.send(frame);
   }
 

@@ -42,6 +42,7 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
   const dispatcher = new FrameDispatcher({
     house,
     authenticate: config.authenticate,
+    admitBid: config.admitBid,
     rooms,
     users,
     counters,

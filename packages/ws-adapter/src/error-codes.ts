@@ -8,7 +8,8 @@ export const GATEWAY_ERROR_CODES = {
   BAD_FRAME: 'The frame is not a JSON text frame holding an object with a known `type`.',
   INVALID_INPUT: 'The frame has a known `type` but a missing, extra or invalid field (the message says which).',
   UNAUTHORIZED: 'The token was refused, or a `bid` came from a connection that is not authenticated.',
-  RATE_LIMITED: 'The connection sent frames faster than its rate limit; the frame was dropped.',
+  RATE_LIMITED:
+    "The connection sent frames faster than its rate limit, or `admitBid` refused the user's bid; the frame was dropped. `retryAfterMs` says when to send again.",
   AUCTION_NOT_FOUND: 'A `subscribe` named an auction that does not exist; the subscription is dropped.',
   SUBSCRIPTION_LIMIT: 'A `subscribe` would take the connection over its number of subscriptions.',
   UNAVAILABLE: 'The auction house could not answer (store, queue or an unexpected failure); try again.',

@@ -1,5 +1,6 @@
 import type { AuctionHouse, Clock } from '@outcry/core';
 import { isOpaqueId, isOutcryError } from '@outcry/core';
+import type { AdmitBid } from './admit-bid.js';
 import { fitsStoredBidId, toClientOutcome, toStoredBidId } from './bid-ids.js';
 import type { Connection } from './connection.js';
 import type { GatewayErrorCode } from './error-codes.js';
@@ -18,14 +19,19 @@ const PASSED_ON: ReadonlySet<string> = new Set<GatewayErrorCode>([
   'RATE_LIMITED',
 ]);
 
+/** What an error frame about a bid names. */
+type BidAbout = { auctionId: string; bidId?: string };
+
 /**
  * Turns client messages into actions: rate limit, parse, then auth / subscribe / unsubscribe /
- * bid / ping. Frames of one connection are handled in order: while an `auth` is pending, later
- * frames wait for it, so `auth` then `bid` sent back to back works. Nothing here throws to `ws`.
+ * bid (admitted by the app's `admitBid` when given) / ping. Frames of one connection are handled
+ * in order: while an `auth` is pending, later frames wait for it, so `auth` then `bid` sent back
+ * to back works. Nothing here throws to `ws`.
  */
 export class FrameDispatcher {
   readonly #house: AuctionHouse;
   readonly #authenticate: Authenticate | null;
+  readonly #admitBid: AdmitBid | null;
   readonly #rooms: RoomRegistry;
   readonly #users: UserIndex;
   readonly #counters: GatewayCounters;
@@ -35,6 +41,7 @@ export class FrameDispatcher {
   constructor(options: {
     house: AuctionHouse;
     authenticate: Authenticate | null;
+    admitBid: AdmitBid | null;
     rooms: RoomRegistry;
     users: UserIndex;
     counters: GatewayCounters;
@@ -43,6 +50,7 @@ export class FrameDispatcher {
   }) {
     this.#house = options.house;
     this.#authenticate = options.authenticate;
+    this.#admitBid = options.admitBid;
     this.#rooms = options.rooms;
     this.#users = options.users;
     this.#counters = options.counters;
@@ -55,8 +63,9 @@ export class FrameDispatcher {
     try {
       this.#counters.framesReceived++;
       connection.alive = true;
-      if (!connection.admit(Date.now())) {
-        connection.sendError('RATE_LIMITED', 'Too many frames: slow down.');
+      const waitMs = connection.admit(Date.now());
+      if (waitMs > 0) {
+        connection.sendRateLimited(`Too many frames: try again in ${waitMs} ms.`, waitMs);
         return;
       }
       const parsed = parseClientFrame(data, isBinary);
@@ -188,6 +197,47 @@ export class FrameDispatcher {
       );
       return;
     }
+    if (this.#admitBid === null) this.#place(connection, frame, bidderId, about);
+    else this.#admit(this.#admitBid, connection, frame, bidderId, about);
+  }
+
+  /** Asks `admitBid`, then places the bid or refuses it with RATE_LIMITED (UNAVAILABLE when it fails). */
+  #admit(admitBid: AdmitBid, connection: Connection, frame: BidFrame, bidderId: string, about: BidAbout): void {
+    let verdict: number | Promise<number>;
+    try {
+      verdict = admitBid(bidderId);
+    } catch (error) {
+      verdict = Promise.reject(error);
+    }
+    const decide = (waitMs: number) => {
+      if (typeof waitMs === 'number' && waitMs > 0) {
+        const retryAfterMs = Math.ceil(waitMs);
+        connection.sendRateLimited(`Too many bids: try again in ${retryAfterMs} ms.`, retryAfterMs, about);
+      } else {
+        this.#place(connection, frame, bidderId, about);
+      }
+    };
+    const before = connection.admitting;
+    if (typeof verdict === 'number' && before === null) {
+      decide(verdict);
+      return;
+    }
+    // The limiter is asked at once (its answers may share a round trip), but the connection's
+    // bids reach the house in the order they were sent.
+    const answered = verdict;
+    const after = (before ?? Promise.resolve())
+      .then(() => answered)
+      .then(decide, () => connection.sendError('UNAVAILABLE', 'The bid could not be admitted; try again.', about))
+      .catch(() => {
+        this.#counters.internalErrors++;
+      })
+      .finally(() => {
+        if (connection.admitting === after) connection.admitting = null;
+      });
+    connection.admitting = after;
+  }
+
+  #place(connection: Connection, frame: BidFrame, bidderId: string, about: BidAbout): void {
     this.#counters.bids++;
     const input =
       frame.bidId === undefined

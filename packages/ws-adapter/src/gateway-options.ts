@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { type AuctionHouse, type Clock, OutcryError, systemClock } from '@outcry/core';
+import type { AdmitBid } from './admit-bid.js';
 import type { RateLimit } from './rate-limiter.js';
 
 /**
@@ -26,8 +27,14 @@ export interface WebSocketGatewayOptions {
   readonly origins?: readonly string[];
   /** Interval of heartbeat pings (30,000 ms); a connection silent for two intervals is ended. */
   readonly heartbeatMs?: number;
-  /** Frames per connection: `{ perSecond: 20, burst: 50 }` by default; `false` turns the limit off. */
+  /** Frames per connection, a flood guard: `{ perSecond: 20, burst: 50 }` by default; `false` turns it off. */
   readonly rateLimit?: Partial<RateLimit> | false;
+  /**
+   * Asked for every bid frame of an authenticated user, on every connection: 0 lets the bid go
+   * ahead, a positive number of ms refuses it with RATE_LIMITED. Pass the limiter the app uses for
+   * its other bids, keyed by user, to hold one limit per user. Without it, only `rateLimit` applies.
+   */
+  readonly admitBid?: AdmitBid;
   /** Above this many bytes in a socket's send buffer, it gets no events until drained (65,536). */
   readonly maxBufferedBytes?: number;
   /** A connection behind for longer than this is closed with 1013 (10,000 ms). */
@@ -48,6 +55,7 @@ export interface ResolvedGatewayOptions {
   readonly origins: ReadonlySet<string> | null;
   readonly heartbeatMs: number;
   readonly rateLimit: RateLimit | null;
+  readonly admitBid: AdmitBid | null;
   readonly maxBufferedBytes: number;
   readonly maxBehindMs: number;
   readonly maxSubscriptions: number;
@@ -73,6 +81,9 @@ export function resolveGatewayOptions(options: WebSocketGatewayOptions): Resolve
           perSecond: positive('rateLimit.perSecond', options.rateLimit?.perSecond ?? 20),
           burst: positive('rateLimit.burst', options.rateLimit?.burst ?? 50),
         };
+  if (options.admitBid !== undefined && typeof options.admitBid !== 'function') {
+    throw new OutcryError('INVALID_INPUT', 'admitBid must be a function.');
+  }
   return {
     house: options.house,
     server: options.server,
@@ -82,6 +93,7 @@ export function resolveGatewayOptions(options: WebSocketGatewayOptions): Resolve
     origins: options.origins === undefined ? null : new Set(options.origins),
     heartbeatMs: positive('heartbeatMs', options.heartbeatMs ?? 30_000),
     rateLimit,
+    admitBid: options.admitBid ?? null,
     maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes ?? 65_536),
     maxBehindMs: positive('maxBehindMs', options.maxBehindMs ?? 10_000),
     maxSubscriptions: positive('maxSubscriptions', options.maxSubscriptions ?? 100),

@@ -1,3 +1,4 @@
+export type { AdmitBid } from './admit-bid.js';
 export {
   clientBidIdSchema,
   fitsStoredBidId,
@@ -31,4 +32,5 @@ export {
 export type { GatewayMetrics } from './gateway-metrics.js';
 export type { Authenticate, WebSocketGatewayOptions } from './gateway-options.js';
 export { type ParsedClientFrame, parseClientFrame } from './parse-client-frame.js';
+export type { RateLimitedFrame } from './rate-limited-frame.js';
 export type { RateLimit } from './rate-limiter.js';

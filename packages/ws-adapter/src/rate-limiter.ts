@@ -22,14 +22,14 @@ export class TokenBucket {
     this.#at = now;
   }
 
-  /** Take one token; false when none is left. */
-  take(now: number): boolean {
+  /** Take one token: 0 when taken, else the ms until one is free. */
+  take(now: number): number {
     if (now > this.#at) {
       this.#tokens = Math.min(this.#burst, this.#tokens + (now - this.#at) * this.#perMs);
       this.#at = now;
     }
-    if (this.#tokens < 1) return false;
+    if (this.#tokens < 1) return Math.ceil((1 - this.#tokens) / this.#perMs);
     this.#tokens -= 1;
-    return true;
+    return 0;
   }
 }

@@ -20,6 +20,7 @@ describe('per-connection rate limit', () => {
     expect(pongs).toBeGreaterThanOrEqual(50);
     expect(pongs).toBeLessThan(55);
     expect(pongs + limited).toBe(70);
+    for (const frame of client.all('error')) expect(frame.retryAfterMs).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 200));
     client.send({ type: 'ping' });
     await until(() => client.frames.length === 71);

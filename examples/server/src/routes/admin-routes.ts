@@ -29,7 +29,7 @@ function registerAdminScope(app: FastifyInstance, context: AppContext): void {
       uptimeMs: Date.now() - context.startedAt,
       house: house.metrics(),
       websocket: context.gateway?.metrics() ?? null,
-      rateLimiter: { bidBuckets: context.bidLimiter.size, writeBuckets: context.writeLimiter.size },
+      rateLimits: { bids: context.bidLimiter.stats(), writes: context.writeLimiter.stats() },
       process: { rss: memory.rss, heapUsed: memory.heapUsed },
     };
   });

@@ -18,7 +18,7 @@ export function registerAuctionRoutes(app: FastifyInstance, context: AppContext)
 
   app.post('/auctions', async (request, reply) => {
     const sellerId = requireUser(callerOf(context, request));
-    enforceRate(context.writeLimiter, `user:${sellerId}`);
+    await enforceRate(context.writeLimiter, `user:${sellerId}`);
     const body = request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new ApiError('INVALID_INPUT', 'Invalid auction: the body must be a JSON object.', {
@@ -73,7 +73,7 @@ export function registerAuctionRoutes(app: FastifyInstance, context: AppContext)
     let by = 'admin';
     if (caller.kind !== 'admin') {
       const userId = requireUser(caller);
-      enforceRate(context.writeLimiter, `user:${userId}`);
+      await enforceRate(context.writeLimiter, `user:${userId}`);
       const auction = await house.getAuction(id);
       if (auction === null) throw new ApiError('AUCTION_NOT_FOUND', 'No auction with that id.');
       if (auction.sellerId !== userId)

@@ -30,7 +30,7 @@ export function registerBidRoutes(app: FastifyInstance, context: AppContext): vo
   app.post('/auctions/:id/bids', async (request, reply) => {
     const startedAt = process.hrtime.bigint();
     const userId = requireUser(callerOf(context, request));
-    enforceRate(context.bidLimiter, userId);
+    await enforceRate(context.bidLimiter, userId);
     const auctionId = auctionIdOf(request.params);
     const { wait } = parseBidQuery(request.query);
     const { amount, bidId } = parseBidBody(request.body);
@@ -71,7 +71,7 @@ export function registerBidRoutes(app: FastifyInstance, context: AppContext): vo
   app.post('/auctions/:id/buy-now', async (request, reply) => {
     const startedAt = process.hrtime.bigint();
     const userId = requireUser(callerOf(context, request));
-    enforceRate(context.bidLimiter, userId);
+    await enforceRate(context.bidLimiter, userId);
     const auctionId = auctionIdOf(request.params);
     const { bidId } = parseRequest(buyNowBodySchema, optionalBody(request.body), 'INVALID_BID', 'buy-now');
     const outcome = await house.buyNow(

@@ -12,7 +12,7 @@ export function registerSessionRoutes(app: FastifyInstance, context: AppContext)
         'Dev login is off (DEV_LOGIN=0 or NODE_ENV=production); tokens come from your identity provider.',
       );
     }
-    enforceRate(context.writeLimiter, `ip:${request.ip}`);
+    await enforceRate(context.writeLimiter, `ip:${request.ip}`);
     const { userId } = parseRequest(sessionBodySchema, request.body, 'INVALID_INPUT', 'session');
     const { token, expiresAt } = context.signer.sign(userId);
     return reply.code(201).send({ token, userId, expiresAt });
