@@ -145,6 +145,8 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
         server: app.server,
         path: '/ws',
         authenticate: (token) => context.signer.verify(token),
+        // Only pages of this server (or the configured origins) may open a socket with a user's token.
+        origins: config.wsOrigins,
         rateLimit: { perSecond: config.bidRate.perSecond, burst: config.bidRate.burst },
         // One bid limit per user: the same buckets as the HTTP bids, over every connection.
         admitBid: (userId) => context.bidLimiter.take(userId),

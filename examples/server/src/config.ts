@@ -42,6 +42,8 @@ export interface ServerConfig {
   readonly rateLimitStore: RateLimitStore;
   /** Which proxies in front are believed about the client's address (X-Forwarded-For). */
   readonly trustProxy: TrustProxy;
+  /** Pages that may open /ws: the server's own (`same-origin`), or a list of origins. */
+  readonly wsOrigins: 'same-origin' | readonly string[];
   /** Demo auctions and bots (memory store by default). */
   readonly demo: boolean;
   /** Processes to run with node:cluster (shared stores only). */
@@ -85,6 +87,20 @@ export const envSchema = z.object({
   RATE_WRITES_BURST: positiveInt(30),
   RATE_LIMIT_STORE: z.enum(RATE_LIMIT_STORES).default('shared'),
   TRUST_PROXY: trustProxySchema,
+  WS_ORIGINS: z
+    .string()
+    .default('same-origin')
+    .transform((value) =>
+      value.trim() === 'same-origin'
+        ? ('same-origin' as const)
+        : value
+            .split(',')
+            .map((origin) => origin.trim())
+            .filter((origin) => origin !== ''),
+    )
+    .refine((value) => value === 'same-origin' || value.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)), {
+      error: "must be 'same-origin' or a comma-separated list of origins such as https://auctions.example",
+    }),
   DEMO: flag.optional(),
   WORKERS: positiveInt(1).pipe(z.number().max(64)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -129,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     writeRate: { perSecond: e.RATE_WRITES_PER_SEC, burst: e.RATE_WRITES_BURST },
     rateLimitStore: e.RATE_LIMIT_STORE,
     trustProxy: e.TRUST_PROXY,
+    wsOrigins: e.WS_ORIGINS,
     demo: e.DEMO ?? e.STORE === 'memory',
     workers: e.WORKERS,
     logLevel: e.LOG_LEVEL,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { ADMIN, signIn, startTestApp } from './support/test-server.js';
 
 describe('API details', () => {
@@ -61,5 +62,46 @@ describe('API details', () => {
     for (const page of ['/', '/docs']) {
       expect((await app.inject({ method: 'GET', url: page })).body).toContain('<link rel="icon" href="/favicon.svg"');
     }
+  });
+});
+
+describe('WebSocket origins', () => {
+  it("takes the server's own pages, refuses other sites, and takes a configured list", async () => {
+    const { default: WebSocket } = await import('ws');
+    const open = (url: string, origin?: string) =>
+      new Promise<number>((resolve) => {
+        const socket = new WebSocket(url, origin === undefined ? {} : { origin });
+        socket.once('open', () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+        socket.once('error', () => undefined);
+      });
+    for (const [wsOrigins, allowed, refused] of [
+      ['same-origin', (own: string) => `http://${own}`, 'https://evil.example'],
+      [['https://auctions.example'], () => 'https://auctions.example', 'http://127.0.0.1'],
+    ] as const) {
+      const app = await startTestApp('memory', { wsOrigins });
+      try {
+        await app.listen({ host: '127.0.0.1', port: 0 });
+        const own = `127.0.0.1:${(app.server.address() as { port: number }).port}`;
+        const url = `ws://${own}/ws`;
+        expect(await open(url, allowed(own))).toBe(101);
+        expect(await open(url, refused)).toBe(403);
+        expect(await open(url)).toBe(101);
+      } finally {
+        await app.dispose();
+      }
+    }
+  });
+
+  it('reads WS_ORIGINS', () => {
+    expect(loadConfig({ WS_ORIGINS: 'https://a.example, https://b.example:8443' }).wsOrigins).toEqual([
+      'https://a.example',
+      'https://b.example:8443',
+    ]);
+    expect(loadConfig({}).wsOrigins).toBe('same-origin');
+    expect(() => loadConfig({ WS_ORIGINS: 'a.example' })).toThrow(/WS_ORIGINS/);
   });
 });

@@ -3,6 +3,7 @@ import type { Server as HttpsServer } from 'node:https';
 import { type AuctionHouse, type Clock, OutcryError, systemClock } from '@outcry/core';
 import type { AdmitBid } from './admit-bid.js';
 import type { RateLimit } from './rate-limiter.js';
+import type { AllowedOrigins } from './upgrade-request.js';
 
 /**
  * Turns a token into a user id, or null when the token is refused. May be async; a throw counts
@@ -23,8 +24,11 @@ export interface WebSocketGatewayOptions {
   readonly authenticate?: Authenticate;
   /** Largest frame a client may send, in bytes (4,096); a larger one closes the connection with 1009. */
   readonly maxPayload?: number;
-  /** Allowed values of the Origin header; every origin when absent. */
-  readonly origins?: readonly string[];
+  /**
+   * Allowed values of the Origin header: a list, or `'same-origin'` for pages served by the
+   * server the gateway is on (Origin's host equal to the request's Host); every origin when absent.
+   */
+  readonly origins?: readonly string[] | 'same-origin';
   /** Interval of heartbeat pings (30,000 ms); a connection silent for two intervals is ended. */
   readonly heartbeatMs?: number;
   /** Frames per connection, a flood guard: `{ perSecond: 20, burst: 50 }` by default; `false` turns it off. */
@@ -52,7 +56,7 @@ export interface ResolvedGatewayOptions {
   readonly path: string;
   readonly authenticate: Authenticate | null;
   readonly maxPayload: number;
-  readonly origins: ReadonlySet<string> | null;
+  readonly origins: AllowedOrigins;
   readonly heartbeatMs: number;
   readonly rateLimit: RateLimit | null;
   readonly admitBid: AdmitBid | null;
@@ -90,7 +94,7 @@ export function resolveGatewayOptions(options: WebSocketGatewayOptions): Resolve
     path,
     authenticate: options.authenticate ?? null,
     maxPayload: positive('maxPayload', options.maxPayload ?? 4_096),
-    origins: options.origins === undefined ? null : new Set(options.origins),
+    origins: originsOf(options.origins),
     heartbeatMs: positive('heartbeatMs', options.heartbeatMs ?? 30_000),
     rateLimit,
     admitBid: options.admitBid ?? null,
@@ -99,4 +103,13 @@ export function resolveGatewayOptions(options: WebSocketGatewayOptions): Resolve
     maxSubscriptions: positive('maxSubscriptions', options.maxSubscriptions ?? 100),
     clock: options.clock ?? systemClock,
   };
+}
+
+function originsOf(origins: WebSocketGatewayOptions['origins']): AllowedOrigins {
+  if (origins === undefined) return null;
+  if (origins === 'same-origin') return origins;
+  if (!Array.isArray(origins) || !origins.every((origin) => typeof origin === 'string')) {
+    throw new OutcryError('INVALID_INPUT', "origins must be a list of origins or 'same-origin'.");
+  }
+  return new Set(origins);
 }

@@ -24,13 +24,25 @@ export function readUpgradeToken(request: IncomingMessage): string | null {
   return token === null || token === '' ? null : token;
 }
 
+/** Which Origin headers an upgrade may carry: any, the server's own host, or a list. */
+export type AllowedOrigins = ReadonlySet<string> | 'same-origin' | null;
+
 /**
- * Whether the request's Origin is allowed. With no list every origin is; with a list, the origin
- * must be in it. A request without Origin is not from a browser (browsers always send it on
- * WebSocket upgrades), so cross-site hijacking does not apply and it is allowed.
+ * Whether the request's Origin is allowed. With no rule every origin is; `same-origin` wants the
+ * Origin's host to be the request's Host (a page of this server); with a list, the origin must be
+ * in it. A request without Origin is not from a browser (browsers always send it on WebSocket
+ * upgrades), so cross-site hijacking does not apply and it is allowed.
  */
-export function isOriginAllowed(request: IncomingMessage, origins: ReadonlySet<string> | null): boolean {
+export function isOriginAllowed(request: IncomingMessage, origins: AllowedOrigins): boolean {
   if (origins === null) return true;
   const origin = request.headers.origin;
-  return origin === undefined || origins.has(origin);
+  if (origin === undefined) return true;
+  if (origins !== 'same-origin') return origins.has(origin);
+  const host = request.headers.host;
+  if (host === undefined) return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
 }

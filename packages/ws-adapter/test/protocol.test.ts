@@ -185,6 +185,18 @@ describe('protocol round trips', () => {
     expect(fx.gateway.metrics().connections).toBe(2);
   });
 
+  it("with origins 'same-origin', takes pages of the server's own host and refuses others", async () => {
+    await fx.stop();
+    fx = await startGateway({ origins: 'same-origin' });
+    const own = new URL(fx.url).host;
+    clients.push(await TestClient.open(fx.url, { origin: `http://${own}` }));
+    await expect(TestClient.open(fx.url, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
+    await expect(TestClient.open(fx.url, { origin: `http://${own}.evil.example` })).rejects.toThrow(/403/);
+    await expect(TestClient.open(fx.url, { origin: 'null' })).rejects.toThrow(/403/);
+    clients.push(await TestClient.open(fx.url));
+    expect(fx.gateway.metrics().connections).toBe(2);
+  });
+
   it('reports a delivered event per socket and counts frames', async () => {
     const auction = await fx.createAuction();
     const client = await connect();
