@@ -51,8 +51,8 @@ export function registerWebRoutes(app: FastifyInstance): void {
         .send(content),
     );
   }
-  const document = JSON.stringify(buildOpenApiDocument());
+  // Built per request: the examples' times (an auction's end) are then in the future.
   app.get('/openapi.json', async (_request, reply) =>
-    reply.header('Content-Type', 'application/json; charset=utf-8').send(document),
+    reply.header('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify(buildOpenApiDocument())),
   );
 }
