@@ -309,6 +309,7 @@ function onOutbid(frame) {
 function hideOutbid() {
   state.outbidOn = null;
   hide($('outbid'));
+  $('outbid').replaceChildren();
 }
 
 // ---- the list -----------------------------------------------------------------------------
