@@ -132,45 +132,6 @@ describe.skipIf(!canRun)('the live auction page in two browsers', () => {
     await screenshot(bob, 'live-auction.png');
   });
 
-  it('shows usernames and titles as text, never as HTML', async () => {
-    const sellerName = '<img src=x onerror="window.pwned=1">';
-    const title = '<b id="injected">Bold</b><script>window.pwned=2</script> & “quotes”';
-    const bidderName = '"><svg onload="window.pwned=3"></svg>';
-    const rivalName = '<iframe srcdoc="<script>parent.pwned=4</script>">';
-    const seller = await signIn(app, sellerName);
-    const created = await seller.request({
-      method: 'POST',
-      url: '/auctions',
-      payload: { title, currency: 'USD', startingPrice: 500, endsAt: Date.now() + 60_000 },
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    const auctionId = (created.json() as { id: string }).id;
-    const page = await openAs(bidderName, auctionId, title);
-    expect(await bid(page, '9.00')).toContain('you lead');
-    const rival = await signIn(app, rivalName);
-    await rival.request({ method: 'POST', url: `/auctions/${auctionId}/bids`, payload: { amount: 2_000 } });
-    await expect.poll(() => page.locator('#outbid').isVisible()).toBe(true);
-
-    expect(await page.textContent('#whoami-name')).toBe(bidderName);
-    expect(await page.textContent('#room-seller')).toBe(`seller: ${sellerName}`);
-    expect(await page.textContent('#outbid')).toContain(`“${title}”`);
-    await expect.poll(() => page.textContent('#room-leader')).toBe(rivalName);
-    await expect.poll(() => page.textContent('#history')).toContain(`${rivalName} bid`);
-    expect(await page.textContent(`[data-auction-id="${auctionId}"] .item-title`)).toBe(title);
-    // Nothing of the names or the title became an element, and no script of theirs ran.
-    const injected = await page.evaluate(() => {
-      const scope = globalThis as unknown as {
-        document: { querySelectorAll(selector: string): { length: number } };
-        pwned?: number;
-      };
-      return {
-        elements: scope.document.querySelectorAll('#injected, img[src="x"], svg, iframe, main script').length,
-        pwned: scope.pwned ?? null,
-      };
-    });
-    expect(injected).toEqual({ elements: 0, pwned: null });
-  });
-
   /** An auction by `sellerId` created through the API; its id. */
   async function createAuction(sellerId: string, fields: Record<string, unknown>): Promise<string> {
     const seller = await signIn(app, sellerId);
@@ -337,9 +298,7 @@ describe.skipIf(!canRun)('the live auction page in two browsers', () => {
     const live = operation.locator('.live-responses-table');
     await live.waitFor();
     expect((await live.locator('tbody .response-col_status').textContent())?.trim()).toBe('200');
-    expect(await live.locator('tbody .response-col_description').textContent()).toContain(
-      'Omega Speedmaster 145.022',
-    );
+    expect(await live.locator('tbody .response-col_description').textContent()).toContain('Omega Speedmaster 145.022');
 
     // What a reader sees: markdown rendered (no raw backticks), no emoji the fonts may lack.
     // biome-ignore lint/performance/useDomNodeTextContent: what is rendered is what is checked.
@@ -350,5 +309,43 @@ describe.skipIf(!canRun)('the live auction page in two browsers', () => {
     expect(outside).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
+  });
+  it('shows usernames and titles as text, never as HTML', async () => {
+    const sellerName = '<img src=x onerror="window.pwned=1">';
+    const title = '<b id="injected">Bold</b><script>window.pwned=2</script> & “quotes”';
+    const bidderName = '"><svg onload="window.pwned=3"></svg>';
+    const rivalName = '<iframe srcdoc="<script>parent.pwned=4</script>">';
+    const seller = await signIn(app, sellerName);
+    const created = await seller.request({
+      method: 'POST',
+      url: '/auctions',
+      payload: { title, currency: 'USD', startingPrice: 500, endsAt: Date.now() + 60_000 },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const auctionId = (created.json() as { id: string }).id;
+    const page = await openAs(bidderName, auctionId, title);
+    expect(await bid(page, '9.00')).toContain('you lead');
+    const rival = await signIn(app, rivalName);
+    await rival.request({ method: 'POST', url: `/auctions/${auctionId}/bids`, payload: { amount: 2_000 } });
+    await expect.poll(() => page.locator('#outbid').isVisible()).toBe(true);
+
+    expect(await page.textContent('#whoami-name')).toBe(bidderName);
+    expect(await page.textContent('#room-seller')).toBe(`seller: ${sellerName}`);
+    expect(await page.textContent('#outbid')).toContain(`“${title}”`);
+    await expect.poll(() => page.textContent('#room-leader')).toBe(rivalName);
+    await expect.poll(() => page.textContent('#history')).toContain(`${rivalName} bid`);
+    expect(await page.textContent(`[data-auction-id="${auctionId}"] .item-title`)).toBe(title);
+    // Nothing of the names or the title became an element, and no script of theirs ran.
+    const injected = await page.evaluate(() => {
+      const scope = globalThis as unknown as {
+        document: { querySelectorAll(selector: string): { length: number } };
+        pwned?: number;
+      };
+      return {
+        elements: scope.document.querySelectorAll('#injected, img[src="x"], svg, iframe, main script').length,
+        pwned: scope.pwned ?? null,
+      };
+    });
+    expect(injected).toEqual({ elements: 0, pwned: null });
   });
 });
