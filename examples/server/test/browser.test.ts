@@ -261,6 +261,30 @@ describe.skipIf(!canRun)('the live auction page in two browsers', () => {
     expect(await roomText(carol)).not.toContain('Time left');
   });
 
+  it('shows a bought-now auction and a cancelled one as such', async () => {
+    const boughtId = await createAuction('sam', {
+      title: 'Eames lounge chair',
+      buyNowPrice: 90_000,
+      endsAt: Date.now() + 60_000,
+    });
+    const dave = await signIn(app, 'dave');
+    const bought = await dave.request({ method: 'POST', url: `/auctions/${boughtId}/buy-now`, payload: {} });
+    expect(bought.statusCode, bought.body).toBe(200);
+    const cancelledId = await createAuction('sam', { title: 'Omega Speedmaster', endsAt: Date.now() + 60_000 });
+    const seller = await signIn(app, 'sam');
+    await seller.request({ method: 'POST', url: `/auctions/${cancelledId}/cancel`, payload: {} });
+
+    const erin = await openAs('erin', boughtId, 'Eames lounge chair');
+    await expect.poll(() => erin.textContent('#room-result')).toBe('Bought now by dave for $900.00');
+    expect(await erin.textContent('#room-countdown')).toBe('Bought now');
+    expect(await erin.locator('#bid-form').isVisible()).toBe(false);
+    await erin.goto(`${base}/#/auction/${cancelledId}`);
+    await expect.poll(() => erin.textContent('#room-result')).toBe('Cancelled');
+    expect(await erin.textContent('#room-status')).toBe('cancelled');
+    expect(await erin.locator('#bid-form').isVisible()).toBe(false);
+    expect(await roomText(erin)).not.toContain('Time left');
+  });
+
   it('serves /docs offline under the page CSP, and its "Try it out" answers a GET', async () => {
     const auctionId = await createAuction('sam', { title: 'Omega Speedmaster 145.022', endsAt: Date.now() + 60_000 });
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
