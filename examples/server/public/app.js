@@ -1,7 +1,10 @@
-// The live auction page: plain JavaScript, no build step.
-// Reads and bids go over HTTP (/auctions...); live updates come over the WebSocket at /ws.
+// The live auction page: plain JavaScript modules, no build step.
+// Reads, bids and new auctions go over HTTP (/auctions...); live updates come over the WebSocket at /ws.
 // Money is integer minor units everywhere; it is formatted only for display.
-'use strict';
+
+import { isEnded, isWinner, resultSentence, resultWord } from './auction-result.js';
+import { formatMoney, minorToDecimal, parseMoney } from './money.js';
+import { setUpSellForm } from './sell-form.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -38,78 +41,64 @@ const state = {
   /** Server clock minus ours, from snapshots and pongs. */
   clockOffset: 0,
   socket: null,
+  /** The auction the outbid notice is about, or null. */
+  outbidOn: null,
   subscribed: new Set(),
   retryMs: 500,
 };
 
 // ---- formatting ---------------------------------------------------------------------------
 
-const formatters = new Map();
-function formatterOf(currency) {
-  if (!formatters.has(currency)) {
-    formatters.set(currency, new Intl.NumberFormat(undefined, { style: 'currency', currency }));
-  }
-  return formatters.get(currency);
-}
-function digitsOf(currency) {
-  return formatterOf(currency).resolvedOptions().maximumFractionDigits;
-}
 /** Minor units -> "$1,234.50" in the auction's currency. */
 function money(minor, auction) {
-  const currency = auction ? auction.currency : 'USD';
-  return formatterOf(currency).format(minor / 10 ** digitsOf(currency));
-}
-/** "12.50" -> 1250 minor units, or null when it is not an amount. */
-function parseMoney(text, currency) {
-  const digits = digitsOf(currency);
-  const match = /^\s*(\d{1,15})(?:[.,](\d*))?\s*$/.exec(text.replace(/[\s_']/g, ''));
-  if (!match) return null;
-  const fraction = match[2] || '';
-  if (fraction.length > digits) return null;
-  return Number(match[1]) * 10 ** digits + Number(fraction.padEnd(digits, '0') || 0);
+  return formatMoney(minor, auction ? auction.currency : 'USD');
 }
 function serverNow() {
   return Date.now() + state.clockOffset;
 }
 function timeLeft(auction) {
   if (auction.status === 'scheduled') return `starts in ${duration(auction.startsAt - serverNow())}`;
-  if (auction.status !== 'open') return 'ended';
+  if (auction.status !== 'open') return resultWord(auction);
   const ms = auction.endsAt - serverNow();
   return ms <= 0 ? 'closing…' : duration(ms);
 }
 function duration(ms) {
   const s = Math.max(0, Math.ceil(ms / 1000));
-  const h = Math.floor(s / 3600);
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = String(s % 60).padStart(2, '0');
+  if (d > 0) return `${d}d ${h}h ${String(m).padStart(2, '0')}m`;
   return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m ${sec}s` : `${m}:${sec}`;
 }
 function statusText(auction) {
   if (auction.status === 'open') return 'live';
+  if (auction.status === 'closed') return 'ended';
   return auction.status;
 }
-function resultText(auction) {
-  const r = auction.result;
-  if (!r) return '';
-  const you = (id) => (id === state.userId ? 'you' : id);
-  switch (r.outcome) {
+/** What the big figure is: the live price, or what the auction ended at. */
+function priceLabel(auction) {
+  if (!isEnded(auction)) return 'Current price';
+  switch (auction.result?.outcome) {
     case 'sold':
-      return r.winnerId === state.userId
-        ? `You won at ${money(r.price, auction)}!`
-        : `Sold to ${you(r.winnerId)} for ${money(r.price, auction)}.`;
     case 'bought-now':
-      return r.winnerId === state.userId
-        ? `You bought it now for ${money(r.price, auction)}!`
-        : `Bought now by ${you(r.winnerId)} for ${money(r.price, auction)}.`;
+      return 'Sold for';
     case 'reserve-not-met':
-      return 'Closed: the reserve price was not met, so nothing was sold.';
+      return 'Highest bid';
     case 'unsold':
-      return 'Closed without bids: unsold.';
-    case 'cancelled':
-      return 'This auction was cancelled.';
+      return 'Starting price';
     default:
-      return `Closed (${r.outcome}).`;
+      return 'Price';
   }
+}
+function bidsText(auction) {
+  return `${auction.bidCount} bid${auction.bidCount === 1 ? '' : 's'}`;
+}
+/** The line under a title in the list: live figures, or the result once ended. */
+function listMeta(auction) {
+  if (isEnded(auction))
+    return auction.bidCount === 0 ? resultWord(auction) : `${resultWord(auction)} · ${bidsText(auction)}`;
+  return `${statusText(auction)} · ${bidsText(auction)} · ${timeLeft(auction)}`;
 }
 
 // ---- HTTP ---------------------------------------------------------------------------------
@@ -157,6 +146,7 @@ function renderSession() {
   $('login-form').hidden = signedIn;
   $('whoami').hidden = !signedIn;
   $('whoami-name').textContent = state.userId || '';
+  sellForm.render();
 }
 
 // ---- live updates -------------------------------------------------------------------------
@@ -294,6 +284,9 @@ function applyEvent(event) {
 
 function onOutbid(frame) {
   const auction = state.auctions.get(frame.auctionId);
+  // A notice that arrives after the end would invite a bid that can no longer be placed.
+  if (auction && isEnded(auction)) return;
+  state.outbidOn = frame.auctionId;
   const name = auction ? `“${auction.title}”` : 'an auction';
   const el = $('outbid');
   el.innerHTML = '';
@@ -306,11 +299,17 @@ function onOutbid(frame) {
   close.type = 'button';
   close.className = 'link';
   close.textContent = 'dismiss';
-  close.addEventListener('click', () => (el.hidden = true));
+  close.addEventListener('click', hideOutbid);
   el.append(text, link, ' ', close);
   el.hidden = false;
   // "You lead" under the form is no longer true.
   if (state.current === frame.auctionId) hide($('bid-message'));
+}
+
+function hideOutbid() {
+  state.outbidOn = null;
+  hide($('outbid'));
+  $('outbid').replaceChildren();
 }
 
 // ---- the list -----------------------------------------------------------------------------
@@ -330,6 +329,7 @@ function upsert(auction) {
   const known = state.auctions.get(auction.id);
   if (known && known.seq > auction.seq) return;
   state.auctions.set(auction.id, auction);
+  if (state.outbidOn === auction.id && isEnded(auction)) hideOutbid();
   renderList();
   if (state.current === auction.id) renderRoom();
 }
@@ -358,7 +358,7 @@ function renderList() {
     const meta = document.createElement('span');
     meta.className = 'item-meta';
     meta.dataset.countdownFor = auction.id;
-    meta.textContent = `${statusText(auction)} · ${auction.bidCount} bid${auction.bidCount === 1 ? '' : 's'} · ${timeLeft(auction)}`;
+    meta.textContent = listMeta(auction);
     link.append(title, price, meta);
     li.append(link);
     return li;
@@ -397,58 +397,88 @@ async function openRoom(auctionId) {
   }
 }
 
-function closeRoom() {
+/** Shows one of the main panels: the welcome, an auction's room, or the sell form. */
+function showPanel(name) {
+  $('welcome').hidden = name !== 'welcome';
+  $('room').hidden = name !== 'room';
+  $('sell').hidden = name !== 'sell';
+}
+
+function openWelcome() {
   state.current = null;
+  showPanel('welcome');
   renderList();
-  renderRoom();
+}
+
+function openSell() {
+  state.current = null;
+  showPanel('sell');
+  renderList();
+  sellForm.render();
+  $('sell-title').focus();
 }
 
 function renderRoom() {
   const auction = state.current ? state.auctions.get(state.current) : null;
-  $('room').hidden = !auction;
-  $('welcome').hidden = Boolean(auction);
   if (!auction) return;
+  showPanel('room');
+  const ended = isEnded(auction);
+  const mine = Boolean(state.userId) && auction.sellerId === state.userId;
   $('room-title').textContent = auction.title;
   const badge = $('room-status');
   badge.textContent = statusText(auction);
   badge.className = `badge ${auction.status}`;
+
+  $('room-price-label').textContent = priceLabel(auction);
   $('room-price').textContent = money(auction.price, auction);
+  const won = ended && auction.result && auction.result.winnerId !== null;
+  $('room-leader-label').textContent = won ? 'Winner' : ended ? 'Highest bidder' : 'Leader';
   $('room-leader').textContent = auction.leaderId
     ? auction.leaderId === state.userId
       ? 'You'
       : auction.leaderId
-    : 'no bids yet';
+    : ended
+      ? '—'
+      : 'no bids yet';
   $('room-leader').classList.toggle('you', auction.leaderId === state.userId && Boolean(state.userId));
+  $('room-minimum-figure').hidden = ended;
+  $('history-empty').textContent = ended
+    ? 'No bids were placed.'
+    : mine
+      ? 'No bids yet.'
+      : 'No bids yet: be the first.';
   $('room-minimum').textContent = auction.minimumBid == null ? '—' : money(auction.minimumBid, auction);
-  $('room-bids').textContent = `${auction.bidCount} bid${auction.bidCount === 1 ? '' : 's'}`;
+
+  $('room-bids').textContent = bidsText(auction);
   $('room-reserve').textContent = auction.hasReserve
     ? auction.reserveMet
       ? 'reserve met'
-      : 'reserve not met yet'
+      : ended
+        ? 'reserve not met'
+        : 'reserve not met yet'
     : 'no reserve';
-  $('room-seller').textContent = `seller: ${auction.sellerId === state.userId ? 'you' : auction.sellerId}`;
+  $('room-seller').textContent = `seller: ${mine ? 'you' : auction.sellerId}`;
   $('room-extensions').textContent = auction.extensions > 0 ? ` · extended ${auction.extensions}×` : '';
+  $('room-ended-at').textContent =
+    auction.status === 'closed' ? ` · ended ${new Date(auction.endsAt).toLocaleString()}` : '';
   $('bid-currency').textContent = auction.currency;
   renderCountdown();
 
-  const ended = auction.status === 'closed' || auction.status === 'cancelled';
   const result = $('room-result');
   result.hidden = !ended;
-  result.textContent = ended ? resultText(auction) : '';
-  result.classList.toggle(
-    'won',
-    Boolean(auction.result && auction.result.winnerId && auction.result.winnerId === state.userId),
-  );
+  result.textContent = ended ? resultSentence(auction, state.userId) : '';
+  result.className = `result ${ended ? (auction.result?.outcome ?? auction.status) : ''}`;
+  result.classList.toggle('won', isWinner(auction, state.userId));
+  if (ended) hide($('room-extended'));
 
-  const form = $('bid-form');
-  form.hidden = ended;
+  $('bid-form').hidden = ended || mine;
+  $('seller-note').hidden = ended || !mine;
   const canBid = Boolean(state.token) && auction.status === 'open';
   $('bid-amount').disabled = !canBid;
   $('bid-submit').disabled = !canBid;
   $('bid-submit').textContent = state.token ? 'Place bid' : 'Sign in to bid';
-  const amount = $('bid-amount');
   if (auction.minimumBid != null)
-    amount.placeholder = `${(auction.minimumBid / 10 ** digitsOf(auction.currency)).toFixed(digitsOf(auction.currency))} or more`;
+    $('bid-amount').placeholder = `${minorToDecimal(auction.minimumBid, auction.currency)} or more`;
   const buyNow = $('buy-now');
   buyNow.hidden = !(auction.buyNowAvailable && auction.buyNowPrice != null && auction.status === 'open');
   buyNow.disabled = !canBid;
@@ -458,13 +488,17 @@ function renderRoom() {
 function renderCountdown() {
   for (const el of document.querySelectorAll('[data-countdown-for]')) {
     const auction = state.auctions.get(el.dataset.countdownFor);
-    if (auction)
-      el.textContent = `${statusText(auction)} · ${auction.bidCount} bid${auction.bidCount === 1 ? '' : 's'} · ${timeLeft(auction)}`;
+    if (auction) el.textContent = listMeta(auction);
   }
   const auction = state.current ? state.auctions.get(state.current) : null;
   if (!auction) return;
   const el = $('room-countdown');
   el.textContent = timeLeft(auction);
+  $('room-countdown-label').textContent = isEnded(auction)
+    ? 'Result'
+    : auction.status === 'scheduled'
+      ? 'Starts'
+      : 'Time left';
   const soon = auction.status === 'open' && auction.endsAt - serverNow() < 30_000;
   el.classList.toggle('soon', soon);
 }
@@ -494,15 +528,12 @@ async function placeBid(event) {
     $('login-name').focus();
     return;
   }
-  const amount = parseMoney($('bid-amount').value, auction.currency);
-  if (amount === null || amount <= 0) {
-    show(
-      $('bid-message'),
-      `Enter an amount such as ${(auction.minimumBid / 10 ** digitsOf(auction.currency)).toFixed(digitsOf(auction.currency))}.`,
-      'error',
-    );
+  const parsed = parseMoney($('bid-amount').value, auction.currency);
+  if (parsed.error || parsed.minor <= 0) {
+    show($('bid-message'), parsed.error ?? 'Enter an amount above zero.', 'error');
     return;
   }
+  const amount = parsed.minor;
   $('bid-submit').disabled = true;
   try {
     const { ok, data } = await api('POST', `/auctions/${encodeURIComponent(auction.id)}/bids`, { amount });
@@ -543,7 +574,8 @@ function rejectionMessage(error, auction) {
 
 function show(el, text, kind) {
   el.textContent = text;
-  el.className = `message ${kind}`;
+  el.classList.remove('ok', 'warn', 'error', 'info');
+  el.classList.add('message', kind);
   el.hidden = false;
 }
 function hide(el) {
@@ -558,10 +590,20 @@ function flash(el) {
 function route() {
   const match = /^#\/auction\/(.+)$/.exec(location.hash);
   if (match) void openRoom(decodeURIComponent(match[1]));
-  else closeRoom();
+  else if (location.hash === '#/sell') openSell();
+  else openWelcome();
+}
+
+/** A new auction from the sell form: into the list, and open. */
+function onCreated(auction) {
+  upsert(auction);
+  subscribe(auction.id);
+  location.hash = `#/auction/${encodeURIComponent(auction.id)}`;
 }
 
 // ---- start --------------------------------------------------------------------------------
+
+const sellForm = setUpSellForm({ api, session: () => state, serverNow, onCreated, onUnauthorized: logout });
 
 $('login-form').addEventListener('submit', (event) => {
   event.preventDefault();

@@ -1,6 +1,7 @@
-import { createAuctionInputSchema } from '@outcry/core';
+import { auctionIdSchema, createAuctionInputSchema } from '@outcry/core';
 import { z } from 'zod';
-import { ALL_ERROR_CODES, HTTP_ERRORS } from './http-errors.js';
+import { clientBidIdSchema } from './bid-ids.js';
+import { HTTP_ERRORS } from './http-errors.js';
 import {
   bidBodySchema,
   bidQuerySchema,
@@ -11,13 +12,32 @@ import {
   sessionBodySchema,
   warmBodySchema,
 } from './request-schemas.js';
+import { RESPONSE_SCHEMAS } from './response-schemas.js';
 
 type JsonSchema = Record<string, unknown>;
+type ErrorCode = keyof typeof HTTP_ERRORS;
 
-/** A zod schema as JSON Schema (2020-12, which OpenAPI 3.1 uses), without the `$schema` line. */
-function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+/** A JSON Schema without the keys that only make sense for a standalone document. */
+function embedded(schema: JsonSchema): JsonSchema {
+  const { $schema: _schema, $id: _id, ...rest } = schema;
   return rest;
+}
+
+/** A zod schema as JSON Schema (2020-12, which OpenAPI 3.1 uses). */
+function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
+  return embedded(z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema);
+}
+
+/** The response schemas as components, referring to each other by `$ref`. */
+function componentSchemas(): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(RESPONSE_SCHEMAS)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, {
+    io: 'output',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, JsonSchema> };
+  return Object.fromEntries(Object.entries(schemas).map(([id, schema]) => [id, embedded(schema)]));
 }
 
 /** The create body: core's schema without `sellerId`, which is the caller. */
@@ -41,42 +61,85 @@ function queryParameters(schema: z.ZodType): JsonSchema[] {
   }));
 }
 
-const idParameter = (name: string, what: string) => ({
+const pathParameter = (name: string, schema: z.ZodType, description: string) => ({
   name,
   in: 'path',
   required: true,
-  schema: { type: 'string' },
-  description: what,
-});
-const json = (schema: JsonSchema, description: string) => ({
+  schema: jsonSchemaOf(schema),
   description,
-  content: { 'application/json': { schema } },
 });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const errors = (...codes: string[]) =>
-  Object.fromEntries(
-    [...new Set(codes.map((code) => HTTP_ERRORS[code as keyof typeof HTTP_ERRORS].status))].map((status) => [
-      String(status),
-      json(
-        ref('Error'),
-        codes.filter((code) => HTTP_ERRORS[code as keyof typeof HTTP_ERRORS].status === status).join(', '),
-      ),
-    ]),
-  );
-const body = (schema: JsonSchema, required = true) => ({ required, content: { 'application/json': { schema } } });
-const user = [{ bearer: [] }];
+const auctionIdParameter = () => pathParameter('id', auctionIdSchema, 'The auction id.');
+const ref = (name: keyof typeof RESPONSE_SCHEMAS) => ({ $ref: `#/components/schemas/${name}` });
+const answer = (name: keyof typeof RESPONSE_SCHEMAS, description: string) => ({
+  description,
+  content: { 'application/json': { schema: ref(name) } },
+});
+/** An error body of `code`, as an example. */
+function errorExample(code: ErrorCode) {
+  const message = HTTP_ERRORS[code].meaning.replaceAll('`', '');
+  const details =
+    code === 'INVALID_INPUT' || code === 'INVALID_BID'
+      ? { details: [{ path: code === 'INVALID_BID' ? 'amount' : 'title', message: 'must not be empty' }] }
+      : {};
+  return { summary: code, value: { error: { code, message, ...details } } };
+}
 
-/** The OpenAPI 3.1 document of the server, built from the same zod schemas the routes parse with. */
-export function buildOpenApiDocument(): JsonSchema {
-  const auction = json(ref('Auction'), 'The public view of the auction.');
+/** The error answers of `codes`, one per status: each code with what it means, and an example of each. */
+const errors = (...codes: ErrorCode[]) =>
+  Object.fromEntries(
+    [...new Set(codes.map((code) => HTTP_ERRORS[code].status))].map((status) => {
+      const these = codes.filter((code) => HTTP_ERRORS[code].status === status);
+      return [
+        String(status),
+        {
+          description: these.map((code) => `\`${code}\`: ${HTTP_ERRORS[code].meaning}`).join('\n\n'),
+          content: {
+            'application/json': {
+              schema: ref('Error'),
+              examples: Object.fromEntries(these.map((code) => [code, errorExample(code)])),
+            },
+          },
+        },
+      ];
+    }),
+  );
+const body = (schema: JsonSchema, example: unknown, required = true) => ({
+  required,
+  content: { 'application/json': { schema, example } },
+});
+const user = [{ bearer: [] }];
+const page = (summary: string, description: string) => ({
+  get: { tags: ['Pages'], summary, responses: { 200: { description } } },
+});
+
+const INTRODUCTION = [
+  'Live English auctions with proxy bidding: a bid is the bidder’s maximum, and the house bids for them only as much as needed to lead.',
+  '',
+  '**Money** is integer minor units everywhere (cents for USD: `1250` is $12.50).',
+  '',
+  '**To try a write here**: call `POST /session` with `{ "userId": "alice" }`, copy the `token` of the answer, press **Authorize** and paste it. Admin routes take the server’s `ADMIN_TOKEN` instead.',
+  '',
+  '**Errors** are `{ error: { code, message, details? } }`; invalid input is 422 with `details: [{ path, message }]`, one per problem.',
+  '',
+  '**Live updates** come over the WebSocket at `/ws`.',
+].join('\n');
+
+/**
+ * The OpenAPI 3.1 document of the server. Request bodies, queries and path ids come from the zod
+ * schemas the routes parse with, answers from `response-schemas.ts`. `now` dates the examples.
+ */
+export function buildOpenApiDocument(now = Date.now()): JsonSchema {
   return {
     openapi: '3.1.0',
-    info: {
-      title: 'Outcry live auctions',
-      version: '0.1.0',
-      description:
-        'Live English auctions with proxy bidding. Money is in integer minor units (cents). Writes need `Authorization: Bearer <token>` (POST /session in development); admin routes need the ADMIN_TOKEN. Every error is `{ error: { code, message, details? } }`. Live updates: WebSocket at /ws.',
-    },
+    info: { title: 'Outcry live auctions', version: '0.1.0', description: INTRODUCTION },
+    tags: [
+      { name: 'Session', description: 'Tokens for the other routes.' },
+      { name: 'Auctions', description: 'List, read, create and cancel auctions.' },
+      { name: 'Bids', description: 'Bid, buy now, and look up a bid.' },
+      { name: 'Monitoring', description: 'Liveness, readiness and metrics.' },
+      { name: 'Admin', description: 'Operations: need the ADMIN_TOKEN.' },
+      { name: 'Pages', description: 'What a browser opens.' },
+    ],
     components: {
       securitySchemes: {
         bearer: {
@@ -85,109 +148,80 @@ export function buildOpenApiDocument(): JsonSchema {
           description: 'A token from POST /session, or the ADMIN_TOKEN for admin routes.',
         },
       },
-      schemas: {
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message'],
-              properties: {
-                code: { type: 'string', enum: [...ALL_ERROR_CODES] },
-                message: { type: 'string' },
-                details: {
-                  description: 'Zod issues `[{ path, message }]` for invalid input; the outcome of a rejected bid.',
-                },
-              },
-            },
-          },
-        },
-        Auction: {
-          type: 'object',
-          description: 'Public view: never the maxima of bidders nor the reserve amount.',
-          properties: Object.fromEntries(
-            [
-              ['id', 'string'],
-              ['sellerId', 'string'],
-              ['title', 'string'],
-              ['currency', 'string'],
-              ['status', 'string'],
-              ['startingPrice', 'integer'],
-              ['price', 'integer'],
-              ['leaderId', ['string', 'null']],
-              ['bidCount', 'integer'],
-              ['minimumBid', ['integer', 'null']],
-              ['reserveMet', 'boolean'],
-              ['hasReserve', 'boolean'],
-              ['buyNowPrice', ['integer', 'null']],
-              ['buyNowAvailable', 'boolean'],
-              ['startsAt', 'integer'],
-              ['endsAt', 'integer'],
-              ['originalEndsAt', 'integer'],
-              ['extensions', 'integer'],
-              ['seq', 'integer'],
-              ['result', ['object', 'null']],
-              ['metadata', ['object', 'null']],
-            ].map(([name, type]) => [name as string, { type }]),
-          ),
-        },
-        BidOutcome: {
-          type: 'object',
-          description:
-            'accepted: { status, bidId, auctionId, seq, price, leaderId, leading, endsAt, minimumBid }; rejected: { status, bidId, auctionId, code, message, minimumBid? }.',
-          properties: { status: { type: 'string', enum: ['accepted', 'rejected'] } },
-        },
-      },
+      schemas: componentSchemas(),
     },
     paths: {
       '/session': {
         post: {
-          summary: 'Dev login: a signed token for a user name (DEV_LOGIN only).',
-          requestBody: body(jsonSchemaOf(sessionBodySchema)),
+          tags: ['Session'],
+          summary: 'Sign in as anyone (development login)',
+          description: 'A signed token for the named user, while `DEV_LOGIN` is on (off in production).',
+          requestBody: body(jsonSchemaOf(sessionBodySchema), { userId: 'alice' }),
           responses: {
-            201: json({ type: 'object' }, '{ token, userId, expiresAt }'),
+            201: answer('Session', 'The token and when it expires.'),
             ...errors('INVALID_INPUT', 'FORBIDDEN', 'RATE_LIMITED'),
           },
         },
       },
       '/auctions': {
-        post: {
-          summary: 'Create an auction; the caller becomes its seller.',
-          security: user,
-          requestBody: body(createAuctionBodySchema()),
-          responses: { 201: auction, ...errors('INVALID_INPUT', 'UNAUTHORIZED', 'AUCTION_EXISTS', 'RATE_LIMITED') },
-        },
         get: {
-          summary: 'Auctions, newest first, optionally of one status, with a cursor.',
+          tags: ['Auctions'],
+          summary: 'List auctions, newest first',
+          description: 'Optionally of one `status`; pass `nextCursor` back as `cursor` for the next page.',
           parameters: queryParameters(listQuerySchema),
-          responses: { 200: json({ type: 'object' }, '{ items: Auction[], nextCursor }'), ...errors('INVALID_INPUT') },
+          responses: { 200: answer('AuctionPage', 'A page of auctions.'), ...errors('INVALID_INPUT') },
+        },
+        post: {
+          tags: ['Auctions'],
+          summary: 'Create an auction',
+          description:
+            'The caller becomes the seller. Amounts are minor units; `endsAt` is in milliseconds since the epoch. The reserve may not be below the starting price, and a buy-now price must be above the starting price and not below the reserve.',
+          security: user,
+          requestBody: body(createAuctionBodySchema(), {
+            title: 'Leica M3 with 50mm Summicron',
+            currency: 'USD',
+            startingPrice: 30_000,
+            reservePrice: 60_000,
+            buyNowPrice: 120_000,
+            endsAt: now + 10 * 60_000,
+            softClose: { windowMs: 60_000, extendMs: 30_000 },
+          }),
+          responses: {
+            201: answer('Auction', 'The new auction.'),
+            ...errors('INVALID_INPUT', 'UNAUTHORIZED', 'AUCTION_EXISTS', 'RATE_LIMITED'),
+          },
         },
       },
       '/auctions/{id}': {
         get: {
-          summary: 'One auction.',
-          parameters: [idParameter('id', 'auction id')],
-          responses: { 200: auction, ...errors('AUCTION_NOT_FOUND') },
+          tags: ['Auctions'],
+          summary: 'Read one auction',
+          parameters: [auctionIdParameter()],
+          responses: { 200: answer('Auction', 'The auction.'), ...errors('AUCTION_NOT_FOUND') },
         },
       },
       '/auctions/{id}/bids': {
         get: {
-          summary: 'The public bid history (price and leader after each bid, never maxima).',
-          parameters: [idParameter('id', 'auction id'), ...queryParameters(bidsQuerySchema)],
+          tags: ['Auctions'],
+          summary: 'Bid history',
+          description: 'The price and the leader after each bid, oldest first: never a bidder’s maximum.',
+          parameters: [auctionIdParameter(), ...queryParameters(bidsQuerySchema)],
           responses: {
-            200: json({ type: 'object' }, '{ items: [{ seq, bidId, bidderId, price, leaderId, at, buyNow }] }'),
+            200: answer('BidHistory', 'The bids after `afterSeq`.'),
             ...errors('AUCTION_NOT_FOUND', 'INVALID_INPUT'),
           },
         },
         post: {
-          summary: 'Place a bid: your maximum, bid by proxy. `?wait=false` answers 202 { bidId } at once.',
+          tags: ['Bids'],
+          summary: 'Place a bid',
+          description:
+            'The amount is your maximum: the house bids for you only as much as needed to lead. A `bidId` makes the bid idempotent. With `wait=false` the answer is 202 at once; look the outcome up with `GET /bids/{bidId}`. A refused bid is 409 or 422 with the outcome as `error.details`.',
           security: user,
-          parameters: [idParameter('id', 'auction id'), ...queryParameters(bidQuerySchema)],
-          requestBody: body(jsonSchemaOf(bidBodySchema)),
+          parameters: [auctionIdParameter(), ...queryParameters(bidQuerySchema)],
+          requestBody: body(jsonSchemaOf(bidBodySchema), { amount: 12_500 }),
           responses: {
-            200: json(ref('BidOutcome'), 'The accepted outcome.'),
-            202: json({ type: 'object' }, '{ bidId, status: "pending" } (wait=false)'),
+            200: answer('BidAccepted', 'The bid was accepted.'),
+            202: answer('PendingBid', 'Taken, not judged yet (`wait=false`).'),
             ...errors(
               'AUCTION_NOT_FOUND',
               'AUCTION_NOT_OPEN',
@@ -205,91 +239,109 @@ export function buildOpenApiDocument(): JsonSchema {
       },
       '/auctions/{id}/stats': {
         get: {
-          summary: 'Figures of one auction.',
-          parameters: [idParameter('id', 'auction id')],
-          responses: {
-            200: json(
-              { type: 'object' },
-              '{ bidCount, uniqueBidders, startingPrice, price, priceIncrease, priceIncreasePct, extensions, timeLeftMs }',
-            ),
-            ...errors('AUCTION_NOT_FOUND'),
-          },
+          tags: ['Auctions'],
+          summary: 'Figures of one auction',
+          parameters: [auctionIdParameter()],
+          responses: { 200: answer('AuctionStats', 'The figures.'), ...errors('AUCTION_NOT_FOUND') },
         },
       },
       '/auctions/{id}/buy-now': {
         post: {
-          summary: 'Buy at the buy-now price while it is available.',
+          tags: ['Bids'],
+          summary: 'Buy now',
+          description:
+            'At the buy-now price, while it is available: until the first bid or, with a reserve, until the reserve is met.',
           security: user,
-          parameters: [idParameter('id', 'auction id')],
-          requestBody: body(jsonSchemaOf(buyNowBodySchema), false),
+          parameters: [auctionIdParameter()],
+          requestBody: body(jsonSchemaOf(buyNowBodySchema), {}, false),
           responses: {
-            200: json(ref('BidOutcome'), 'The accepted outcome.'),
+            200: answer('BidAccepted', 'Bought.'),
             ...errors('BUY_NOW_UNAVAILABLE', 'AUCTION_NOT_FOUND', 'SELLER_CANNOT_BID', 'UNAUTHORIZED'),
           },
         },
       },
       '/auctions/{id}/cancel': {
         post: {
-          summary: 'Cancel an auction that has not ended (its seller, or the admin).',
+          tags: ['Auctions'],
+          summary: 'Cancel an auction',
+          description: 'An auction that has not ended, by its seller or the admin.',
           security: user,
-          parameters: [idParameter('id', 'auction id')],
-          requestBody: body(jsonSchemaOf(cancelBodySchema), false),
-          responses: { 200: auction, ...errors('FORBIDDEN', 'AUCTION_NOT_FOUND', 'AUCTION_ENDED', 'UNAUTHORIZED') },
+          parameters: [auctionIdParameter()],
+          requestBody: body(jsonSchemaOf(cancelBodySchema), { reason: 'Withdrawn by the seller' }, false),
+          responses: {
+            200: answer('Auction', 'The cancelled auction.'),
+            ...errors('FORBIDDEN', 'AUCTION_NOT_FOUND', 'AUCTION_ENDED', 'UNAUTHORIZED'),
+          },
         },
       },
       '/bids/{bidId}': {
         get: {
-          summary: 'The outcome of one of your bids (for bids placed with wait=false).',
+          tags: ['Bids'],
+          summary: 'Look up one of your bids',
+          description: 'The outcome of a bid placed with `wait=false`. Only your own bids are found.',
           security: user,
-          parameters: [idParameter('bidId', 'your bidId')],
+          parameters: [pathParameter('bidId', clientBidIdSchema, 'Your bidId, percent-encoded.')],
           responses: {
-            200: json(ref('BidOutcome'), 'Judged: accepted or rejected.'),
-            202: json({ type: 'object' }, 'Not judged yet.'),
+            200: answer('BidOutcome', 'Judged: accepted or rejected.'),
+            202: answer('PendingBid', 'Not judged yet.'),
             ...errors('BID_NOT_FOUND', 'UNAUTHORIZED'),
           },
         },
       },
-      '/health': { get: { summary: 'Liveness.', responses: { 200: json({ type: 'object' }, '{ status: "ok" }') } } },
+      '/health': {
+        get: { tags: ['Monitoring'], summary: 'Liveness', responses: { 200: answer('Health', 'Running.') } },
+      },
       '/ready': {
         get: {
-          summary: 'Readiness: the house, and each dependency (Redis PING, PostgreSQL SELECT 1).',
+          tags: ['Monitoring'],
+          summary: 'Readiness',
+          description: 'The house, and each dependency (Redis PING, PostgreSQL SELECT 1). 503 with `Retry-After`.',
           responses: {
-            200: json({ type: 'object' }, '{ status: "ready", checks }'),
-            503: json({ type: 'object' }, '{ status: "not-ready", checks, error }'),
+            200: answer('Readiness', 'Ready.'),
+            503: answer('Readiness', 'Not ready: `checks` and `error.details.failing` say what fails.'),
           },
         },
       },
       '/metrics': {
-        get: { summary: 'Prometheus metrics.', responses: { 200: { description: 'Prometheus text format.' } } },
+        get: {
+          tags: ['Monitoring'],
+          summary: 'Prometheus metrics',
+          responses: { 200: { description: 'Prometheus text format.' } },
+        },
       },
       '/admin/stats': {
         get: {
-          summary: 'Figures of house, cache, queue, sequencers, broadcaster, WebSocket.',
+          tags: ['Admin'],
+          summary: 'House figures',
+          description: 'Cache, queue, sequencers, broadcaster, WebSocket and rate limiter figures.',
           security: user,
-          responses: { 200: json({ type: 'object' }, 'Figures.'), ...errors('UNAUTHORIZED', 'FORBIDDEN') },
+          responses: { 200: answer('Figures', 'Figures.'), ...errors('UNAUTHORIZED', 'FORBIDDEN') },
         },
       },
       '/admin/cache/warm': {
         post: {
-          summary: 'Load auctions into the snapshot cache (the given ids, or the newest open ones).',
+          tags: ['Admin'],
+          summary: 'Warm the snapshot cache',
+          description: 'Loads the given auctions, or the newest open ones.',
           security: user,
-          requestBody: body(jsonSchemaOf(warmBodySchema), false),
+          requestBody: body(jsonSchemaOf(warmBodySchema), {}, false),
           responses: {
-            200: json({ type: 'object' }, '{ warmed, cache }'),
+            200: answer('Figures', '`{ warmed, cache }`'),
             ...errors('UNAUTHORIZED', 'FORBIDDEN', 'INVALID_INPUT'),
           },
         },
       },
       '/admin/cache/clear': {
         post: {
-          summary: 'Empty the snapshot cache.',
+          tags: ['Admin'],
+          summary: 'Empty the snapshot cache',
           security: user,
-          responses: { 200: json({ type: 'object' }, '{ cleared, cache }'), ...errors('UNAUTHORIZED', 'FORBIDDEN') },
+          responses: { 200: answer('Figures', '`{ cleared, cache }`'), ...errors('UNAUTHORIZED', 'FORBIDDEN') },
         },
       },
-      '/openapi.json': { get: { summary: 'This document.', responses: { 200: { description: 'OpenAPI 3.1.' } } } },
-      '/docs': { get: { summary: 'This document, readable.', responses: { 200: { description: 'HTML.' } } } },
-      '/': { get: { summary: 'The live auction web page.', responses: { 200: { description: 'HTML.' } } } },
+      '/openapi.json': page('This document', 'OpenAPI 3.1.'),
+      '/docs': page('This reference', 'HTML.'),
+      '/': page('The live auction page', 'HTML.'),
     },
   };
 }
