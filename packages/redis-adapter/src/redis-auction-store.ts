@@ -10,6 +10,7 @@ import {
   MAX_PARTITIONS,
   OutcryError,
   type Page,
+  type PartitionClaim,
   partitionCountMismatch,
   partitionOf,
   type StoredOutcome,
@@ -206,14 +207,33 @@ export class RedisAuctionStore implements AuctionStore {
     return states.map((state, i) => state ?? byId.get(ids[i] as string) ?? null);
   }
 
-  async commit(batch: CommitBatch): Promise<void> {
-    const { partition } = batch;
+  #assertPartition(partition: number): void {
     if (!Number.isInteger(partition) || partition < 0 || partition >= this.#partitions) {
       throw new OutcryError(
         'INVALID_INPUT',
         `Partition ${partition} is outside 0..${this.#partitions - 1} of this store.`,
       );
     }
+  }
+
+  /** Raises the partition's `fence` to the token when above it, in one script (claim-partition.lua). */
+  async claimPartition(partition: number, fencingToken: number): Promise<PartitionClaim> {
+    this.#assertPartition(partition);
+    if (!Number.isSafeInteger(fencingToken) || fencingToken < 1) {
+      throw new OutcryError('INVALID_INPUT', `A fencing token is a safe integer of at least 1, not ${fencingToken}.`);
+    }
+    const [claimed, highest] = (await runScriptNow(
+      this.#redis,
+      'claim-partition',
+      [this.#keys.fence(partition)],
+      [fencingToken],
+    )) as [number, number];
+    return { claimed: Number(claimed) === 1, highestToken: Number(highest) };
+  }
+
+  async commit(batch: CommitBatch): Promise<void> {
+    const { partition } = batch;
+    this.#assertPartition(partition);
     const parts = this.#partsOf(batch);
     const keys = this.#keys;
     const scriptKeys = [
