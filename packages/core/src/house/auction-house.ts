@@ -441,9 +441,9 @@ export class AuctionHouse {
 
   /**
    * A lost partition's memory is dropped: its new owner reloads from the store. The lease is
-   * given back at once (when still held, as after a refused commit), and free partitions are
-   * looked for soon, so that the next owner, this house or another, need not wait for an
-   * expiry or a renewal.
+   * given back as soon as the sequencer stopped (when still held, as after a refused commit),
+   * and free partitions are looked for soon, so that the next owner, this house or another,
+   * need not wait for an expiry or a renewal.
    */
   #lose(partition: number): void {
     const sequencer = this.#sequencers.get(partition);
@@ -451,8 +451,12 @@ export class AuctionHouse {
     this.#sequencers.delete(partition);
     void this.#hearOthers(partition);
     this.#deadlines.disarm(sequencer.auctionIds());
-    void sequencer.stop();
-    void this.#lock.release(sequencer.lease).catch(() => false);
+    // Released once stopped: the sequencer first drops its queue reads, as in a hand-over.
+    void sequencer
+      .stop()
+      .catch(() => undefined)
+      .then(() => this.#lock.release(sequencer.lease))
+      .catch(() => false);
     this.#claimSoon();
   }
 
