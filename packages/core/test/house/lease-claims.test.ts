@@ -1,10 +1,13 @@
 import {
   type AcquireOptions,
   type AuctionHouse,
+  type CommitBatch,
   createAuctionHouse,
   type Lease,
+  type Lock,
   MemoryAuctionStore,
   MemoryBidQueue,
+  MemoryBroadcaster,
   MemoryLock,
 } from '@outcry/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,6 +28,37 @@ class WatchedLock extends MemoryLock {
     const released = await super.release(lease);
     if (released) this.released.push(lease);
     return released;
+  }
+}
+
+/** A lock whose data can be lost, as a Redis restarted without persistence loses it. */
+class RestartableLock implements Lock {
+  #current: Lock = new MemoryLock();
+
+  restart(fresh: Lock): void {
+    this.#current = fresh;
+  }
+
+  acquire(key: string, owner: string, ttlMs: number, options?: AcquireOptions): Promise<Lease | null> {
+    return this.#current.acquire(key, owner, ttlMs, options);
+  }
+
+  renew(lease: Lease, ttlMs: number): Promise<Lease | null> {
+    return this.#current.renew(lease, ttlMs);
+  }
+
+  release(lease: Lease): Promise<boolean> {
+    return this.#current.release(lease);
+  }
+}
+
+/** A MemoryAuctionStore that keeps the fencing token of every commit it took. */
+class WatchedStore extends MemoryAuctionStore {
+  readonly tokens: number[] = [];
+
+  override async commit(batch: CommitBatch): Promise<void> {
+    await super.commit(batch);
+    this.tokens.push(batch.fencingToken);
   }
 }
 
@@ -93,5 +127,47 @@ describe('partition leases claimed in the store', () => {
     await eventually(() => (house.metrics().partitions.owned.length === 1 ? true : undefined));
     expect(lock.acquired.at(-1)?.token).toBe(1_001);
     expect((await store.getBids(auction.id, { afterSeq: 0, limit: 10 })).map((entry) => entry.seq)).toEqual([2]);
+  });
+
+  it("lets one owner alone commit when a lock that lost its data gives a live owner's token again", async () => {
+    const store = new WatchedStore();
+    const lock = new RestartableLock();
+    const shared = {
+      store,
+      lock,
+      queue: new MemoryBidQueue(),
+      broadcaster: new MemoryBroadcaster(),
+      partitions: 1,
+      // The first house's bid is sent on through the queue while its last read is still out, which
+      // takes it: the second house claims it once idle this long.
+      staleEntryMs: 500,
+    };
+    const first = createAuctionHouse({ ...shared, leaseTtlMs: LEASE_TTL_MS, houseId: 'first' });
+    houses.push(first);
+    await first.start();
+    const auction = await first.createAuction(lot());
+    // The lock restarts empty and counts from 1 again: the token the first house still holds.
+    const restarted = new WatchedLock();
+    lock.restart(restarted);
+    const second = createAuctionHouse({ ...shared, leaseTtlMs: LEASE_TTL_MS, houseId: 'second' });
+    houses.push(second);
+    const committedBefore = store.tokens.length;
+    await second.start();
+    expect(restarted.acquired.map((lease) => lease.token)).toEqual([1, 2]);
+    expect(second.metrics().partitions.owned).toEqual([0]);
+    // The first house still thinks it owns the partition: its commit is refused, and its bid is
+    // judged by the second house, through the queue.
+    const outcomes = await Promise.all([
+      first.placeBid({ auctionId: auction.id, bidderId: 'bob', amount: 500, bidId: 'via-first' }),
+      second.placeBid({ auctionId: auction.id, bidderId: 'eve', amount: 900, bidId: 'via-second' }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['accepted', 'accepted']);
+    expect(first.metrics().partitions.owned).toEqual([]);
+    expect(store.tokens.slice(committedBefore).every((token) => token === 2)).toBe(true);
+    const bids = await store.getBids(auction.id, { afterSeq: 0, limit: 10 });
+    expect(bids.map((entry) => (entry.command.type === 'bid' ? entry.command.bidId : '')).sort()).toEqual([
+      'via-first',
+      'via-second',
+    ]);
   });
 });
