@@ -81,6 +81,13 @@ const SUITES: readonly SuiteEntry[] = [
     run: async (context) => (await import('./users-build-instead.js')).runUsersBuildInsteadSuite(context),
   },
   {
+    name: 'faults',
+    title: 'fault soak: Redis and PostgreSQL killed and restarted under load (servers of its own)',
+    quick: false,
+    needs: [],
+    run: async (context) => (await import('./faults-soak.js')).runFaultsSoakSuite(context),
+  },
+  {
     name: 'scaling',
     title: 'scaling curves: auctions, bidders, processes on Redis, scheduled auctions',
     quick: true,

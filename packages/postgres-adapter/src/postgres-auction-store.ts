@@ -13,6 +13,7 @@ import {
   OutcryError,
   outcomeJson,
   type Page,
+  type PartitionClaim,
   partitionCountMismatch,
   type StoredOutcome,
   stateJson,
@@ -287,6 +288,25 @@ export class PostgresAuctionStore implements AuctionStore {
       }
     }
     throw new OutcryError('UNAVAILABLE', 'The partition count could not be recorded; try again.');
+  }
+
+  /** Raises the partition's row of `partition_tokens` to the token when above it, in one statement. */
+  async claimPartition(partition: number, fencingToken: number): Promise<PartitionClaim> {
+    if (!Number.isSafeInteger(partition) || partition < 0) {
+      throw new OutcryError('INVALID_INPUT', `A partition is a safe integer of at least 0, not ${partition}.`);
+    }
+    if (!Number.isSafeInteger(fencingToken) || fencingToken < 1) {
+      throw new OutcryError('INVALID_INPUT', `A fencing token is a safe integer of at least 1, not ${fencingToken}.`);
+    }
+    const [row] = await this.#query<{ claimed: boolean; highest: string }>(
+      this.#sql.claimPartition,
+      [partition, fencingToken],
+      `Claiming partition ${partition}`,
+    );
+    return {
+      claimed: row?.claimed === true,
+      highestToken: fromBigintColumn(row?.highest ?? null, 'partition_tokens.token'),
+    };
   }
 
   async #query<R extends object>(statement: Statement, values: unknown[], what: string): Promise<R[]> {

@@ -1,4 +1,4 @@
-import type { Lease, Lock } from '@outcry/core';
+import { type AcquireOptions, type Lease, type Lock, minTokenOf } from '@outcry/core';
 import type { Pool } from 'pg';
 import { fromBigintColumn } from './money-column.js';
 import { toOutcryError } from './postgres-errors.js';
@@ -10,9 +10,11 @@ interface LeaseRow {
 }
 
 /**
- * Lock on a `leases` table. A lease row is taken when absent or expired, with a token from one
- * sequence, so tokens only grow; a holder that stops renewing loses the key at `expires_at`.
- * Expiry is judged by the database's clock, the one clock every process shares.
+ * Lock on a `leases` table, one row per key. A row is taken when absent or expired, with the
+ * next token of one sequence, at least `minToken` and above the row's last token, so a key's
+ * tokens only grow; release expires the row rather than deleting it, so it keeps that token. A
+ * holder that stops renewing loses the key at `expires_at`. Expiry is judged by the database's
+ * clock, the one clock every process shares.
  */
 export class PostgresLock implements Lock {
   readonly #pool: Pool;
@@ -31,8 +33,9 @@ export class PostgresLock implements Lock {
     }
   }
 
-  async acquire(key: string, owner: string, ttlMs: number): Promise<Lease | null> {
-    const { rows } = await this.#query<LeaseRow>(this.#sql.acquire, [key, owner, ttlMs], `Acquiring ${key}`);
+  async acquire(key: string, owner: string, ttlMs: number, options?: AcquireOptions): Promise<Lease | null> {
+    const min = minTokenOf(options);
+    const { rows } = await this.#query<LeaseRow>(this.#sql.acquire, [key, owner, ttlMs, min], `Acquiring ${key}`);
     const row = rows[0];
     if (row === undefined) return null;
     return {

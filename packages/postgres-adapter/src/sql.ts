@@ -73,6 +73,17 @@ export function buildStatements(schema: string) {
        select coalesce((select partitions from recorded), (select partitions from ${s}.partition_count)) as partitions,
               exists (select 1 from ${s}.partition_tokens where partition >= $1) as beyond`,
     ),
+    // Takes the token when above the partition's highest; answers the highest either way.
+    claimPartition: named(
+      'claim_partition',
+      `with claimed as (
+         insert into ${s}.partition_tokens as t (partition, token) values ($1, $2)
+         on conflict (partition) do update set token = excluded.token where t.token < excluded.token
+         returning token
+       )
+       select exists (select 1 from claimed) as claimed,
+              greatest($2::bigint, (select token from ${s}.partition_tokens where partition = $1)) as highest`,
+    ),
     listActive: named(
       'list_active',
       `select state from ${s}.auctions where partition = $1 and status in ('scheduled', 'open')`,
@@ -128,11 +139,14 @@ export function buildStatements(schema: string) {
     depth: named('depth', `select count(*)::integer as depth from ${s}.queue where partition = $1`),
 
     // ---- lock ----
+    // A key's row outlives its leases (release only expires it): its token is the floor of the next.
     acquire: named(
       'acquire',
       `insert into ${s}.leases as l (key, owner, token, expires_at)
-       values ($1, $2, nextval('${s}.lease_tokens'), now() + make_interval(secs => $3::double precision / 1000))
-       on conflict (key) do update set owner = excluded.owner, token = excluded.token, expires_at = excluded.expires_at
+       values ($1, $2, greatest(nextval('${s}.lease_tokens'), $4::bigint),
+               now() + make_interval(secs => $3::double precision / 1000))
+       on conflict (key) do update
+         set owner = excluded.owner, token = greatest(excluded.token, l.token + 1), expires_at = excluded.expires_at
          where l.expires_at <= now()
        returning token, (extract(epoch from expires_at) * 1000)::bigint as expires_at`,
     ),
@@ -142,7 +156,11 @@ export function buildStatements(schema: string) {
         where key = $1 and owner = $2 and token = $3 and expires_at > now()
         returning token, (extract(epoch from expires_at) * 1000)::bigint as expires_at`,
     ),
-    release: named('release', `delete from ${s}.leases where key = $1 and owner = $2 and token = $3`),
+    release: named(
+      'release',
+      `update ${s}.leases set expires_at = '-infinity'
+        where key = $1 and owner = $2 and token = $3 and expires_at > '-infinity'`,
+    ),
 
     // ---- broadcaster ----
     notify: named('notify', `select pg_notify($1, $2) from ${ASYNC_COMMIT} as a`),

@@ -33,7 +33,7 @@ export class RedisKeys {
 
   // ---- store ------------------------------------------------------------------------------
 
-  /** String: the highest fencing token a commit of the partition carried. */
+  /** String: the highest fencing token claimed for the partition or carried by a commit to it. */
   fence(partition: number): string {
     return `${this.partition(partition)}fence`;
   }

@@ -9,6 +9,7 @@ import { ADAPTER_VERSION } from './version.js';
 /** The atomic steps, one Lua file each in `lua/`. */
 export const SCRIPT_FILES = [
   'commit',
+  'claim-partition',
   'acquire-lease',
   'renew-lease',
   'release-lease',

@@ -10,6 +10,7 @@ import {
   MAX_PARTITIONS,
   OutcryError,
   type Page,
+  type PartitionClaim,
   partitionCountMismatch,
   partitionOf,
   type StoredOutcome,
@@ -207,6 +208,30 @@ export class RedisAuctionStore implements AuctionStore {
     return states.map((state, i) => state ?? byId.get(ids[i] as string) ?? null);
   }
 
+  #assertPartition(partition: number): void {
+    if (!Number.isInteger(partition) || partition < 0 || partition >= this.#partitions) {
+      throw new OutcryError(
+        'INVALID_INPUT',
+        `Partition ${partition} is outside 0..${this.#partitions - 1} of this store.`,
+      );
+    }
+  }
+
+  /** Raises the partition's `fence` to the token when above it, in one script (claim-partition.lua). */
+  async claimPartition(partition: number, fencingToken: number): Promise<PartitionClaim> {
+    this.#assertPartition(partition);
+    if (!Number.isSafeInteger(fencingToken) || fencingToken < 1) {
+      throw new OutcryError('INVALID_INPUT', `A fencing token is a safe integer of at least 1, not ${fencingToken}.`);
+    }
+    const [claimed, highest] = (await runScriptNow(
+      this.#redis,
+      'claim-partition',
+      [this.#keys.fence(partition)],
+      [fencingToken],
+    )) as [number, number];
+    return { claimed: Number(claimed) === 1, highestToken: Number(highest) };
+  }
+
   /**
    * One commit script. Its failures say whether trying again can help (see the AuctionStore
    * port): STORE_REJECTED when Redis refused what the batch holds, UNAVAILABLE when it could
@@ -222,12 +247,7 @@ export class RedisAuctionStore implements AuctionStore {
 
   async #commit(batch: CommitBatch): Promise<void> {
     const { partition } = batch;
-    if (!Number.isInteger(partition) || partition < 0 || partition >= this.#partitions) {
-      throw new OutcryError(
-        'INVALID_INPUT',
-        `Partition ${partition} is outside 0..${this.#partitions - 1} of this store.`,
-      );
-    }
+    this.#assertPartition(partition);
     const parts = this.#partsOf(batch);
     const keys = this.#keys;
     const scriptKeys = [

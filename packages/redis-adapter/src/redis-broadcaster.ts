@@ -115,8 +115,21 @@ export class RedisBroadcaster implements Broadcaster {
     subscriber.on(this.#sharded ? 'smessage' : 'message', deliver);
     // Errors surface on the commands; an 'error' listener keeps a lost connection from crashing the process.
     subscriber.on('error', () => undefined);
+    if (!this.#sharded) subscriber.on('ready', () => this.#subscribeAgain(subscriber));
     this.#subscriber = subscriber;
     return subscriber;
+  }
+
+  /**
+   * On every (re)connection, subscribes every channel listened to. ioredis subscribes again
+   * what the last ready connection had; a subscription made on a connection that dropped again
+   * before it was ready (a server still loading its data answers SUBSCRIBE) would be lost.
+   * Subscribing a channel twice changes nothing.
+   */
+  #subscribeAgain(subscriber: RedisClient): void {
+    const channels = [...this.#channels.keys()];
+    if (channels.length === 0 || this.#closed) return;
+    subscriber.subscribe(...channels).catch(() => undefined);
   }
 
   #deliver(channel: string, payload: string): void {

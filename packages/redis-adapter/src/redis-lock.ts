@@ -1,4 +1,4 @@
-import type { Lease, Lock } from '@outcry/core';
+import { type AcquireOptions, type Lease, type Lock, minTokenOf } from '@outcry/core';
 import type { RedisKeys } from './keys.js';
 import { runScript } from './lua-scripts.js';
 import type { RedisClient } from './redis-client.js';
@@ -16,7 +16,9 @@ function leaseValue(lease: Pick<Lease, 'token' | 'owner'>): string {
 
 /**
  * Leases on Redis: SET NX PX inside a script that also INCRs the key's fencing counter, so that
- * tokens only grow, even across expiries and server restarts with persistence. Renew and
+ * tokens only grow, even across expiries and server restarts with persistence. A Redis that
+ * restarts empty counts from 1 again: a house then learns the token its store holds and asks
+ * for one above it (`minToken`), from which the counter goes on. Renew and
  * release compare owner and token in a script. Expiry is the server's clock; `expiresAt` is
  * this process's estimate, taken before the request left, so it is never late.
  */
@@ -29,14 +31,15 @@ export class RedisLock implements Lock {
     this.#keys = options.keys;
   }
 
-  async acquire(key: string, owner: string, ttlMs: number): Promise<Lease | null> {
+  async acquire(key: string, owner: string, ttlMs: number, options?: AcquireOptions): Promise<Lease | null> {
+    const min = minTokenOf(options);
     const sentAt = Date.now();
     const ttl = Math.max(1, Math.ceil(ttlMs));
     const token = await runScript(
       this.#redis,
       'acquire-lease',
       [this.#keys.lease(key), this.#keys.leaseToken(key)],
-      [owner, ttl],
+      [owner, ttl, min],
     );
     if (token === null || token === undefined) return null;
     return { key, owner, token: Number(token), expiresAt: sentAt + ttl };

@@ -17,11 +17,11 @@ import { MemoryBidQueue } from '../memory/memory-bid-queue.js';
 import { MemoryBroadcaster } from '../memory/memory-broadcaster.js';
 import { MemoryLock } from '../memory/memory-lock.js';
 import { MemorySnapshotCache } from '../memory/memory-snapshot-cache.js';
-import type { AuctionStore, LedgerEntry } from '../ports/auction-store.js';
+import type { AuctionStore, LedgerEntry, PartitionClaim } from '../ports/auction-store.js';
 import type { BidQueue, QueuedCommand, QueueItem } from '../ports/bid-queue.js';
 import type { Broadcaster, BroadcastMessage, RoutedOutcome } from '../ports/broadcaster.js';
 import { type Clock, systemClock } from '../ports/clock.js';
-import type { Lock } from '../ports/lock.js';
+import type { Lease, Lock } from '../ports/lock.js';
 import type { SnapshotCache } from '../ports/snapshot-cache.js';
 import { isWellFormedBid } from '../schemas/bid-fast-path.js';
 import {
@@ -369,15 +369,19 @@ export class AuctionHouse {
       }
       // Under its share, a house looks again soon: partitions handed over by others sit
       // unowned (their commands waiting) until someone takes them.
-      if (this.#sequencers.size < share && this.#soonTimer === null && this.#state === 'running') {
-        this.#soonTimer = setTimeout(() => {
-          this.#soonTimer = null;
-          void this.#claimPartitions();
-        }, CLAIM_AGAIN_MS);
-      }
+      if (this.#sequencers.size < share) this.#claimSoon();
     } finally {
       this.#claiming = false;
     }
+  }
+
+  /** Look for free partitions in a moment rather than at the next renewal. */
+  #claimSoon(): void {
+    if (this.#soonTimer !== null || this.#state !== 'running') return;
+    this.#soonTimer = setTimeout(() => {
+      this.#soonTimer = null;
+      void this.#claimPartitions();
+    }, CLAIM_AGAIN_MS);
   }
 
   async #renew(sequencer: Sequencer, ttl: number): Promise<void> {
@@ -394,7 +398,7 @@ export class AuctionHouse {
 
   async #take(partition: number, ttl: number): Promise<void> {
     try {
-      const lease = await this.#lock.acquire(`partition:${partition}`, this.houseId, ttl);
+      const lease = await this.#acquireClaimed(partition, ttl);
       this.#recovered('lock', partition);
       if (lease === null) {
         // Another house owns it: what this house saw of its store there is old news.
@@ -429,6 +433,33 @@ export class AuctionHouse {
   }
 
   /**
+   * A lease on the partition whose token the store has claimed as its highest, so that every
+   * older owner is fenced off before this house reads anything. A lock that lost its data (a
+   * Redis restarted empty) hands out tokens the store has seen: such a lease is given back at
+   * once and the lock asked for a token above the store's. Null when the key is held.
+   */
+  async #acquireClaimed(partition: number, ttl: number): Promise<Lease | null> {
+    const key = `partition:${partition}`;
+    let minToken: number | undefined;
+    // Twice is enough for a lock that honours minToken; one that does not waits for the next round.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const lease = await this.#lock.acquire(key, this.houseId, ttl, { minToken });
+      if (lease === null || this.#store.claimPartition === undefined) return lease;
+      let claim: PartitionClaim;
+      try {
+        claim = await this.#store.claimPartition(partition, lease.token);
+      } catch (error) {
+        await this.#lock.release(lease).catch(() => false);
+        throw error;
+      }
+      if (claim.claimed) return lease;
+      await this.#lock.release(lease).catch(() => false);
+      minToken = claim.highestToken + 1;
+    }
+    return null;
+  }
+
+  /**
    * This house alone publishes for the partition now: its broadcaster may stop hearing the
    * partition from the other processes, which would only send its own messages back.
    */
@@ -459,14 +490,25 @@ export class AuctionHouse {
     await this.#lock.release(sequencer.lease).catch(() => false);
   }
 
-  /** A lost partition's memory is dropped: its new owner reloads from the store. */
+  /**
+   * A lost partition's memory is dropped: its new owner reloads from the store. The lease is
+   * given back as soon as the sequencer stopped (when still held, as after a refused commit),
+   * and free partitions are looked for soon, so that the next owner, this house or another,
+   * need not wait for an expiry or a renewal.
+   */
   #lose(partition: number): void {
     const sequencer = this.#sequencers.get(partition);
     if (sequencer === undefined) return;
     this.#sequencers.delete(partition);
     void this.#hearOthers(partition);
     this.#deadlines.disarm(sequencer.auctionIds());
-    void sequencer.stop();
+    // Released once stopped: the sequencer first drops its queue reads, as in a hand-over.
+    void sequencer
+      .stop()
+      .catch(() => undefined)
+      .then(() => this.#lock.release(sequencer.lease))
+      .catch(() => false);
+    this.#claimSoon();
   }
 
   // ---- intake ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import type {
   LedgerEntry,
   ListAuctionsQuery,
   Page,
+  PartitionClaim,
   StoredOutcome,
 } from '../ports/auction-store.js';
 import { decodeListCursor, encodeListCursor } from '../schemas/list-cursor.js';
@@ -51,6 +52,16 @@ export class MemoryAuctionStore implements AuctionStore {
   async checkPartitionCount(partitions: number): Promise<void> {
     this.#partitions ??= partitions;
     if (partitions !== this.#partitions) throw partitionCountMismatch(this.#partitions, partitions);
+  }
+
+  async claimPartition(partition: number, fencingToken: number): Promise<PartitionClaim> {
+    if (!Number.isSafeInteger(fencingToken) || fencingToken < 1) {
+      throw new OutcryError('INVALID_INPUT', `A fencing token is a safe integer of at least 1, not ${fencingToken}.`);
+    }
+    const highest = this.#tokens.get(partition) ?? 0;
+    if (fencingToken <= highest) return { claimed: false, highestToken: highest };
+    this.#tokens.set(partition, fencingToken);
+    return { claimed: true, highestToken: fencingToken };
   }
 
   async getMany(ids: readonly string[]): Promise<(AuctionState | null)[]> {

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../ports/clock.js';
-import type { Lease, Lock } from '../ports/lock.js';
+import { type AcquireOptions, type Lease, type Lock, minTokenOf } from '../ports/lock.js';
 
 /** Leases with fencing tokens in this process's memory. */
 export class MemoryLock implements Lock {
@@ -11,11 +11,12 @@ export class MemoryLock implements Lock {
     this.#clock = options.clock ?? systemClock;
   }
 
-  async acquire(key: string, owner: string, ttlMs: number): Promise<Lease | null> {
+  async acquire(key: string, owner: string, ttlMs: number, options?: AcquireOptions): Promise<Lease | null> {
+    const min = minTokenOf(options);
     const now = this.#clock.now();
     const held = this.#leases.get(key);
     if (held !== undefined && held.expiresAt > now) return null;
-    const token = (this.#tokens.get(key) ?? 0) + 1;
+    const token = Math.max((this.#tokens.get(key) ?? 0) + 1, min);
     this.#tokens.set(key, token);
     const lease: Lease = { key, owner, token, expiresAt: now + ttlMs };
     this.#leases.set(key, lease);

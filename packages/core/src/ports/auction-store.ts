@@ -45,6 +45,14 @@ export interface CommitBatch {
   readonly broadcast?: BroadcastMessage | undefined;
 }
 
+/** A store's answer to `claimPartition`. */
+export interface PartitionClaim {
+  /** The token is now the partition's highest: commits with a lower one are refused. */
+  readonly claimed: boolean;
+  /** The highest token the store holds for the partition now (the claimed one when claimed). */
+  readonly highestToken: number;
+}
+
 export interface ListAuctionsQuery {
   readonly status?: AuctionStatus | undefined;
   readonly limit: number;
@@ -91,6 +99,16 @@ export interface AuctionStore {
    * The reads the house makes while judging (`getMany`, `getOutcomes`) follow the same rule.
    */
   commit(batch: CommitBatch): Promise<void>;
+  /**
+   * Make `fencingToken` the partition's highest if it is above every token the store holds for
+   * it (claimed or committed): from then on commits with a lower token are refused. A token at
+   * or below the highest is not claimed, since another owner may hold it. A house claims each
+   * partition lease before it reads or writes with it, so a token lets one owner alone commit
+   * even when the lock hands a token out again (a lock that lost its data): the house then gives
+   * that lease back and asks the lock for a token above `highestToken`. Optional: a store
+   * without it leaves token order to the lock alone.
+   */
+  claimPartition?(partition: number, fencingToken: number): Promise<PartitionClaim>;
   /** Auctions newest first (createdAt, then id, descending), with keyset cursors. */
   list(query: ListAuctionsQuery): Promise<Page<AuctionState>>;
   /** Ledger entries of one auction in seq order: every change (create, open, bids, close...). */

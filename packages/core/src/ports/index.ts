@@ -5,6 +5,7 @@ export type {
   LedgerEntry,
   ListAuctionsQuery,
   Page,
+  PartitionClaim,
   StoredOutcome,
 } from './auction-store.js';
 export type { BidQueue, QueuedCommand, QueueItem, ReadOptions } from './bid-queue.js';
@@ -16,5 +17,5 @@ export {
   type RoutedOutcome,
 } from './broadcaster.js';
 export { type Clock, systemClock } from './clock.js';
-export type { Lease, Lock } from './lock.js';
+export { type AcquireOptions, type Lease, type Lock, minTokenOf } from './lock.js';
 export type { CacheStats, SnapshotCache } from './snapshot-cache.js';

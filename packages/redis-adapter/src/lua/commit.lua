@@ -1,7 +1,7 @@
 --[[
   commit: one group commit of a sequencer, all of it or nothing.
 
-  KEYS[1]  fence        string, highest fencing token committed for the partition
+  KEYS[1]  fence        string, highest fencing token claimed or committed for the partition
   KEYS[2]  outcomes     hash bidId -> outcome JSON (first outcome kept); every bid in a ledger has one
   KEYS[3]  statuses     hash listing member -> status
   KEYS[4]  list:all     sorted set of every auction's listing member

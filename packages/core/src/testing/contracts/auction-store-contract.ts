@@ -19,6 +19,8 @@ export interface AuctionStoreContractSkips {
   readonly list?: boolean;
   /** listActive(partition). */
   readonly listActive?: boolean;
+  /** claimPartition (switched off by itself for a store without the method). */
+  readonly claims?: boolean;
 }
 
 export interface AuctionStoreContractOptions extends ContractHooks {
@@ -52,7 +54,8 @@ async function readBack(
 /**
  * The contract every AuctionStore meets: round trips of states, ledger and outcomes; atomic
  * commits refused whole (and leaving no trace) on a stale fencing token or a ledger conflict;
- * newest-first keyset listing; the active auctions of a partition.
+ * newest-first keyset listing; the active auctions of a partition; partition claims that
+ * raise the fencing token only above the highest.
  */
 export function describeAuctionStoreContract(
   makeStore: AuctionStoreFactory,
@@ -311,6 +314,63 @@ export function describeAuctionStoreContract(
         const before = await readBack(store, [a.id], [bidId], partition);
         await expectOutcryError(store.commit(commitBatchOf(partition, 1, [a])), 'STALE_OWNER');
         expect(await readBack(store, [a.id], [bidId], partition)).toEqual(before);
+      });
+    });
+
+    describe.skipIf(skip.claims === true)('partition claims', () => {
+      /** The store's claimPartition, or null (the test then checks nothing) for a store without one. */
+      const claimsOf = async () => {
+        const store = await newStore();
+        const claim = store.claimPartition?.bind(store);
+        return claim === undefined ? null : { store, claim };
+      };
+
+      it('claims a token above the highest, after which lower tokens are refused', async () => {
+        const claims = await claimsOf();
+        if (claims === null) return;
+        const { store, claim } = claims;
+        const partition = newPartition();
+        const a = ScriptedAuction.create();
+        await store.commit(commitBatchOf(partition, 3, [a]));
+        expect(await claim(partition, 7)).toEqual({ claimed: true, highestToken: 7 });
+        const late = ScriptedAuction.create();
+        await expectOutcryError(store.commit(commitBatchOf(partition, 6, [late])), 'STALE_OWNER');
+        expect(await store.getMany([late.id])).toEqual([null]);
+        a.bid('bidder-a', 1_000);
+        await store.commit(commitBatchOf(partition, 7, [a]));
+        expect((await store.getMany([a.id]))[0]).toEqual(a.state);
+      });
+
+      it('does not claim a token at or below the highest, and answers the highest', async () => {
+        const claims = await claimsOf();
+        if (claims === null) return;
+        const { store, claim } = claims;
+        const partition = newPartition();
+        await store.commit(commitBatchOf(partition, 5, [ScriptedAuction.create()]));
+        expect(await claim(partition, 5)).toEqual({ claimed: false, highestToken: 5 });
+        expect(await claim(partition, 2)).toEqual({ claimed: false, highestToken: 5 });
+        expect(await claim(partition, 6)).toEqual({ claimed: true, highestToken: 6 });
+        // Two owners given the same token: the second is told no, so only one of them writes.
+        expect(await claim(partition, 6)).toEqual({ claimed: false, highestToken: 6 });
+      });
+
+      it('claims a partition nothing was committed to, and keeps partitions apart', async () => {
+        const claims = await claimsOf();
+        if (claims === null) return;
+        const { store, claim } = claims;
+        const [first, second] = [newPartition(), newPartition()];
+        expect(await claim(first, 40)).toEqual({ claimed: true, highestToken: 40 });
+        expect(await claim(second, 1)).toEqual({ claimed: true, highestToken: 1 });
+        const a = ScriptedAuction.create();
+        await store.commit(commitBatchOf(second, 1, [a]));
+        expect((await store.getMany([a.id]))[0]).toEqual(a.state);
+      });
+
+      it('refuses a token that is not a safe integer of at least 1 with INVALID_INPUT', async () => {
+        const claims = await claimsOf();
+        if (claims === null) return;
+        for (const token of [0, -3, 2.5, Number.NaN])
+          await expectOutcryError(claims.claim(newPartition(), token), 'INVALID_INPUT');
       });
     });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Lease, Lock } from '../../ports/lock.js';
 import { type ContractHooks, trackInstances } from './contract-hooks.js';
+import { expectOutcryError } from './expect-outcry-error.js';
 import { uniqueId } from './fixtures.js';
 import { sleep } from './wait.js';
 
@@ -32,7 +33,8 @@ function held(lease: Lease | null): Lease {
 
 /**
  * The contract every Lock meets: one holder per key, fencing tokens that grow on every
- * acquisition, expired leases taken over, and a lost lease neither renewed nor released.
+ * acquisition (and start at `minToken` when asked), expired leases taken over, and a lost lease
+ * neither renewed nor released.
  */
 export function describeLockContract(makeLock: LockFactory, options: LockContractOptions = {}): void {
   const skip = options.skip ?? {};
@@ -83,6 +85,36 @@ export function describeLockContract(makeLock: LockFactory, options: LockContrac
         }
         for (let i = 1; i < tokens.length; i++)
           expect(tokens[i]).toBeGreaterThan(tokens[i - 1] ?? Number.POSITIVE_INFINITY);
+      });
+
+      it('hands out a token of at least minToken, and goes on above it', async () => {
+        const lock = await newLock();
+        const key = uniqueId('lock');
+        const first = held(await lock.acquire(key, 'owner-a', longTtlMs));
+        expect(await lock.release(first)).toBe(true);
+        const raised = held(await lock.acquire(key, 'owner-b', longTtlMs, { minToken: first.token + 1_000 }));
+        expect(raised.token).toBeGreaterThanOrEqual(first.token + 1_000);
+        expect(await lock.release(raised)).toBe(true);
+        const next = held(await lock.acquire(key, 'owner-c', longTtlMs));
+        expect(next.token).toBeGreaterThan(raised.token);
+      });
+
+      it('grows the token as ever when minToken is below it, and holds a held key with any minToken', async () => {
+        const lock = await newLock();
+        const key = uniqueId('lock');
+        const first = held(await lock.acquire(key, 'owner-a', longTtlMs));
+        expect(await lock.acquire(key, 'owner-b', longTtlMs, { minToken: first.token + 1_000 })).toBeNull();
+        expect(await lock.release(first)).toBe(true);
+        const next = held(await lock.acquire(key, 'owner-b', longTtlMs, { minToken: 1 }));
+        expect(next.token).toBeGreaterThan(first.token);
+        expect(next.token).toBeLessThan(first.token + 1_000);
+      });
+
+      it('refuses a minToken that is not a safe integer of at least 0 with INVALID_INPUT', async () => {
+        const lock = await newLock();
+        for (const minToken of [-1, 1.5, Number.NaN, 2 ** 53]) {
+          await expectOutcryError(lock.acquire(uniqueId('lock'), 'owner-a', longTtlMs, { minToken }), 'INVALID_INPUT');
+        }
       });
 
       it('renews a lease still held, with the same token', async () => {

@@ -1,0 +1,173 @@
+import {
+  type AcquireOptions,
+  type AuctionHouse,
+  type CommitBatch,
+  createAuctionHouse,
+  type Lease,
+  type Lock,
+  MemoryAuctionStore,
+  MemoryBidQueue,
+  MemoryBroadcaster,
+  MemoryLock,
+} from '@outcry/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from './fake-clock.js';
+
+/** A MemoryLock that keeps what it handed out and what was given back. */
+class WatchedLock extends MemoryLock {
+  readonly acquired: Lease[] = [];
+  readonly released: Lease[] = [];
+
+  override async acquire(key: string, owner: string, ttlMs: number, options?: AcquireOptions): Promise<Lease | null> {
+    const lease = await super.acquire(key, owner, ttlMs, options);
+    if (lease !== null && key.startsWith('partition:')) this.acquired.push(lease);
+    return lease;
+  }
+
+  override async release(lease: Lease): Promise<boolean> {
+    const released = await super.release(lease);
+    if (released) this.released.push(lease);
+    return released;
+  }
+}
+
+/** A lock whose data can be lost, as a Redis restarted without persistence loses it. */
+class RestartableLock implements Lock {
+  #current: Lock = new MemoryLock();
+
+  restart(fresh: Lock): void {
+    this.#current = fresh;
+  }
+
+  acquire(key: string, owner: string, ttlMs: number, options?: AcquireOptions): Promise<Lease | null> {
+    return this.#current.acquire(key, owner, ttlMs, options);
+  }
+
+  renew(lease: Lease, ttlMs: number): Promise<Lease | null> {
+    return this.#current.renew(lease, ttlMs);
+  }
+
+  release(lease: Lease): Promise<boolean> {
+    return this.#current.release(lease);
+  }
+}
+
+/** A MemoryAuctionStore that keeps the fencing token of every commit it took. */
+class WatchedStore extends MemoryAuctionStore {
+  readonly tokens: number[] = [];
+
+  override async commit(batch: CommitBatch): Promise<void> {
+    await super.commit(batch);
+    this.tokens.push(batch.fencingToken);
+  }
+}
+
+/** Long leases: nothing here may wait for one to expire. */
+const LEASE_TTL_MS = 60_000;
+
+let houses: AuctionHouse[] = [];
+afterEach(async () => {
+  await Promise.all(houses.map((house) => house.stop()));
+  houses = [];
+});
+
+async function startHouse(store: MemoryAuctionStore, lock: MemoryLock, partitions: number): Promise<AuctionHouse> {
+  const house = createAuctionHouse({
+    store,
+    lock,
+    queue: new MemoryBidQueue(),
+    partitions,
+    leaseTtlMs: LEASE_TTL_MS,
+    answerTimeoutMs: 3_000,
+  });
+  houses.push(house);
+  await house.start();
+  return house;
+}
+
+const lot = () => ({
+  sellerId: 's',
+  title: 'Lot',
+  currency: 'USD',
+  startingPrice: 100,
+  endsAt: Date.now() + 60_000,
+});
+
+describe('partition leases claimed in the store', () => {
+  it('takes its partitions at once from a lock that lost its tokens, giving the refused leases back', async () => {
+    const store = new MemoryAuctionStore();
+    // The store has seen tokens up to 50 (from a lock that has since lost its data); this lock counts from 1.
+    for (const partition of [0, 1]) await store.claimPartition(partition, 50);
+    const lock = new WatchedLock();
+    const house = await startHouse(store, lock, 2);
+    expect(house.metrics().partitions.owned).toEqual([0, 1]);
+    const auction = await house.createAuction(lot());
+    expect(await house.placeBid({ auctionId: auction.id, bidderId: 'bob', amount: 500 })).toMatchObject({
+      status: 'accepted',
+    });
+    // Each partition: a lease of token 1 refused by the store and given back at once, then one above 50.
+    for (const partition of [0, 1]) {
+      const leases = lock.acquired.filter((lease) => lease.key === `partition:${partition}`);
+      expect(leases.map((lease) => lease.token)).toEqual([1, 51]);
+      expect(lock.released).toContainEqual(leases[0]);
+    }
+  });
+
+  it('gives a partition back at once when the store refuses its commit, then claims it above the newer token', async () => {
+    const store = new MemoryAuctionStore();
+    const lock = new WatchedLock();
+    const house = await startHouse(store, lock, 1);
+    const auction = await house.createAuction(lot());
+    const [first] = lock.acquired;
+    // A newer owner claimed the partition: this house's next commit is refused.
+    await store.claimPartition(0, 1_000);
+    const outcome = await house.placeBid({ auctionId: auction.id, bidderId: 'bob', amount: 500 });
+    expect(outcome).toMatchObject({ status: 'accepted' });
+    expect(lock.released).toContainEqual(first);
+    await eventually(() => (house.metrics().partitions.owned.length === 1 ? true : undefined));
+    expect(lock.acquired.at(-1)?.token).toBe(1_001);
+    expect((await store.getBids(auction.id, { afterSeq: 0, limit: 10 })).map((entry) => entry.seq)).toEqual([2]);
+  });
+
+  it("lets one owner alone commit when a lock that lost its data gives a live owner's token again", async () => {
+    const store = new WatchedStore();
+    const lock = new RestartableLock();
+    const shared = {
+      store,
+      lock,
+      queue: new MemoryBidQueue(),
+      broadcaster: new MemoryBroadcaster(),
+      partitions: 1,
+      // The first house's bid is sent on through the queue while its last read is still out, which
+      // takes it: the second house claims it once idle this long.
+      staleEntryMs: 500,
+    };
+    const first = createAuctionHouse({ ...shared, leaseTtlMs: LEASE_TTL_MS, houseId: 'first' });
+    houses.push(first);
+    await first.start();
+    const auction = await first.createAuction(lot());
+    // The lock restarts empty and counts from 1 again: the token the first house still holds.
+    const restarted = new WatchedLock();
+    lock.restart(restarted);
+    const second = createAuctionHouse({ ...shared, leaseTtlMs: LEASE_TTL_MS, houseId: 'second' });
+    houses.push(second);
+    const committedBefore = store.tokens.length;
+    await second.start();
+    expect(restarted.acquired.map((lease) => lease.token)).toEqual([1, 2]);
+    expect(second.metrics().partitions.owned).toEqual([0]);
+    // The first house still thinks it owns the partition: its commit is refused, and its bid is
+    // judged by the second house, through the queue.
+    const outcomes = await Promise.all([
+      first.placeBid({ auctionId: auction.id, bidderId: 'bob', amount: 500, bidId: 'via-first' }),
+      second.placeBid({ auctionId: auction.id, bidderId: 'eve', amount: 900, bidId: 'via-second' }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['accepted', 'accepted']);
+    expect(first.metrics().partitions.owned).toEqual([]);
+    expect(store.tokens.slice(committedBefore).every((token) => token === 2)).toBe(true);
+    const bids = await store.getBids(auction.id, { afterSeq: 0, limit: 10 });
+    expect(bids.map((entry) => (entry.command.type === 'bid' ? entry.command.bidId : '')).sort()).toEqual([
+      'via-first',
+      'via-second',
+    ]);
+  });
+});
