@@ -6,7 +6,6 @@ import { PendingBids } from './bid-ids.js';
 import type { ServerConfig } from './config.js';
 import { createRateLimiters } from './create-rate-limiters.js';
 import { DemoFloor, type DemoTiming } from './demo-floor.js';
-import { logHouseHealth } from './house-health-log.js';
 import { ApiError, describeError } from './http-errors.js';
 import { requestIdOf } from './request-id.js';
 import { registerAdminRoutes } from './routes/admin-routes.js';
@@ -71,7 +70,8 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   // which would answer 422 for what is a wrong media type (415).
   app.removeContentTypeParser('text/plain');
 
-  const stores = await composeStores(config);
+  // The house writes what fails underneath (retried calls, refused commands, outages) to this log.
+  const stores = await composeStores(config, app.log);
   const { house } = stores;
   let gateway: WebSocketGateway | null = null;
   const limiters = createRateLimiters(config, stores.redis, app.log);
@@ -92,7 +92,6 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   };
   app.decorate('house', house);
   app.decorate('outcry', context);
-  logHouseHealth(house, app.log);
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body, headers, internal } = describeError(error);

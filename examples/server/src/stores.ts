@@ -1,4 +1,11 @@
-import { type AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from '@outcry/core';
+import {
+  type AuctionHouse,
+  type AuctionHouseOptions,
+  connectionErrorLog,
+  createAuctionHouse,
+  type HouseLogger,
+  silentLogger,
+} from '@outcry/core';
 import type { Redis } from 'ioredis';
 import type { ServerConfig } from './config.js';
 import { ensureDatabase, MissingDatabaseError } from './postgres-database.js';
@@ -32,7 +39,10 @@ type Closer = () => Promise<unknown>;
  * Shared stores get the configured partitions and a close grace, since several processes take bids.
  * The house is returned not yet started.
  */
-export async function composeStores(config: ServerConfig): Promise<StoreComposition> {
+export async function composeStores(
+  config: ServerConfig,
+  logger: HouseLogger = silentLogger,
+): Promise<StoreComposition> {
   const closers: Closer[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -40,14 +50,15 @@ export async function composeStores(config: ServerConfig): Promise<StoreComposit
   };
   try {
     if (config.store === 'memory') {
-      return { house: createAuctionHouse({ closeGraceMs: 0 }), checks: [], redis: null, close: async () => undefined };
+      const house = createAuctionHouse({ closeGraceMs: 0, logger });
+      return { house, checks: [], redis: null, close: async () => undefined };
     }
-    const shared: AuctionHouseOptions = { partitions: config.partitions, closeGraceMs: config.closeGraceMs };
+    const shared: AuctionHouseOptions = { partitions: config.partitions, closeGraceMs: config.closeGraceMs, logger };
     const checks: ReadinessCheck[] = [];
     let ports: AuctionHouseOptions = {};
     let client: Redis | null = null;
     if (config.store === 'postgres' || config.store === 'hybrid') {
-      const pg = await openPostgres(config, closers);
+      const pg = await openPostgres(config, closers, logger);
       checks.push(pg.check);
       ports =
         config.store === 'postgres'
@@ -60,7 +71,7 @@ export async function composeStores(config: ServerConfig): Promise<StoreComposit
           : { store: pg.adapters.store };
     }
     if (config.store === 'redis' || config.store === 'hybrid') {
-      const redis = await openRedis(config, closers);
+      const redis = await openRedis(config, closers, logger);
       client = redis.redis;
       checks.push(redis.check);
       const a = redis.adapters;
@@ -76,7 +87,7 @@ export async function composeStores(config: ServerConfig): Promise<StoreComposit
   }
 }
 
-async function openRedis(config: ServerConfig, closers: Closer[]) {
+async function openRedis(config: ServerConfig, closers: Closer[], logger: HouseLogger) {
   const [{ Redis }, { createRedisAdapters }] = await Promise.all([import('ioredis'), import('@outcry/redis-adapter')]);
   const redis = new Redis(config.redisUrl, {
     lazyConnect: true,
@@ -85,8 +96,8 @@ async function openRedis(config: ServerConfig, closers: Closer[]) {
     // The sequencers' commits, cache writes and publishes of one tick share one socket write.
     enableAutoPipelining: true,
   });
-  // Without a listener ioredis prints every reconnect failure; /ready reports the state instead.
-  redis.on('error', () => undefined);
+  // Each new connection error is logged once (ioredis repeats it at every reconnect attempt).
+  redis.on('error', connectionErrorLog(logger, 'Redis'));
   closers.push(() => redis.quit().catch(() => redis.disconnect()));
   try {
     await redis.connect();
@@ -96,7 +107,7 @@ async function openRedis(config: ServerConfig, closers: Closer[]) {
       `STORE=${config.store}: Redis at ${redactUrl(config.redisUrl)} does not answer (${messageOf(error)}). Set REDIS_URL.`,
     );
   }
-  const adapters = createRedisAdapters({ redis, prefix: config.redisPrefix, partitions: config.partitions });
+  const adapters = createRedisAdapters({ redis, prefix: config.redisPrefix, partitions: config.partitions, logger });
   closers.push(() => adapters.close());
   const check: ReadinessCheck = {
     name: 'redis',
@@ -107,14 +118,14 @@ async function openRedis(config: ServerConfig, closers: Closer[]) {
   return { adapters, check, redis };
 }
 
-async function openPostgres(config: ServerConfig, closers: Closer[]) {
+async function openPostgres(config: ServerConfig, closers: Closer[], logger: HouseLogger) {
   const [{ default: pg }, { createPostgresAdapters }] = await Promise.all([
     import('pg'),
     import('@outcry/postgres-adapter'),
   ]);
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 3_000 });
-  // An idle client whose connection dies emits `error` on the pool: without a listener, a crash.
-  pool.on('error', () => undefined);
+  // An idle client whose connection dies emits `error` on the pool: logged (without a listener, a crash).
+  pool.on('error', connectionErrorLog(logger, 'PostgreSQL pool'));
   closers.push(() => pool.end());
   try {
     await ensureDatabase(pool, pg, config.databaseUrl);
@@ -122,7 +133,7 @@ async function openPostgres(config: ServerConfig, closers: Closer[]) {
     const what = error instanceof MissingDatabaseError ? messageOf(error) : `does not answer (${messageOf(error)})`;
     throw new Error(`STORE=${config.store}: PostgreSQL at ${redactUrl(config.databaseUrl)} ${what}. Set DATABASE_URL.`);
   }
-  const adapters = createPostgresAdapters({ pool, schema: config.pgSchema, partitions: config.partitions });
+  const adapters = createPostgresAdapters({ pool, schema: config.pgSchema, partitions: config.partitions, logger });
   closers.push(() => adapters.close());
   await adapters.migrate();
   const check: ReadinessCheck = {

@@ -1,4 +1,11 @@
-import { assertPartitionCount, DEFAULT_SHARED_PARTITIONS, OutcryError } from '@outcry/core';
+import {
+  assertPartitionCount,
+  connectionErrorLog,
+  DEFAULT_SHARED_PARTITIONS,
+  type HouseLogger,
+  OutcryError,
+  silentLogger,
+} from '@outcry/core';
 import pg from 'pg';
 import { type MigrationReport, migrate } from './migrate.js';
 import { NotificationListener } from './notification-listener.js';
@@ -35,6 +42,12 @@ export type PostgresAdaptersOptions = (
    * at most one. Commits that arrive meanwhile wait and go out together in one transaction.
    */
   readonly maxCommitsInFlight?: number;
+  /**
+   * Where errors of the connections the adapters make are written (pino's convention; the
+   * house's logger fits): the listening connection, and the pool made from a connection string.
+   * Silent by default; errors of a pool you pass are yours to listen to.
+   */
+  readonly logger?: HouseLogger;
 };
 
 /** The ports on PostgreSQL, to spread into `createAuctionHouse`, plus schema and life-cycle calls. */
@@ -77,7 +90,7 @@ export function createPostgresAdapters(options: PostgresAdaptersOptions): Postgr
     pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
     // An idle client whose server connection dies emits `error` on the pool; without a listener
     // that would crash the process. The pool drops the client and the next query gets a new one.
-    pool.on('error', () => undefined);
+    pool.on('error', connectionErrorLog(options.logger ?? silentLogger, 'PostgreSQL pool'));
     ownsPool = true;
   } else {
     throw new OutcryError('INVALID_INPUT', 'createPostgresAdapters needs a pool or a connectionString.');
@@ -85,6 +98,7 @@ export function createPostgresAdapters(options: PostgresAdaptersOptions): Postgr
   const statements = buildStatements(schema);
   const listener = new NotificationListener({
     connection: { ...(pool.options as pg.ClientConfig) },
+    logger: options.logger ?? silentLogger,
     ...(options.maxReconnectMs === undefined ? {} : { maxReconnectMs: options.maxReconnectMs }),
   });
   const store = new PostgresAuctionStore(pool, statements, { maxCommitsInFlight, partitions });

@@ -1,3 +1,4 @@
+import { connectionErrorLog, type HouseLogger, silentLogger } from '@outcry/core';
 import pg from 'pg';
 import { quoteIdentifier } from './schema-name.js';
 
@@ -13,6 +14,8 @@ export interface NotificationListenerOptions {
   readonly maxReconnectMs?: number;
   /** Called after a reconnect: notifications sent while down are lost, so listeners re-check. */
   readonly onReconnect?: () => void;
+  /** Where the listening connection's errors are written (silent by default). */
+  readonly logger?: HouseLogger;
 }
 
 /**
@@ -32,8 +35,11 @@ export class NotificationListener {
   #retryTimer: NodeJS.Timeout | null = null;
   #reconnects = 0;
 
+  readonly #logError: (error: unknown) => void;
+
   constructor(options: NotificationListenerOptions) {
     this.#options = options;
+    this.#logError = connectionErrorLog(options.logger ?? silentLogger, 'PostgreSQL listener');
     if (options.onReconnect) this.#reconnectListeners.add(options.onReconnect);
   }
 
@@ -94,7 +100,10 @@ export class NotificationListener {
       if (handlers === undefined) return;
       for (const handler of handlers) handler(message.payload ?? '');
     });
-    client.on('error', () => this.#lost(client));
+    client.on('error', (error) => {
+      this.#logError(error);
+      this.#lost(client);
+    });
     client.on('end', () => this.#lost(client));
     try {
       await client.connect();
@@ -135,7 +144,10 @@ export class NotificationListener {
           this.#reconnects++;
           for (const listener of this.#reconnectListeners) listener();
         },
-        () => this.#scheduleReconnect(),
+        (error: unknown) => {
+          this.#logError(error);
+          this.#scheduleReconnect();
+        },
       );
     }, delay);
     this.#retryTimer.unref();

@@ -1,4 +1,11 @@
-import { assertPartitionCount, DEFAULT_SHARED_PARTITIONS, OutcryError } from '@outcry/core';
+import {
+  assertPartitionCount,
+  connectionErrorLog,
+  DEFAULT_SHARED_PARTITIONS,
+  type HouseLogger,
+  OutcryError,
+  silentLogger,
+} from '@outcry/core';
 import { Cluster, Redis } from 'ioredis';
 import { RedisKeys } from './keys.js';
 import { defineScripts } from './lua-scripts.js';
@@ -23,6 +30,12 @@ export interface RedisAdaptersOptions {
   readonly partitions?: number;
   /** How often the broadcaster of a sole publisher looks for listeners (1,000 ms; see `RedisBroadcaster`). */
   readonly listenerCheckMs?: number;
+  /**
+   * Where errors of the connections the adapters make are written (pino's convention; the
+   * house's logger fits): the subscriber, the queue's readers, and the client made from a URL.
+   * Silent by default; errors of a client you pass are yours to listen to.
+   */
+  readonly logger?: HouseLogger;
 }
 
 /** The ports on Redis, ready to spread into `createAuctionHouse`, and `close()`. */
@@ -63,8 +76,10 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
   const owned = typeof options.redis === 'string';
   // Auto-pipelining: the publishes, queue calls and reads of one tick go out in one write (commits
   // go out at once: see runScriptNow).
+  const logger = options.logger ?? silentLogger;
   const redis: RedisClient =
     typeof options.redis === 'string' ? new Redis(options.redis, { enableAutoPipelining: true }) : options.redis;
+  if (owned) redis.on('error', connectionErrorLog(logger, 'Redis'));
   defineScripts(redis);
   // The queue's reads look up the outcomes of the bids they deliver; the store's getOutcomes,
   // which the sequencer sends next, finds them there and needs no round trip of its own.
@@ -74,12 +89,13 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
   const broadcaster = new RedisBroadcaster({
     redis,
     keys,
+    logger,
     ...(options.listenerCheckMs === undefined ? {} : { listenerCheckMs: options.listenerCheckMs }),
   });
   // The cache reads public views from the states the commits write: no snapshot write per batch.
   const store = new RedisAuctionStore({ redis, keys, partitions, prefetch: outcomes, broadcaster });
   broadcaster.publishWithCommitsOf(store);
-  const queue = new RedisBidQueue({ redis, keys, prefetch: { outcomes, partitions } });
+  const queue = new RedisBidQueue({ redis, keys, prefetch: { outcomes, partitions }, logger });
   const lock = new RedisLock({ redis, keys });
   const cache = new RedisSnapshotCache({ redis, keys, partitions, filledBy: store });
   let closing: Promise<void> | null = null;

@@ -19,7 +19,7 @@ import { idOfListMember, LISTED_STATUSES, listMember, type RedisKeys } from './k
 import { runScript, runScriptNow } from './lua-scripts.js';
 import type { OutcomePrefetch } from './outcome-prefetch.js';
 import type { RedisBroadcaster } from './redis-broadcaster.js';
-import { isCluster, type RedisClient } from './redis-client.js';
+import { isCluster, type RedisClient, whenConnected } from './redis-client.js';
 import { toStoreError } from './redis-errors.js';
 import {
   decodeLedgerEntry,
@@ -48,6 +48,9 @@ interface AuctionPart {
   state: AuctionState | undefined;
   readonly entries: LedgerEntry[];
 }
+
+/** How long a starting house waits for a connection before it says Redis is down. */
+const CONNECT_WAIT_MS = 5_000;
 
 /** MGET keys in chunks, so a huge batch does not become one huge command. */
 const MGET_CHUNK = 500;
@@ -121,6 +124,8 @@ export class RedisAuctionStore implements AuctionStore {
         { details: { house: partitions, adapters: this.#partitions } },
       );
     }
+    // The first call a starting house makes: a Redis that is down is said so at once.
+    await whenConnected(this.#redis, CONNECT_WAIT_MS);
     const key = this.#keys.partitionCount();
     let recorded = await this.#redis.get(key);
     if (recorded === null) {

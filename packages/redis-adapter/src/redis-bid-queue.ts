@@ -1,9 +1,12 @@
 import {
   type BidQueue,
   commandJson,
+  connectionErrorLog,
+  type HouseLogger,
   type QueuedCommand,
   type QueueItem,
   type ReadOptions,
+  silentLogger,
   stringJson,
 } from '@outcry/core';
 import type { RedisKeys } from './keys.js';
@@ -24,6 +27,8 @@ export interface RedisBidQueueOptions {
   readonly prefetch?: { readonly outcomes: OutcomePrefetch; readonly partitions: number };
   /** A consumer idle this long with nothing pending is deleted at the next takeover (60,000 ms). */
   readonly idleConsumerMs?: number;
+  /** Where the errors of the reading connections this queue makes are written (silent by default). */
+  readonly logger?: HouseLogger;
 }
 
 /** Depth and lag of one partition's stream. */
@@ -115,7 +120,10 @@ export class RedisBidQueue implements BidQueue {
   /** Entries whose payload was not a queue item (written by another program): acknowledged unjudged. */
   unreadable = 0;
 
+  readonly #connectionError: (error: unknown) => void;
+
   constructor(options: RedisBidQueueOptions) {
+    this.#connectionError = connectionErrorLog(options.logger ?? silentLogger, 'Redis queue reader');
     this.#redis = options.redis;
     this.#keys = options.keys;
     this.#group = options.group ?? 'sequencers';
@@ -253,7 +261,7 @@ export class RedisBidQueue implements BidQueue {
       // first, and the waiting caller woken.
       const connection = duplicateClient(this.#redis, { autoResendUnfulfilledCommands: false });
       const created: Reader = { connection, inflight: null };
-      connection.on('error', () => undefined);
+      connection.on('error', this.#connectionError);
       connection.on('close', () => {
         const lost = created.inflight;
         if (lost === null) return;

@@ -5,8 +5,11 @@ import {
   type BroadcastHandler,
   type BroadcastMessage,
   broadcastJson,
+  connectionErrorLog,
+  type HouseLogger,
   OutcryError,
   parseBroadcastMessage,
+  silentLogger,
 } from '@outcry/core';
 import type { RedisKeys } from './keys.js';
 import { duplicateClient, isCluster, type RedisClient } from './redis-client.js';
@@ -20,6 +23,8 @@ export interface RedisBroadcasterOptions {
    * (1,000 ms); see `setSolePublisher`.
    */
   readonly listenerCheckMs?: number;
+  /** Where the errors of the subscriber connection it makes are written (silent by default). */
+  readonly logger?: HouseLogger;
 }
 
 interface Subscription {
@@ -64,7 +69,10 @@ export class RedisBroadcaster implements Broadcaster {
   /** Messages of sole partitions not sent to Redis because nobody listened there (for metrics). */
   unpublished = 0;
 
+  readonly #logger: HouseLogger;
+
   constructor(options: RedisBroadcasterOptions) {
+    this.#logger = options.logger ?? silentLogger;
     this.#redis = options.redis;
     this.#keys = options.keys;
     this.#sharded = isCluster(options.redis);
@@ -113,8 +121,8 @@ export class RedisBroadcaster implements Broadcaster {
     const subscriber = duplicateClient(client, {}, { shardedSubscribers: true });
     const deliver = (channel: string, payload: string) => this.#deliver(channel, payload);
     subscriber.on(this.#sharded ? 'smessage' : 'message', deliver);
-    // Errors surface on the commands; an 'error' listener keeps a lost connection from crashing the process.
-    subscriber.on('error', () => undefined);
+    // Written to the log, once per new error: without a listener a lost connection would crash the process.
+    subscriber.on('error', connectionErrorLog(this.#logger, 'Redis subscriber'));
     if (!this.#sharded) subscriber.on('ready', () => this.#subscribeAgain(subscriber));
     this.#subscriber = subscriber;
     return subscriber;

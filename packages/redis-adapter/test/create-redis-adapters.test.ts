@@ -43,3 +43,22 @@ describe('createRedisAdapters, given what it cannot run on', () => {
     redis.disconnect();
   });
 });
+
+describe('a house starting on a Redis that is down', () => {
+  it('fails with UNAVAILABLE naming the address and the cause, without waiting out ioredis retries', async () => {
+    const redis = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 20 });
+    const adapters = createRedisAdapters({ redis, prefix: 'down:' });
+    const house = createAuctionHouse({ ...adapters });
+    let caught: unknown;
+    try {
+      await house.start();
+    } catch (error) {
+      caught = error;
+    } finally {
+      redis.disconnect();
+      await adapters.close();
+    }
+    expect(isOutcryError(caught) && caught.code).toBe('UNAVAILABLE');
+    expect((caught as Error).message).toBe('Redis at 127.0.0.1:1 does not answer (connect ECONNREFUSED 127.0.0.1:1).');
+  });
+});

@@ -23,6 +23,7 @@ import type { Broadcaster, BroadcastMessage, RoutedOutcome } from '../ports/broa
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Lease, Lock } from '../ports/lock.js';
 import type { SnapshotCache } from '../ports/snapshot-cache.js';
+import { isAuctionId } from '../schemas/auction-id.js';
 import { isWellFormedBid } from '../schemas/bid-fast-path.js';
 import {
   type BuyNowInput,
@@ -38,17 +39,18 @@ import {
   type PlaceBidInput,
   placeBidInputSchema,
 } from '../schemas/input-schemas.js';
-import { isAuctionId } from '../schemas/auction-id.js';
 import { isOpaqueId } from '../schemas/opaque-id.js';
 import { describeIssues, parseInput } from '../schemas/parse-input.js';
 import { commitFailureOf } from './commit-failure.js';
 import { DeadlineHeap } from './deadline-heap.js';
 import { dependencyOf, HouseHealthTracker, unavailableRefusal, unknownOutcome } from './house-health.js';
+import { type HouseLogger, isHouseLogger, logHealthEvent, logHouseError, silentLogger } from './house-logger.js';
 import { HousePresence } from './house-presence.js';
 import type {
   AuctionStats,
   HealthEvent,
   HouseDependency,
+  HouseError,
   HouseHealth,
   HouseMetrics,
   HouseOperation,
@@ -122,6 +124,12 @@ export interface AuctionHouseOptions {
    * UNAVAILABLE at once, and `health()` reports the house not ready, until a call answers again.
    */
   unavailableAfterMs?: number;
+  /**
+   * Where failures underneath are written (pino's convention: `warn(details, message)`; a pino
+   * or Fastify logger fits): retried calls (warn), callers answered UNAVAILABLE and refused
+   * commands (error), recoveries (info), lost publishes and cache writes (warn). Silent by default.
+   */
+  logger?: HouseLogger;
 }
 
 /** Waiting commands are split over free commit slots only in shares of at least this many. */
@@ -179,6 +187,7 @@ export class AuctionHouse {
     >
   >;
   readonly #emitter = new EventEmitter();
+  readonly #logger: HouseLogger;
   readonly #subscribers = new Map<string, Set<Listener>>();
   readonly #pending = new PendingAnswers();
   readonly #intake = new Map<number, IntakeItem[]>();
@@ -244,6 +253,10 @@ export class AuctionHouse {
     if (!Number.isInteger(this.#options.unavailableAfterMs) || this.#options.unavailableAfterMs < 1) {
       throw new OutcryError('INVALID_INPUT', 'unavailableAfterMs must be an integer of at least 1.');
     }
+    if (options.logger !== undefined && !isHouseLogger(options.logger)) {
+      throw new OutcryError('INVALID_INPUT', 'logger must have error, warn and info methods (a pino logger fits).');
+    }
+    this.#logger = options.logger ?? silentLogger;
     this.#health = new HouseHealthTracker(this.#options.unavailableAfterMs);
     this.#presence = new HousePresence(this.#lock, this.houseId, this.#options.presenceSlots);
     this.#host = {
@@ -256,9 +269,7 @@ export class AuctionHouse {
       routedOf: (answers) => this.#routedOf(answers),
       broadcastWithCommit: this.#broadcaster.publishedBy === this.#store,
       storeSnapshots: (snapshots) => {
-        const stored = this.#cache.setMany(snapshots).catch(() => {
-          this.#stats.cacheErrors++;
-        });
+        const stored = this.#cache.setMany(snapshots).catch((error: unknown) => this.#problem('cache', null, error));
         // An in-process cache is written at once; a shared one would cost a round trip per
         // batch before answering, so its write goes out alongside the answers instead.
         return this.#cache.shared === true ? Promise.resolve() : stored;
@@ -271,6 +282,7 @@ export class AuctionHouse {
       now: () => this.#clock.now(),
       reroute: (partition, items) => void this.#enqueue(partition, items),
       failed: (partition, operation, error) => this.#failed(operation, partition, error),
+      problem: (partition, operation, error) => this.#problem(operation, partition, error),
       recovered: (partition, operation) => this.#recovered(dependencyOf(operation), partition),
       refused: (partition, entry, error) => {
         const { command } = entry;
@@ -306,9 +318,11 @@ export class AuctionHouse {
         },
         every * (0.8 + 0.4 * Math.random()),
       );
+      this.#leaseTimer.unref();
     };
     tick();
     this.#timeoutTimer = setInterval(() => void this.#expireWaiters(), 1_000);
+    this.#timeoutTimer.unref();
   }
 
   /** Stop taking commands, answer every caller already waiting, then release the partitions. */
@@ -382,6 +396,7 @@ export class AuctionHouse {
       this.#soonTimer = null;
       void this.#claimPartitions();
     }, CLAIM_AGAIN_MS);
+    this.#soonTimer.unref();
   }
 
   async #renew(sequencer: Sequencer, ttl: number): Promise<void> {
@@ -466,16 +481,16 @@ export class AuctionHouse {
   #publishAlone(partition: number): void {
     if (!this.#sequencers.has(partition) || this.#sole.has(partition)) return;
     this.#sole.add(partition);
-    this.#broadcaster.setSolePublisher?.(partition, true).catch(() => {
-      this.#stats.publishErrors++;
+    this.#broadcaster.setSolePublisher?.(partition, true).catch((error: unknown) => {
+      this.#problem('publish', partition, error);
     });
   }
 
   /** Hear the partition from other processes again: its next owner publishes there. */
   async #hearOthers(partition: number): Promise<void> {
     if (!this.#sole.delete(partition)) return;
-    await this.#broadcaster.setSolePublisher?.(partition, false).catch(() => {
-      this.#stats.publishErrors++;
+    await this.#broadcaster.setSolePublisher?.(partition, false).catch((error: unknown) => {
+      this.#problem('publish', partition, error);
     });
   }
 
@@ -649,7 +664,30 @@ export class AuctionHouse {
     });
   }
 
+  /** A failure only counted otherwise (a lost publish, a cache write): counted, logged, and emitted. */
+  #problem(operation: 'publish' | 'cache', partition: number | null, cause: unknown): void {
+    if (operation === 'publish') this.#stats.publishErrors++;
+    else this.#stats.cacheErrors++;
+    const error: HouseError = { operation, partition, cause };
+    logHouseError(this.#logger, error);
+    this.#emitError(error);
+  }
+
+  /** `on('error')` listeners; what they throw is ignored, as for health listeners. */
+  #emitError(error: HouseError): void {
+    try {
+      this.#emitter.emit('error', error);
+    } catch {
+      // A listener's failure must not reach the call that failed.
+    }
+  }
+
   #emitHealth(event: HealthEvent): void {
+    logHealthEvent(this.#logger, event, Date.now());
+    if (event.type === 'failure')
+      this.#emitError({ operation: event.operation, partition: event.partition, cause: event.error });
+    else if (event.type === 'refused')
+      this.#emitError({ operation: 'refused', partition: event.partition, cause: event.error });
     for (const listener of this.#healthListeners) {
       try {
         listener(event);
@@ -669,6 +707,7 @@ export class AuctionHouse {
       },
       Math.max(0, at - Date.now()),
     );
+    this.#availabilityTimer.unref();
   }
 
   /**
@@ -804,9 +843,9 @@ export class AuctionHouse {
   #receive(message: BroadcastMessage): void {
     this.#broadcastsReceived++;
     if (message.snapshots.length > 0 && this.#cache.shared !== true && message.origin !== this.houseId) {
-      this.#cache.setMany(message.snapshots).catch(() => {
-        this.#stats.cacheErrors++;
-      });
+      this.#cache
+        .setMany(message.snapshots)
+        .catch((error: unknown) => this.#problem('cache', message.partition, error));
     }
     for (const routed of message.outcomes) {
       if (routed.origin === this.houseId) this.#pending.settle(routed.commandId, routed.outcome);
@@ -818,13 +857,20 @@ export class AuctionHouse {
     }
   }
 
-  /** Listen to one kind of event of every auction, from every process. Returns `off`. */
-  on<T extends AuctionEventType>(type: T, listener: (event: Extract<AuctionEvent, { type: T }>) => void): () => void {
+  /**
+   * Listen to one kind of event of every auction, from every process, or to `error`: a failure
+   * underneath (the same the logger writes), with its cause. Returns `off`.
+   */
+  on(type: 'error', listener: (error: HouseError) => void): () => void;
+  on<T extends AuctionEventType>(type: T, listener: (event: Extract<AuctionEvent, { type: T }>) => void): () => void;
+  on(type: string, listener: (value: HouseError & AuctionEvent) => void): () => void {
     this.#emitter.on(type, listener);
     return () => this.#emitter.off(type, listener);
   }
 
-  off<T extends AuctionEventType>(type: T, listener: (event: Extract<AuctionEvent, { type: T }>) => void): void {
+  off(type: 'error', listener: (error: HouseError) => void): void;
+  off<T extends AuctionEventType>(type: T, listener: (event: Extract<AuctionEvent, { type: T }>) => void): void;
+  off(type: string, listener: (value: HouseError & AuctionEvent) => void): void {
     this.#emitter.off(type, listener);
   }
 
@@ -860,6 +906,8 @@ export class AuctionHouse {
     if (this.#schedulerTimer !== null) clearTimeout(this.#schedulerTimer);
     this.#schedulerAt = at;
     this.#schedulerTimer = setTimeout(() => this.#look(), wait);
+    // No timer of a house keeps the process alive: a script that never stops its house still ends.
+    this.#schedulerTimer.unref();
   }
 
   #look(): void {

@@ -157,3 +157,13 @@ export type HealthEvent =
       readonly auctionId: string;
       readonly error: unknown;
     };
+
+/** A failure under the house, as `on('error')` listeners and the logger hear of it. */
+export interface HouseError {
+  /** A retried call (see HouseOperation), publishing a batch's message, writing the cache, or a command the store refused. */
+  readonly operation: HouseOperation | 'publish' | 'cache' | 'refused';
+  /** The partition, or null for calls of the whole house. */
+  readonly partition: number | null;
+  /** What the adapter threw. */
+  readonly cause: unknown;
+}

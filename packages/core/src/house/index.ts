@@ -1,8 +1,10 @@
 export { AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from './auction-house.js';
+export { connectionErrorLog, type HouseLogger, silentLogger } from './house-logger.js';
 export type {
   AuctionStats,
   HealthEvent,
   HouseDependency,
+  HouseError,
   HouseHealth,
   HouseMetrics,
   HouseOperation,

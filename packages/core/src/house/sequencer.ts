@@ -43,6 +43,8 @@ export interface SequencerHost {
   reroute(partition: number, items: readonly QueueItem[]): void;
   /** A store or queue call of the partition failed and will be tried again. */
   failed(partition: number, operation: HouseOperation, error: unknown): void;
+  /** Publishing a batch's message failed (counted, logged, emitted; the commit stands). */
+  problem(partition: number, operation: 'publish', error: unknown): void;
   /** The calls of `operation`'s dependency answer again after failures. */
   recovered(partition: number, operation: HouseOperation): void;
   /** The store refused this command on its own: it was rejected with STORE_REJECTED and acknowledged. */
@@ -98,7 +100,7 @@ function dueOf(state: AuctionState): number | null {
   return null;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 function halves<T>(items: readonly T[]): T[][] {
   const middle = Math.ceil(items.length / 2);
@@ -588,9 +590,9 @@ export class Sequencer {
     this.#host.answer(answers);
     const published = this.#messageOf([], [], this.#host.routedOf(answers));
     if (published === null) return;
-    this.#host.broadcaster.publish(published).catch(() => {
-      this.#host.stats.publishErrors++;
-    });
+    this.#host.broadcaster
+      .publish(published)
+      .catch((error: unknown) => this.#host.problem(this.partition, 'publish', error));
   }
 
   /** On the way out: let commits in flight settle; answer those that landed, keep the rest for rerouting. */
@@ -768,8 +770,8 @@ export class Sequencer {
       ? batch.message
       : this.#messageOf(events, snapshots, this.#host.routedOf(answers));
     if (message === null) return;
-    this.#host.broadcaster.publish(message).catch(() => {
-      stats.publishErrors++;
-    });
+    this.#host.broadcaster
+      .publish(message)
+      .catch((error: unknown) => this.#host.problem(this.partition, 'publish', error));
   }
 }

@@ -57,6 +57,7 @@ export class MemoryBidQueue implements BidQueue {
     if (queue.head === queue.waiting.length && options.blockMs > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.blockMs);
+        timer.unref();
         queue.readers.push(() => {
           clearTimeout(timer);
           resolve();
