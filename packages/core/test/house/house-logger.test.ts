@@ -61,10 +61,10 @@ describe("the house's logger and error event", () => {
     });
     expect(errors.length).toBeGreaterThanOrEqual(2);
     expect(errors[0]).toMatchObject({ operation: 'commit', partition: 0 });
-    expect((errors[0]?.cause as Error).message).toBe('connection reset');
+    expect((errors[0] as HouseError).cause).toMatchObject({ message: 'connection reset' });
     const warn = logger.lines.find((line) => line.level === 'warn');
     expect(warn).toMatchObject({ message: 'store call failed (commit); retrying', details: { operation: 'commit' } });
-    expect((warn?.details as { err: Error }).err.message).toBe('connection reset');
+    expect(warn?.details).toMatchObject({ err: { message: 'connection reset' } });
     expect(logger.lines.some((line) => line.level === 'info' && line.message === 'store answers again')).toBe(true);
   });
 
