@@ -225,7 +225,7 @@ export class AuctionHouse {
 
   constructor(options: AuctionHouseOptions = {}) {
     this.#clock = options.clock ?? systemClock;
-    this.#store = options.store ?? new MemoryAuctionStore();
+    this.#store = options.store ?? new MemoryAuctionStore({ clock: this.#clock });
     this.#queue = options.queue ?? new MemoryBidQueue({ clock: this.#clock });
     this.#lock = options.lock ?? new MemoryLock({ clock: this.#clock });
     this.#broadcaster = options.broadcaster ?? new MemoryBroadcaster();
@@ -1178,6 +1178,7 @@ export class AuctionHouse {
         commitErrors: s.commitErrors,
         refusedCommands: s.refusedCommands,
         queueErrors: s.queueErrors,
+        auctionsInMemory: [...this.#sequencers.values()].reduce((sum, sequencer) => sum + sequencer.auctionCount, 0),
       },
       broadcaster: { received: this.#broadcastsReceived, publishErrors: s.publishErrors },
       cacheErrors: s.cacheErrors,

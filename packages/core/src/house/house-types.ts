@@ -51,6 +51,8 @@ export interface HouseMetrics {
     /** Commands the store refused on their own, rejected with STORE_REJECTED. */
     readonly refusedCommands: number;
     readonly queueErrors: number;
+    /** Auctions held in this process's sequencers' memory: the live ones they judged (ended ones leave). */
+    readonly auctionsInMemory: number;
   };
   readonly broadcaster: { readonly received: number; readonly publishErrors: number };
   readonly scheduler: { readonly deadlines: number };

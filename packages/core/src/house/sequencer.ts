@@ -211,6 +211,11 @@ export class Sequencer {
     });
   }
 
+  /** How many auctions are held in memory. */
+  get auctionCount(): number {
+    return this.#states.size;
+  }
+
   /** Ids of the auctions held in memory. */
   auctionIds(): IterableIterator<string> {
     return this.#states.keys();
@@ -757,6 +762,11 @@ export class Sequencer {
     stats.commands += commands;
     if (commands > stats.maxBatch) stats.maxBatch = commands;
     for (const state of changed) {
+      // An ended auction never changes again: it leaves memory, and a late command reloads it.
+      if ((state.status === 'closed' || state.status === 'cancelled') && this.#states.get(state.spec.id) === state) {
+        this.#states.delete(state.spec.id);
+        continue;
+      }
       // Most bids move no deadline: arm only when the status or the end changed.
       const due = dueOf(state);
       const previous = before.get(state.spec.id);

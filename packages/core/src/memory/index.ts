@@ -1,4 +1,4 @@
-export { MemoryAuctionStore } from './memory-auction-store.js';
+export { MemoryAuctionStore, type MemoryAuctionStoreOptions } from './memory-auction-store.js';
 export { MemoryBidQueue } from './memory-bid-queue.js';
 export { MemoryBroadcaster } from './memory-broadcaster.js';
 export { MemoryLock } from './memory-lock.js';

@@ -1,5 +1,6 @@
 import type { AuctionState } from '../engine/types.js';
 import { OutcryError } from '../errors.js';
+import { type Clock, systemClock } from '../ports/clock.js';
 import { partitionCountMismatch } from '../house/partition-of.js';
 import type {
   AuctionStore,
@@ -18,7 +19,25 @@ interface AuctionRecord {
   state: AuctionState;
   partition: number;
   ledger: LedgerEntry[];
+  /** BidIds whose outcomes are kept for this auction: they leave memory with it. */
+  bidIds: string[];
 }
+
+/** Options of the in-memory store. */
+export interface MemoryAuctionStoreOptions {
+  /**
+   * How long a closed or cancelled auction stays, with its ledger and the outcomes of its bids
+   * (1 hour); then it is forgotten: reads find nothing, and a bid on it is AUCTION_NOT_FOUND.
+   * Outcomes of bids on auctions that never existed are kept as long. `Infinity` keeps all.
+   */
+  readonly retainClosedMs?: number;
+  /** The clock retention is measured by (the house passes its own). */
+  readonly clock?: Clock;
+}
+
+const DEFAULT_RETAIN_CLOSED_MS = 3_600_000;
+/** At most one sweep of ended auctions per this many ms of the clock, on a commit. */
+const SWEEP_EVERY_MS = 1_000;
 
 function isBidEntry(entry: LedgerEntry): boolean {
   return entry.command.type === 'bid' || entry.command.type === 'buy-now';
@@ -38,7 +57,10 @@ function sliceLedger(
   return items;
 }
 
-/** AuctionStore in this process's memory: the embedded default. Data lives as long as the process. */
+/**
+ * AuctionStore in this process's memory: the embedded default. Data lives as long as the
+ * process, but for ended auctions, which are forgotten after `retainClosedMs`.
+ */
 export class MemoryAuctionStore implements AuctionStore {
   /** A commit is applied when called: in the order sent. */
   readonly ordersCommits: boolean = true;
@@ -48,6 +70,24 @@ export class MemoryAuctionStore implements AuctionStore {
   /** Oldest first (listing walks it backwards); kept sorted on insert so that a page is a scan from the cursor. */
   #order: AuctionState[] = [];
   #partitions: number | undefined;
+  readonly #retainMs: number;
+  readonly #clock: Clock;
+  /** Ended auctions and outcomes without an auction, oldest first, with when they ended or came. */
+  readonly #ended: Array<{ at: number; auctionId: string | null; bidId: string | null }> = [];
+  #endedHead = 0;
+  #sweptAt = 0;
+
+  constructor(options: MemoryAuctionStoreOptions = {}) {
+    const retainMs = options.retainClosedMs ?? DEFAULT_RETAIN_CLOSED_MS;
+    if (!(retainMs >= 0)) throw new OutcryError('INVALID_INPUT', 'retainClosedMs must be 0 or more (Infinity keeps all).');
+    this.#retainMs = retainMs;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** How much this store holds: auctions (ended ones included until forgotten) and bid outcomes. */
+  get size(): { readonly auctions: number; readonly outcomes: number } {
+    return { auctions: this.#auctions.size, outcomes: this.#outcomes.size };
+  }
 
   async checkPartitionCount(partitions: number): Promise<void> {
     this.#partitions ??= partitions;
@@ -71,20 +111,55 @@ export class MemoryAuctionStore implements AuctionStore {
   async commit(batch: CommitBatch): Promise<void> {
     this.#checkBatch(batch);
     this.#tokens.set(batch.partition, batch.fencingToken);
+    const now = this.#clock.now();
     for (const state of batch.states) {
       const record = this.#auctions.get(state.spec.id);
       if (record === undefined) {
-        this.#auctions.set(state.spec.id, { state, partition: batch.partition, ledger: [] });
+        this.#auctions.set(state.spec.id, { state, partition: batch.partition, ledger: [], bidIds: [] });
         this.#insertOrdered(state);
       } else {
         record.state = state;
+      }
+      if (state.status === 'closed' || state.status === 'cancelled') {
+        this.#ended.push({ at: now, auctionId: state.spec.id, bidId: null });
       }
     }
     for (const entry of batch.entries) this.#auctions.get(entry.auctionId)?.ledger.push(entry);
     // The first outcome of a bidId is kept, in the store and within the batch.
     for (const outcome of batch.outcomes) {
-      if (!this.#outcomes.has(outcome.bidId)) this.#outcomes.set(outcome.bidId, outcome);
+      if (this.#outcomes.has(outcome.bidId)) continue;
+      this.#outcomes.set(outcome.bidId, outcome);
+      const record = this.#auctions.get(outcome.auctionId);
+      if (record !== undefined) record.bidIds.push(outcome.bidId);
+      else this.#ended.push({ at: now, auctionId: null, bidId: outcome.bidId });
     }
+    if (now - this.#sweptAt >= SWEEP_EVERY_MS) this.#forgetEnded(now);
+  }
+
+  /** Drops what ended more than `retainClosedMs` ago: the auction, its ledger, its outcomes. */
+  #forgetEnded(now: number): void {
+    this.#sweptAt = now;
+    const ended = this.#ended;
+    let forgotten = false;
+    while (this.#endedHead < ended.length) {
+      const next = ended[this.#endedHead] as (typeof ended)[number];
+      if (now - next.at < this.#retainMs) break;
+      this.#endedHead++;
+      if (next.bidId !== null) {
+        if (!this.#auctions.has(this.#outcomes.get(next.bidId)?.auctionId ?? '')) this.#outcomes.delete(next.bidId);
+        continue;
+      }
+      const record = this.#auctions.get(next.auctionId as string);
+      if (record === undefined || (record.state.status !== 'closed' && record.state.status !== 'cancelled')) continue;
+      for (const bidId of record.bidIds) this.#outcomes.delete(bidId);
+      this.#auctions.delete(record.state.spec.id);
+      forgotten = true;
+    }
+    if (this.#endedHead > 1_024 && this.#endedHead * 2 > ended.length) {
+      ended.splice(0, this.#endedHead);
+      this.#endedHead = 0;
+    }
+    if (forgotten) this.#order = this.#order.filter((state) => this.#auctions.has(state.spec.id));
   }
 
   /**
