@@ -8,7 +8,8 @@ const required = process.env.CI === 'true' || process.env.REQUIRE_SERVICES === '
 if (missing !== null && required) throw new Error(`The fault battery cannot run: ${missing}.`);
 if (missing !== null) console.warn(`SKIPPED the fault battery: ${missing}.`);
 
-const LEASE_TTL_MS = 2_000;
+// Long enough that a loaded CI machine (other suites run beside this one) still meets it.
+const LEASE_TTL_MS = 4_000;
 
 /** Every scenario: a few hundred bids a second through two houses, one kill, tokens with a past. */
 const common = {

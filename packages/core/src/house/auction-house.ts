@@ -141,6 +141,8 @@ type Listener = (event: AuctionEvent) => void;
 type IntakeItem = QueuedCommand & AnswerableItem;
 
 const SCHEDULER_LOOK_MS = 100;
+/** While a partition is unavailable, one command in this many ms goes through to try the store again. */
+const PROBE_EVERY_MS = 200;
 /** How soon a house under its fair share of partitions looks for free ones again. */
 const CLAIM_AGAIN_MS = 250;
 
@@ -200,6 +202,8 @@ export class AuctionHouse {
   readonly #presence: HousePresence;
   readonly #health: HouseHealthTracker;
   readonly #healthListeners = new Set<(event: HealthEvent) => void>();
+  /** When a command last went through to an unavailable partition as a probe (see #probeDue). */
+  readonly #probedAt = new Map<number, number>();
   /** A look at the partitions' availability, due when the oldest trouble turns into an outage. */
   #availabilityTimer: NodeJS.Timeout | null = null;
   #claiming = false;
@@ -375,7 +379,11 @@ export class AuctionHouse {
       const owned = [...this.#sequencers.keys()].sort((a, b) => a - b);
       // Handing over and starting run beside the claim loop, so that a slow stop or load never
       // holds up the renewal of the other leases.
-      for (const partition of owned.slice(share)) void this.#handOver(partition);
+      for (const partition of owned.slice(share)) {
+        // Its next owner judges its commands now: what this house saw of its store is old news.
+        this.#health.forget(partition);
+        void this.#handOver(partition);
+      }
       const offset = Math.floor(((this.#presence.slot ?? 0) * this.partitions) / this.#options.presenceSlots);
       for (let i = 0; i < this.partitions && this.#sequencers.size < share; i++) {
         const partition = (offset + i) % this.partitions;
@@ -515,6 +523,7 @@ export class AuctionHouse {
     const sequencer = this.#sequencers.get(partition);
     if (sequencer === undefined) return;
     this.#sequencers.delete(partition);
+    this.#health.forget(partition);
     void this.#hearOthers(partition);
     this.#deadlines.disarm(sequencer.auctionIds());
     // Released once stopped: the sequencer first drops its queue reads, as in a hand-over.
@@ -547,8 +556,11 @@ export class AuctionHouse {
     const auctionId = command.type === 'create' ? command.spec.id : command.auctionId;
     const partition = this.partitions === 1 ? 0 : partitionOf(auctionId, this.partitions);
     if (wait && !this.#health.clear) {
-      const trouble = this.#unavailable(partition, Date.now());
-      if (trouble !== null) return Promise.reject(unavailableRefusal(partition, trouble));
+      const now = Date.now();
+      const trouble = this.#unavailable(partition, now);
+      if (trouble !== null && !this.#probeDue(partition, now)) {
+        return Promise.reject(unavailableRefusal(partition, trouble));
+      }
     }
     let batch = this.#intake.get(partition);
     if (batch === undefined) {
@@ -736,6 +748,17 @@ export class AuctionHouse {
     }
     // While anything fails, look again every so often: a trouble may turn into an outage.
     this.#planAvailabilityLook(now + Math.min(this.#options.unavailableAfterMs, 500));
+  }
+
+  /**
+   * Whether a command for an unavailable partition may go through as a probe: one every
+   * PROBE_EVERY_MS. Refusing every command would leave nothing to try the store with once it is
+   * back, and the partition unavailable until its trouble expires; a probe that succeeds clears it.
+   */
+  #probeDue(partition: number, now: number): boolean {
+    if (now - (this.#probedAt.get(partition) ?? 0) < PROBE_EVERY_MS) return false;
+    this.#probedAt.set(partition, now);
+    return true;
   }
 
   #unavailable(partition: number, now: number, landedAt = this.#landedAt()): Trouble | null {

@@ -65,6 +65,11 @@ export class HouseHealthTracker {
     return trouble;
   }
 
+  /** What this house saw of a partition's store, forgotten: another house owns the partition now. */
+  forget(partition: number): void {
+    this.#troubles.delete(keyOf('store', partition));
+  }
+
   /** Troubles nothing was heard of for `quietMs`: no failing call keeps them up to date any more. */
   expire(now: number, quietMs: number): void {
     for (const [key, trouble] of this.#troubles) if (now - trouble.lastAt >= quietMs) this.#troubles.delete(key);
