@@ -81,9 +81,12 @@ describe('a partition whose store keeps failing', () => {
     expect(health.partitions.unavailable).toEqual([0]);
     expect(health.commits.consecutiveFailures).toBeGreaterThan(1);
     expect(health.commits.lastError).toMatchObject({ code: 'UNAVAILABLE' });
+    // One command in 200 ms goes through as a probe of the store; the others are refused at once.
+    const probe = failureOf(house.placeBid({ auctionId, bidderId: 'dave', amount: 600, bidId: 'dave-1' }));
     const refused = await failureOf(house.placeBid({ auctionId, bidderId: 'carol', amount: 700 }));
     expect(refused.code).toBe('UNAVAILABLE');
     expect(refused.message).toContain('Nothing was taken in');
+    expect(await probe).toMatchObject({ code: 'UNAVAILABLE', details: { outcomeKnown: false } });
     expect(events.some((event) => event.type === 'failure' && event.dependency === 'store')).toBe(true);
     expect(events.find((event) => event.type === 'unavailable')).toMatchObject({ partitions: [0], callers: 1 });
 
