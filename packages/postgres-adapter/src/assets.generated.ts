@@ -2,14 +2,15 @@
 // Do not edit: edit those files, then run `npm run assets` (each package build runs it too).
 
 /**
- * Auction state, the append-only ledger, first outcomes of bidIds, and fencing tokens.
- * {{schema}} is replaced by the quoted schema name before this runs. Never edit once released.
+ * The whole schema of the adapters. {{schema}} is replaced by the quoted schema name before this
+ * runs. Never edit once released: a change is a new migration.
  *
- * Generated from `src/migrations/0001_ledger.sql`.
+ * Generated from `src/migrations/0001_schema.sql`.
  */
-export const MIGRATIONS_0001_LEDGER = `-- Auction state, the append-only ledger, first outcomes of bidIds, and fencing tokens.
--- {{schema}} is replaced by the quoted schema name before this runs. Never edit once released.
+export const MIGRATIONS_0001_SCHEMA = `-- The whole schema of the adapters. {{schema}} is replaced by the quoted schema name before this
+-- runs. Never edit once released: a change is a new migration.
 
+-- Auction state, the append-only ledger, first outcomes of bidIds, and fencing tokens.
 create table {{schema}}.auctions (
   id          text collate "C" primary key,  -- byte order, as list cursors compare ids
   partition   integer not null,
@@ -55,6 +56,45 @@ create table {{schema}}.bid_outcomes (
 create table {{schema}}.partition_tokens (
   partition   integer primary key,
   token       bigint not null
+);
+
+-- The partition count the houses on this schema run with: the first house records it, and a
+-- house with another count is refused (an auction's rows carry partitionOf(id, count)).
+create table {{schema}}.partition_count (
+  only_row   boolean primary key default true check (only_row),
+  partitions integer not null check (partitions between 1 and 4096)
+);
+
+-- The command queue: FIFO by id per partition. An entry is waiting while consumer is null,
+-- delivered (to consumer, at delivered_at) until acknowledged, and deleted by ack.
+create table {{schema}}.queue (
+  id           bigint generated always as identity primary key,
+  partition    integer not null,
+  command      jsonb not null,
+  origin       text not null,
+  command_id   text not null,
+  consumer     text,
+  delivered_at timestamptz
+);
+create index queue_waiting on {{schema}}.queue (partition, id) where consumer is null;
+create index queue_delivered on {{schema}}.queue (partition, id) where consumer is not null;
+
+-- Leases with fencing tokens. Tokens come from one sequence, so every acquisition of any key
+-- gets a larger one than all before it, also after a release deleted the row.
+create sequence {{schema}}.lease_tokens;
+create table {{schema}}.leases (
+  key        text primary key,
+  owner      text not null,
+  token      bigint not null,
+  expires_at timestamptz not null
+);
+
+-- Broadcast messages too large for a NOTIFY payload (8,000 bytes): the notification carries
+-- the row id and receivers fetch the message. Old rows are deleted by later publishes.
+create table {{schema}}.broadcast_overflow (
+  id         bigint generated always as identity primary key,
+  message    text not null,
+  created_at timestamptz not null default now()
 );
 
 -- One group commit, atomically, in one round trip. Raises SQLSTATE OC409 when the fencing
@@ -108,78 +148,14 @@ begin
     on conflict (bid_id) do nothing;
 end;
 $$;
-`;
 
-/**
- * The command queue: FIFO by id per partition. An entry is waiting while consumer is null,
- * delivered (to consumer, at delivered_at) until acknowledged, and deleted by ack.
- *
- * Generated from `src/migrations/0002_queue.sql`.
- */
-export const MIGRATIONS_0002_QUEUE = `-- The command queue: FIFO by id per partition. An entry is waiting while consumer is null,
--- delivered (to consumer, at delivered_at) until acknowledged, and deleted by ack.
-create table {{schema}}.queue (
-  id           bigint generated always as identity primary key,
-  partition    integer not null,
-  command      jsonb not null,
-  origin       text not null,
-  command_id   text not null,
-  consumer     text,
-  delivered_at timestamptz
-);
-create index queue_waiting on {{schema}}.queue (partition, id) where consumer is null;
-create index queue_delivered on {{schema}}.queue (partition, id) where consumer is not null;
-`;
-
-/**
- * Leases with fencing tokens. Tokens come from one sequence, so every acquisition of any key
- * gets a larger one than all before it, also after a release deleted the row.
- *
- * Generated from `src/migrations/0003_leases.sql`.
- */
-export const MIGRATIONS_0003_LEASES = `-- Leases with fencing tokens. Tokens come from one sequence, so every acquisition of any key
--- gets a larger one than all before it, also after a release deleted the row.
-create sequence {{schema}}.lease_tokens;
-create table {{schema}}.leases (
-  key        text primary key,
-  owner      text not null,
-  token      bigint not null,
-  expires_at timestamptz not null
-);
-`;
-
-/**
- * Broadcast messages too large for a NOTIFY payload (8,000 bytes): the notification carries
- * the row id and receivers fetch the message. Old rows are deleted by later publishes.
- *
- * Generated from `src/migrations/0004_broadcast_overflow.sql`.
- */
-export const MIGRATIONS_0004_BROADCAST_OVERFLOW = `-- Broadcast messages too large for a NOTIFY payload (8,000 bytes): the notification carries
--- the row id and receivers fetch the message. Old rows are deleted by later publishes.
-create table {{schema}}.broadcast_overflow (
-  id         bigint generated always as identity primary key,
-  message    text not null,
-  created_at timestamptz not null default now()
-);
-`;
-
-/**
- * Group commits of several partitions in one transaction: one round trip and one WAL flush for
- * every batch a process has ready at once. Row i of the p_ arrays is batch i (its partition and
- * fencing token); the s_, e_ and o_ arrays are those of commit_batch with one more column, the
- * batch each row belongs to. Each batch runs in a subtransaction of its own: a refused batch
- * (stale token, seq conflict) leaves no trace and does not stop the others. Result: one text per
- * batch, 'OK' or '<SQLSTATE> <message>'.
- *
- * Generated from `src/migrations/0005_commit_batches.sql`.
- */
-export const MIGRATIONS_0005_COMMIT_BATCHES = `-- Group commits of several partitions in one transaction: one round trip and one WAL flush for
--- every batch a process has ready at once. Row i of the p_ arrays is batch i (its partition and
--- fencing token); the s_, e_ and o_ arrays are those of commit_batch with one more column, the
--- batch each row belongs to. Each batch runs in a subtransaction of its own: a refused batch
--- (stale token, seq conflict) leaves no trace and does not stop the others. Result: one text per
--- batch, 'OK' or '<SQLSTATE> <message>'.
-create function {{schema}}.commit_batches(
+-- Group commits of several partitions in one transaction, one batch at a time: one round trip
+-- and one WAL flush for every batch a process has ready at once. Row i of the p_ arrays is batch
+-- i (its partition and fencing token); the s_, e_ and o_ arrays are those of commit_batch with
+-- one more column, the batch each row belongs to. Each batch runs in a subtransaction of its
+-- own: a refused batch (stale token, seq conflict) leaves no trace and does not stop the others.
+-- Result: one text per batch, 'OK' or '<SQLSTATE> <message>'.
+create function {{schema}}.commit_batches_each(
   p_partitions integer[], p_tokens bigint[],
   s_batch integer[], s_id text[], s_status text[], s_created_at bigint[], s_ends_at bigint[], s_seq integer[], s_state jsonb[],
   e_batch integer[], e_auction_id text[], e_seq integer[], e_kind text[], e_bid_id text[], e_bidder_id text[], e_amount bigint[],
@@ -232,31 +208,13 @@ begin
   return results;
 end;
 $$;
-`;
 
-/**
- * commit_batches, set-based: the batches' fencing tokens and seqs are checked first, batch by
- * batch, then every batch that passed is written with one statement per table, instead of one
- * commit_batch call (five statements) per batch. PostgreSQL's cost per statement dwarfs its cost
- * per row for the small batches of many partitions. Batches sharing a partition or an auction,
- * and a unique violation (a repeated bid_id or seq), go to commit_batches_each: the one-by-one
- * version of migration 5, whose subtransactions find the batch at fault.
- *
- * Generated from `src/migrations/0006_set_based_commit_batches.sql`.
- */
-export const MIGRATIONS_0006_SET_BASED_COMMIT_BATCHES = `-- commit_batches, set-based: the batches' fencing tokens and seqs are checked first, batch by
+-- commit_batches, set-based: the batches' fencing tokens and seqs are checked first, batch by
 -- batch, then every batch that passed is written with one statement per table, instead of one
 -- commit_batch call (five statements) per batch. PostgreSQL's cost per statement dwarfs its cost
 -- per row for the small batches of many partitions. Batches sharing a partition or an auction,
--- and a unique violation (a repeated bid_id or seq), go to commit_batches_each: the one-by-one
--- version of migration 5, whose subtransactions find the batch at fault.
-alter function {{schema}}.commit_batches(
-  integer[], bigint[],
-  integer[], text[], text[], bigint[], bigint[], integer[], jsonb[],
-  integer[], text[], integer[], text[], text[], text[], bigint[], bigint[], text[], bigint[], jsonb[],
-  integer[], text[], text[], text[], text[], jsonb[]
-) rename to commit_batches_each;
-
+-- and a unique violation (a repeated bid_id or seq), go to commit_batches_each, whose
+-- subtransactions find the batch at fault. Same arguments and result as commit_batches_each.
 create function {{schema}}.commit_batches(
   p_partitions integer[], p_tokens bigint[],
   s_batch integer[], s_id text[], s_status text[], s_created_at bigint[], s_ends_at bigint[], s_seq integer[], s_state jsonb[],
@@ -341,20 +299,4 @@ begin
   end;
 end;
 $$;
-`;
-
-/**
- * {{schema}} is replaced by the quoted schema name before this runs. Never edit once released.
- * The partition count the houses on this schema run with: the first house records it, and a
- * house with another count is refused (an auction's rows carry partitionOf(id, count)).
- *
- * Generated from `src/migrations/0007_partition_count.sql`.
- */
-export const MIGRATIONS_0007_PARTITION_COUNT = `-- {{schema}} is replaced by the quoted schema name before this runs. Never edit once released.
--- The partition count the houses on this schema run with: the first house records it, and a
--- house with another count is refused (an auction's rows carry partitionOf(id, count)).
-create table {{schema}}.partition_count (
-  only_row   boolean primary key default true check (only_row),
-  partitions integer not null check (partitions between 1 and 4096)
-);
 `;

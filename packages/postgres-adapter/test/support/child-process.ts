@@ -23,12 +23,7 @@ export interface Child {
 export function startChild(script: string, env: Record<string, string>): Child {
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--conditions=@outcry/source',
-      join(packageRoot, 'test', 'children', script),
-    ],
+    ['--import', 'tsx', '--conditions=@outcry/source', join(packageRoot, 'test', 'children', script)],
     { cwd: packageRoot, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const lines: string[] = [];
