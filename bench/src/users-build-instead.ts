@@ -554,7 +554,7 @@ async function serveOutcry(): Promise<void> {
     databaseUrl: env('BENCH_DATABASE_URL'),
     redisPrefix: `${env('BENCH_PREFIX')}outcry:`,
     pgSchema: env('BENCH_OUTCRY_SCHEMA'),
-    // The server's default (16) unless the run asks otherwise (a sensitivity check, not the headline).
+    // The server's default unless the run asks otherwise (a sensitivity check, not the headline).
     ...(process.env.BENCH_OUTCRY_PARTITIONS === undefined
       ? {}
       : { partitions: Number(process.env.BENCH_OUTCRY_PARTITIONS) }),
