@@ -1,4 +1,4 @@
-import { register } from 'node:module';
+import { missingServers, reportLine, runFaults } from '@outcry/faults';
 import { type BenchRow, createRow, type SuiteContext } from './bench-row.js';
 
 /** Kills per scenario, and how long the killed server stays down, per mode. */
@@ -25,9 +25,6 @@ const LEASE_TTL_MS = 2_000;
  * bid fails the suite.
  */
 export async function runFaultsSoakSuite(context: SuiteContext): Promise<BenchRow[]> {
-  // Run from source (tsx --conditions=@outcry/source), the PostgreSQL adapter imports its migrations as .sql text.
-  register('../../packages/postgres-adapter/loader/sql-text-hooks.mjs', import.meta.url);
-  const { missingServers, reportLine, runFaults } = await import('@outcry/faults');
   const missing = missingServers();
   if (missing !== null) throw new Error(`The fault soak cannot start its servers: ${missing}.`);
   const budget = BUDGETS[context.mode];

@@ -1,7 +1,7 @@
 // Postgres stack vs one transaction per bid. Call `runPostgresStackSuite` as a Suite from
 // main.ts (needs: ['postgres']), or `measurePostgresStack()` for the raw figures.
-import { register } from 'node:module';
 import { createAuctionHouse } from '@outcry/core';
+import { createPostgresAdapters } from '@outcry/postgres-adapter';
 import pg from 'pg';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
 import { runClosedLoop } from './closed-loop.js';
@@ -161,9 +161,6 @@ export async function measurePostgresStack(options: PostgresStackOptions = {}): 
   const concurrency = options.concurrency ?? 64;
   const auctionCount = options.auctions ?? 10_000;
   const log = options.log ?? (() => undefined);
-  // Run from source (tsx --conditions=@outcry/source), the adapter imports its migrations as .sql text.
-  register('../../packages/postgres-adapter/loader/sql-text-hooks.mjs', import.meta.url);
-  const { createPostgresAdapters } = await import('@outcry/postgres-adapter');
 
   const schema = `outcry_bench_${process.pid}_${Math.random().toString(36).slice(2, 6)}`;
   const adapters = createPostgresAdapters({ connectionString: databaseUrl, schema });

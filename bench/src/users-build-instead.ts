@@ -21,14 +21,13 @@
  * Run alone: `npx tsx --conditions=@outcry/source src/users-build-instead.ts [--quick|--tiny]` from bench/.
  */
 import { randomUUID } from 'node:crypto';
-import { register } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deleteMatching } from '@outcry/redis-adapter';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
-import { boundChildLifetime, forkScript, nextMessage, stopChild } from './fork-script.js';
 import { loadExampleServer, openFloor } from './example-server.js';
+import { boundChildLifetime, forkScript, nextMessage, stopChild } from './fork-script.js';
 import {
   describeHttpLoad,
   type HttpLoadRequest,
@@ -546,11 +545,8 @@ async function runWorker(): Promise<void> {
   process.send?.(ready);
 }
 
-/** The example server's modules, loaded by URL so that bench's type-check does not take in its tree. */
 /** The whole Outcry server, STORE=hybrid, with its users' tokens and the auctions made through the API. */
 async function serveOutcry(): Promise<void> {
-  // Run from source, the PostgreSQL adapter imports its migrations as .sql text.
-  register('../../packages/postgres-adapter/loader/sql-text-hooks.mjs', import.meta.url);
   const { buildApp, testConfig } = await loadExampleServer();
   const config = testConfig({
     store: 'hybrid',
@@ -558,7 +554,7 @@ async function serveOutcry(): Promise<void> {
     databaseUrl: env('BENCH_DATABASE_URL'),
     redisPrefix: `${env('BENCH_PREFIX')}outcry:`,
     pgSchema: env('BENCH_OUTCRY_SCHEMA'),
-    // The server's default (16) unless the run asks otherwise (a sensitivity check, not the headline).
+    // The server's default unless the run asks otherwise (a sensitivity check, not the headline).
     ...(process.env.BENCH_OUTCRY_PARTITIONS === undefined
       ? {}
       : { partitions: Number(process.env.BENCH_OUTCRY_PARTITIONS) }),

@@ -1,21 +1,6 @@
-import { defineProject, type Plugin } from 'vitest/config';
-
-/**
- * `.sql` imports of @outcry/postgres-adapter's source become their text, as its tsup build does.
- * The server's tests run every package from source, so they need the same loader.
- */
-function sqlAsText(): Plugin {
-  return {
-    name: 'outcry-server-sql-as-text',
-    transform(code, id) {
-      if (!id.endsWith('.sql')) return null;
-      return { code: `export default ${JSON.stringify(code)};`, map: null };
-    },
-  };
-}
+import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  plugins: [sqlAsText()],
   // Tests run the TypeScript source of every package, never a stale dist/: both resolvers need it.
   resolve: { conditions: ['@outcry/source'] },
   ssr: { resolve: { conditions: ['@outcry/source'] } },

@@ -7,7 +7,5 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
-  // Migrations ship inside the bundle as text, so the built package needs no file reads.
-  loader: { '.sql': 'text' },
   external: ['pg', '@outcry/core'],
 });

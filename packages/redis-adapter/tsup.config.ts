@@ -1,4 +1,3 @@
-import { cp } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -8,10 +7,4 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
-  // import.meta.url in the CJS build too: lua-scripts.ts finds dist/lua/ next to the bundle.
-  shims: true,
-  // The Lua scripts ship as files beside the bundle, read once at load (see lua-scripts.ts).
-  onSuccess: async () => {
-    await cp('src/lua', 'dist/lua', { recursive: true, filter: (source) => !source.endsWith('.d.ts') });
-  },
 });

@@ -1,70 +1,69 @@
-import { ERROR_CODES, type ErrorCode, isOutcryError } from '@outcry/core';
+import { ERROR_CODES, ERROR_MEANINGS, type ErrorCode, isOutcryError } from '@outcry/core';
 
-/** Codes only the HTTP server reports, on top of @outcry/core's ERROR_CODES. */
-export const SERVER_ERROR_CODES = [
-  'NOT_FOUND',
-  'BID_NOT_FOUND',
-  'MALFORMED_JSON',
-  'BAD_REQUEST',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'INTERNAL_ERROR',
-] as const;
+/** Codes only the HTTP server reports, on top of @outcry/core's, with what they mean. */
+export const SERVER_ERROR_MEANINGS = {
+  NOT_FOUND: 'No such route.',
+  BID_NOT_FOUND: 'No bid of yours with that id (or it was placed by another process and is not judged yet).',
+  MALFORMED_JSON: 'The body is not valid JSON (or is empty with a JSON content type).',
+  BAD_REQUEST: 'The request itself is malformed (bad URL, bad Content-Length).',
+  PAYLOAD_TOO_LARGE: 'The body is over the limit (64 KiB by default).',
+  UNSUPPORTED_MEDIA_TYPE: 'Bodies must be application/json.',
+  INTERNAL_ERROR: 'A bug: the server failed unexpectedly (logged with the request id).',
+} as const;
 
-export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
+export type ServerErrorCode = keyof typeof SERVER_ERROR_MEANINGS;
 
 /** Every code an HTTP error body can carry. */
 export type ApiErrorCode = ErrorCode | ServerErrorCode;
 
 /**
- * THE table: every code, its HTTP status and what it means. The README's error table is checked
- * against it by test/http-errors.test.ts, and the type makes a code without a row a compile error.
+ * The HTTP status of every code. A code's meaning is @outcry/core's (ERROR_MEANINGS) or the
+ * server's own (SERVER_ERROR_MEANINGS); the README's error table is checked against both.
  */
-export const HTTP_ERRORS: { readonly [C in ApiErrorCode]: { readonly status: number; readonly meaning: string } } = {
-  AUCTION_NOT_FOUND: { status: 404, meaning: 'No auction with that id.' },
-  AUCTION_NOT_OPEN: { status: 409, meaning: 'The auction has not started yet.' },
-  AUCTION_ENDED: { status: 409, meaning: 'The bid came at or after the end, or the auction is closed.' },
-  AUCTION_CANCELLED: { status: 409, meaning: 'The auction was cancelled.' },
-  AUCTION_EXISTS: { status: 409, meaning: 'An auction with that id already exists.' },
-  BID_TOO_LOW: { status: 409, meaning: 'Below the minimum bid (`details.minimumBid`), or not above your own maximum.' },
-  SELLER_CANNOT_BID: { status: 409, meaning: 'Sellers cannot bid on or buy their own auction.' },
-  BUY_NOW_UNAVAILABLE: { status: 409, meaning: 'No buy-now price, or a bid (or the reserve) came first.' },
-  INVALID_BID: { status: 422, meaning: 'The bid is malformed: `details` lists each problem.' },
-  INVALID_INPUT: { status: 422, meaning: 'The body or query is malformed: `details` lists each problem.' },
-  DUPLICATE_BID: { status: 409, meaning: 'That bidId was used before with a different amount or auction.' },
-  STORE_REJECTED: {
-    status: 422,
-    meaning:
-      'The store refused to write what the command holds; it was not applied (sending it again gets the same answer).',
-  },
-  RATE_LIMITED: { status: 429, meaning: 'Too many requests; `Retry-After` says when to try again.' },
-  UNAUTHORIZED: { status: 401, meaning: 'No token, or a bad or expired one.' },
-  FORBIDDEN: { status: 403, meaning: 'Authenticated, but not allowed (not the seller, not an admin, dev login off).' },
-  STALE_OWNER: { status: 503, meaning: 'A partition changed owner during the write; try again.' },
-  UNAVAILABLE: {
-    status: 503,
-    meaning:
-      'A dependency (store, queue, lock) is failing or the house is not running; `Retry-After` says when to try again. A command waited on may still be judged: send it again with the same bidId to learn its outcome.',
-  },
-  TIMEOUT: { status: 504, meaning: 'No outcome in time; the bid may still be judged (look it up by bidId).' },
-  SHUTTING_DOWN: { status: 503, meaning: 'The server is stopping and takes no new commands.' },
-  NOT_FOUND: { status: 404, meaning: 'No such route.' },
-  BID_NOT_FOUND: {
-    status: 404,
-    meaning: 'No bid of yours with that id (or it was placed by another process and is not judged yet).',
-  },
-  MALFORMED_JSON: { status: 400, meaning: 'The body is not valid JSON (or is empty with a JSON content type).' },
-  BAD_REQUEST: { status: 400, meaning: 'The request itself is malformed (bad URL, bad Content-Length).' },
-  PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The body is over the limit (64 KiB by default).' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'Bodies must be application/json.' },
-  INTERNAL_ERROR: { status: 500, meaning: 'A bug: the server failed unexpectedly (logged with the request id).' },
+export const HTTP_STATUSES: { readonly [C in ApiErrorCode]: number } = {
+  AUCTION_NOT_FOUND: 404,
+  AUCTION_NOT_OPEN: 409,
+  AUCTION_ENDED: 409,
+  AUCTION_CANCELLED: 409,
+  AUCTION_EXISTS: 409,
+  BID_TOO_LOW: 409,
+  SELLER_CANNOT_BID: 409,
+  BUY_NOW_UNAVAILABLE: 409,
+  INVALID_BID: 422,
+  INVALID_INPUT: 422,
+  DUPLICATE_BID: 409,
+  STORE_REJECTED: 422,
+  RATE_LIMITED: 429,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  STALE_OWNER: 503,
+  UNAVAILABLE: 503,
+  TIMEOUT: 504,
+  SHUTTING_DOWN: 503,
+  NOT_FOUND: 404,
+  BID_NOT_FOUND: 404,
+  MALFORMED_JSON: 400,
+  BAD_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INTERNAL_ERROR: 500,
 };
+
+/** What a code means. */
+export function meaningOf(code: ApiErrorCode): string {
+  return code in SERVER_ERROR_MEANINGS
+    ? SERVER_ERROR_MEANINGS[code as ServerErrorCode]
+    : ERROR_MEANINGS[code as ErrorCode];
+}
 
 /** What a 503 asks for in `Retry-After`: a dependency that fails is retried by the house meanwhile. */
 export const RETRY_AFTER_SECONDS = 1;
 
-/** Every code of the table, core's first. */
-export const ALL_ERROR_CODES: readonly ApiErrorCode[] = [...ERROR_CODES, ...SERVER_ERROR_CODES];
+/** Every code, core's first. */
+export const ALL_ERROR_CODES: readonly ApiErrorCode[] = [
+  ...ERROR_CODES,
+  ...(Object.keys(SERVER_ERROR_MEANINGS) as ServerErrorCode[]),
+];
 
 /** An error the routes throw; the error handler turns it into `{ error: { code, message, details? } }`. */
 export class ApiError extends Error {
@@ -93,7 +92,7 @@ export interface ErrorBody {
 
 /** The HTTP status of a code. */
 export function statusOf(code: ApiErrorCode): number {
-  return HTTP_ERRORS[code].status;
+  return HTTP_STATUSES[code];
 }
 
 /** Fastify's own error codes, for the errors it raises before a handler runs. */
@@ -134,7 +133,7 @@ export function describeError(error: unknown): {
     };
   }
   if (isOutcryError(error)) {
-    const code = error.code in HTTP_ERRORS ? error.code : 'INTERNAL_ERROR';
+    const code = error.code in HTTP_STATUSES ? error.code : 'INTERNAL_ERROR';
     const status = statusOf(code);
     return {
       status,
@@ -179,7 +178,7 @@ export function describeError(error: unknown): {
 function messageOf(code: ServerErrorCode, message: unknown): string {
   if (code === 'PAYLOAD_TOO_LARGE') return 'The body is over the size limit.';
   if (code === 'UNSUPPORTED_MEDIA_TYPE') return 'Send bodies as application/json.';
-  return typeof message === 'string' && message !== '' ? message : HTTP_ERRORS[code].meaning;
+  return typeof message === 'string' && message !== '' ? message : meaningOf(code);
 }
 
 function bodyOf(code: ApiErrorCode, message: string, details?: unknown): ErrorBody {

@@ -1,7 +1,7 @@
 import { auctionIdSchema, createAuctionInputSchema } from '@outcry/core';
 import { z } from 'zod';
 import { clientBidIdSchema } from './bid-ids.js';
-import { HTTP_ERRORS } from './http-errors.js';
+import { type ApiErrorCode, HTTP_STATUSES, meaningOf } from './http-errors.js';
 import {
   bidBodySchema,
   bidQuerySchema,
@@ -15,7 +15,6 @@ import {
 import { RESPONSE_SCHEMAS } from './response-schemas.js';
 
 type JsonSchema = Record<string, unknown>;
-type ErrorCode = keyof typeof HTTP_ERRORS;
 
 /** A JSON Schema without the keys that only make sense for a standalone document. */
 function embedded(schema: JsonSchema): JsonSchema {
@@ -75,8 +74,8 @@ const answer = (name: keyof typeof RESPONSE_SCHEMAS, description: string) => ({
   content: { 'application/json': { schema: ref(name) } },
 });
 /** An error body of `code`, as an example. */
-function errorExample(code: ErrorCode) {
-  const message = HTTP_ERRORS[code].meaning.replaceAll('`', '');
+function errorExample(code: ApiErrorCode) {
+  const message = meaningOf(code).replaceAll('`', '');
   const details =
     code === 'INVALID_INPUT' || code === 'INVALID_BID'
       ? { details: [{ path: code === 'INVALID_BID' ? 'amount' : 'title', message: 'must not be empty' }] }
@@ -85,14 +84,14 @@ function errorExample(code: ErrorCode) {
 }
 
 /** The error answers of `codes`, one per status: each code with what it means, and an example of each. */
-const errors = (...codes: ErrorCode[]) =>
+const errors = (...codes: ApiErrorCode[]) =>
   Object.fromEntries(
-    [...new Set(codes.map((code) => HTTP_ERRORS[code].status))].map((status) => {
-      const these = codes.filter((code) => HTTP_ERRORS[code].status === status);
+    [...new Set(codes.map((code) => HTTP_STATUSES[code]))].map((status) => {
+      const these = codes.filter((code) => HTTP_STATUSES[code] === status);
       return [
         String(status),
         {
-          description: these.map((code) => `\`${code}\`: ${HTTP_ERRORS[code].meaning}`).join('\n\n'),
+          description: these.map((code) => `\`${code}\`: ${meaningOf(code)}`).join('\n\n'),
           content: {
             'application/json': {
               schema: ref('Error'),

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { LUA_TAKE_TOKEN } from './assets.generated.js';
 import type { RateLimit } from './rate-limiter.js';
 
-const TAKE_TOKEN_LUA = readFileSync(new URL('./lua/take-token.lua', import.meta.url), 'utf8');
 const COMMAND = 'outcryTakeToken';
 
 type TakeToken = (key: string, perSecond: number, burst: number) => Promise<number>;
@@ -24,7 +23,7 @@ export class RedisRateLimiter {
     this.#limit = limit;
     this.#keyPrefix = keyPrefix;
     const commands = redis as unknown as Record<string, TakeToken | undefined>;
-    if (commands[COMMAND] === undefined) redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: TAKE_TOKEN_LUA });
+    if (commands[COMMAND] === undefined) redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: LUA_TAKE_TOKEN });
     this.#takeToken = (commands[COMMAND] as TakeToken).bind(redis);
   }
 

@@ -1,5 +1,12 @@
 export * from './engine/index.js';
-export { ERROR_CODES, type ErrorCode, isOutcryError, OutcryError, type RejectionCode } from './errors.js';
+export {
+  ERROR_CODES,
+  ERROR_MEANINGS,
+  type ErrorCode,
+  isOutcryError,
+  OutcryError,
+  type RejectionCode,
+} from './errors.js';
 export * from './house/index.js';
 export * from './json/index.js';
 export * from './memory/index.js';

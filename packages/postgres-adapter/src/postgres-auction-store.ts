@@ -257,8 +257,7 @@ export class PostgresAuctionStore implements AuctionStore {
 
   /**
    * The first house records its count; another count is refused, and so is a house whose count
-   * differs from the adapters'. Data written before counts were recorded is checked too: a token
-   * of a partition at or above the count means a house with more partitions committed there.
+   * differs from the adapters'.
    */
   async checkPartitionCount(partitions: number): Promise<void> {
     if (this.#partitions !== undefined && partitions !== this.#partitions) {
@@ -270,7 +269,7 @@ export class PostgresAuctionStore implements AuctionStore {
     }
     // Twice: a house recording at the same moment commits after this statement's snapshot.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const [row] = await this.#query<{ partitions: number | null; beyond: boolean }>(
+      const [row] = await this.#query<{ partitions: number | null }>(
         this.#sql.recordPartitionCount,
         [partitions],
         'record the partition count',
@@ -278,13 +277,6 @@ export class PostgresAuctionStore implements AuctionStore {
       if (row?.partitions != null) {
         if (row.partitions !== partitions) throw partitionCountMismatch(row.partitions, partitions);
         return;
-      }
-      if (row?.beyond === true) {
-        throw new OutcryError(
-          'INVALID_INPUT',
-          `This schema holds data of partitions beyond the ${partitions} of this house, written by houses with more: pass the partition count they ran with (16 was the default before 4).`,
-          { details: { given: partitions } },
-        );
       }
     }
     throw new OutcryError('UNAVAILABLE', 'The partition count could not be recorded; try again.');

@@ -60,18 +60,15 @@ export function buildStatements(schema: string) {
       `select auction_id, seq, kind, amount, price, leader_id, command from ${s}.ledger
         where auction_id = $1 and seq > $2 and bid_id is not null order by seq limit $3`,
     ),
-    // Records the first count; returns the one recorded, and whether any partition at or above
-    // $1 was ever committed to (data of houses with more partitions, before counts were kept).
+    // Records the first count; returns the one recorded.
     recordPartitionCount: named(
       'record_partition_count',
       `with recorded as (
-         insert into ${s}.partition_count (partitions)
-         select $1 where not exists (select 1 from ${s}.partition_tokens where partition >= $1)
+         insert into ${s}.partition_count (partitions) values ($1)
          on conflict (only_row) do nothing
          returning partitions
        )
-       select coalesce((select partitions from recorded), (select partitions from ${s}.partition_count)) as partitions,
-              exists (select 1 from ${s}.partition_tokens where partition >= $1) as beyond`,
+       select coalesce((select partitions from recorded), (select partitions from ${s}.partition_count)) as partitions`,
     ),
     // Takes the token when above the partition's highest; answers the highest either way.
     claimPartition: named(

@@ -1,7 +1,7 @@
-import { createAuctionHouse, isOutcryError, partitionOf } from '@outcry/core';
+import { createAuctionHouse, isOutcryError } from '@outcry/core';
 import { describe, expect, it } from 'vitest';
 import { createPostgresAdapters } from '../src/index.js';
-import { DATABASE_URL, dropSchema, freshSchemaName, migratedAdapters, noDatabase } from './support/database.js';
+import { DATABASE_URL, migratedAdapters, noDatabase } from './support/database.js';
 
 /** The code and message a house's start fails with, or 'started'. */
 async function startOf(house: ReturnType<typeof createAuctionHouse>): Promise<string> {
@@ -31,39 +31,5 @@ describe.skipIf(noDatabase)('the partition count of a schema', () => {
       await other.close();
       await first.dispose();
     }
-  });
-
-  it('refuses a smaller count on data written before counts were recorded by houses with more', async () => {
-    const schema = freshSchemaName('legacy');
-    const wide = await migratedAdapters({ schema, partitions: 16 });
-    const narrow = createPostgresAdapters({ connectionString: DATABASE_URL, schema, partitions: 4 });
-    try {
-      const house = createAuctionHouse({ ...wide });
-      await house.start();
-      // Auctions until one lives in a partition the narrow count does not have.
-      for (let i = 0; ; i++) {
-        const auction = await house.createAuction({
-          sellerId: 'seller',
-          title: `Lot ${i}`,
-          currency: 'USD',
-          startingPrice: 1_000,
-          endsAt: Date.now() + 60_000,
-        });
-        if (partitionOf(auction.id, 16) >= 4) break;
-      }
-      await house.stop();
-      // As a schema migrated before the count was kept: the data is there, no count.
-      await wide.pool.query(`delete from "${schema}".partition_count`);
-      expect(await startOf(createAuctionHouse({ ...narrow }))).toMatch(
-        /^INVALID_INPUT: This schema holds data of partitions beyond the 4 of this house/,
-      );
-      expect(await startOf(createAuctionHouse({ ...wide }))).toBe('started');
-      const { rows } = await wide.pool.query(`select partitions from "${schema}".partition_count`);
-      expect(rows).toEqual([{ partitions: 16 }]);
-    } finally {
-      await narrow.close();
-      await wide.dispose();
-    }
-    await dropSchema(schema);
   });
 });

@@ -58,7 +58,7 @@ export class RedisKeys {
     return `${this.partition(partition)}list:${status}`;
   }
 
-  /** String: the auction's state as JSON, without its spec (whole, when written by earlier versions). */
+  /** String: the auction's state as JSON, without its spec. */
   state(partition: number, auctionId: string): string {
     return `${this.partition(partition)}state:${auctionId}`;
   }
@@ -71,14 +71,6 @@ export class RedisKeys {
   /** List: the auction's ledger entries as JSON; the entry of seq n is at index n - 1. */
   ledger(partition: number, auctionId: string): string {
     return `${this.partition(partition)}ledger:${auctionId}`;
-  }
-
-  /**
-   * Hash auctionId -> partition, only for auctions committed under a partition other than
-   * `partitionOf(id)`. An AuctionHouse never writes it; it serves stores driven by hand.
-   */
-  directory(): string {
-    return `${this.prefix}directory`;
   }
 
   /** String: the partition count the houses on this prefix run with, recorded by the first. */

@@ -1,40 +1,44 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'ioredis';
+import {
+  LUA_ACK,
+  LUA_ACQUIRE_LEASE,
+  LUA_CLAIM_PARTITION,
+  LUA_COMMIT,
+  LUA_ENQUEUE,
+  LUA_FIND_OUTCOMES,
+  LUA_READ_BATCH,
+  LUA_RELEASE_LEASE,
+  LUA_RENEW_LEASE,
+  LUA_SET_SNAPSHOTS,
+} from './assets.generated.js';
 import { isCluster, type RedisClient } from './redis-client.js';
 import { ADAPTER_VERSION } from './version.js';
 
-/** The atomic steps, one Lua file each in `lua/`. */
-export const SCRIPT_FILES = [
-  'commit',
-  'claim-partition',
-  'acquire-lease',
-  'renew-lease',
-  'release-lease',
-  'enqueue',
-  'ack',
-  'set-snapshots',
-  'find-outcomes',
-  'read-batch',
-] as const;
+/** The atomic steps, one Lua file each in `lua/`, by the name of their file. */
+const SOURCES = {
+  commit: LUA_COMMIT,
+  'claim-partition': LUA_CLAIM_PARTITION,
+  'acquire-lease': LUA_ACQUIRE_LEASE,
+  'renew-lease': LUA_RENEW_LEASE,
+  'release-lease': LUA_RELEASE_LEASE,
+  enqueue: LUA_ENQUEUE,
+  ack: LUA_ACK,
+  'set-snapshots': LUA_SET_SNAPSHOTS,
+  'find-outcomes': LUA_FIND_OUTCOMES,
+  'read-batch': LUA_READ_BATCH,
+} as const;
 
-export type ScriptName = (typeof SCRIPT_FILES)[number];
+export type ScriptName = keyof typeof SOURCES;
 
-// In the sources this file sits beside lua/; in dist/ the bundle sits beside the lua/ folder
-// that the build copies there. Reading the files once at load works the same from ESM and CJS
-// (tsup shims import.meta.url in the CJS build) and from tsx or vitest on the sources.
-const luaFolder = join(dirname(fileURLToPath(import.meta.url)), 'lua');
-const sources = new Map<ScriptName, string>(
-  SCRIPT_FILES.map((name) => [name, readFileSync(join(luaFolder, `${name}.lua`), 'utf8')]),
-);
+/** The name of every script. */
+export const SCRIPT_FILES = Object.keys(SOURCES) as readonly ScriptName[];
 
 const shas = new Map<ScriptName, string>(
   SCRIPT_FILES.map((name) => [
     name,
     createHash('sha1')
-      .update(sources.get(name) as string)
+      .update(SOURCES[name])
       .digest('hex'),
   ]),
 );
@@ -48,7 +52,7 @@ export function commandName(script: ScriptName): string {
 
 /** The Lua source of a script (for tests and tools). */
 export function scriptSource(script: ScriptName): string {
-  return sources.get(script) as string;
+  return SOURCES[script];
 }
 
 const defined = new WeakSet<object>();

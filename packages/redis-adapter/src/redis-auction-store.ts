@@ -7,7 +7,6 @@ import {
   type HistoryQuery,
   type LedgerEntry,
   type ListAuctionsQuery,
-  MAX_PARTITIONS,
   OutcryError,
   type Page,
   type PartitionClaim,
@@ -113,8 +112,7 @@ export class RedisAuctionStore implements AuctionStore {
 
   /**
    * The first house records its count; another count is refused, and so is a house whose count
-   * differs from the adapters'. Data written before counts were recorded is checked too: a fence
-   * of a partition at or above the count means a house with more partitions wrote it.
+   * differs from the adapters'.
    */
   async checkPartitionCount(partitions: number): Promise<void> {
     if (partitions !== this.#partitions) {
@@ -128,33 +126,11 @@ export class RedisAuctionStore implements AuctionStore {
     await whenConnected(this.#redis, CONNECT_WAIT_MS);
     const key = this.#keys.partitionCount();
     let recorded = await this.#redis.get(key);
-    if (recorded === null) {
-      if (await this.#fencesFrom(partitions)) {
-        throw new OutcryError(
-          'INVALID_INPUT',
-          `This prefix holds data of partitions beyond the ${partitions} of this house, written by houses with more: pass the partition count they ran with (16 was the default before 4).`,
-          { details: { given: partitions } },
-        );
-      }
-      // Two houses starting at once: the first SET wins, the other compares against it.
-      if ((await this.#redis.set(key, String(partitions), 'NX')) === null) recorded = await this.#redis.get(key);
-    }
+    // Two houses starting at once: the first SET wins, the other compares against it.
+    if (recorded === null && (await this.#redis.set(key, String(partitions), 'NX')) === null)
+      recorded = await this.#redis.get(key);
     if (recorded !== null && Number(recorded) !== partitions)
       throw partitionCountMismatch(Number(recorded), partitions);
-  }
-
-  /** True when a partition from `from` up (to the most there can be) holds a fence: it was committed to. */
-  async #fencesFrom(from: number): Promise<boolean> {
-    const fences = Array.from({ length: MAX_PARTITIONS - from }, (_, i) => this.#keys.fence(from + i));
-    // On a Cluster the fences live in different slots: one EXISTS each.
-    const counts = isCluster(this.#redis)
-      ? await Promise.all(fences.map((key) => this.#redis.exists(key)))
-      : await Promise.all(
-          Array.from({ length: Math.ceil(fences.length / 512) }, (_, i) =>
-            this.#redis.exists(...fences.slice(i * 512, i * 512 + 512)),
-          ),
-        );
-    return counts.some((count) => count > 0);
   }
 
   #home(auctionId: string): number {
@@ -186,31 +162,9 @@ export class RedisAuctionStore implements AuctionStore {
     return result;
   }
 
-  /** Partitions of auctions committed away from their home partition (only stores driven by hand do that). */
-  async #elsewhere(ids: readonly string[]): Promise<Map<string, number>> {
-    const found = new Map<string, number>();
-    if (ids.length === 0) return found;
-    const partitions = await this.#redis.hmget(this.#keys.directory(), ...ids);
-    partitions.forEach((value, i) => {
-      if (value !== null) found.set(ids[i] as string, Number(value));
-    });
-    return found;
-  }
-
   async getMany(ids: readonly string[]): Promise<(AuctionState | null)[]> {
     if (ids.length === 0) return [];
-    const states = await this.#readStates(ids, (id) => this.#home(id));
-    const missing = ids.filter((_, i) => states[i] === null);
-    if (missing.length === 0) return states;
-    const elsewhere = await this.#elsewhere(missing);
-    if (elsewhere.size === 0) return states;
-    const moved = [...elsewhere.keys()];
-    const found = await this.#readStates(moved, (id) => elsewhere.get(id) as number);
-    const byId = new Map<string, AuctionState>();
-    found.forEach((state, i) => {
-      if (state !== null) byId.set(moved[i] as string, state);
-    });
-    return states.map((state, i) => state ?? byId.get(ids[i] as string) ?? null);
+    return this.#readStates(ids, (id) => this.#home(id));
   }
 
   #assertPartition(partition: number): void {
@@ -281,7 +235,6 @@ export class RedisAuctionStore implements AuctionStore {
       publication === null ? '' : publication.payload,
     ];
     const entryBids: string[] = [];
-    const foreign: string[] = [];
     const specKeys: string[] = [];
     for (const part of parts) {
       const { auctionId, state, entries } = part;
@@ -298,7 +251,6 @@ export class RedisAuctionStore implements AuctionStore {
         entries.length,
         created ? JSON.stringify(state.spec) : '',
       );
-      if (state !== undefined && this.#home(part.auctionId) !== partition) foreign.push(part.auctionId);
     }
     for (const part of parts) {
       for (const entry of part.entries) {
@@ -314,13 +266,6 @@ export class RedisAuctionStore implements AuctionStore {
     for (const outcome of batch.outcomes) if (!isMinted(outcome)) args.push(outcome.bidId, encodeOutcome(outcome));
     if (minted > 0)
       for (const outcome of batch.outcomes) if (isMinted(outcome)) args.push(outcome.bidId, encodeOutcome(outcome));
-    if (foreign.length > 0) {
-      // Written before the commit: if the commit is refused, the entry points at a partition
-      // that holds nothing for the auction, which reads as missing: still true.
-      const fields: string[] = [];
-      for (const id of foreign) fields.push(id, String(partition));
-      await this.#redis.hset(keys.directory(), ...fields);
-    }
     const result = (await runScriptNow(this.#redis, 'commit', scriptKeys, args)) as string[];
     const [status, detail, seq] = result;
     if (status === 'OK' || status === 'REPLAY') {
@@ -406,28 +351,16 @@ export class RedisAuctionStore implements AuctionStore {
     };
   }
 
-  /** Ledger entries [from, to] (list indexes) of an auction, from wherever it was committed. */
-  async #ledgerRange(
-    auctionId: string,
-    from: number,
-    to: number,
-  ): Promise<{ entries: LedgerEntry[]; partition: number }> {
-    let partition = this.#home(auctionId);
-    let raw = await this.#redis.lrange(this.#keys.ledger(partition, auctionId), from, to);
-    if (raw.length === 0) {
-      const elsewhere = (await this.#elsewhere([auctionId])).get(auctionId);
-      if (elsewhere !== undefined && elsewhere !== partition) {
-        partition = elsewhere;
-        raw = await this.#redis.lrange(this.#keys.ledger(partition, auctionId), from, to);
-      }
-    }
-    return { entries: raw.map((json) => decodeLedgerEntry(auctionId, json)), partition };
+  /** Ledger entries [from, to] (list indexes) of an auction. */
+  async #ledgerRange(auctionId: string, from: number, to: number): Promise<LedgerEntry[]> {
+    const raw = await this.#redis.lrange(this.#keys.ledger(this.#home(auctionId), auctionId), from, to);
+    return raw.map((json) => decodeLedgerEntry(auctionId, json));
   }
 
   async getLedger(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
     if (query.limit <= 0) return [];
     const from = Math.max(0, query.afterSeq);
-    return (await this.#ledgerRange(auctionId, from, from + query.limit - 1)).entries;
+    return this.#ledgerRange(auctionId, from, from + query.limit - 1);
   }
 
   async getBids(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
@@ -436,18 +369,14 @@ export class RedisAuctionStore implements AuctionStore {
     // Bids are most of a ledger: read a little more than asked, and again while short.
     const chunk = Math.max(64, query.limit + 16);
     let from = Math.max(0, query.afterSeq);
-    const first = await this.#ledgerRange(auctionId, from, from + chunk - 1);
-    const ledgerKey = this.#keys.ledger(first.partition, auctionId);
-    for (let entries = first.entries; ; ) {
+    for (let entries = await this.#ledgerRange(auctionId, from, from + chunk - 1); ; ) {
       for (const entry of entries) {
         if (isBidEntry(entry)) items.push(entry);
         if (items.length === query.limit) return items;
       }
       if (entries.length < chunk) return items;
       from += chunk;
-      entries = (await this.#redis.lrange(ledgerKey, from, from + chunk - 1)).map((json) =>
-        decodeLedgerEntry(auctionId, json),
-      );
+      entries = await this.#ledgerRange(auctionId, from, from + chunk - 1);
     }
   }
 

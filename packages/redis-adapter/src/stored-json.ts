@@ -1,8 +1,8 @@
 import {
-  acceptedJsonWithoutBidId,
   type AuctionCommand,
   type AuctionSpec,
   type AuctionState,
+  acceptedJsonWithoutBidId,
   type BidOutcome,
   bidJsonWithoutAuctionId,
   commandJson,
@@ -17,7 +17,6 @@ import {
  * How states, ledger entries and outcomes are written, without what their key already says:
  * a commit sends them for every bid, so every byte counts twice (the wire and Redis memory).
  * A state is kept in two keys, its spec (written once, at create) and the rest (every commit).
- * Values written by earlier versions, whole, are still read.
  */
 
 /** The state without its spec: what changes with every commit. */
@@ -25,12 +24,10 @@ export function encodeLiveState(state: AuctionState): string {
   return liveStateJson(state);
 }
 
-/** A state from its live part and its spec; a whole state (earlier versions) as it is. */
+/** A state from its live part and its spec; null without the spec. */
 export function decodeState(live: string, spec: string | null): AuctionState | null {
-  const parsed = JSON.parse(live) as AuctionState | Omit<AuctionState, 'spec'>;
-  if ('spec' in parsed) return parsed;
   if (spec === null) return null;
-  return { spec: JSON.parse(spec) as AuctionSpec, ...parsed };
+  return { spec: JSON.parse(spec) as AuctionSpec, ...(JSON.parse(live) as Omit<AuctionState, 'spec'>) };
 }
 
 /**
@@ -42,14 +39,15 @@ export function encodeLedgerEntry(entry: LedgerEntry): string {
   return `{"seq":${entry.seq},"command":${command},"price":${entry.price},"leaderId":${stringJson(entry.leaderId)}}`;
 }
 
+/** A ledger entry read back whole, in the engine's field order; other commands than bids are whole. */
 export function decodeLedgerEntry(auctionId: string, json: string): LedgerEntry {
-  const parsed = JSON.parse(json) as Omit<LedgerEntry, 'auctionId'> & { auctionId?: string };
+  const parsed = JSON.parse(json) as Omit<LedgerEntry, 'auctionId'>;
   const { type, ...fields } = parsed.command as { type: string; auctionId?: string };
-  const whole =
+  const command =
     type === 'bid' && fields.auctionId === undefined
-      ? { ...parsed, command: { type, auctionId, ...fields } as AuctionCommand }
-      : parsed;
-  return whole.auctionId === undefined ? { auctionId, ...whole } : (whole as LedgerEntry);
+      ? ({ type, auctionId, ...fields } as AuctionCommand)
+      : parsed.command;
+  return { auctionId, ...parsed, command };
 }
 
 /** An outcome without its bidId (the hash field's), also left out of an accepted outcome. */
@@ -58,12 +56,9 @@ export function encodeOutcome(stored: StoredOutcome): string {
   return `{"bidderId":${stringJson(stored.bidderId)},"fingerprint":${stringJson(stored.fingerprint)},"outcome":${outcome}}`;
 }
 
+/** A stored outcome read back whole, in the engine's field order; outcomes other than accepted are whole. */
 export function decodeOutcome(bidId: string, json: string): StoredOutcome {
-  const parsed = JSON.parse(json) as Omit<StoredOutcome, 'bidId' | 'auctionId'> & {
-    bidId?: string;
-    auctionId?: string;
-  };
-  if (parsed.bidId !== undefined && parsed.auctionId !== undefined) return parsed as StoredOutcome;
+  const parsed = JSON.parse(json) as Omit<StoredOutcome, 'bidId' | 'auctionId'>;
   const { status, ...fields } = parsed.outcome as { status: string; bidId?: string };
   const outcome = (fields.bidId === undefined ? { status, bidId, ...fields } : parsed.outcome) as BidOutcome;
   return { bidId, auctionId: outcome.auctionId, ...parsed, outcome };

@@ -1,4 +1,4 @@
-import { type AuctionHouse, createAuctionHouse, isOutcryError } from '@outcry/core';
+import { type AuctionHouse, createAuctionHouse, isOutcryError, partitionOf } from '@outcry/core';
 import { commitBatchOf, ScriptedAuction } from '@outcry/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,14 @@ import { deletePrefix, eventually, REDIS_URL, redisIsUp, uniquePrefix } from './
 
 const up = await redisIsUp('the fault tests');
 const PARTITIONS = 4;
+
+/** A new auction whose id belongs to `partition`, where a house would commit it. */
+function auctionOfPartition(partition: number): ScriptedAuction {
+  for (;;) {
+    const auction = ScriptedAuction.create();
+    if (partitionOf(auction.id, PARTITIONS) === partition) return auction;
+  }
+}
 
 /** Kills every connection whose name is `name` (CLIENT KILL ID), from `admin`; answers how many. */
 async function killConnections(admin: Redis, name: string): Promise<number> {
@@ -87,7 +95,7 @@ describe.skipIf(!up)('faults', () => {
     const { lock, store } = adapters;
     const old = await lock.acquire('partition:1', 'old-owner', 150);
     expect(old).not.toBeNull();
-    const auction = ScriptedAuction.create();
+    const auction = auctionOfPartition(1);
     await store.commit(commitBatchOf(1, old?.token ?? 0, [auction]));
     const stale = auction.fork();
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -97,7 +105,7 @@ describe.skipIf(!up)('faults', () => {
     await store.commit(commitBatchOf(1, next?.token ?? 0, [auction]));
     // The old owner wakes up and commits what it judged meanwhile.
     stale.bid('old-bidder', 5_000);
-    const other = ScriptedAuction.create();
+    const other = auctionOfPartition(1);
     const late = store.commit(commitBatchOf(1, old?.token ?? 0, [stale, other]));
     await expect(late).rejects.toSatisfy((error: unknown) => isOutcryError(error) && error.code === 'STALE_OWNER');
     expect(await store.getMany([auction.id, other.id])).toEqual([auction.state, null]);

@@ -4,24 +4,10 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';
 import { RedisKeys } from '../src/keys.js';
-import { decodeLedgerEntry, decodeOutcome, decodeState } from '../src/stored-json.js';
 import { deletePrefix, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
 
 const up = await redisIsUp('the stored-format tests');
 const PARTITIONS = 4;
-
-describe('values written whole by earlier versions', () => {
-  it('are read as they are', () => {
-    const auction = ScriptedAuction.create();
-    auction.bid('alice', 1_500);
-    const batch = commitBatchOf(0, 1, [auction]);
-    const [entry] = batch.entries.slice(-1);
-    const [outcome] = batch.outcomes;
-    expect(decodeState(JSON.stringify(auction.state), null)).toEqual(auction.state);
-    expect(decodeLedgerEntry('ignored', JSON.stringify(entry))).toEqual(entry);
-    expect(decodeOutcome('ignored', JSON.stringify(outcome))).toEqual(outcome);
-  });
-});
 
 describe.skipIf(!up)('values a commit writes', () => {
   let redis: Redis;

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ERROR_MEANINGS, type ErrorCode } from '@outcry/core';
 import { expect, it, vi } from 'vitest';
 import { GATEWAY_CLOSE_CODES, GATEWAY_ERROR_CODES } from '../src/index.js';
 
@@ -26,10 +27,23 @@ it('runs the README usage example and prints what it says', async () => {
   expect(lines).toEqual(['snapshot price 1000', 'bid accepted 1000', 'event bid.accepted bob']);
 });
 
-it('lists every error code in the README table, and no other', () => {
+it('lists every error code in the README table with its meaning, and no other', () => {
   const section = readme.split('### Error codes')[1]?.split('###')[0] ?? '';
-  const documented = [...section.matchAll(/^\| `([A-Z_]+)`\s*\|/gm)].map((m) => m[1]);
-  expect(documented.sort()).toEqual(Object.keys(GATEWAY_ERROR_CODES).sort());
+  const rows = new Map(
+    [...section.matchAll(/^\| `([A-Z_]+)` +\| (.*?) +\| .*\|$/gm)].map(([, code, meaning]) => [code, meaning]),
+  );
+  expect([...rows.keys()].sort()).toEqual(Object.keys(GATEWAY_ERROR_CODES).sort());
+  for (const [code, meaning] of Object.entries(GATEWAY_ERROR_CODES)) expect(rows.get(code), code).toBe(meaning);
+});
+
+it("means by @outcry/core's codes what core means", () => {
+  for (const [code, meaning] of Object.entries(GATEWAY_ERROR_CODES))
+    if (code in ERROR_MEANINGS) expect(meaning, code).toBe(ERROR_MEANINGS[code as ErrorCode]);
+  expect(
+    Object.keys(GATEWAY_ERROR_CODES)
+      .filter((code) => !(code in ERROR_MEANINGS))
+      .sort(),
+  ).toEqual(['BAD_FRAME', 'SUBSCRIPTION_LIMIT']);
 });
 
 it('lists every close code the gateway uses in the README', () => {

@@ -19,18 +19,11 @@ export interface Child {
   send(line: string): void;
 }
 
-/** Runs `test/children/<script>` with tsx, the `source` condition and `.sql` as text. */
+/** Runs `test/children/<script>` with tsx and the `source` condition. */
 export function startChild(script: string, env: Record<string, string>): Child {
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--import',
-      join(packageRoot, 'loader', 'register-sql-text.mjs'),
-      '--conditions=@outcry/source',
-      join(packageRoot, 'test', 'children', script),
-    ],
+    ['--import', 'tsx', '--conditions=@outcry/source', join(packageRoot, 'test', 'children', script)],
     { cwd: packageRoot, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const lines: string[] = [];

@@ -3,7 +3,7 @@ import type { AuctionStore, HistoryQuery, LedgerEntry } from '../../ports/auctio
 import { describeAuctionStoreListingContract } from './auction-store-listing-contract.js';
 import { type ContractHooks, trackInstances } from './contract-hooks.js';
 import { expectOutcryError } from './expect-outcry-error.js';
-import { batchOfSteps, commitBatchOf, ScriptedAuction, uniqueId, uniquePartition } from './fixtures.js';
+import { auctionsOfPartitions, batchOfSteps, commitBatchOf, uniqueId } from './fixtures.js';
 
 /** Groups of the AuctionStore contract that a backend may switch off. */
 export interface AuctionStoreContractSkips {
@@ -25,6 +25,12 @@ export interface AuctionStoreContractSkips {
 
 export interface AuctionStoreContractOptions extends ContractHooks {
   readonly skip?: AuctionStoreContractSkips;
+  /**
+   * The partition count of a store that files each auction under `partitionOf(id, partitions)`:
+   * every auction is then committed into its own partition, as a house commits it, and the
+   * partitions of a test are 0..partitions-1 (taken in turn unless `partition` is given).
+   */
+  readonly partitions?: number;
 }
 
 /** A factory of fresh, isolated stores; the suite closes each one after its test. */
@@ -62,7 +68,7 @@ export function describeAuctionStoreContract(
   options: AuctionStoreContractOptions = {},
 ): void {
   const skip = options.skip ?? {};
-  const newPartition = options.partition ?? uniquePartition;
+  const { newPartition, auctionIn } = auctionsOfPartitions(options);
 
   describe('AuctionStore contract', () => {
     const instances = trackInstances(options);
@@ -71,9 +77,10 @@ export function describeAuctionStoreContract(
     describe.skipIf(skip.states === true)('states', () => {
       it('getMany returns committed states in the order asked, null for a missing id', async () => {
         const store = await newStore();
-        const a = ScriptedAuction.create();
-        const b = ScriptedAuction.create({ scheduled: true });
-        await store.commit(commitBatchOf(newPartition(), 1, [a, b]));
+        const partition = newPartition();
+        const a = auctionIn(partition);
+        const b = auctionIn(partition, { scheduled: true });
+        await store.commit(commitBatchOf(partition, 1, [a, b]));
         expect(await store.getMany([b.id, uniqueId('missing'), a.id])).toEqual([b.state, null, a.state]);
         expect(await store.getMany([])).toEqual([]);
       });
@@ -81,7 +88,7 @@ export function describeAuctionStoreContract(
       it('getMany returns the latest committed state', async () => {
         const store = await newStore();
         const partition = newPartition();
-        const a = ScriptedAuction.create();
+        const a = auctionIn(partition);
         await store.commit(commitBatchOf(partition, 1, [a]));
         a.bid('bidder-a', 1_000);
         a.bid('bidder-b', 1_500);
@@ -97,7 +104,7 @@ export function describeAuctionStoreContract(
       it('getLedger returns every entry in seq order, across commits', async () => {
         const store = await newStore();
         const partition = newPartition();
-        const a = ScriptedAuction.create();
+        const a = auctionIn(partition);
         const entries: LedgerEntry[] = [];
         const commit = async () => {
           const batch = commitBatchOf(partition, 1, [a]);
@@ -120,9 +127,10 @@ export function describeAuctionStoreContract(
 
       it('getLedger pages with afterSeq and limit', async () => {
         const store = await newStore();
-        const a = ScriptedAuction.create();
+        const partition = newPartition();
+        const a = auctionIn(partition);
         for (let i = 0; i < 6; i++) a.bid(`bidder-${i}`, 1_000 + 500 * i);
-        await store.commit(commitBatchOf(newPartition(), 1, [a]));
+        await store.commit(commitBatchOf(partition, 1, [a]));
         const seqs = async (afterSeq: number, limit: number) =>
           (await store.getLedger(a.id, { afterSeq, limit })).map((entry) => entry.seq);
         expect(await seqs(2, 2)).toEqual([3, 4]);
@@ -140,13 +148,13 @@ export function describeAuctionStoreContract(
       it('getBids returns only bids and buy-nows, in seq order, paged with afterSeq and limit', async () => {
         const store = await newStore();
         const partition = newPartition();
-        const a = ScriptedAuction.create();
+        const a = auctionIn(partition);
         a.bid('bidder-a', 1_000);
         a.bid('bidder-b', 1_500);
         a.bid('bidder-c', 900);
         a.bid('bidder-a', 2_500);
         a.close();
-        const bought = ScriptedAuction.create({ buyNowPrice: 9_000 });
+        const bought = auctionIn(partition, { buyNowPrice: 9_000 });
         bought.buyNow('bidder-d');
         await store.commit(commitBatchOf(partition, 1, [a, bought]));
         const bids = await store.getBids(a.id, WHOLE_LEDGER);
@@ -164,10 +172,11 @@ export function describeAuctionStoreContract(
     describe.skipIf(skip.outcomes === true)('outcomes', () => {
       it('getOutcomes returns stored outcomes in the order asked, null for an unknown bidId', async () => {
         const store = await newStore();
-        const a = ScriptedAuction.create();
+        const partition = newPartition();
+        const a = auctionIn(partition);
         const accepted = a.bid('bidder-a', 1_000).outcome;
         const rejected = a.bid('bidder-b', 500).outcome;
-        await store.commit(commitBatchOf(newPartition(), 1, [a]));
+        await store.commit(commitBatchOf(partition, 1, [a]));
         expect(accepted?.outcome.status).toBe('accepted');
         expect(rejected?.outcome.status).toBe('rejected');
         const unknown = uniqueId('bid');
@@ -181,7 +190,7 @@ export function describeAuctionStoreContract(
       it('keeps the first outcome of a bidId, within a batch and across batches', async () => {
         const store = await newStore();
         const partition = newPartition();
-        const a = ScriptedAuction.create();
+        const a = auctionIn(partition);
         const first = a.bid('bidder-a', 500).outcome;
         if (first === null || first.outcome.status !== 'rejected') throw new Error('a bid below the start is rejected');
         const second = { ...first, fingerprint: 'another body', outcome: { ...first.outcome, message: 'second' } };
@@ -194,8 +203,8 @@ export function describeAuctionStoreContract(
       it('stores the outcomes of bidIds the house minted (freshBidIds) beside the others', async () => {
         const store = await newStore();
         const partition = newPartition();
-        const a = ScriptedAuction.create();
-        const b = ScriptedAuction.create();
+        const a = auctionIn(partition);
+        const b = auctionIn(partition);
         a.bid('bidder-a', 1_000);
         b.bid('bidder-b', 1_000);
         a.bid('bidder-c', 10);
@@ -214,11 +223,11 @@ export function describeAuctionStoreContract(
       it('refuses a token below the highest seen for the partition with STALE_OWNER, writing nothing', async () => {
         const store = await newStore();
         const partition = newPartition();
-        const a = ScriptedAuction.create();
+        const a = auctionIn(partition);
         a.bid('bidder-a', 1_000);
         await store.commit(commitBatchOf(partition, 5, [a]));
         a.bid('bidder-b', 1_500);
-        const b = ScriptedAuction.create();
+        const b = auctionIn(partition);
         b.bid('bidder-c', 1_000);
         const stale = commitBatchOf(partition, 4, [a, b]);
         const bidIds = stale.outcomes.map((outcome) => outcome.bidId);
@@ -234,7 +243,7 @@ export function describeAuctionStoreContract(
       it('accepts the same or a higher token, after which the lower one is refused', async () => {
         const store = await newStore();
         const partition = newPartition();
-        const a = ScriptedAuction.create();
+        const a = auctionIn(partition);
         await store.commit(commitBatchOf(partition, 5, [a]));
         a.bid('bidder-a', 1_000);
         await store.commit(commitBatchOf(partition, 5, [a]));
@@ -247,27 +256,28 @@ export function describeAuctionStoreContract(
 
       it('keeps fencing tokens per partition', async () => {
         const store = await newStore();
-        await store.commit(commitBatchOf(newPartition(), 10, [ScriptedAuction.create()]));
-        const other = ScriptedAuction.create();
-        await store.commit(commitBatchOf(newPartition(), 1, [other]));
+        const [first, second] = [newPartition(), newPartition()];
+        await store.commit(commitBatchOf(first, 10, [auctionIn(first)]));
+        const other = auctionIn(second);
+        await store.commit(commitBatchOf(second, 1, [other]));
         expect(await store.getMany([other.id])).toEqual([other.state]);
       });
 
       it('refuses a batch whose entry skips a seq, whole, and does not raise the token', async () => {
         const store = await newStore();
         const partition = newPartition();
-        const a = ScriptedAuction.create();
+        const a = auctionIn(partition);
         await store.commit(commitBatchOf(partition, 5, [a]));
         a.bid('bidder-a', 1_000);
         const skipping = a.bid('bidder-b', 1_500);
         a.takePending(); // this writer missed the seq 2 change and sends only seq 3
-        const b = ScriptedAuction.create();
+        const b = auctionIn(partition);
         const gap = batchOfSteps(partition, 9, [skipping, ...b.takePending()]);
         const before = await readBack(store, [a.id, b.id], [skipping.outcome?.bidId ?? ''], partition);
         await expectOutcryError(store.commit(gap), 'STALE_OWNER');
         expect(await readBack(store, [a.id, b.id], [skipping.outcome?.bidId ?? ''], partition)).toEqual(before);
         // The refused batch carried token 9: the owner of token 5 must still be able to write.
-        const c = ScriptedAuction.create();
+        const c = auctionIn(partition);
         await store.commit(commitBatchOf(partition, 5, [c]));
         expect(await store.getMany([c.id])).toEqual([c.state]);
       });
@@ -275,13 +285,13 @@ export function describeAuctionStoreContract(
       it('refuses a batch whose entry repeats a committed seq, whole', async () => {
         const store = await newStore();
         const partition = newPartition();
-        const a = ScriptedAuction.create();
+        const a = auctionIn(partition);
         await store.commit(commitBatchOf(partition, 1, [a]));
         const staleWriter = a.fork();
         a.bid('bidder-a', 1_000);
         await store.commit(commitBatchOf(partition, 1, [a]));
         staleWriter.bid('bidder-b', 2_000);
-        const b = ScriptedAuction.create();
+        const b = auctionIn(partition);
         const conflicting = commitBatchOf(partition, 1, [staleWriter, b]);
         const bidIds = conflicting.outcomes.map((outcome) => outcome.bidId);
         const before = await readBack(store, [a.id, b.id], bidIds, partition);
@@ -293,7 +303,7 @@ export function describeAuctionStoreContract(
       it('refuses an entry whose bidId is already in the ledger', async () => {
         const store = await newStore();
         const partition = newPartition();
-        const a = ScriptedAuction.create();
+        const a = auctionIn(partition);
         const bidId = uniqueId('bid');
         a.bid('bidder-a', 1_000, bidId);
         await store.commit(commitBatchOf(partition, 1, [a]));
@@ -306,7 +316,7 @@ export function describeAuctionStoreContract(
       it('refuses a batch with two entries of one bidId, whole', async () => {
         const store = await newStore();
         const partition = newPartition();
-        const a = ScriptedAuction.create();
+        const a = auctionIn(partition);
         await store.commit(commitBatchOf(partition, 1, [a]));
         const bidId = uniqueId('bid');
         a.bid('bidder-a', 1_000, bidId);
@@ -330,10 +340,10 @@ export function describeAuctionStoreContract(
         if (claims === null) return;
         const { store, claim } = claims;
         const partition = newPartition();
-        const a = ScriptedAuction.create();
+        const a = auctionIn(partition);
         await store.commit(commitBatchOf(partition, 3, [a]));
         expect(await claim(partition, 7)).toEqual({ claimed: true, highestToken: 7 });
-        const late = ScriptedAuction.create();
+        const late = auctionIn(partition);
         await expectOutcryError(store.commit(commitBatchOf(partition, 6, [late])), 'STALE_OWNER');
         expect(await store.getMany([late.id])).toEqual([null]);
         a.bid('bidder-a', 1_000);
@@ -346,7 +356,7 @@ export function describeAuctionStoreContract(
         if (claims === null) return;
         const { store, claim } = claims;
         const partition = newPartition();
-        await store.commit(commitBatchOf(partition, 5, [ScriptedAuction.create()]));
+        await store.commit(commitBatchOf(partition, 5, [auctionIn(partition)]));
         expect(await claim(partition, 5)).toEqual({ claimed: false, highestToken: 5 });
         expect(await claim(partition, 2)).toEqual({ claimed: false, highestToken: 5 });
         expect(await claim(partition, 6)).toEqual({ claimed: true, highestToken: 6 });
@@ -361,7 +371,7 @@ export function describeAuctionStoreContract(
         const [first, second] = [newPartition(), newPartition()];
         expect(await claim(first, 40)).toEqual({ claimed: true, highestToken: 40 });
         expect(await claim(second, 1)).toEqual({ claimed: true, highestToken: 1 });
-        const a = ScriptedAuction.create();
+        const a = auctionIn(second);
         await store.commit(commitBatchOf(second, 1, [a]));
         expect((await store.getMany([a.id]))[0]).toEqual(a.state);
       });
@@ -374,6 +384,6 @@ export function describeAuctionStoreContract(
       });
     });
 
-    describeAuctionStoreListingContract(newStore, newPartition, skip);
+    describeAuctionStoreListingContract(newStore, { newPartition, auctionIn }, skip);
   });
 }

@@ -3,7 +3,7 @@ import type { AuctionState, AuctionStatus } from '../../engine/types.js';
 import type { AuctionStore } from '../../ports/auction-store.js';
 import type { AuctionStoreContractSkips } from './auction-store-contract.js';
 import { expectOutcryError } from './expect-outcry-error.js';
-import { commitBatchOf, ScriptedAuction, uniqueId } from './fixtures.js';
+import { type AuctionsOfPartitions, commitBatchOf, type ScriptedAuction, uniqueId } from './fixtures.js';
 
 /** A store shared with other tests may hold more pages than ours; this only stops a runaway cursor. */
 const MAX_PAGES = 10_000;
@@ -35,9 +35,14 @@ async function listAll(store: AuctionStore, limit: number, status?: AuctionStatu
 
 /**
  * Auctions with ties on createdAt, so that the id decides; the ids share a prefix and differ
- * in one lowercase letter, so any sane collation orders them alike.
+ * in one lowercase letter (what follows it only places them in their partition), so any sane
+ * collation orders them alike. The i-th auction belongs to `partitionAt(i)`.
  */
-function auctionsWithTies(createdAt: number): ScriptedAuction[] {
+function auctionsWithTies(
+  { auctionIn }: AuctionsOfPartitions,
+  createdAt: number,
+  partitionAt: (index: number) => number,
+): ScriptedAuction[] {
   const prefix = uniqueId('list');
   const layout: Array<[string, number]> = [
     ['c', 0],
@@ -48,23 +53,25 @@ function auctionsWithTies(createdAt: number): ScriptedAuction[] {
     ['d', 2],
     ['g', 3],
   ];
-  return layout.map(([letter, offset]) =>
-    ScriptedAuction.create({ id: `${prefix}-${letter}`, createdAt: createdAt + offset }),
+  return layout.map(([letter, offset], i) =>
+    auctionIn(partitionAt(i), { id: `${prefix}-${letter}`, createdAt: createdAt + offset }),
   );
 }
 
 /** list() and listActive() of the AuctionStore contract. */
 export function describeAuctionStoreListingContract(
   newStore: () => Promise<AuctionStore>,
-  newPartition: () => number,
+  partitions: AuctionsOfPartitions,
   skip: AuctionStoreContractSkips,
 ): void {
+  const { newPartition, auctionIn } = partitions;
   describe.skipIf(skip.list === true)('list', () => {
     it('pages newest first (createdAt, then id, descending) with no duplicate, no gap, and a null cursor at the end', async () => {
       const store = await newStore();
-      const auctions = auctionsWithTies(Date.now());
-      await store.commit(commitBatchOf(newPartition(), 1, auctions.slice(0, 4)));
-      await store.commit(commitBatchOf(newPartition(), 1, auctions.slice(4)));
+      const [first, second] = [newPartition(), newPartition()];
+      const auctions = auctionsWithTies(partitions, Date.now(), (i) => (i < 4 ? first : second));
+      await store.commit(commitBatchOf(first, 1, auctions.slice(0, 4)));
+      await store.commit(commitBatchOf(second, 1, auctions.slice(4)));
       const expected = idsOf(auctions.map((auction) => auction.state).sort(newestFirst));
       for (const limit of [1, 3, 7, 50]) {
         const listed = await listAll(store, limit);
@@ -78,7 +85,7 @@ export function describeAuctionStoreListingContract(
     it('lists the latest states and filters by status', async () => {
       const store = await newStore();
       const partition = newPartition();
-      const auctions = auctionsWithTies(Date.now());
+      const auctions = auctionsWithTies(partitions, Date.now(), () => partition);
       await store.commit(commitBatchOf(partition, 1, auctions));
       const [first, second, third] = auctions;
       if (first === undefined || second === undefined || third === undefined) throw new Error('fixture too short');
@@ -108,11 +115,11 @@ export function describeAuctionStoreListingContract(
       const store = await newStore();
       const partition = newPartition();
       const createdAt = Date.now();
-      const auctions = auctionsWithTies(createdAt);
+      const auctions = auctionsWithTies(partitions, createdAt, () => partition);
       await store.commit(commitBatchOf(partition, 1, auctions));
       const firstPage = await store.list({ limit: 3 });
       expect(firstPage.nextCursor).not.toBeNull();
-      await store.commit(commitBatchOf(partition, 1, [ScriptedAuction.create({ createdAt: createdAt + 60_000 })]));
+      await store.commit(commitBatchOf(partition, 1, [auctionIn(partition, { createdAt: createdAt + 60_000 })]));
       const rest: AuctionState[] = [];
       let cursor = firstPage.nextCursor;
       while (cursor !== null) {
@@ -128,13 +135,15 @@ export function describeAuctionStoreListingContract(
 
     it('refuses a cursor it did not give out with INVALID_INPUT', async () => {
       const store = await newStore();
-      await store.commit(commitBatchOf(newPartition(), 1, [ScriptedAuction.create()]));
+      const partition = newPartition();
+      await store.commit(commitBatchOf(partition, 1, [auctionIn(partition)]));
       await expectOutcryError(store.list({ limit: 10, cursor: 'not a cursor {' }), 'INVALID_INPUT');
     });
 
     it('refuses crafted cursors with INVALID_INPUT before they reach a query, with or without a status', async () => {
       const store = await newStore();
-      await store.commit(commitBatchOf(newPartition(), 1, [ScriptedAuction.create()]));
+      const partition = newPartition();
+      await store.commit(commitBatchOf(partition, 1, [auctionIn(partition)]));
       const crafted = [
         '[1,"a\u0000b"]',
         '[1,"a\ud800b"]',
@@ -161,13 +170,14 @@ export function describeAuctionStoreListingContract(
     it('returns the latest states of the partition’s scheduled and open auctions only', async () => {
       const store = await newStore();
       const partition = newPartition();
-      const open = ScriptedAuction.create();
-      const scheduled = ScriptedAuction.create({ scheduled: true });
-      const closed = ScriptedAuction.create();
-      const cancelled = ScriptedAuction.create();
-      const elsewhere = ScriptedAuction.create();
+      const open = auctionIn(partition);
+      const scheduled = auctionIn(partition, { scheduled: true });
+      const closed = auctionIn(partition);
+      const cancelled = auctionIn(partition);
+      const other = newPartition();
+      const elsewhere = auctionIn(other);
       await store.commit(commitBatchOf(partition, 1, [open, scheduled, closed, cancelled]));
-      await store.commit(commitBatchOf(newPartition(), 1, [elsewhere]));
+      await store.commit(commitBatchOf(other, 1, [elsewhere]));
       open.bid('bidder-a', 1_000);
       closed.close();
       cancelled.cancel();

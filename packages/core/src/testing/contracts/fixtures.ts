@@ -3,6 +3,7 @@ import { buildAuctionSpec } from '../../engine/auction-spec.js';
 import { fingerprintBid } from '../../engine/idempotency.js';
 import { toPublicAuction } from '../../engine/public-view.js';
 import type { AuctionCommand, AuctionEvent, AuctionState, PlaceBidCommand, PublicAuction } from '../../engine/types.js';
+import { partitionOf } from '../../house/partition-of.js';
 import type { CommitBatch, LedgerEntry, StoredOutcome } from '../../ports/auction-store.js';
 import type { QueueItem } from '../../ports/bid-queue.js';
 import type { BroadcastMessage } from '../../ports/broadcaster.js';
@@ -21,6 +22,40 @@ export function uniqueId(prefix: string): string {
 export function uniquePartition(): number {
   counter += 1;
   return partitionBase + counter;
+}
+
+/** How a store contract gets a test's partitions and auctions in them. */
+export interface AuctionsOfPartitions {
+  /** A partition for one test. */
+  readonly newPartition: () => number;
+  /** A new auction that belongs to `partition`. */
+  readonly auctionIn: (partition: number, options?: ScriptedAuctionOptions) => ScriptedAuction;
+}
+
+/**
+ * Partitions and auctions for a store contract. With `partitions`, each auction's id is one
+ * whose `partitionOf(id, partitions)` is the partition it is committed into (the given id, or
+ * a fresh one, with `-<n>` appended), and partitions are taken in turn from 0..partitions-1.
+ * Without, any id goes in any partition, and each test gets a partition no other test uses.
+ */
+export function auctionsOfPartitions(options: {
+  readonly partitions?: number;
+  readonly partition?: () => number;
+}): AuctionsOfPartitions {
+  const { partitions } = options;
+  let next = 0;
+  const inTurn = partitions === undefined ? uniquePartition : () => next++ % partitions;
+  return {
+    newPartition: options.partition ?? inTurn,
+    auctionIn(partition, auctionOptions = {}) {
+      if (partitions !== undefined && !(Number.isInteger(partition) && partition >= 0 && partition < partitions))
+        throw new Error(`Partition ${partition} is outside 0..${partitions - 1}.`);
+      const base = auctionOptions.id ?? uniqueId('auction');
+      let id = base;
+      for (let n = 0; partitions !== undefined && partitionOf(id, partitions) !== partition; n++) id = `${base}-${n}`;
+      return ScriptedAuction.create({ ...auctionOptions, id });
+    },
+  };
 }
 
 const HOUR = 3_600_000;
