@@ -49,6 +49,8 @@ export class PostgresBidQueue implements BidQueue {
   readonly #listener: NotificationListener;
   readonly #channel: string;
   readonly #sleepers = new Set<Sleeper>();
+  /** Counts interrupts, so that a read not yet asleep when one comes still ends at once. */
+  #interrupts = 0;
   /** Enqueue notifications seen per partition: a read compares it before and after its query. */
   readonly #seen = new Map<number, number>();
   #listening: Promise<unknown> | null = null;
@@ -109,6 +111,8 @@ export class PostgresBidQueue implements BidQueue {
 
   async read(partition: number, consumer: string, options: ReadOptions): Promise<QueuedCommand[]> {
     const deadline = Date.now() + options.blockMs;
+    // An interrupt while this read is still listening or querying counts too, not only in its sleep.
+    const interrupts = this.#interrupts;
     if (options.blockMs > 0) await this.#listen();
     for (;;) {
       const seen = this.#seen.get(partition) ?? 0;
@@ -118,6 +122,7 @@ export class PostgresBidQueue implements BidQueue {
       if (left <= 0) return [];
       // A notification that came while the query ran means: look again at once.
       if ((this.#seen.get(partition) ?? 0) !== seen) continue;
+      if (this.#interrupts !== interrupts) return [];
       const woken = await this.#sleep(partition, left);
       if (woken === 'interrupted') return [];
     }
@@ -162,6 +167,7 @@ export class PostgresBidQueue implements BidQueue {
 
   /** Wakes every blocked read, which then answers [] (a stopping consumer leaves). */
   interrupt(): void {
+    this.#interrupts++;
     for (const sleeper of [...this.#sleepers]) sleeper.finish('interrupted');
   }
 
