@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { RateLimit } from './rate-limiter.js';
 
 const TAKE_TOKEN_LUA = readFileSync(new URL('./lua/take-token.lua', import.meta.url), 'utf8');
@@ -14,12 +14,12 @@ type TakeToken = (key: string, perSecond: number, burst: number) => Promise<numb
  * waiting in ioredis's offline queue).
  */
 export class RedisRateLimiter {
-  readonly #redis: Redis;
+  readonly #redis: Redis | Cluster;
   readonly #limit: RateLimit;
   readonly #keyPrefix: string;
   readonly #takeToken: TakeToken;
 
-  constructor(redis: Redis, limit: RateLimit, keyPrefix: string) {
+  constructor(redis: Redis | Cluster, limit: RateLimit, keyPrefix: string) {
     this.#redis = redis;
     this.#limit = limit;
     this.#keyPrefix = keyPrefix;
