@@ -28,6 +28,8 @@ export interface CpuCaps {
   readonly description: string;
   /** True when `cap` really limits processes. */
   readonly enabled: boolean;
+  /** The folder every group is made in (removed by `release`); null when nothing is capped. */
+  readonly folder: string | null;
   /**
    * Puts `pid` (all its threads) in a group of its own named `name`, limited to `cores` of CPU
    * (0.15: 15% of one core). Does nothing when the caps are not enabled.
@@ -170,8 +172,9 @@ export function createCpuCaps(): CpuCaps {
   process.once('SIGTERM', onSignal);
 
   return {
-    description: `cgroup v${hierarchy.version} (${root}), period ${CPU_PERIOD_US / 1_000} ms`,
+    description: `cgroup v${hierarchy.version} (${root.replace(/\/$/, '')}), period ${CPU_PERIOD_US / 1_000} ms`,
     enabled: true,
+    folder,
     cap(pid, name, cores) {
       if (released) throw new Error('the CPU caps were released');
       const group = join(folder, name.replace(/[^\w.-]/g, '_'));
@@ -194,5 +197,11 @@ function writeQuota(hierarchy: Hierarchy, group: string, cores: number): void {
 }
 
 function disabled(reason: string): CpuCaps {
-  return { description: `uncapped: ${reason}`, enabled: false, cap: () => undefined, release: () => undefined };
+  return {
+    description: `uncapped: ${reason}`,
+    enabled: false,
+    folder: null,
+    cap: () => undefined,
+    release: () => undefined,
+  };
 }
