@@ -105,6 +105,8 @@ async function measurePoint(servers: number, options: HttpCurveOptions): Promise
         LOG_LEVEL: 'warn',
       },
       log: createLineLog(null),
+      // In the bench's process group: a Ctrl-C on the bench stops the servers and HAProxy too.
+      ownProcessGroups: false,
     });
     const url = deployment.url;
     const users: Array<{ id: string; token: string }> = [];

@@ -27,8 +27,8 @@ import { deleteMatching } from '@outcry/redis-adapter';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
-import { boundChildLifetime, forkScript, nextMessage, stopChild } from './fork-script.js';
 import { loadExampleServer, openFloor } from './example-server.js';
+import { boundChildLifetime, forkScript, nextMessage, stopChild } from './fork-script.js';
 import {
   describeHttpLoad,
   type HttpLoadRequest,

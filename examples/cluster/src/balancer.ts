@@ -35,15 +35,22 @@ export class Balancer {
     return this.#process.pid as number;
   }
 
-  /** Writes the configuration into `folder`, starts HAProxy and waits until it answers on its socket. */
-  static async start(folder: string, options: Omit<HaproxyConfigOptions, 'socket'>, log: LineLog): Promise<Balancer> {
+  /**
+   * Writes the configuration into `folder`, starts HAProxy (in a process group of its own when
+   * `detached`) and waits until it answers on its socket.
+   */
+  static async start(
+    folder: string,
+    options: Omit<HaproxyConfigOptions, 'socket'>,
+    log: LineLog,
+    detached: boolean,
+  ): Promise<Balancer> {
     const socket = join(folder, 'haproxy.sock');
     const file = join(folder, 'haproxy.cfg');
     writeFileSync(file, haproxyConfig({ ...options, socket }));
     const check = spawnSync('haproxy', ['-c', '-q', '-f', file], { encoding: 'utf8' });
     if (check.status !== 0) throw new Error(`HAProxy refused its configuration (${file}):\n${check.stderr}`);
-    // Detached: a Ctrl-C on the terminal reaches the launcher, which stops HAProxy last.
-    const child = spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'], detached });
     log.attach('haproxy', child);
     const balancer = new Balancer(child, socket);
     let exited = false;

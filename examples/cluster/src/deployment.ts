@@ -28,6 +28,12 @@ export interface DeploymentOptions {
   /** Environment of every server on top of this process's (and of the deployment's defaults). */
   readonly env?: Readonly<Record<string, string>>;
   readonly log: LineLog;
+  /**
+   * Run every process in a process group of its own (true), so that a terminal's Ctrl-C reaches
+   * this process alone and it stops the others in order (the command does); false leaves them in
+   * this process's group, where the terminal's signals reach them too.
+   */
+  readonly ownProcessGroups?: boolean;
 }
 
 /** How long a leaving server's open sessions may take to finish before it is told to stop. */
@@ -51,6 +57,9 @@ export class Deployment {
   readonly #env: Readonly<Record<string, string>>;
   readonly #log: LineLog;
   readonly #folder: string;
+  readonly #detached: boolean;
+  /** Kills what is left if this process exits before `stop()`. */
+  readonly #killOnExit = () => this.kill();
 
   private constructor(args: {
     url: string;
@@ -61,6 +70,7 @@ export class Deployment {
     env: Record<string, string>;
     log: LineLog;
     folder: string;
+    detached: boolean;
   }) {
     this.url = args.url;
     this.slots = args.slots;
@@ -70,6 +80,8 @@ export class Deployment {
     this.#env = args.env;
     this.#log = args.log;
     this.#folder = args.folder;
+    this.#detached = args.detached;
+    process.once('exit', this.#killOnExit);
   }
 
   /** The server processes running now. */
@@ -79,6 +91,7 @@ export class Deployment {
 
   static async start(options: DeploymentOptions): Promise<Deployment> {
     const { log } = options;
+    const detached = options.ownProcessGroups ?? true;
     const folder = mkdtempSync(join(tmpdir(), 'outcry-cluster-'));
     const port = options.bind.port === 0 ? await freePort(options.bind.host) : options.bind.port;
     const slots: ServerSlot[] = [];
@@ -89,21 +102,23 @@ export class Deployment {
     let balancer: Balancer | null = null;
     try {
       if (options.redis.kind === 'local-cluster')
-        redisCluster = await LocalRedisCluster.start(options.redis.masters, log);
+        redisCluster = await LocalRedisCluster.start(options.redis.masters, log, detached);
       const env = serverEnv(options, redisCluster);
       log.say(
         `starting ${options.servers} server${options.servers === 1 ? '' : 's'} (STORE=redis, ${describeRedis(env)})`,
       );
       const started = await Promise.allSettled(
-        slots.filter((slot) => slot.enabled).map((slot) => ServerProcess.start(slot.name, slot.port, env, log)),
+        slots
+          .filter((slot) => slot.enabled)
+          .map((slot) => ServerProcess.start(slot.name, slot.port, env, log, detached)),
       );
       for (const result of started) if (result.status === 'fulfilled') servers.push(result.value);
       const failed = started.find((result) => result.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
-      balancer = await Balancer.start(folder, { bind: { host: options.bind.host, port }, slots }, log);
+      balancer = await Balancer.start(folder, { bind: { host: options.bind.host, port }, slots }, log, detached);
       for (const slot of slots.filter((s) => s.enabled)) await balancer.waitFor(slot.name, 'UP');
       const url = `http://${options.bind.host.includes(':') ? `[${options.bind.host}]` : options.bind.host}:${port}`;
-      return new Deployment({ url, slots, balancer, redisCluster, servers, env, log, folder });
+      return new Deployment({ url, slots, balancer, redisCluster, servers, env, log, folder, detached });
     } catch (error) {
       await Promise.all(servers.map((server) => server.kill()));
       await balancer?.stop(0);
@@ -118,7 +133,7 @@ export class Deployment {
     const slot = this.slots.find((s) => !(this.#servers.get(s.name)?.running ?? false));
     if (slot === undefined) throw new Error(`every slot (${this.slots.length}) has a server: start with more --spare`);
     this.#servers.delete(slot.name);
-    const server = await ServerProcess.start(slot.name, slot.port, this.#env, this.#log);
+    const server = await ServerProcess.start(slot.name, slot.port, this.#env, this.#log, this.#detached);
     this.#servers.set(slot.name, server);
     await this.balancer.setState(slot.name, 'ready');
     await this.balancer.waitFor(slot.name, 'UP');
@@ -143,6 +158,7 @@ export class Deployment {
 
   /** Stops everything in order: servers out of service and drained, then HAProxy, then the Redis Cluster it started. */
   async stop(): Promise<void> {
+    process.off('exit', this.#killOnExit);
     const running = this.servers;
     await Promise.all(running.map((server) => this.balancer.setState(server.name, 'maint').catch(() => undefined)));
     await Promise.all(running.map((server) => server.stop()));
@@ -153,6 +169,7 @@ export class Deployment {
 
   /** Ends every process at once: for a launcher that is exiting anyway. */
   kill(): void {
+    process.off('exit', this.#killOnExit);
     for (const server of this.#servers.values()) if (server.running) void server.kill();
     this.balancer.kill();
     this.redisCluster?.kill();

@@ -34,8 +34,11 @@ export class LocalRedisCluster {
     return this.#servers.map((server) => server.pid as number);
   }
 
-  /** Starts `masters` redis-server nodes (3 at least: redis-cli's rule), joins them, waits for cluster_state:ok. */
-  static async start(masters: number, log: LineLog): Promise<LocalRedisCluster> {
+  /**
+   * Starts `masters` redis-server nodes (3 at least: redis-cli's rule; in process groups of their
+   * own when `detached`), joins them, waits for cluster_state:ok.
+   */
+  static async start(masters: number, log: LineLog, detached: boolean): Promise<LocalRedisCluster> {
     const folder = mkdtempSync(join(tmpdir(), 'outcry-cluster-redis-'));
     const ports: number[] = [];
     const servers: ChildProcess[] = [];
@@ -62,7 +65,7 @@ export class LocalRedisCluster {
             '--appendonly',
             'no',
           ],
-          { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+          { stdio: ['ignore', 'pipe', 'pipe'], detached },
         );
         log.attach(`redis-${port}`, server);
         servers.push(server);

@@ -50,10 +50,6 @@ async function stop(signal: string): Promise<void> {
 
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
-// Whatever ends this process, its servers, HAProxy and Redis nodes end with it.
-process.on('exit', () => {
-  if (!stopping) deployment?.kill();
-});
 
 try {
   deployment = await Deployment.start({ ...options, log });

@@ -42,16 +42,22 @@ export class ServerProcess {
   }
 
   /**
-   * Starts examples/server on `port` with `env` on top of this process's environment, and waits
-   * until its `GET /ready` answers 200 (the house started, Redis answers).
+   * Starts examples/server on `port` with `env` on top of this process's environment (in a
+   * process group of its own when `detached`), and waits until its `GET /ready` answers 200 (the
+   * house started, Redis answers).
    */
-  static async start(name: string, port: number, env: Readonly<Record<string, string>>, log: LineLog) {
+  static async start(
+    name: string,
+    port: number,
+    env: Readonly<Record<string, string>>,
+    log: LineLog,
+    detached: boolean,
+  ) {
     const child = spawn(process.execPath, SERVER_ARGS, {
       cwd: serverDir,
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group: a Ctrl-C reaches the launcher, which stops the servers in order.
-      detached: true,
+      detached,
     });
     log.attach(name, child);
     const server = new ServerProcess(name, port, child);
