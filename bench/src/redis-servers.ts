@@ -167,11 +167,22 @@ async function joinCluster(nodes: readonly RedisNode[]): Promise<void> {
   }
 }
 
-/** CPU seconds a Redis server has used so far (INFO cpu: user + sys of every thread). */
-export async function redisCpuSeconds(redis: Pick<Redis, 'info'>): Promise<number> {
-  const info = await redis.info('cpu');
+/** What a Redis server has used so far: CPU seconds (user + sys, every thread) and bytes from and to clients. */
+export interface RedisUsage {
+  readonly cpuSeconds: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+}
+
+/** INFO's cpu and stats sections, read with one call. */
+export async function redisUsage(redis: Pick<Redis, 'info'>): Promise<RedisUsage> {
+  const info = await redis.info();
   const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
-  return field('used_cpu_user') + field('used_cpu_sys');
+  return {
+    cpuSeconds: field('used_cpu_user') + field('used_cpu_sys'),
+    bytesIn: field('total_net_input_bytes'),
+    bytesOut: field('total_net_output_bytes'),
+  };
 }
 
 /**

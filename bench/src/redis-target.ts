@@ -4,7 +4,7 @@
  * and the CPU its servers have used (INFO cpu, summed over a Cluster's masters).
  */
 import { Cluster, Redis } from 'ioredis';
-import { type RedisNode, redisCpuSeconds } from './redis-servers.js';
+import { type RedisNode, type RedisUsage, redisUsage } from './redis-servers.js';
 
 export interface RedisTarget {
   /** What it is, for notes: `one redis-server`, `Redis Cluster of 3 masters`. */
@@ -13,8 +13,8 @@ export interface RedisTarget {
   readonly env: Readonly<Record<string, string>>;
   /** A new client on it (the caller quits it). */
   client(): Redis | Cluster;
-  /** CPU seconds its servers have used so far, summed; and each server's. */
-  cpuSeconds(): Promise<{ total: number; perServer: number[] }>;
+  /** What each of its servers has used so far. */
+  usage(): Promise<RedisUsage[]>;
   close(): Promise<void>;
 }
 
@@ -25,10 +25,7 @@ export function singleRedis(url: string, label = 'one Redis'): RedisTarget {
     label,
     env: { BENCH_REDIS_URL: url },
     client: () => new Redis(url),
-    cpuSeconds: async () => {
-      const cpu = await redisCpuSeconds(admin);
-      return { total: cpu, perServer: [cpu] };
-    },
+    usage: async () => [await redisUsage(admin)],
     close: async () => {
       await admin.quit();
     },
@@ -43,10 +40,7 @@ export function clusterRedis(nodes: readonly RedisNode[]): RedisTarget {
     label: `Redis Cluster of ${nodes.length} master${nodes.length === 1 ? '' : 's'}`,
     env: { BENCH_REDIS_CLUSTER: nodes.map((node) => `127.0.0.1:${node.port}`).join(',') },
     client: () => new Cluster(seeds),
-    cpuSeconds: async () => {
-      const perServer = await Promise.all(admins.map((admin) => redisCpuSeconds(admin)));
-      return { total: perServer.reduce((a, b) => a + b, 0), perServer };
-    },
+    usage: () => Promise.all(admins.map((admin) => redisUsage(admin))),
     close: async () => {
       await Promise.all(admins.map((admin) => admin.quit()));
     },

@@ -48,9 +48,9 @@ export function scaleOutPointsOf(rows: readonly BenchRow[]): ScaleOutPoint[] {
   return points;
 }
 
-const PANEL_W = 400;
+const PANEL_W = 440;
 const PANEL_H = 250;
-const SMALL_W = 263;
+const SMALL_W = 290;
 const SMALL_H = 200;
 const MARGIN = { left: 58, right: 16, top: 16, bottom: 40 };
 const GAP = 24;
@@ -60,8 +60,6 @@ interface Series {
   readonly color: string;
   readonly points: ReadonlyArray<{ x: number; y: number; labels?: readonly string[] }>;
   readonly dashed?: boolean;
-  /** Where the labels go; two curves on one panel put theirs on opposite sides. */
-  readonly labelsBelow?: boolean;
 }
 
 interface PanelSpec {
@@ -85,7 +83,11 @@ function panel(spec: PanelSpec): string {
     `<rect x="${spec.left}" y="${spec.top}" width="${spec.width}" height="${spec.height}" class="panel"/>`,
     `<text x="${spec.left + spec.width / 2}" y="${spec.top - 8}" class="title">${escapeXml(spec.title)}</text>`,
   ];
-  const all = spec.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.y));
+  // The scale follows what was measured; a dashed reference that leaves the plot is cut at its edge.
+  const all = spec.series
+    .filter((s) => s.dashed !== true)
+    .flatMap((s) => s.points)
+    .filter((p) => Number.isFinite(p.y));
   if (all.length === 0) {
     out.push(
       `<text x="${spec.left + spec.width / 2}" y="${spec.top + spec.height / 2}" class="none">not measured in this run</text>`,
@@ -104,6 +106,8 @@ function panel(spec: PanelSpec): string {
   for (const x of xs)
     out.push(`<text x="${xAt(x)}" y="${y0 + plotH + 15}" class="tick" text-anchor="middle">${x}</text>`);
   out.push(`<rect x="${x0}" y="${y0}" width="${plotW}" height="${plotH}" class="frame"/>`);
+  const clip = `plot-${spec.left}-${spec.top}`;
+  out.push(`<clipPath id="${clip}"><rect x="${x0}" y="${y0}" width="${plotW}" height="${plotH}"/></clipPath>`);
   out.push(
     `<text x="${x0 + plotW / 2}" y="${y0 + plotH + 32}" class="axis" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`,
     `<text x="${spec.left + 13}" y="${y0 + plotH / 2}" class="axis" text-anchor="middle" transform="rotate(-90 ${spec.left + 13} ${y0 + plotH / 2})">${escapeXml(spec.yLabel)}</text>`,
@@ -112,7 +116,7 @@ function panel(spec: PanelSpec): string {
     const points = series.points.filter((p) => Number.isFinite(p.y)).sort((a, b) => a.x - b.x);
     if (points.length === 0) continue;
     const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${xAt(p.x).toFixed(1)},${yAt(p.y).toFixed(1)}`);
-    const dash = series.dashed === true ? ' stroke-dasharray="4 4" stroke-opacity="0.5"' : '';
+    const dash = series.dashed === true ? ` stroke-dasharray="4 4" stroke-opacity="0.5" clip-path="url(#${clip})"` : '';
     out.push(`<path d="${path.join(' ')}" fill="none" stroke="${series.color}" stroke-width="2"${dash}/>`);
     if (series.dashed === true) continue;
     for (const p of points) {
@@ -124,10 +128,12 @@ function panel(spec: PanelSpec): string {
       let anchor = first ? 'start' : last ? 'end' : 'middle';
       const lines = p.labels ?? [];
       const room = 14 * lines.length + 6;
-      // Labels go to the series' side; below with no room there, beside the point.
+      // Labels go above the point, or below it when another curve is higher at the same x; below
+      // with no room there, beside the point.
+      const under = all.some((q) => q.x === p.x && q.y > p.y && !series.points.includes(q));
       let at = (i: number) => ({ x: cx, y: cy - 8 - (lines.length - 1 - i) * 12 });
-      if (series.labelsBelow === true && y0 + plotH - cy > room) at = (i) => ({ x: cx, y: cy + 14 + i * 12 });
-      else if (series.labelsBelow === true) {
+      if (under && y0 + plotH - cy > room) at = (i) => ({ x: cx, y: cy + 14 + i * 12 });
+      else if (under) {
         anchor = last ? 'end' : 'start';
         at = (i) => ({ x: cx + (last ? -8 : 8), y: cy + 4 + i * 12 });
       } else if (cy - y0 < room) at = (i) => ({ x: cx, y: cy + 14 + i * 12 });
@@ -144,12 +150,7 @@ function panel(spec: PanelSpec): string {
 
 const us = (n: number) => (Number.isFinite(n) ? shortNumber(n) : '?');
 
-function throughputSeries(
-  points: readonly ScaleOutPoint[],
-  curve: ScaleOutCurve,
-  color: string,
-  labelsBelow = false,
-): Series[] {
+function throughputSeries(points: readonly ScaleOutPoint[], curve: ScaleOutCurve, color: string): Series[] {
   const mine = points.filter((p) => p.curve === curve).sort((a, b) => a.x - b.x);
   const first = mine[0];
   if (first === undefined) return [];
@@ -157,7 +158,6 @@ function throughputSeries(
     { color, dashed: true, points: mine.map((p) => ({ x: p.x, y: (first.bidsPerSecond * p.x) / first.x })) },
     {
       color,
-      labelsBelow,
       points: mine.map((p) => ({
         x: p.x,
         y: p.bidsPerSecond,
@@ -195,7 +195,7 @@ export function renderScaleOutChart(points: readonly ScaleOutPoint[], subtitle: 
       xLabel: 'house processes (each with its own callers, capped)',
       yLabel: 'bids/s, all processes',
       series: [
-        ...throughputSeries(points, 'spread', color('spread'), true),
+        ...throughputSeries(points, 'spread', color('spread')),
         ...throughputSeries(points, 'routed', color('routed')),
       ],
     }),

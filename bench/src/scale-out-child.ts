@@ -7,7 +7,7 @@
  * auction's ledger once.
  */
 import { writeFileSync } from 'node:fs';
-import { type AuctionHouse, createAuctionHouse, partitionOf } from '@outcry/core';
+import { type AuctionHouse, createAuctionHouse, type HouseMetrics, partitionOf } from '@outcry/core';
 import { createRedisAdapters } from '@outcry/redis-adapter';
 import { Cluster, Redis } from 'ioredis';
 import { boundChildLifetime } from './fork-script.js';
@@ -40,6 +40,18 @@ export type ToChild =
       readonly acceptedFile: string;
     };
 
+/** What the house counted over the window (`house.metrics()` at its start and end). */
+export interface HouseCounts {
+  /** Commands judged by this process's own sequencers without a trip through the queue. */
+  readonly inMemory: number;
+  /** Commands sent through the queue to another process's partitions. */
+  readonly queued: number;
+  readonly batches: number;
+  readonly commands: number;
+  /** Broadcast messages this process received. */
+  readonly received: number;
+}
+
 export interface ChildResult {
   readonly kind: 'result';
   /** Latencies (ms) of the calls answered inside the window. */
@@ -54,6 +66,17 @@ export interface ChildResult {
   readonly owned: readonly number[];
   readonly accepted: number;
   readonly firstError: string | null;
+  readonly counts: HouseCounts;
+}
+
+function countsBetween(before: HouseMetrics, after: HouseMetrics): HouseCounts {
+  return {
+    inMemory: after.queue.inMemory - before.queue.inMemory,
+    queued: after.queue.queued - before.queue.queued,
+    batches: after.sequencer.batches - before.sequencer.batches,
+    commands: after.sequencer.commands - before.sequencer.commands,
+    received: after.broadcaster.received - before.broadcaster.received,
+  };
 }
 
 export type FromChild =
@@ -202,6 +225,8 @@ async function run(house: AuctionHouse, bidders: Bidders, message: Extract<ToChi
   // its time come: a timer alone may fire after the callers have finished.
   let cpuBefore: NodeJS.CpuUsage | null = null;
   let cpuUs = 0;
+  let metricsBefore: HouseMetrics | null = null;
+  let counts: HouseCounts = { inMemory: 0, queued: 0, batches: 0, commands: 0, received: 0 };
   let windowStart = measureFrom;
   let windowEnd = stopAt;
   let closed = false;
@@ -209,11 +234,13 @@ async function run(house: AuctionHouse, bidders: Bidders, message: Extract<ToChi
     const now = performance.now();
     if (cpuBefore === null && now >= measureFrom) {
       cpuBefore = process.cpuUsage();
+      metricsBefore = house.metrics();
       windowStart = now;
     }
     if (!closed && cpuBefore !== null && now >= stopAt) {
       const used = process.cpuUsage(cpuBefore);
       cpuUs = used.user + used.system;
+      if (metricsBefore !== null) counts = countsBetween(metricsBefore, house.metrics());
       windowEnd = now;
       closed = true;
     }
@@ -246,6 +273,7 @@ async function run(house: AuctionHouse, bidders: Bidders, message: Extract<ToChi
     owned: house.metrics().partitions.owned,
     accepted: accepted.length,
     firstError: bidders.firstError,
+    counts,
   };
   return result;
 }

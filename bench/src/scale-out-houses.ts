@@ -7,7 +7,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRedisAdapters, deleteMatching } from '@outcry/redis-adapter';
@@ -15,8 +15,9 @@ import type { CpuCaps } from './cpu-caps.js';
 import { forkScript, nextMessage, stopChild } from './fork-script.js';
 import { assertLedgersHold, checkLedgers, type LedgerCheck, parseAccepted } from './ledger-check.js';
 import { quantile } from './quantile.js';
+import type { RedisUsage } from './redis-servers.js';
 import type { RedisTarget } from './redis-target.js';
-import type { ChildResult, FromChild, Load, Routing, ToChild } from './scale-out-child.js';
+import type { ChildResult, FromChild, HouseCounts, Load, Routing, ToChild } from './scale-out-child.js';
 
 export interface HousePointSetup {
   readonly redis: RedisTarget;
@@ -53,6 +54,17 @@ export interface HousePoint {
   readonly redisCpuUsPerBid: number;
   /** Cores each Redis server used over the window. */
   readonly redisCores: readonly number[];
+  /** Bytes Redis read from and wrote to its clients over the window / all bids. */
+  readonly redisBytesInPerBid: number;
+  readonly redisBytesOutPerBid: number;
+  /** Share of the commands the houses took in that went through the queue to another process. */
+  readonly forwardedShare: number;
+  /** Broadcast messages all processes received / all bids. */
+  readonly broadcastsPerBid: number;
+  /** Commands per group commit, over every process's sequencers. */
+  readonly averageBatch: number;
+  /** The machine's 1-minute load average at the end of the window (a shared machine is noisy). */
+  readonly loadAverage: number;
   /** Partitions owned by each process at the end. */
   readonly owned: readonly (readonly number[])[];
   readonly ledger: LedgerCheck;
@@ -134,11 +146,12 @@ export async function measureHousePoint(setup: HousePointSetup): Promise<HousePo
     // A rejection before the window must not go unobserved while the timers below wait.
     results.catch(() => undefined);
     await sleepUntil(startAt + setup.settleMs);
-    const redisBefore = await setup.redis.cpuSeconds();
+    const redisBefore = await setup.redis.usage();
     const windowStarted = performance.now();
     await sleepUntil(startAt + setup.settleMs + setup.durationMs);
-    const redisAfter = await setup.redis.cpuSeconds();
+    const redisAfter = await setup.redis.usage();
     const windowS = (performance.now() - windowStarted) / 1_000;
+    const loadAverage = loadavg()[0] ?? Number.NaN;
     const answers: ChildResult[] = await results;
 
     const accepted = files.flatMap((file) => parseAccepted(readFileSync(file, 'utf8')));
@@ -155,7 +168,10 @@ export async function measureHousePoint(setup: HousePointSetup): Promise<HousePo
     const bids = latencies.length;
     const seconds = setup.durationMs / 1_000;
     const cpuUs = answers.reduce((sum, r) => sum + r.cpuUs, 0);
-    const redisCpuUs = (redisAfter.total - redisBefore.total) * 1e6;
+    const redisDelta = (field: keyof RedisUsage) =>
+      redisAfter.reduce((sum, after, i) => sum + after[field] - (redisBefore[i]?.[field] ?? 0), 0);
+    const total = (field: keyof HouseCounts) => answers.reduce((sum, r) => sum + r.counts[field], 0);
+    const perBid = (n: number) => (bids === 0 ? Number.NaN : n / bids);
     return {
       processes: setup.processes,
       bids,
@@ -166,8 +182,14 @@ export async function measureHousePoint(setup: HousePointSetup): Promise<HousePo
       processCpuUsPerBid: answers.map((r) => (r.latencies.length === 0 ? Number.NaN : r.cpuUs / r.latencies.length)),
       meanProcessCpuUsPerBid: bids === 0 ? Number.NaN : cpuUs / bids,
       processCores: answers.map((r) => r.cpuUs / 1_000 / r.windowMs),
-      redisCpuUsPerBid: bids === 0 ? Number.NaN : redisCpuUs / bids,
-      redisCores: redisAfter.perServer.map((after, i) => (after - (redisBefore.perServer[i] ?? 0)) / windowS),
+      redisCpuUsPerBid: perBid(redisDelta('cpuSeconds') * 1e6),
+      redisCores: redisAfter.map((after, i) => (after.cpuSeconds - (redisBefore[i]?.cpuSeconds ?? 0)) / windowS),
+      redisBytesInPerBid: perBid(redisDelta('bytesIn')),
+      redisBytesOutPerBid: perBid(redisDelta('bytesOut')),
+      forwardedShare: total('queued') / Math.max(1, total('queued') + total('inMemory')),
+      broadcastsPerBid: perBid(total('received')),
+      averageBatch: total('commands') / Math.max(1, total('batches')),
+      loadAverage,
       owned: answers.map((r) => r.owned),
       ledger,
     };

@@ -7,6 +7,7 @@
  * ledger once.
  */
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { createRedisAdapters, deleteMatching } from '@outcry/redis-adapter';
 import { Redis } from 'ioredis';
 import { hasHaproxy } from '../../examples/cluster/src/balancer.js';
@@ -18,7 +19,7 @@ import { statusesOf } from './http-load.js';
 import { type AcceptedBid, assertLedgersHold, checkLedgers, type LedgerCheck } from './ledger-check.js';
 import { processCpuSeconds } from './process-cpu.js';
 import { runRawHttpLoad } from './raw-http-load.js';
-import { hasRedisServer, redisCpuSeconds, startRedisServers } from './redis-servers.js';
+import { hasRedisServer, redisUsage, startRedisServers } from './redis-servers.js';
 
 export interface HttpCurveOptions {
   readonly serverCounts: readonly number[];
@@ -42,6 +43,8 @@ export interface HttpPoint {
   readonly balancerCpuUsPerBid: number;
   readonly statuses: string;
   readonly ledger: LedgerCheck;
+  /** The machine's 1-minute load average at the end of the window. */
+  readonly loadAverage: number;
 }
 
 const USERS = 100;
@@ -166,9 +169,15 @@ async function measurePoint(servers: number, options: HttpCurveOptions): Promise
     for (const [i, pid] of pids.entries()) options.caps.cap(pid, `server-${i}`, options.cores);
     await load(SETTLE_S);
     const balancer = deployment.balancer.pid;
-    const before = { server: serverCpu(), redis: await redisCpuSeconds(admin), balancer: processCpuSeconds(balancer) };
+    const usage = async () => ({
+      server: serverCpu(),
+      redis: (await redisUsage(admin)).cpuSeconds,
+      balancer: processCpuSeconds(balancer),
+    });
+    const before = await usage();
     const result = await load(options.durationMs / 1_000);
-    const after = { server: serverCpu(), redis: await redisCpuSeconds(admin), balancer: processCpuSeconds(balancer) };
+    const after = await usage();
+    const loadAverage = loadavg()[0] ?? Number.NaN;
     const answered = Math.max(1, result.requests.total);
 
     const reader = createRedisAdapters({ redis: admin, prefix });
@@ -185,6 +194,7 @@ async function measurePoint(servers: number, options: HttpCurveOptions): Promise
       balancerCpuUsPerBid: ((after.balancer - before.balancer) * 1e6) / answered,
       statuses: statusesOf(result),
       ledger,
+      loadAverage,
     };
   } finally {
     await deployment?.stop();

@@ -127,6 +127,8 @@ function housePointNotes(point: HousePoint, first: HousePoint, partitions: numbe
     `p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}`,
     `partitions owned ${owned} of ${partitions}`,
     `cores used by each process ${point.processCores.map((c) => c.toFixed(2)).join('/')}, by Redis ${point.redisCores.map((c) => c.toFixed(2)).join('/')}`,
+    `${(point.forwardedShare * 100).toFixed(0)}% of commands sent through the queue to another process; ${formatNumber(point.broadcastsPerBid)} broadcasts received per bid; group commits of ${formatNumber(point.averageBatch)}; Redis bytes per bid in/out ${point.redisBytesInPerBid.toFixed(0)}/${point.redisBytesOutPerBid.toFixed(0)}`,
+    `load average ${point.loadAverage.toFixed(2)}`,
     `ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once`,
     ...(point.errors > 0 ? [`${point.errors} calls failed`] : []),
   ].join('; ');
@@ -142,6 +144,12 @@ function housePointDetails(curve: ScaleOutCurve, point: HousePoint, cores: numbe
     processCores: point.processCores.map((n) => n.toFixed(3)).join('/'),
     redisCpuUsPerBid: point.redisCpuUsPerBid,
     redisCores: point.redisCores.map((n) => n.toFixed(3)).join('/'),
+    redisBytesInPerBid: point.redisBytesInPerBid,
+    redisBytesOutPerBid: point.redisBytesOutPerBid,
+    forwardedShare: point.forwardedShare,
+    broadcastsPerBid: point.broadcastsPerBid,
+    averageBatch: point.averageBatch,
+    loadAverage: point.loadAverage,
     p50Ms: point.p50Ms,
     p99Ms: point.p99Ms,
     bids: point.bids,
@@ -271,7 +279,7 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
             cores,
           });
           context.log(
-            `${curve.routing}, ${plural(processes, 'process')}: ${formatNumber(point.bidsPerSecond)} bids/s, CPU per bid ${us(point.meanProcessCpuUsPerBid)} a process, Redis ${us(point.redisCpuUsPerBid)}, p99 ${ms(point.p99Ms)}, owned ${point.owned.map((p) => p.length).join('/')}, ledgers hold ${formatNumber(point.ledger.accepted)} accepted bids once`,
+            `${curve.routing}, ${plural(processes, 'process')}: ${formatNumber(point.bidsPerSecond)} bids/s, CPU per bid ${us(point.meanProcessCpuUsPerBid)} a process, Redis ${us(point.redisCpuUsPerBid)}, p99 ${ms(point.p99Ms)}, owned ${point.owned.map((p) => p.length).join('/')}, forwarded ${(point.forwardedShare * 100).toFixed(0)}%, broadcasts ${formatNumber(point.broadcastsPerBid)} a bid, load ${point.loadAverage.toFixed(1)}, ledgers hold ${formatNumber(point.ledger.accepted)} accepted bids once`,
           );
           points.push(point);
         }
@@ -381,7 +389,7 @@ async function httpRows(
       baseline: '1 server process behind HAProxy (same run)',
       baselineFigure: first.bidsPerSecond,
       better: 'higher',
-      notes: `target 2 >= 1.6x, 4 >= 3x; ${capNote(caps, cores)}; STORE=redis (a redis-server of the suite's own, uncapped), HAProxy uncapped; ${point.connections} connections (raw HTTP client, ${http.auctions.toLocaleString('en-US')} auctions); server CPU per bid ${us(point.serverCpuUsPerBid)} (1 server ${us(first.serverCpuUsPerBid)}), Redis ${us(point.redisCpuUsPerBid)}, HAProxy ${us(point.balancerCpuUsPerBid)}; p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}; statuses ${point.statuses}; ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once`,
+      notes: `target 2 >= 1.6x, 4 >= 3x; ${capNote(caps, cores)}; STORE=redis (a redis-server of the suite's own, uncapped), HAProxy uncapped; ${point.connections} connections (raw HTTP client, ${http.auctions.toLocaleString('en-US')} auctions); server CPU per bid ${us(point.serverCpuUsPerBid)} (1 server ${us(first.serverCpuUsPerBid)}), Redis ${us(point.redisCpuUsPerBid)}, HAProxy ${us(point.balancerCpuUsPerBid)}; p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}; statuses ${point.statuses}; ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once; load average ${point.loadAverage.toFixed(2)}`,
       details: {
         scaleOutCurve: 'http',
         processes: point.servers,
@@ -392,6 +400,7 @@ async function httpRows(
         p50Ms: point.p50Ms,
         p99Ms: point.p99Ms,
         statuses: point.statuses,
+        loadAverage: point.loadAverage,
         capped: caps.enabled,
         capCores: cores,
         ledgerAccepted: point.ledger.accepted,
