@@ -136,9 +136,21 @@ ensure_chromium() {
   echo "services: $(/usr/bin/chromium --version 2>/dev/null || echo 'chromium at /usr/bin/chromium')"
 }
 
+# ensure_haproxy — Debian's HAProxy for the multi-process deployment test (examples/cluster).
+# Only the binary is needed: the test starts its own HAProxy; a service the package may start
+# is left alone.
+ensure_haproxy() {
+  if ! command -v haproxy >/dev/null 2>&1; then
+    echo "services: installing haproxy"
+    apt_install haproxy
+  fi
+  echo "services: $(haproxy -v 2>/dev/null | head -1)"
+}
+
 # ensure_services — all of the above, in order (they share apt, so not in parallel).
 ensure_services() {
   ensure_redis
   ensure_postgres
   ensure_chromium
+  ensure_haproxy
 }

@@ -8,6 +8,7 @@ import { runEngineSuite } from './engine.js';
 import { runHouseMemorySuite } from './house-memory.js';
 import { collectMachineFacts } from './machine-facts.js';
 import { describeRun, renderTable, type SuiteResult, writeResults } from './results-report.js';
+import { renderScaleOutChart, scaleOutPointsOf, scaleOutSettingOf } from './scale-out-chart.js';
 import { chartSubtitle, renderScalingChart, scalingPointsOf } from './scaling-chart.js';
 import { runScheduledAuctionsSuite } from './scheduled-auctions.js';
 import { probeService, SERVICE_URLS, type Service } from './service-probe.js';
@@ -86,6 +87,13 @@ const SUITES: readonly SuiteEntry[] = [
     quick: false,
     needs: [],
     run: async (context) => (await import('./faults-soak.js')).runFaultsSoakSuite(context),
+  },
+  {
+    name: 'scale-out',
+    title: 'scale-out: N capped processes (library houses, servers behind HAProxy) on Redis and Redis Cluster',
+    quick: false,
+    needs: [],
+    run: async (context) => (await import('./scale-out.js')).runScaleOutSuite(context),
   },
   {
     name: 'scaling',
@@ -222,14 +230,22 @@ async function main(): Promise<number> {
     writeResults(resultsDir, results, header, notes);
     const points = scalingPointsOf(rows);
     const written = [...results.map((r) => `${r.suite}.json`), 'latest.md'];
+    const subtitle = chartSubtitle(
+      machine.date,
+      `${machine.cpuCount} x ${machine.cpuModel}, Node ${machine.node}, ${mode} mode`,
+      machine.loadAverage,
+    );
     if (points.length > 0) {
-      const subtitle = chartSubtitle(
-        machine.date,
-        `${machine.cpuCount} x ${machine.cpuModel}, Node ${machine.node}, ${mode} mode`,
-        machine.loadAverage,
-      );
       writeFileSync(join(resultsDir, 'scaling.svg'), renderScalingChart(points, subtitle));
       written.push('scaling.svg');
+    }
+    const scaleOutPoints = scaleOutPointsOf(rows);
+    if (scaleOutPoints.length > 0) {
+      writeFileSync(
+        join(resultsDir, 'scale-out.svg'),
+        renderScaleOutChart(scaleOutPoints, subtitle, scaleOutSettingOf(rows)),
+      );
+      written.push('scale-out.svg');
     }
     console.log(`\nWrote ${written.join(', ')} to bench/results/`);
   }

@@ -23,6 +23,8 @@ export interface RawHttpLoadOptions {
   readonly setupRequest: (request: HttpLoadRequest) => HttpLoadRequest;
   /** A request unanswered after this long ends its connection as a timeout (10 s). */
   readonly timeoutS?: number;
+  /** Called with each request and the status it was answered with. */
+  readonly onResponse?: (request: HttpLoadRequest, status: number) => void;
 }
 
 /** The text of one request, with the Host, Content-Length and keep-alive it needs. */
@@ -70,6 +72,7 @@ export async function runRawHttpLoad(options: RawHttpLoadOptions): Promise<HttpL
       let socket: Socket;
       let pending: Buffer | null = null;
       let sentAt = 0;
+      let current: HttpLoadRequest | null = null;
       let timer: NodeJS.Timeout | null = null;
       let done = false;
       const finish = () => {
@@ -82,6 +85,7 @@ export async function runRawHttpLoad(options: RawHttpLoadOptions): Promise<HttpL
       const send = () => {
         if (performance.now() >= stopAt) return finish();
         const request = options.setupRequest({ method: 'GET', path: url.pathname, headers: {}, body: '' });
+        current = request;
         sentAt = performance.now();
         socket.write(requestText(host, request));
       };
@@ -108,6 +112,7 @@ export async function runRawHttpLoad(options: RawHttpLoadOptions): Promise<HttpL
         if (parsed === null) return;
         latencies.push(performance.now() - sentAt);
         statuses.set(parsed.status, (statuses.get(parsed.status) ?? 0) + 1);
+        if (current !== null) options.onResponse?.(current, parsed.status);
         // One request in flight per connection: nothing may follow its response.
         pending = null;
         send();

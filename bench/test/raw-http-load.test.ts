@@ -70,6 +70,28 @@ describe('raw HTTP load client', () => {
     }
   });
 
+  it('tells each request with the status it was answered with', async () => {
+    const { url } = await echoServer(false);
+    let n = 0;
+    const told: Array<[number, number]> = [];
+    const result = await runRawHttpLoad({
+      url,
+      connections: 3,
+      durationS: 0.3,
+      setupRequest: (request) => {
+        n++;
+        request.method = 'POST';
+        request.path = '/bids';
+        request.body = JSON.stringify({ amount: n });
+        return request;
+      },
+      onResponse: (request, status) => told.push([(JSON.parse(request.body) as { amount: number }).amount, status]),
+    });
+    expect(told).toHaveLength(result.requests.total);
+    // The echo server answers 200 to even amounts and 409 to odd ones: each request got its own answer.
+    for (const [amount, status] of told) expect(status).toBe(amount % 2 === 0 ? 200 : 409);
+  });
+
   it('finds where a response ends, and refuses what it does not read', () => {
     const response = Buffer.from('HTTP/1.1 409 Conflict\r\nContent-Length: 2\r\n\r\n{}HTTP/1.1 200 OK\r\n');
     expect(parseResponse(response)).toEqual({ end: 46, status: 409 });

@@ -17,6 +17,8 @@ export interface ServerConfig {
   readonly host: string;
   readonly store: StoreKind;
   readonly redisUrl: string;
+  /** Seed nodes of a Redis Cluster (`host:port`); when set, STORE=redis and hybrid use the Cluster instead of REDIS_URL. */
+  readonly redisClusterNodes: readonly RedisNodeAddress[] | null;
   readonly databaseUrl: string;
   /** Prefix of every Redis key and channel of this server. */
   readonly redisPrefix: string;
@@ -53,6 +55,32 @@ export interface ServerConfig {
   readonly closeGraceMs: number;
 }
 
+/** One node of a Redis Cluster, as REDIS_CLUSTER_NODES names it. */
+export interface RedisNodeAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** `host:port,host:port`: the seed nodes of a Redis Cluster (one is enough; the client finds the rest). */
+const redisClusterNodesSchema = z
+  .string()
+  .trim()
+  .default('')
+  .transform((value, ctx): RedisNodeAddress[] | null => {
+    if (value === '') return null;
+    const nodes: RedisNodeAddress[] = [];
+    for (const entry of value.split(',').map((part) => part.trim())) {
+      const match = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):(\d{1,5})$/.exec(entry);
+      const port = Number(match?.[2]);
+      if (match?.[1] === undefined || !(port >= 1 && port <= 65_535)) {
+        ctx.addIssue({ code: 'custom', message: `host:port pairs, comma-separated; not "${entry}"` });
+        return z.NEVER;
+      }
+      nodes.push({ host: match[1].replace(/^\[|\]$/g, ''), port });
+    }
+    return nodes;
+  });
+
 const flag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no', ''])
   .transform((value) => (value === '' ? undefined : ['1', 'true', 'on', 'yes'].includes(value)));
@@ -66,6 +94,7 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   STORE: z.enum(STORES).default('memory'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: redisClusterNodesSchema,
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/outcry'),
   REDIS_PREFIX: z
     .string()
@@ -129,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host: e.HOST,
     store: e.STORE,
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES,
     databaseUrl: e.DATABASE_URL,
     redisPrefix: e.REDIS_PREFIX,
     pgSchema: e.PG_SCHEMA,

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { ServerConfig } from './config.js';
 import { FallbackRateLimiter } from './fallback-rate-limiter.js';
 import { MemoryRateLimiter } from './memory-rate-limiter.js';
@@ -19,7 +19,7 @@ export interface RateLimiters {
  */
 export function createRateLimiters(
   config: ServerConfig,
-  redis: Redis | null,
+  redis: Redis | Cluster | null,
   log: Pick<FastifyBaseLogger, 'warn' | 'info'>,
 ): RateLimiters {
   const create = (name: string, limit: RateLimit): RateLimiter => {

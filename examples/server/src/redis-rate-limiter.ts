@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { LUA_TAKE_TOKEN } from './assets.generated.js';
 import type { RateLimit } from './rate-limiter.js';
 
@@ -13,12 +13,12 @@ type TakeToken = (key: string, perSecond: number, burst: number) => Promise<numb
  * waiting in ioredis's offline queue).
  */
 export class RedisRateLimiter {
-  readonly #redis: Redis;
+  readonly #redis: Redis | Cluster;
   readonly #limit: RateLimit;
   readonly #keyPrefix: string;
   readonly #takeToken: TakeToken;
 
-  constructor(redis: Redis, limit: RateLimit, keyPrefix: string) {
+  constructor(redis: Redis | Cluster, limit: RateLimit, keyPrefix: string) {
     this.#redis = redis;
     this.#limit = limit;
     this.#keyPrefix = keyPrefix;

@@ -6,7 +6,7 @@ import {
   type HouseLogger,
   silentLogger,
 } from '@outcry/core';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { ServerConfig } from './config.js';
 import { ensureDatabase, MissingDatabaseError } from './postgres-database.js';
 
@@ -21,8 +21,8 @@ export interface ReadinessCheck {
 export interface StoreComposition {
   readonly house: AuctionHouse;
   readonly checks: readonly ReadinessCheck[];
-  /** The Redis client of STORE=redis and hybrid (for the shared rate limits), else null. */
-  readonly redis: Redis | null;
+  /** The Redis (or Redis Cluster) client of STORE=redis and hybrid (for the shared rate limits), else null. */
+  readonly redis: Redis | Cluster | null;
   /** Closes the adapters and connections; call after `house.stop()`. */
   close(): Promise<void>;
 }
@@ -56,7 +56,7 @@ export async function composeStores(
     const shared: AuctionHouseOptions = { partitions: config.partitions, closeGraceMs: config.closeGraceMs, logger };
     const checks: ReadinessCheck[] = [];
     let ports: AuctionHouseOptions = {};
-    let client: Redis | null = null;
+    let client: Redis | Cluster | null = null;
     if (config.store === 'postgres' || config.store === 'hybrid') {
       const pg = await openPostgres(config, closers, logger);
       checks.push(pg.check);
@@ -88,24 +88,34 @@ export async function composeStores(
 }
 
 async function openRedis(config: ServerConfig, closers: Closer[], logger: HouseLogger) {
-  const [{ Redis }, { createRedisAdapters }] = await Promise.all([import('ioredis'), import('@outcry/redis-adapter')]);
-  const redis = new Redis(config.redisUrl, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 2,
-    connectTimeout: 3_000,
-    // The sequencers' commits, cache writes and publishes of one tick share one socket write.
-    enableAutoPipelining: true,
-  });
+  const [{ Cluster, Redis }, { createRedisAdapters }] = await Promise.all([
+    import('ioredis'),
+    import('@outcry/redis-adapter'),
+  ]);
+  const options = { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3_000 } as const;
+  const nodes = config.redisClusterNodes;
+  // Auto-pipelining: the sequencers' commits, cache writes and publishes of one tick share one
+  // socket write. Not on a Cluster: there ioredis refuses an automatic pipeline whose keys fall in
+  // slots of different nodes ("All keys in the pipeline should belong to the same slots allocation group").
+  const redis =
+    nodes === null
+      ? new Redis(config.redisUrl, { ...options, enableAutoPipelining: true })
+      : new Cluster(
+          nodes.map((node) => ({ ...node })),
+          { lazyConnect: true, redisOptions: options },
+        );
   // Each new connection error is logged once (ioredis repeats it at every reconnect attempt).
-  redis.on('error', connectionErrorLog(logger, 'Redis'));
+  redis.on('error', connectionErrorLog(logger, nodes === null ? 'Redis' : 'Redis Cluster'));
   closers.push(() => redis.quit().catch(() => redis.disconnect()));
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(
-      `STORE=${config.store}: Redis at ${redactUrl(config.redisUrl)} does not answer (${messageOf(error)}). Set REDIS_URL.`,
-    );
+    const where =
+      nodes === null
+        ? `Redis at ${redactUrl(config.redisUrl)} does not answer (${messageOf(error)}). Set REDIS_URL.`
+        : `the Redis Cluster at ${nodes.map((node) => `${node.host}:${node.port}`).join(',')} does not answer (${messageOf(error)}). Set REDIS_CLUSTER_NODES.`;
+    throw new Error(`STORE=${config.store}: ${where}`);
   }
   const adapters = createRedisAdapters({ redis, prefix: config.redisPrefix, partitions: config.partitions, logger });
   closers.push(() => adapters.close());

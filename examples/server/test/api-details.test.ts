@@ -104,4 +104,16 @@ describe('WebSocket origins', () => {
     expect(loadConfig({}).wsOrigins).toBe('same-origin');
     expect(() => loadConfig({ WS_ORIGINS: 'a.example' })).toThrow(/WS_ORIGINS/);
   });
+
+  it('reads REDIS_CLUSTER_NODES', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.5:7000, redis-b:7001,[::1]:7002' }).redisClusterNodes).toEqual([
+      { host: '10.0.0.5', port: 7000 },
+      { host: 'redis-b', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(loadConfig({}).redisClusterNodes).toBeNull();
+    expect(loadConfig({ REDIS_CLUSTER_NODES: ' ' }).redisClusterNodes).toBeNull();
+    for (const bad of ['10.0.0.5', 'a:b', 'host:70000', 'a:1,,b:2', 'redis://a:1'])
+      expect(() => loadConfig({ REDIS_CLUSTER_NODES: bad }), bad).toThrow(/REDIS_CLUSTER_NODES/);
+  });
 });

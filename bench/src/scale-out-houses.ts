@@ -1,0 +1,202 @@
+/**
+ * One point of the scale-out suite's library curves: N house processes (`scale-out-child.ts`),
+ * each in its own cgroup with a CPU quota once set up, on one Redis or Cluster and one fresh
+ * prefix; aggregate bids/s over a measured window that every process shares (wall clock), each
+ * process's CPU per bid, the Redis servers' CPU per bid, p50 and p99 over every call, the
+ * partitions each process owned; then the ledger check of every accepted bid.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRedisAdapters, deleteMatching } from '@outcry/redis-adapter';
+import type { CpuCaps } from './cpu-caps.js';
+import { forkScript, nextMessage, stopChild } from './fork-script.js';
+import { assertLedgersHold, checkLedgers, type LedgerCheck, parseAccepted } from './ledger-check.js';
+import { quantile } from './quantile.js';
+import type { RedisUsage } from './redis-servers.js';
+import type { RedisTarget } from './redis-target.js';
+import type { ChildResult, FromChild, HouseCounts, Load, Routing, ToChild } from './scale-out-child.js';
+
+export interface HousePointSetup {
+  readonly redis: RedisTarget;
+  readonly processes: number;
+  readonly partitions: number;
+  readonly routing: Routing;
+  readonly auctions: number;
+  readonly callersPerProcess: number;
+  /** CPU each process spends bidding before it is capped (the JIT's warm-up), ms. */
+  readonly warmCpuMs: number;
+  /** Capped bidding before the window, ms. */
+  readonly settleMs: number;
+  readonly durationMs: number;
+  readonly caps: CpuCaps;
+  /** CPU of each house process, in cores; null leaves them uncapped. */
+  readonly cores: number | null;
+}
+
+/** What one point measured. */
+export interface HousePoint {
+  readonly processes: number;
+  readonly bids: number;
+  readonly bidsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+  /** Each process's CPU over the window / its bids, µs. */
+  readonly processCpuUsPerBid: readonly number[];
+  /** All processes' CPU / all bids, µs. */
+  readonly meanProcessCpuUsPerBid: number;
+  /** Cores each process used over the window. */
+  readonly processCores: readonly number[];
+  /** Redis servers' CPU (all of them) / all bids, µs. */
+  readonly redisCpuUsPerBid: number;
+  /** Cores each Redis server used over the window. */
+  readonly redisCores: readonly number[];
+  /** Bytes Redis read from and wrote to its clients over the window / all bids. */
+  readonly redisBytesInPerBid: number;
+  readonly redisBytesOutPerBid: number;
+  /** Share of the commands the houses took in that went through the queue to another process. */
+  readonly forwardedShare: number;
+  /** Broadcast messages all processes received / all bids. */
+  readonly broadcastsPerBid: number;
+  /** Commands per group commit, over every process's sequencers. */
+  readonly averageBatch: number;
+  /** The machine's 1-minute load average at the end of the window (a shared machine is noisy). */
+  readonly loadAverage: number;
+  /** Partitions owned by each process at the end. */
+  readonly owned: readonly (readonly number[])[];
+  readonly ledger: LedgerCheck;
+}
+
+const childFile = fileURLToPath(new URL('./scale-out-child.ts', import.meta.url));
+
+const is =
+  <K extends FromChild['kind']>(kind: K) =>
+  (message: unknown): message is Extract<FromChild, { kind: K }> =>
+    (message as FromChild | null)?.kind === kind;
+
+const sleepUntil = (epochMs: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - Date.now())));
+
+function ask<K extends FromChild['kind']>(
+  children: readonly ChildProcess[],
+  message: ToChild,
+  kind: K,
+  timeoutMs: number,
+): Promise<Array<Extract<FromChild, { kind: K }>>> {
+  return Promise.all(
+    children.map((child, i) => {
+      const answer = nextMessage(child, is(kind), timeoutMs, `scale-out house ${i} (${kind})`);
+      child.send(message);
+      return answer;
+    }),
+  );
+}
+
+/** Measures one point; throws when a child fails or the ledger check finds a lost or doubled bid. */
+export async function measureHousePoint(setup: HousePointSetup): Promise<HousePoint> {
+  const prefix = `outcry-bench-scale-out:${process.pid}:${setup.processes}:${Date.now().toString(36)}:`;
+  const folder = mkdtempSync(join(tmpdir(), 'outcry-scale-out-'));
+  const env = {
+    ...setup.redis.env,
+    BENCH_PREFIX: prefix,
+    BENCH_PARTITIONS: String(setup.partitions),
+    BENCH_PROCESSES: String(setup.processes),
+  };
+  const children = Array.from({ length: setup.processes }, () => forkScript(childFile, [], { env }));
+  const admin = setup.redis.client();
+  try {
+    await Promise.all(
+      children.map((child, i) => nextMessage(child, is('ready'), 120_000, `scale-out house ${i} (start)`)),
+    );
+    const [first] = children;
+    if (first === undefined) throw new Error('no house process');
+    // Set-up runs uncapped: auctions are created once every house runs (their sequencers judge them).
+    const [created] = await ask([first], { cmd: 'create', count: setup.auctions }, 'created', 120_000);
+    const auctionIds = created?.auctionIds ?? [];
+    await ask(children, { cmd: 'settle' }, 'settled', 60_000);
+    const load: Load = { auctionIds, routing: setup.routing, callers: setup.callersPerProcess };
+    await ask(children, { cmd: 'warm', load, cpuMs: setup.warmCpuMs, maxMs: 60_000 }, 'warmed', 120_000);
+    if (setup.cores !== null)
+      for (const [i, child] of children.entries()) setup.caps.cap(child.pid as number, `house-${i}`, setup.cores);
+
+    const startAt = Date.now() + 300;
+    const files = children.map((_, i) => join(folder, `accepted-${i}.tsv`));
+    const results = Promise.all(
+      children.map((child, i) => {
+        const answer = nextMessage(
+          child,
+          is('result'),
+          setup.settleMs + setup.durationMs + 120_000,
+          `scale-out house ${i} (run)`,
+        );
+        child.send({
+          cmd: 'run',
+          load,
+          startAt,
+          settleMs: setup.settleMs,
+          durationMs: setup.durationMs,
+          acceptedFile: files[i] as string,
+        } satisfies ToChild);
+        return answer;
+      }),
+    );
+    // A rejection before the window must not go unobserved while the timers below wait.
+    results.catch(() => undefined);
+    await sleepUntil(startAt + setup.settleMs);
+    const redisBefore = await setup.redis.usage();
+    const windowStarted = performance.now();
+    await sleepUntil(startAt + setup.settleMs + setup.durationMs);
+    const redisAfter = await setup.redis.usage();
+    const windowS = (performance.now() - windowStarted) / 1_000;
+    const loadAverage = loadavg()[0] ?? Number.NaN;
+    const answers: ChildResult[] = await results;
+
+    const accepted = files.flatMap((file) => parseAccepted(readFileSync(file, 'utf8')));
+    const errorsInRun = answers.reduce((sum, r) => sum + r.errorsInRun, 0);
+    const reader = createRedisAdapters({ redis: admin, prefix, partitions: setup.partitions });
+    const ledger = await checkLedgers(reader.store, auctionIds, accepted).finally(() => reader.close());
+    assertLedgersHold(
+      ledger,
+      errorsInRun,
+      `${setup.processes} processes, ${setup.routing}, ${setup.redis.label}; first error: ${answers.find((r) => r.firstError !== null)?.firstError ?? 'none'}`,
+    );
+
+    const latencies = answers.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const bids = latencies.length;
+    const seconds = setup.durationMs / 1_000;
+    const cpuUs = answers.reduce((sum, r) => sum + r.cpuUs, 0);
+    const redisDelta = (field: keyof RedisUsage) =>
+      redisAfter.reduce((sum, after, i) => sum + after[field] - (redisBefore[i]?.[field] ?? 0), 0);
+    const total = (field: keyof HouseCounts) => answers.reduce((sum, r) => sum + r.counts[field], 0);
+    const perBid = (n: number) => (bids === 0 ? Number.NaN : n / bids);
+    return {
+      processes: setup.processes,
+      bids,
+      bidsPerSecond: bids / seconds,
+      p50Ms: quantile(latencies, 0.5),
+      p99Ms: quantile(latencies, 0.99),
+      errors: answers.reduce((sum, r) => sum + r.errors, 0),
+      processCpuUsPerBid: answers.map((r) => (r.latencies.length === 0 ? Number.NaN : r.cpuUs / r.latencies.length)),
+      meanProcessCpuUsPerBid: bids === 0 ? Number.NaN : cpuUs / bids,
+      processCores: answers.map((r) => r.cpuUs / 1_000 / r.windowMs),
+      redisCpuUsPerBid: perBid(redisDelta('cpuSeconds') * 1e6),
+      redisCores: redisAfter.map((after, i) => (after.cpuSeconds - (redisBefore[i]?.cpuSeconds ?? 0)) / windowS),
+      redisBytesInPerBid: perBid(redisDelta('bytesIn')),
+      redisBytesOutPerBid: perBid(redisDelta('bytesOut')),
+      forwardedShare: total('queued') / Math.max(1, total('queued') + total('inMemory')),
+      broadcastsPerBid: perBid(total('received')),
+      averageBatch: total('commands') / Math.max(1, total('batches')),
+      loadAverage,
+      owned: answers.map((r) => r.owned),
+      ledger,
+    };
+  } finally {
+    await Promise.all(children.map((child) => stopChild(child)));
+    await deleteMatching(admin, `${prefix}*`).catch(() => undefined);
+    await admin.quit().catch(() => undefined);
+    rmSync(folder, { recursive: true, force: true });
+  }
+}

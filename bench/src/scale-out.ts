@@ -1,0 +1,425 @@
+/**
+ * Scale-out: does adding processes add throughput? Each process is measured as a small machine
+ * of its own: a child process in its own cgroup with a CPU quota (`cpu-caps.ts`), so that N
+ * capped processes plus Redis fit on the bench machine's cores and the curve shows what the
+ * software does with more machines, not how a few cores are shared.
+ *
+ * Curves (each point against the curve's first, same run, same cap):
+ * - `spread`: library houses (`AuctionHouse` on the Redis adapters, callers in the same process)
+ *   on one Redis, every process bidding on every one of 10,000 auctions, default partitions;
+ * - `routed`: the same, each process bidding only on the auctions of the partitions it owns
+ *   (`house.metrics().partitions.owned`, `partitionOf`), with more partitions than processes;
+ * - `http`: example server processes behind HAProxy, HTTP bids (`scale-out-http.ts`);
+ * and a Redis Cluster pair (full mode): the same houses on 1 and on 3 masters, each master
+ * capped, so that Redis is the limit.
+ * After every point every accepted bid must be in its auction's ledger exactly once, or the
+ * suite fails. Rows carry per-process CPU per bid and Redis CPU per bid beside bids/s, p50, p99
+ * and the partitions each process owned; `scale-out-chart.ts` draws them.
+ *
+ * `BENCH_SCALE_OUT_CORES` sets the CPU of each capped process (0.15). Run alone:
+ * `npx tsx --conditions=@outcry/source src/scale-out.ts [--quick|--tiny]` from bench/.
+ */
+import { pathToFileURL } from 'node:url';
+import { DEFAULT_SHARED_PARTITIONS } from '@outcry/core';
+import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
+import { type CpuCaps, createCpuCaps } from './cpu-caps.js';
+import { formatNumber } from './format-number.js';
+import { hasRedisServer, partitionsPerNode, type RedisServers, startRedisServers } from './redis-servers.js';
+import { clusterRedis, type RedisTarget, singleRedis } from './redis-target.js';
+import type { Routing } from './scale-out-child.js';
+import { type HousePoint, measureHousePoint } from './scale-out-houses.js';
+import { type HttpPoint, measureHttpCurve } from './scale-out-http.js';
+
+const SUITE = 'scale-out';
+
+/** The curves, as the chart names them. */
+export type ScaleOutCurve = Routing | 'http' | 'cluster';
+
+interface ClusterBudget {
+  readonly masters: readonly number[];
+  readonly houses: number;
+  readonly partitions: number;
+  /** CPU of each redis-server, in cores. */
+  readonly redisCores: number;
+  /** CPU of each house process; null: uncapped, so that Redis is the limit. */
+  readonly houseCores: number | null;
+  readonly routing: Routing;
+}
+
+export interface ScaleOutBudget {
+  readonly processCounts: readonly number[];
+  readonly auctions: number;
+  readonly callersPerProcess: number;
+  readonly warmCpuMs: number;
+  readonly settleMs: number;
+  readonly durationMs: number;
+  readonly routedPartitions: number;
+  readonly cluster: ClusterBudget | null;
+  readonly http: {
+    readonly serverCounts: readonly number[];
+    readonly connectionsPerServer: number;
+    readonly auctions: number;
+    readonly durationMs: number;
+  } | null;
+}
+
+const BUDGETS: Record<BenchMode, ScaleOutBudget> = {
+  full: {
+    processCounts: [1, 2, 4, 8],
+    auctions: 10_000,
+    callersPerProcess: 100,
+    warmCpuMs: 1_500,
+    settleMs: 2_000,
+    durationMs: 6_000,
+    routedPartitions: 16,
+    cluster: { masters: [1, 3], houses: 4, partitions: 24, redisCores: 0.1, houseCores: null, routing: 'routed' },
+    http: { serverCounts: [1, 2, 4], connectionsPerServer: 50, auctions: 1_000, durationMs: 6_000 },
+  },
+  quick: {
+    processCounts: [1, 2, 4],
+    auctions: 10_000,
+    callersPerProcess: 100,
+    warmCpuMs: 1_000,
+    settleMs: 1_000,
+    durationMs: 3_000,
+    routedPartitions: 16,
+    cluster: null,
+    http: { serverCounts: [1, 2], connectionsPerServer: 50, auctions: 1_000, durationMs: 3_000 },
+  },
+  tiny: {
+    processCounts: [1, 2],
+    auctions: 200,
+    callersPerProcess: 10,
+    warmCpuMs: 100,
+    settleMs: 200,
+    durationMs: 500,
+    routedPartitions: 4,
+    cluster: null,
+    http: null,
+  },
+};
+
+/** CPU of each capped process: `BENCH_SCALE_OUT_CORES`, else 0.15 of a core. */
+export function coresPerProcess(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.BENCH_SCALE_OUT_CORES;
+  if (text === undefined || text === '') return 0.15;
+  const cores = Number(text);
+  if (!Number.isFinite(cores) || cores < 0.01 || cores > 64)
+    throw new Error(`BENCH_SCALE_OUT_CORES must be a number of cores from 0.01 to 64, not "${text}"`);
+  return cores;
+}
+
+const us = (n: number) => `${formatNumber(n)} µs`;
+const ms = (n: number) => `${formatNumber(n)} ms`;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 'es'}`;
+
+/** What every row of one curve says about its setting. */
+function capNote(caps: CpuCaps, cores: number | null): string {
+  if (cores === null) return 'house processes uncapped';
+  return caps.enabled ? `${cores} core each (${caps.description})` : `UNCAPPED (${caps.description})`;
+}
+
+function housePointNotes(point: HousePoint, first: HousePoint, partitions: number): string {
+  const owned = point.owned.map((p) => p.length).join('/');
+  return [
+    `process CPU per bid ${us(point.meanProcessCpuUsPerBid)} (each ${point.processCpuUsPerBid.map((n) => formatNumber(n)).join('/')}; 1 process ${us(first.meanProcessCpuUsPerBid)})`,
+    `Redis CPU per bid ${us(point.redisCpuUsPerBid)} (1 process ${us(first.redisCpuUsPerBid)})`,
+    `p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}`,
+    `partitions owned ${owned} of ${partitions}`,
+    `cores used by each process ${point.processCores.map((c) => c.toFixed(2)).join('/')}, by Redis ${point.redisCores.map((c) => c.toFixed(2)).join('/')}`,
+    `${(point.forwardedShare * 100).toFixed(0)}% of commands sent through the queue to another process; ${formatNumber(point.broadcastsPerBid)} broadcasts received per bid; group commits of ${formatNumber(point.averageBatch)}; Redis bytes per bid in/out ${point.redisBytesInPerBid.toFixed(0)}/${point.redisBytesOutPerBid.toFixed(0)}`,
+    `load average ${point.loadAverage.toFixed(2)}`,
+    `ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once`,
+    ...(point.errors > 0 ? [`${point.errors} calls failed`] : []),
+  ].join('; ');
+}
+
+function housePointDetails(curve: ScaleOutCurve, point: HousePoint, cores: number | null, caps: CpuCaps) {
+  return {
+    scaleOutCurve: curve,
+    processes: point.processes,
+    bidsPerSecond: point.bidsPerSecond,
+    processCpuUsPerBid: point.meanProcessCpuUsPerBid,
+    processCpuUsPerBidEach: point.processCpuUsPerBid.map((n) => n.toFixed(1)).join('/'),
+    processCores: point.processCores.map((n) => n.toFixed(3)).join('/'),
+    redisCpuUsPerBid: point.redisCpuUsPerBid,
+    redisCores: point.redisCores.map((n) => n.toFixed(3)).join('/'),
+    redisBytesInPerBid: point.redisBytesInPerBid,
+    redisBytesOutPerBid: point.redisBytesOutPerBid,
+    forwardedShare: point.forwardedShare,
+    broadcastsPerBid: point.broadcastsPerBid,
+    averageBatch: point.averageBatch,
+    loadAverage: point.loadAverage,
+    p50Ms: point.p50Ms,
+    p99Ms: point.p99Ms,
+    bids: point.bids,
+    errors: point.errors,
+    partitionsOwned: point.owned.map((p) => `[${p.join(',')}]`).join(' '),
+    capped: cores !== null && caps.enabled,
+    capCores: cores ?? 0,
+    ledgerAccepted: point.ledger.accepted,
+    ledgerMissing: point.ledger.missing,
+    ledgerDoubled: point.ledger.doubled,
+    ledgerUnanswered: point.ledger.unanswered,
+  };
+}
+
+/** Rows of one curve of houses: bids/s per point, then the issue's two goals at the largest N. */
+function houseCurveRows(
+  curve: Routing,
+  label: string,
+  points: readonly HousePoint[],
+  partitions: number,
+  setting: string,
+  details: (point: HousePoint) => BenchRow['details'],
+): BenchRow[] {
+  const first = points[0];
+  if (first === undefined) return [];
+  const rows = points.map((point) =>
+    createRow({
+      suite: SUITE,
+      name: `scale-out: ${plural(point.processes, 'house process')}, ${label}`,
+      figure: point.bidsPerSecond,
+      unit: 'bids/s',
+      baseline: `1 house process, same curve (same run)`,
+      baselineFigure: first.bidsPerSecond,
+      better: 'higher',
+      notes: `${setting}; ${housePointNotes(point, first, partitions)}`,
+      details: details(point),
+    }),
+  );
+  const last = points.at(-1) as HousePoint;
+  const two = points.find((p) => p.processes === 2);
+  if (two !== undefined && last.processes > 2) {
+    rows.push(
+      createRow({
+        suite: SUITE,
+        name: `scale-out: CPU per bid of a house process at ${last.processes} processes vs 2, ${label}`,
+        figure: last.meanProcessCpuUsPerBid,
+        unit: 'µs',
+        baseline: 'the same at 2 processes (same run)',
+        baselineFigure: two.meanProcessCpuUsPerBid,
+        better: 'lower',
+        notes: `target <= 1.2x; all processes' CPU over the window / their bids; each at ${last.processes}: ${last.processCpuUsPerBid.map((n) => formatNumber(n)).join('/')} µs; at 1 process ${us(first.meanProcessCpuUsPerBid)}`,
+        details: { ...details(last), scaleOutCurve: `${curve}-cpu-goal` },
+      }),
+    );
+  }
+  if (last.processes > 1) {
+    rows.push(
+      createRow({
+        suite: SUITE,
+        name: `scale-out: p99 at ${last.processes} house processes vs 1, ${label}`,
+        figure: last.p99Ms,
+        unit: 'ms',
+        baseline: 'p99 of 1 house process (same run, same load per process)',
+        baselineFigure: first.p99Ms,
+        better: 'lower',
+        notes: `target <= 2x; p50 ${ms(last.p50Ms)} vs ${ms(first.p50Ms)}`,
+        details: { ...details(last), scaleOutCurve: `${curve}-p99-goal` },
+      }),
+    );
+  }
+  return rows;
+}
+
+/** The Redis the library curves run on: a redis-server of the suite's own when it can start one. */
+async function openRedis(context: SuiteContext): Promise<{ target: RedisTarget; servers: RedisServers | null }> {
+  if (hasRedisServer()) {
+    const servers = await startRedisServers(1, { cluster: false });
+    const node = servers.nodes[0] as (typeof servers.nodes)[number];
+    return {
+      target: singleRedis(node.url, `a redis-server of the suite's own (port ${node.port}), uncapped`),
+      servers,
+    };
+  }
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  context.log(`redis-server is not installed: using ${url}, whose CPU figures include its other clients'`);
+  return { target: singleRedis(url, `${url} (shared: its CPU includes other clients')`), servers: null };
+}
+
+/** Every curve of the suite, as rows. */
+export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[]> {
+  const b = BUDGETS[context.mode];
+  const cores = coresPerProcess();
+  const caps = createCpuCaps();
+  context.log(
+    caps.enabled ? `CPU caps: ${cores} core a process, ${caps.description}` : `CPU caps: ${caps.description}`,
+  );
+  const rows: BenchRow[] = [];
+  try {
+    const { target, servers } = await openRedis(context);
+    try {
+      const curves: Array<{ routing: Routing; partitions: number; label: string }> = [
+        {
+          routing: 'spread',
+          partitions: DEFAULT_SHARED_PARTITIONS,
+          label: `bids spread over ${b.auctions.toLocaleString('en-US')} auctions, every process on every auction, ${DEFAULT_SHARED_PARTITIONS} partitions`,
+        },
+        {
+          routing: 'routed',
+          partitions: b.routedPartitions,
+          label: `routed: each process bids on the auctions of the partitions it owns, ${b.routedPartitions} partitions`,
+        },
+      ];
+      for (const curve of curves) {
+        const points: HousePoint[] = [];
+        for (const processes of b.processCounts) {
+          const point = await measureHousePoint({
+            redis: target,
+            processes,
+            partitions: curve.partitions,
+            routing: curve.routing,
+            auctions: b.auctions,
+            callersPerProcess: b.callersPerProcess,
+            warmCpuMs: b.warmCpuMs,
+            settleMs: b.settleMs,
+            durationMs: b.durationMs,
+            caps,
+            cores,
+          });
+          context.log(
+            `${curve.routing}, ${plural(processes, 'process')}: ${formatNumber(point.bidsPerSecond)} bids/s, CPU per bid ${us(point.meanProcessCpuUsPerBid)} a process, Redis ${us(point.redisCpuUsPerBid)}, p99 ${ms(point.p99Ms)}, owned ${point.owned.map((p) => p.length).join('/')}, forwarded ${(point.forwardedShare * 100).toFixed(0)}%, broadcasts ${formatNumber(point.broadcastsPerBid)} a bid, load ${point.loadAverage.toFixed(1)}, ledgers hold ${formatNumber(point.ledger.accepted)} accepted bids once`,
+          );
+          points.push(point);
+        }
+        const setting = `${capNote(caps, cores)}; ${b.callersPerProcess} callers in each process; ${target.label}; ${b.durationMs / 1_000} s window after ${b.settleMs / 1_000} s capped (and ${b.warmCpuMs} ms of CPU uncapped) warm-up`;
+        rows.push(
+          ...houseCurveRows(curve.routing, curve.label, points, curve.partitions, setting, (point) =>
+            housePointDetails(curve.routing, point, cores, caps),
+          ),
+        );
+      }
+    } finally {
+      await target.close();
+      await servers?.stop();
+    }
+    if (b.cluster !== null) {
+      if (hasRedisServer()) rows.push(...(await clusterRows(context, b, b.cluster, caps)));
+      else context.log('Redis Cluster: skipped, redis-server is not installed');
+    }
+    if (b.http !== null) rows.push(...(await httpRows(context, b.http, caps, cores)));
+  } finally {
+    caps.release();
+  }
+  return rows;
+}
+
+/** The same houses on a Redis Cluster of 1 and of 3 masters, each master capped. */
+async function clusterRows(
+  context: SuiteContext,
+  b: ScaleOutBudget,
+  cluster: ClusterBudget,
+  caps: CpuCaps,
+): Promise<BenchRow[]> {
+  const points: Array<{ masters: number; point: HousePoint; placement: string }> = [];
+  for (const masters of cluster.masters) {
+    const servers = await startRedisServers(masters, { cluster: true });
+    const target = clusterRedis(servers.nodes);
+    try {
+      const placement = (await partitionsPerNode(servers.nodes, cluster.partitions)).join('/');
+      for (const [i, node] of servers.nodes.entries()) caps.cap(node.pid, `redis-${i}`, cluster.redisCores);
+      const point = await measureHousePoint({
+        redis: target,
+        processes: cluster.houses,
+        partitions: cluster.partitions,
+        routing: cluster.routing,
+        auctions: b.auctions,
+        callersPerProcess: b.callersPerProcess,
+        warmCpuMs: b.warmCpuMs,
+        settleMs: b.settleMs,
+        durationMs: b.durationMs,
+        caps,
+        cores: cluster.houseCores,
+      });
+      context.log(
+        `Redis Cluster, ${masters} master${masters === 1 ? '' : 's'} (partitions on each ${placement}): ${formatNumber(point.bidsPerSecond)} bids/s, Redis CPU per bid ${us(point.redisCpuUsPerBid)}, masters busy ${point.redisCores.map((c) => c.toFixed(2)).join('/')} core, p99 ${ms(point.p99Ms)}`,
+      );
+      points.push({ masters, point, placement });
+    } finally {
+      await target.close();
+      await servers.stop();
+    }
+  }
+  const first = points[0];
+  if (first === undefined) return [];
+  const redisCap = caps.enabled
+    ? `each master capped at ${cluster.redisCores} core (${caps.description})`
+    : `masters UNCAPPED (${caps.description})`;
+  return points.map(({ masters, point, placement }) =>
+    createRow({
+      suite: SUITE,
+      name: `scale-out: Redis Cluster of ${masters} master${masters === 1 ? '' : 's'}, Redis capped`,
+      figure: point.bidsPerSecond,
+      unit: 'bids/s',
+      baseline: `Redis Cluster of ${first.masters} master${first.masters === 1 ? '' : 's'} (same run)`,
+      baselineFigure: first.point.bidsPerSecond,
+      better: 'higher',
+      notes: `target: 3 masters >= 2.5x 1; ${redisCap}; ${cluster.houses} house processes (${cluster.houseCores === null ? 'uncapped' : `${cluster.houseCores} core each`}), ${cluster.routing}, ${cluster.partitions} partitions (on each master ${placement}: the {p<n>} hash tags fall where their slots do); masters busy ${point.redisCores.map((c) => c.toFixed(2)).join('/')} core; ${housePointNotes(point, first.point, cluster.partitions)}`,
+      details: {
+        ...housePointDetails('cluster', point, cluster.houseCores, caps),
+        masters,
+        redisCapCores: cluster.redisCores,
+        partitionsPerMaster: placement,
+      },
+    }),
+  );
+}
+
+/** Example servers behind HAProxy, HTTP bids. */
+async function httpRows(
+  context: SuiteContext,
+  http: NonNullable<ScaleOutBudget['http']>,
+  caps: CpuCaps,
+  cores: number,
+): Promise<BenchRow[]> {
+  const points: HttpPoint[] | string = await measureHttpCurve({ ...http, caps, cores, log: context.log });
+  if (typeof points === 'string') {
+    context.log(`servers behind a load balancer: skipped, ${points}`);
+    return [];
+  }
+  const first = points[0];
+  if (first === undefined) return [];
+  return points.map((point) =>
+    createRow({
+      suite: SUITE,
+      name: `scale-out: ${point.servers} example server process${point.servers === 1 ? '' : 'es'} behind HAProxy, HTTP bids`,
+      figure: point.bidsPerSecond,
+      unit: 'bids/s',
+      baseline: '1 server process behind HAProxy (same run)',
+      baselineFigure: first.bidsPerSecond,
+      better: 'higher',
+      notes: `target 2 >= 1.6x, 4 >= 3x; ${capNote(caps, cores)}; STORE=redis (a redis-server of the suite's own, uncapped), HAProxy uncapped; ${point.connections} connections (raw HTTP client, ${http.auctions.toLocaleString('en-US')} auctions); server CPU per bid ${us(point.serverCpuUsPerBid)} (1 server ${us(first.serverCpuUsPerBid)}), Redis ${us(point.redisCpuUsPerBid)}, HAProxy ${us(point.balancerCpuUsPerBid)}; p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}; statuses ${point.statuses}; ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once; load average ${point.loadAverage.toFixed(2)}`,
+      details: {
+        scaleOutCurve: 'http',
+        processes: point.servers,
+        bidsPerSecond: point.bidsPerSecond,
+        processCpuUsPerBid: point.serverCpuUsPerBid,
+        redisCpuUsPerBid: point.redisCpuUsPerBid,
+        balancerCpuUsPerBid: point.balancerCpuUsPerBid,
+        p50Ms: point.p50Ms,
+        p99Ms: point.p99Ms,
+        statuses: point.statuses,
+        loadAverage: point.loadAverage,
+        capped: caps.enabled,
+        capCores: cores,
+        ledgerAccepted: point.ledger.accepted,
+        ledgerMissing: point.ledger.missing,
+        ledgerDoubled: point.ledger.doubled,
+        ledgerUnanswered: point.ledger.unanswered,
+      },
+    }),
+  );
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) {
+  const mode: BenchMode = process.argv.includes('--tiny')
+    ? 'tiny'
+    : process.argv.includes('--quick')
+      ? 'quick'
+      : 'full';
+  const rows = await runScaleOutSuite({ mode, log: (line) => console.log(`[${SUITE}] ${line}`) });
+  for (const row of rows)
+    console.log(`${row.name}: ${formatNumber(row.figure)} ${row.unit} (${row.ratio.toFixed(2)}x)`);
+}

@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createAuctionHouse, MemoryAuctionStore } from '@outcry/core';
+import { describe, expect, it } from 'vitest';
+import { createCpuCaps } from '../src/cpu-caps.js';
+import { type AcceptedBid, assertLedgersHold, checkLedgers } from '../src/ledger-check.js';
+import { processCpuSeconds } from '../src/process-cpu.js';
+import { hasRedisServer } from '../src/redis-servers.js';
+import { runScaleOutSuite } from '../src/scale-out.js';
+
+const servicesRequired = process.env.CI === 'true' || process.env.REQUIRE_SERVICES === '1';
+
+describe('the ledger check', () => {
+  async function floor() {
+    const store = new MemoryAuctionStore();
+    const house = createAuctionHouse({ store });
+    await house.start();
+    const auction = await house.createAuction({
+      sellerId: 'seller',
+      title: 'Lamp',
+      currency: 'USD',
+      startingPrice: 1_000,
+      endsAt: Date.now() + 60_000,
+    });
+    const accepted: AcceptedBid[] = [];
+    for (let i = 1; i <= 5; i++) {
+      const outcome = await house.placeBid({ auctionId: auction.id, bidderId: `b${i % 2}`, amount: 1_000 + i * 100 });
+      if (outcome.status === 'accepted') accepted.push([auction.id, outcome.bidId]);
+    }
+    await house.stop();
+    return { store, auctionId: auction.id, accepted };
+  }
+
+  it('passes when every accepted bid is in its ledger once', async () => {
+    const { store, auctionId, accepted } = await floor();
+    const check = await checkLedgers(store, [auctionId], accepted);
+    expect(check).toMatchObject({ accepted: 5, inLedgers: 5, missing: 0, doubled: 0, unanswered: 0 });
+    expect(() => assertLedgersHold(check, 0, 'test')).not.toThrow();
+  });
+
+  it('fails on a bid answered accepted that is not in the ledger, or answered twice', async () => {
+    const { store, auctionId, accepted } = await floor();
+    const lost = await checkLedgers(store, [auctionId], [...accepted, [auctionId, 'never-placed']]);
+    expect(lost.missing).toBe(1);
+    expect(() => assertLedgersHold(lost, 0, 'test')).toThrow(/1 accepted bids missing/);
+    const twice = await checkLedgers(store, [auctionId], [...accepted, accepted[0] as AcceptedBid]);
+    expect(twice.doubled).toBe(1);
+    expect(() => assertLedgersHold(twice, 0, 'test')).toThrow(/1 bids doubled/);
+  });
+
+  it('fails on bids in the ledger that no caller was told were accepted, beyond the calls that failed', async () => {
+    const { store, auctionId, accepted } = await floor();
+    const check = await checkLedgers(store, [auctionId], accepted.slice(1));
+    expect(check.unanswered).toBe(1);
+    expect(() => assertLedgersHold(check, 0, 'test')).toThrow(/no caller was told/);
+    expect(() => assertLedgersHold(check, 1, 'test')).not.toThrow();
+  });
+});
+
+describe('CPU caps', () => {
+  it('hold a busy process to its quota, and leave no cgroup behind', async () => {
+    const caps = createCpuCaps();
+    if (!caps.enabled) {
+      // Where cgroups cannot be written (not root, no cpu controller), the caps say why and cap nothing.
+      expect(caps.description).toMatch(/^uncapped: /);
+      return;
+    }
+    const busy = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+    const pid = busy.pid as number;
+    try {
+      caps.cap(pid, 'busy', 0.2);
+      const before = processCpuSeconds(pid);
+      const started = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const used = processCpuSeconds(pid) - before;
+      const wall = (performance.now() - started) / 1_000;
+      // A ceiling, not a floor: a capped process can use less on a busy machine, never much more.
+      expect(used / wall).toBeLessThan(0.2 * 1.25 + 0.02);
+      const folder = caps.folder as string;
+      expect(existsSync(folder)).toBe(true);
+      // Released with the process still inside: it is moved out, then the groups are removed.
+      caps.release();
+      expect(existsSync(folder)).toBe(false);
+      expect(existsSync(`/proc/${pid}`)).toBe(true);
+    } finally {
+      busy.kill('SIGKILL');
+      caps.release();
+    }
+  });
+});
+
+const redisServer = hasRedisServer();
+if (!redisServer && servicesRequired) throw new Error('redis-server is not installed (CI=true or REQUIRE_SERVICES=1)');
+
+describe.skipIf(!redisServer)('the scale-out suite, tiny', () => {
+  it('measures both curves of house processes, checks every ledger, and removes its cgroups', async () => {
+    const lines: string[] = [];
+    const rows = await runScaleOutSuite({ mode: 'tiny', log: (line) => lines.push(line) });
+    const points = rows.filter((row) => row.unit === 'bids/s');
+    expect(points.map((row) => [row.details.scaleOutCurve, row.details.processes])).toEqual([
+      ['spread', 1],
+      ['spread', 2],
+      ['routed', 1],
+      ['routed', 2],
+    ]);
+    for (const row of rows) {
+      expect(Number.isFinite(row.figure) && row.figure > 0, row.name).toBe(true);
+      expect(row.ratio).toBeCloseTo(row.figure / row.baselineFigure, 9);
+    }
+    for (const row of points) {
+      expect(row.details.ledgerAccepted).toBeGreaterThan(0);
+      expect([row.details.ledgerMissing, row.details.ledgerDoubled]).toEqual([0, 0]);
+      expect(Number(row.details.processCpuUsPerBid)).toBeGreaterThan(0);
+      expect(Number(row.details.redisCpuUsPerBid)).toBeGreaterThan(0);
+      expect(String(row.details.partitionsOwned)).toMatch(/^\[/);
+    }
+    expect(lines[0]).toMatch(/^CPU caps: /);
+    const folder = /\((\/sys\/fs\/cgroup[^)]*)\)/.exec(lines[0] ?? '')?.[1];
+    if (folder !== undefined) expect(existsSync(`${folder}/outcry-bench-${process.pid}`)).toBe(false);
+  }, 120_000);
+});
