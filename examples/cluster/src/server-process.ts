@@ -9,14 +9,7 @@ const serverDir = fileURLToPath(new URL('../../server/', import.meta.url));
  * What `npm start` in examples/server runs, without npm in between: signals reach the server
  * itself, and there is one process per server to cap or count.
  */
-const SERVER_ARGS = [
-  '--import',
-  'tsx',
-  '--conditions=@outcry/source',
-  '--import',
-  './src/register-sql-text.mjs',
-  'src/main.ts',
-];
+const SERVER_ARGS = ['--import', 'tsx', '--conditions=@outcry/source', 'src/main.ts'];
 
 /** The most a server may take to drain and stop before it is killed. */
 const STOP_GRACE_MS = 25_000;
