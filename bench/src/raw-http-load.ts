@@ -3,9 +3,9 @@
  * request, waits for its response, and sends the next, until the time is up. Requests are
  * written as one string each; responses are parsed just enough to find where each ends (status
  * line, `Content-Length`) and read their status. No chunked bodies, no pipelining, no TLS.
- * Why: on the bench's 2 shared cores the load generator competes with the server it measures,
- * and autocannon spent ~100 µs of CPU a request there, a third of a core at 3,000 requests/s.
- * Real bidders run elsewhere; this client costs little more than its socket calls.
+ * Why: on the bench's shared cores the load generator competes with the server it measures, and
+ * autocannon's CPU per request is several times this client's. Real bidders run elsewhere; this
+ * client costs little more than its socket calls.
  */
 import { connect, type Socket } from 'node:net';
 import type { HttpLoadRequest, HttpLoadResult } from './http-load.js';

@@ -52,8 +52,8 @@ describe('bench suites in tiny mode', () => {
       expect(table).toHaveLength(rows.length + 2);
       // Six cells per line: a pipe inside a note must have been escaped.
       for (const line of [table[0], ...table.slice(2)]) expect(line?.split(/(?<!\\)\|/)).toHaveLength(8);
-      // The scaling suite starts child processes on Redis; a start or stop among them has been
-      // seen to take ~30 s on this shared machine (cause not found yet), so it gets room.
+      // The scaling suite starts child processes on Redis, whose start and stop can be slow on a
+      // shared machine, so it gets room.
     }, 120_000);
   }
 });

@@ -1,6 +1,6 @@
 // One whole auction through the public API of an installed @outcry/core, shared by the ESM
 // and the CJS entry (each passes the createAuctionHouse it loaded itself). Throws on any
-// mismatch. Fixed increment of 100 so every expected price follows from DESIGN.md by hand.
+// mismatch. Fixed increment of 100 so every expected price follows from the rules by hand.
 'use strict';
 
 const assert = require('node:assert/strict');

@@ -118,12 +118,9 @@ export async function runScriptNow(
 }
 
 /**
- * An ioredis command given arguments that are flat already. ioredis's constructor copies them
- * with Array.prototype.flat, slow on long arrays of strings and numbers (~3.7 µs for the 62
- * values of a three-bid commit on the bench machine), and a commit has a few per bid: with
- * 1,000 bids in flight on 10,000 auctions, Node's CPU per bid fell ~14% (15.0-15.9 → 13.2 µs).
- * A plain Command, not a subclass: ioredis's paths keep seeing one kind of object (a subclass
- * measured slower).
+ * An ioredis command given arguments that are flat already: ioredis's constructor copies them
+ * with Array.prototype.flat, slow on long arrays of strings and numbers, and a commit has a few
+ * per bid. A plain Command, not a subclass, so ioredis's paths keep seeing one kind of object.
  */
 function flatCommand(name: string, args: Array<string | number>, options: { replyEncoding: 'utf8' }): Command {
   const command = new Command(name, [], options);

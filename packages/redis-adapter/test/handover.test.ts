@@ -67,8 +67,8 @@ describe.skipIf(!up)('houses joining and leaving while bids flow through all of 
           const outcome = await member.house.placeBid({ auctionId, bidderId: `bidder-${lane}`, amount });
           if (outcome.status === 'accepted') accepted.push(outcome.bidId);
           // Light traffic: partitions fall idle between bids, so their queue reads block, as in
-          // a quiet hour; a read left blocked by a house that handed its partition over is what
-          // once took the next owner's commands.
+          // a quiet hour; a read left blocked by a house that handed its partition over would take
+          // the next owner's commands.
           await new Promise((resolve) => setTimeout(resolve, 10));
         } catch (error) {
           // A house that began to stop after it was picked refuses new bids: the caller goes elsewhere.

@@ -101,7 +101,7 @@ export interface PongFrame {
   readonly serverTime: number;
 }
 
-/** The answer to a successful `auth` frame (an extension of the API.md protocol). */
+/** The answer to a successful `auth` frame: from then on the client may bid. */
 export interface AuthOkFrame {
   readonly type: 'auth.ok';
   readonly userId: string;

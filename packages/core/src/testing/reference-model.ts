@@ -13,7 +13,7 @@ import type {
 import type { RejectionCode } from '../errors.js';
 
 /*
- * A deliberately naive reference model of the auction rules of DESIGN.md, written to be
+ * A deliberately naive reference model of the auction rules (docs/rules.md), written to be
  * obviously right rather than fast, and sharing no logic with the engine: it keeps the list of
  * accepted bids and recomputes the leader and the price from that list (sort by max desc, then
  * time asc; leader = top; runner-up = best max of any other bidder). Property tests feed the

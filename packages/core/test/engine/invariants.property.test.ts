@@ -350,7 +350,7 @@ describe('engine against the reference model', () => {
   });
 });
 
-describe('invariants of DESIGN.md', () => {
+describe('the auction invariants', () => {
   it('1: price never decreases; seq moves by exactly one per change, never on a rejection', () => {
     fc.assert(
       fc.property(scenarioArb, (scenario) => {
