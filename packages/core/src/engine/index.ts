@@ -1,12 +1,12 @@
 export { applyCommand } from './apply-command.js';
 export { buildAuctionSpec } from './auction-spec.js';
-export { isBuyNowAvailable } from './buy-now.js';
+export { buyNow, isBuyNowAvailable } from './buy-now.js';
 export { fingerprintBid, isSameBid, judgeRepeatedBid, type RecordedBid } from './idempotency.js';
 export { DEFAULT_INCREMENT_TABLE, incrementFor } from './increment.js';
 export { checkBiddable, computeResult, createInitialState, statusAt } from './lifecycle.js';
 export { computeMinimumBid } from './minimum-bid.js';
 export { isMoney, MAX_AMOUNT } from './money.js';
-export { buyNow, placeBid } from './place-bid.js';
+export { placeBid } from './place-bid.js';
 export { type ProxyResult, resolveProxyBid } from './proxy-bidding.js';
 export { toPublicAuction } from './public-view.js';
 export { replayCommands } from './replay.js';
