@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'n
 import { join } from 'node:path';
 
 /** The quota period: short, so that a throttled process waits milliseconds, not a tenth of a second. */
-export const CPU_PERIOD_US = 10_000;
+const CPU_PERIOD_US = 10_000;
 
 /** Where the cpu controller is, and how its quotas are written. */
 interface Hierarchy {

@@ -1,11 +1,11 @@
+import { createAuctionInputSchema } from '@outcry/core';
 import {
   type AuctionState,
   applyCommand,
   buildAuctionSpec,
-  createAuctionInputSchema,
   createInitialState,
   type PlaceBidCommand,
-} from '@outcry/core';
+} from '@outcry/core/engine';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
 import { measureThroughput, type ThroughputBudget } from './measure-throughput.js';
 

@@ -4,7 +4,7 @@
  * point. A figure measured while bids were lost would be worthless, so a failed check fails the
  * suite.
  */
-import type { AuctionStore } from '@outcry/core';
+import type { AuctionStore } from '@outcry/core/adapter-kit';
 
 /** What the ledgers held against what the callers were told. */
 export interface LedgerCheck {

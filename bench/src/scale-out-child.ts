@@ -7,7 +7,8 @@
  * auction's ledger once.
  */
 import { writeFileSync } from 'node:fs';
-import { type AuctionHouse, createAuctionHouse, type HouseMetrics, partitionOf } from '@outcry/core';
+import { type AuctionHouse, createAuctionHouse, type HouseMetrics } from '@outcry/core';
+import { partitionOf } from '@outcry/core/adapter-kit';
 import { createRedisAdapters } from '@outcry/redis-adapter';
 import { Cluster, Redis } from 'ioredis';
 import { boundChildLifetime } from './fork-script.js';

@@ -1,12 +1,5 @@
-import {
-  type AuctionHouse,
-  type AuctionState,
-  buildAuctionSpec,
-  type CreateAuctionInput,
-  createAuctionHouse,
-  createAuctionInputSchema,
-  createInitialState,
-} from '@outcry/core';
+import { type AuctionHouse, type CreateAuctionInput, createAuctionHouse, createAuctionInputSchema } from '@outcry/core';
+import { type AuctionState, buildAuctionSpec, createInitialState } from '@outcry/core/engine';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
 
 const SUITE = 'scheduled-auctions';

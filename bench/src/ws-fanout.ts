@@ -30,7 +30,7 @@ import { WebSocketServer } from 'ws';
 import { openRawWebSocket, type RawWebSocket } from './raw-ws-client.js';
 
 /** One steady phase: so many bids a second for so long (the bare run sends as many messages). */
-export interface FanoutRate {
+interface FanoutRate {
   readonly bidsPerSecond: number;
   readonly seconds: number;
 }
@@ -45,7 +45,7 @@ export interface WsFanoutOptions {
   readonly burstBids?: number;
 }
 
-export interface LatencySummary {
+interface LatencySummary {
   readonly deliveries: number;
   readonly expected: number;
   readonly p50: number;

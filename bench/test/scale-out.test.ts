@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createAuctionHouse, MemoryAuctionStore } from '@outcry/core';
+import { createAuctionHouse } from '@outcry/core';
+import { MemoryAuctionStore } from '@outcry/core/adapter-kit';
 import { describe, expect, it } from 'vitest';
 import { createCpuCaps } from '../src/cpu-caps.js';
 import { type AcceptedBid, assertLedgersHold, checkLedgers } from '../src/ledger-check.js';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 
 /** Whether `port` can be listened on at `host` now. */
-export function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));

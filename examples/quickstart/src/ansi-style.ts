@@ -30,7 +30,7 @@ export function createAnsiStyle(enabled: boolean): AnsiStyle {
 }
 
 /** The visible length of a string that may hold SGR escapes. */
-export function visibleLength(text: string): number {
+function visibleLength(text: string): number {
   return text.replace(/\u001b\[[0-9;]*m/g, '').length;
 }
 

@@ -10,7 +10,7 @@ import type { ReadinessCheck } from './stores.js';
 import type { SecretCheck, TokenSigner } from './token-signer.js';
 
 /** What the gateway reports to /admin/stats and /metrics. */
-export interface GatewayView {
+interface GatewayView {
   metrics(): { readonly connections: number } & Record<string, unknown>;
 }
 

@@ -10,13 +10,7 @@ import { toClientBidId } from '@outcry/ws-adapter';
  * reveals an outcome), and GET /bids/:bidId finds only the caller's bids, because it looks up
  * the caller's prefix.
  */
-export {
-  clientBidIdSchema,
-  MAX_CLIENT_BID_ID_LENGTH,
-  toClientBidId,
-  toClientOutcome,
-  toStoredBidId,
-} from '@outcry/ws-adapter';
+export { clientBidIdSchema, MAX_CLIENT_BID_ID_LENGTH, toClientOutcome, toStoredBidId } from '@outcry/ws-adapter';
 
 /** A history row with the bidder's own prefix taken off its bidId. */
 export function toClientHistoryRow(bid: PublicBid): PublicBid {

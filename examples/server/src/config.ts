@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { type TrustProxy, trustProxySchema } from './trust-proxy.js';
 
 /** The ways the server can keep its auctions (see stores.ts). */
-export const STORES = ['memory', 'redis', 'postgres', 'hybrid'] as const;
+const STORES = ['memory', 'redis', 'postgres', 'hybrid'] as const;
 export type StoreKind = (typeof STORES)[number];
 
 /** Where the rate limits keep their buckets: `shared` is Redis when the store has it. */
-export const RATE_LIMIT_STORES = ['shared', 'process'] as const;
-export type RateLimitStore = (typeof RATE_LIMIT_STORES)[number];
+const RATE_LIMIT_STORES = ['shared', 'process'] as const;
+type RateLimitStore = (typeof RATE_LIMIT_STORES)[number];
 
 /** The server's whole configuration, from the environment (`loadConfig`) or built by a test. */
 export interface ServerConfig {
@@ -56,7 +56,7 @@ export interface ServerConfig {
 }
 
 /** One node of a Redis Cluster, as REDIS_CLUSTER_NODES names it. */
-export interface RedisNodeAddress {
+interface RedisNodeAddress {
   readonly host: string;
   readonly port: number;
 }

@@ -11,7 +11,7 @@ export const SERVER_ERROR_MEANINGS = {
   INTERNAL_ERROR: 'A bug: the server failed unexpectedly (logged with the request id).',
 } as const;
 
-export type ServerErrorCode = keyof typeof SERVER_ERROR_MEANINGS;
+type ServerErrorCode = keyof typeof SERVER_ERROR_MEANINGS;
 
 /** Every code an HTTP error body can carry. */
 export type ApiErrorCode = ErrorCode | ServerErrorCode;

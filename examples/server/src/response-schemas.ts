@@ -11,7 +11,7 @@ import { ALL_ERROR_CODES } from './http-errors.js';
 const instant = z.int().min(0).meta({ description: 'Milliseconds since the Unix epoch.' });
 const money = moneySchema.meta({ description: 'Integer minor units (cents).' });
 
-export const auctionResultSchema = z
+const auctionResultSchema = z
   .object({
     outcome: z.enum(['sold', 'unsold', 'reserve-not-met', 'bought-now', 'cancelled']),
     winnerId: z.string().nullable(),
@@ -174,7 +174,7 @@ export const readinessSchema = z
   .strict();
 
 /** Admin figures: their shape follows the house's metrics. */
-export const figuresSchema = z.record(z.string(), z.unknown());
+const figuresSchema = z.record(z.string(), z.unknown());
 
 /** The named schemas of /openapi.json's components, by name. */
 export const RESPONSE_SCHEMAS = {

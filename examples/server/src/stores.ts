@@ -156,7 +156,7 @@ async function openPostgres(config: ServerConfig, closers: Closer[], logger: Hou
 }
 
 /** A URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password !== '') parsed.password = '***';

@@ -4,7 +4,7 @@ import { MAX_USER_ID_LENGTH_FOR_ANY_BID_ID } from '@outcry/ws-adapter';
 import { z } from 'zod';
 
 /** The longest user id the server hands out, in characters (code points): 123. */
-export const MAX_SERVER_USER_ID_LENGTH = MAX_USER_ID_LENGTH_FOR_ANY_BID_ID;
+const MAX_SERVER_USER_ID_LENGTH = MAX_USER_ID_LENGTH_FOR_ANY_BID_ID;
 
 /**
  * User ids the server hands out: core's opaque ids (any text without control characters), at

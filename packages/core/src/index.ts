@@ -1,4 +1,22 @@
-export * from './engine/index.js';
+// The app author's surface: the house, the domain types, errors and input schemas.
+// Adapter authors find the ports in `@outcry/core/adapter-kit`, the pure rules in `@outcry/core/engine`.
+export type {
+  AuctionEvent,
+  AuctionEventType,
+  AuctionResult,
+  AuctionSpec,
+  AuctionStatus,
+  BidAccepted,
+  BidOutcome,
+  BidRejected,
+  IncrementRule,
+  IncrementStep,
+  Money,
+  PublicAuction,
+  ResultOutcome,
+  SoftCloseRule,
+} from './engine/index.js';
+export { DEFAULT_INCREMENT_TABLE, MAX_AMOUNT } from './engine/index.js';
 export {
   ERROR_CODES,
   ERROR_MEANINGS,
@@ -7,29 +25,49 @@ export {
   OutcryError,
   type RejectionCode,
 } from './errors.js';
-export * from './house/index.js';
-export * from './json/index.js';
-export * from './memory/index.js';
-export * from './ports/index.js';
-export { auctionIdSchema, isAuctionId, MAX_AUCTION_ID_LENGTH } from './schemas/auction-id.js';
-export { freeTextIssue, freeTextSchema } from './schemas/free-text.js';
-export * from './schemas/input-schemas.js';
-export { decodeListCursor, encodeListCursor, isListCursor, readListCursor } from './schemas/list-cursor.js';
 export {
-  findMetadataIssue,
+  AuctionHouse,
+  type AuctionHouseOptions,
+  type AuctionStats,
+  connectionErrorLog,
+  createAuctionHouse,
+  DEFAULT_SHARED_PARTITIONS,
+  type HealthEvent,
+  type HouseDependency,
+  type HouseError,
+  type HouseHealth,
+  type HouseLogger,
+  type HouseMetrics,
+  type HouseOperation,
+  type PublicBid,
+  type ReportedError,
+  silentLogger,
+  type Trouble,
+} from './house/index.js';
+export { type Clock, type LedgerEntry, systemClock } from './ports/index.js';
+export { auctionIdSchema, isAuctionId, MAX_AUCTION_ID_LENGTH } from './schemas/auction-id.js';
+export { freeTextSchema } from './schemas/free-text.js';
+export {
+  auctionStatusSchema,
+  type BuyNowInput,
+  buyNowInputSchema,
+  type CancelAuctionInput,
+  type CreateAuctionInput,
+  cancelAuctionInputSchema,
+  createAuctionInputSchema,
+  type GetBidsInput,
+  getBidsInputSchema,
+  type ListAuctionsInput,
+  listAuctionsInputSchema,
+  moneySchema,
+  type PlaceBidInput,
+  placeBidInputSchema,
+} from './schemas/input-schemas.js';
+export {
   MAX_METADATA_BYTES,
   MAX_METADATA_DEPTH,
   MAX_METADATA_ENTRIES,
-  type MetadataIssue,
   metadataSchema,
 } from './schemas/metadata-schema.js';
-export {
-  codePointLength,
-  hasLoneSurrogate,
-  isOpaqueId,
-  MAX_ID_LENGTH,
-  opaqueIdIssue,
-  opaqueIdSchema,
-  opaqueIdSchemaOf,
-} from './schemas/opaque-id.js';
+export { codePointLength, isOpaqueId, MAX_ID_LENGTH, opaqueIdSchema, opaqueIdSchemaOf } from './schemas/opaque-id.js';
 export { describeIssues, type InputIssue, parseInput } from './schemas/parse-input.js';

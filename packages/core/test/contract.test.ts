@@ -1,4 +1,10 @@
-import { MemoryAuctionStore, MemoryBidQueue, MemoryBroadcaster, MemoryLock, MemorySnapshotCache } from '@outcry/core';
+import {
+  MemoryAuctionStore,
+  MemoryBidQueue,
+  MemoryBroadcaster,
+  MemoryLock,
+  MemorySnapshotCache,
+} from '@outcry/core/adapter-kit';
 import {
   describeAuctionStoreContract,
   describeBidQueueContract,

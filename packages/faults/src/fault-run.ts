@@ -1,4 +1,4 @@
-import { partitionOf } from '@outcry/core';
+import { partitionOf } from '@outcry/core/adapter-kit';
 import { BidLoad, type BidRecord, type LoadAuction } from './bid-load.js';
 import { FaultStack, type StackName } from './fault-stack.js';
 import { checkLedger, type LedgerCheck } from './ledger-check.js';

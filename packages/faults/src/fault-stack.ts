@@ -1,11 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type AuctionHouse,
-  type AuctionHouseOptions,
-  type AuctionStore,
-  createAuctionHouse,
-  type Lock,
-} from '@outcry/core';
+import { type AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from '@outcry/core';
+import type { AuctionStore, Lock } from '@outcry/core/adapter-kit';
 import { createPostgresAdapters, type PostgresAdapters } from '@outcry/postgres-adapter';
 import { createRedisAdapters, type RedisAdapters } from '@outcry/redis-adapter';
 import { Redis } from 'ioredis';

@@ -1,4 +1,6 @@
-import { type AuctionStore, type LedgerEntry, replayCommands } from '@outcry/core';
+import type { LedgerEntry } from '@outcry/core';
+import type { AuctionStore } from '@outcry/core/adapter-kit';
+import { replayCommands } from '@outcry/core/engine';
 import type { BidRecord } from './bid-load.js';
 
 /** What the ledger says of the bids of a run. */

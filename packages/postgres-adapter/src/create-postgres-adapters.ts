@@ -1,11 +1,11 @@
 import {
-  assertPartitionCount,
   connectionErrorLog,
   DEFAULT_SHARED_PARTITIONS,
   type HouseLogger,
   OutcryError,
   silentLogger,
 } from '@outcry/core';
+import { assertPartitionCount } from '@outcry/core/adapter-kit';
 import pg from 'pg';
 import { type MigrationReport, migrate } from './migrate.js';
 import { NotificationListener } from './notification-listener.js';

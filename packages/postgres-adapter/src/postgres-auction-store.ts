@@ -1,23 +1,20 @@
+import { isOutcryError, type LedgerEntry, OutcryError } from '@outcry/core';
 import {
-  type AuctionCommand,
-  type AuctionState,
   type AuctionStore,
   type CommitBatch,
   commandJson,
   decodeListCursor,
   encodeListCursor,
   type HistoryQuery,
-  isOutcryError,
-  type LedgerEntry,
   type ListAuctionsQuery,
-  OutcryError,
   outcomeJson,
   type Page,
   type PartitionClaim,
   partitionCountMismatch,
   type StoredOutcome,
   stateJson,
-} from '@outcry/core';
+} from '@outcry/core/adapter-kit';
+import type { AuctionCommand, AuctionState } from '@outcry/core/engine';
 import type { Pool } from 'pg';
 import { arrayLiteral } from './array-literal.js';
 import { fromBigintColumn } from './money-column.js';

@@ -1,11 +1,11 @@
 import {
-  type AuctionCommand,
   type BidQueue,
   commandJson,
   type QueuedCommand,
   type QueueItem,
   type ReadOptions,
-} from '@outcry/core';
+} from '@outcry/core/adapter-kit';
+import type { AuctionCommand } from '@outcry/core/engine';
 import type { Pool } from 'pg';
 import type { NotificationListener } from './notification-listener.js';
 import { toOutcryError } from './postgres-errors.js';

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import {
+  type Broadcaster,
   type BroadcastHandler,
   type BroadcastMessage,
-  type Broadcaster,
   broadcastJson,
   parseBroadcastMessage,
-} from '@outcry/core';
+} from '@outcry/core/adapter-kit';
 import type { Pool } from 'pg';
 import type { NotificationListener } from './notification-listener.js';
 import { toOutcryError } from './postgres-errors.js';

@@ -1,9 +1,9 @@
 import { isOutcryError, OutcryError } from '@outcry/core';
 
 /** SQLSTATE raised by commit_batch for a stale token or a seq that does not follow. */
-export const STALE_OWNER_SQLSTATE = 'OC409';
+const STALE_OWNER_SQLSTATE = 'OC409';
 /** unique_violation: a repeated (auction_id, seq) or bid_id in the ledger. */
-export const UNIQUE_VIOLATION_SQLSTATE = '23505';
+const UNIQUE_VIOLATION_SQLSTATE = '23505';
 
 /**
  * SQLSTATE classes of failures of the connection or of the server's state, which pass: a lost

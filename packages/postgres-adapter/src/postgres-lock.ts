@@ -1,4 +1,4 @@
-import { type AcquireOptions, type Lease, type Lock, minTokenOf } from '@outcry/core';
+import { type AcquireOptions, type Lease, type Lock, minTokenOf } from '@outcry/core/adapter-kit';
 import type { Pool } from 'pg';
 import { fromBigintColumn } from './money-column.js';
 import { toOutcryError } from './postgres-errors.js';

@@ -1,4 +1,6 @@
-import { type AuctionState, type AuctionStore, type LedgerEntry, replayCommands } from '@outcry/core';
+import type { LedgerEntry } from '@outcry/core';
+import type { AuctionStore } from '@outcry/core/adapter-kit';
+import { type AuctionState, replayCommands } from '@outcry/core/engine';
 
 /** Ledger entries read per round trip while replaying. */
 const PAGE = 1_000;

@@ -1,9 +1,8 @@
-import type { BroadcastMessage } from '@outcry/core';
+import type { BroadcastMessage } from '@outcry/core/adapter-kit';
 import { broadcastMessage } from '@outcry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_INLINE_PAYLOAD_BYTES } from '../src/index.js';
-import { migratedAdapters } from './support/database.js';
-import { noDatabase } from './support/database.js';
+import { MAX_INLINE_PAYLOAD_BYTES } from '../src/postgres-broadcaster.js';
+import { migratedAdapters, noDatabase } from './support/database.js';
 
 async function waitFor(condition: () => boolean, ms = 5_000): Promise<void> {
   const deadline = Date.now() + ms;

@@ -1,13 +1,5 @@
-import {
-  type AuctionCommand,
-  type AuctionHouse,
-  type AuctionState,
-  applyCommand,
-  type BidOutcome,
-  createAuctionHouse,
-  isMoney,
-  MAX_AMOUNT,
-} from '@outcry/core';
+import { type AuctionHouse, type BidOutcome, createAuctionHouse, MAX_AMOUNT } from '@outcry/core';
+import { type AuctionCommand, type AuctionState, applyCommand, isMoney } from '@outcry/core/engine';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayAuction } from '../src/index.js';

@@ -1,6 +1,7 @@
 // The hybrid composition (PostgreSQL store, Redis queue, lock, broadcaster and cache): a command
 // that PostgreSQL refuses sits in the Redis queue, which outlives every process.
-import { type AuctionHouse, createAuctionHouse, type HealthEvent, partitionOf } from '@outcry/core';
+import { type AuctionHouse, createAuctionHouse, type HealthEvent } from '@outcry/core';
+import { partitionOf } from '@outcry/core/adapter-kit';
 import { createRedisAdapters, deleteMatching, type RedisAdapters } from '@outcry/redis-adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migratedAdapters, noDatabase } from './support/database.js';

@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPostgresAdapters, MIGRATIONS, validateSchemaName } from '../src/index.js';
+import { createPostgresAdapters } from '../src/index.js';
+import { MIGRATIONS } from '../src/migrations.js';
+import { validateSchemaName } from '../src/schema-name.js';
 import { DATABASE_URL, dropSchema, freshSchemaName, noDatabase, testPool } from './support/database.js';
 
 describe('schema names', () => {

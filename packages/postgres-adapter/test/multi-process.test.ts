@@ -1,4 +1,5 @@
-import { type AuctionState, createAuctionHouse } from '@outcry/core';
+import { createAuctionHouse } from '@outcry/core';
+import type { AuctionState } from '@outcry/core/engine';
 import { createReferenceModel } from '@outcry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayAuction } from '../src/index.js';

@@ -1,11 +1,5 @@
-import {
-  type AuctionHouse,
-  type BidOutcome,
-  createAuctionHouse,
-  type HealthEvent,
-  MemoryBidQueue,
-  partitionOf,
-} from '@outcry/core';
+import { type AuctionHouse, type BidOutcome, createAuctionHouse, type HealthEvent } from '@outcry/core';
+import { MemoryBidQueue, partitionOf } from '@outcry/core/adapter-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresAdapters, type PostgresAdapters } from '../src/index.js';
 import { createAuctions } from './support/auction-fixtures.js';

@@ -1,11 +1,11 @@
 import {
-  assertPartitionCount,
   connectionErrorLog,
   DEFAULT_SHARED_PARTITIONS,
   type HouseLogger,
   OutcryError,
   silentLogger,
 } from '@outcry/core';
+import { assertPartitionCount } from '@outcry/core/adapter-kit';
 import { Cluster, Redis } from 'ioredis';
 import { RedisKeys } from './keys.js';
 import { defineScripts } from './lua-scripts.js';

@@ -1,11 +1,2 @@
-export { type RedisAdapters, type RedisAdaptersOptions, createRedisAdapters } from './create-redis-adapters.js';
+export { createRedisAdapters, type RedisAdapters, type RedisAdaptersOptions } from './create-redis-adapters.js';
 export { deleteMatching } from './delete-matching.js';
-export { idOfListMember, LISTED_STATUSES, listMember, RedisKeys } from './keys.js';
-export { commandName, type ScriptName, SCRIPT_FILES } from './lua-scripts.js';
-export { isCluster, type RedisClient } from './redis-client.js';
-export { RedisAuctionStore, type RedisAuctionStoreOptions } from './redis-auction-store.js';
-export { type BidQueueStats, RedisBidQueue, type RedisBidQueueOptions } from './redis-bid-queue.js';
-export { RedisBroadcaster, type RedisBroadcasterOptions } from './redis-broadcaster.js';
-export { RedisLock, type RedisLockOptions } from './redis-lock.js';
-export { RedisSnapshotCache, type RedisSnapshotCacheOptions } from './redis-snapshot-cache.js';
-export { ADAPTER_VERSION } from './version.js';

@@ -1,19 +1,18 @@
+import { type LedgerEntry, OutcryError } from '@outcry/core';
 import {
-  type AuctionState,
   type AuctionStore,
   type CommitBatch,
   decodeListCursor,
   encodeListCursor,
   type HistoryQuery,
-  type LedgerEntry,
   type ListAuctionsQuery,
-  OutcryError,
   type Page,
   type PartitionClaim,
   partitionCountMismatch,
   partitionOf,
   type StoredOutcome,
-} from '@outcry/core';
+} from '@outcry/core/adapter-kit';
+import type { AuctionState } from '@outcry/core/engine';
 import { idOfListMember, LISTED_STATUSES, listMember, type RedisKeys } from './keys.js';
 import { runScript, runScriptNow } from './lua-scripts.js';
 import type { OutcomePrefetch } from './outcome-prefetch.js';

@@ -1,14 +1,12 @@
+import { connectionErrorLog, type HouseLogger, silentLogger } from '@outcry/core';
 import {
   type BidQueue,
   commandJson,
-  connectionErrorLog,
-  type HouseLogger,
   type QueuedCommand,
   type QueueItem,
   type ReadOptions,
-  silentLogger,
   stringJson,
-} from '@outcry/core';
+} from '@outcry/core/adapter-kit';
 import type { RedisKeys } from './keys.js';
 import { runScript } from './lua-scripts.js';
 import type { OutcomePrefetch } from './outcome-prefetch.js';

@@ -1,16 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { connectionErrorLog, type HouseLogger, OutcryError, silentLogger } from '@outcry/core';
 import {
   type AuctionStore,
   type Broadcaster,
   type BroadcastHandler,
   type BroadcastMessage,
   broadcastJson,
-  connectionErrorLog,
-  type HouseLogger,
-  OutcryError,
   parseBroadcastMessage,
-  silentLogger,
-} from '@outcry/core';
+} from '@outcry/core/adapter-kit';
 import type { RedisKeys } from './keys.js';
 import { duplicateClient, isCluster, type RedisClient } from './redis-client.js';
 

@@ -25,7 +25,7 @@ export function duplicateClient(
 }
 
 /** Where the client connects, for messages: `host:port`, or a Cluster's first nodes. */
-export function addressOf(client: RedisClient): string {
+function addressOf(client: RedisClient): string {
   if (isCluster(client)) {
     const nodes = client.nodes().map((node) => `${node.options.host ?? 'localhost'}:${node.options.port ?? 6379}`);
     return nodes.length === 0 ? 'the Redis Cluster' : `the Redis Cluster at ${nodes.slice(0, 3).join(', ')}`;

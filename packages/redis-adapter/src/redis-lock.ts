@@ -1,4 +1,4 @@
-import { type AcquireOptions, type Lease, type Lock, minTokenOf } from '@outcry/core';
+import { type AcquireOptions, type Lease, type Lock, minTokenOf } from '@outcry/core/adapter-kit';
 import type { RedisKeys } from './keys.js';
 import { runScript } from './lua-scripts.js';
 import type { RedisClient } from './redis-client.js';

@@ -1,10 +1,12 @@
-import { type CacheStats, partitionOf, type PublicAuction, type SnapshotCache, toPublicAuction } from '@outcry/core';
-import type { RedisKeys } from './keys.js';
+import type { PublicAuction } from '@outcry/core';
+import { type CacheStats, partitionOf, type SnapshotCache } from '@outcry/core/adapter-kit';
+import { toPublicAuction } from '@outcry/core/engine';
 import { deleteMatching } from './delete-matching.js';
+import type { RedisKeys } from './keys.js';
 import { runScript } from './lua-scripts.js';
-import { decodeState } from './stored-json.js';
 import type { RedisAuctionStore } from './redis-auction-store.js';
 import { isCluster, type RedisClient } from './redis-client.js';
+import { decodeState } from './stored-json.js';
 
 /** What a RedisSnapshotCache needs. */
 export interface RedisSnapshotCacheOptions {

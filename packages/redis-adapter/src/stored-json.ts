@@ -1,17 +1,14 @@
+import type { AuctionSpec, BidOutcome, LedgerEntry } from '@outcry/core';
 import {
-  type AuctionCommand,
-  type AuctionSpec,
-  type AuctionState,
   acceptedJsonWithoutBidId,
-  type BidOutcome,
   bidJsonWithoutAuctionId,
   commandJson,
-  type LedgerEntry,
   liveStateJson,
   outcomeJson,
   type StoredOutcome,
   stringJson,
-} from '@outcry/core';
+} from '@outcry/core/adapter-kit';
+import type { AuctionCommand, AuctionState } from '@outcry/core/engine';
 
 /**
  * How states, ledger entries and outcomes are written, without what their key already says:

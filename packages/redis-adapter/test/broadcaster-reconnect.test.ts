@@ -1,4 +1,4 @@
-import type { BroadcastMessage } from '@outcry/core';
+import type { BroadcastMessage } from '@outcry/core/adapter-kit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisKeys } from '../src/keys.js';

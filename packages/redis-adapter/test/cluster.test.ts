@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { type BroadcastMessage, createAuctionHouse } from '@outcry/core';
+import { createAuctionHouse } from '@outcry/core';
+import type { BroadcastMessage } from '@outcry/core/adapter-kit';
 import { commitBatchOf, describeOpaqueIdRoundTrip, ScriptedAuction } from '@outcry/core/testing';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

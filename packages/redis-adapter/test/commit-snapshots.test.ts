@@ -1,4 +1,6 @@
-import { type BroadcastMessage, createAuctionHouse, isOutcryError, partitionOf, toPublicAuction } from '@outcry/core';
+import { createAuctionHouse, isOutcryError } from '@outcry/core';
+import { type BroadcastMessage, partitionOf } from '@outcry/core/adapter-kit';
+import { toPublicAuction } from '@outcry/core/engine';
 import { commitBatchOf, ScriptedAuction } from '@outcry/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { createAuctionHouse, DEFAULT_SHARED_PARTITIONS, isOutcryError, MemoryAuctionStore } from '@outcry/core';
+import { createAuctionHouse, DEFAULT_SHARED_PARTITIONS, isOutcryError } from '@outcry/core';
+import { MemoryAuctionStore } from '@outcry/core/adapter-kit';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';

@@ -1,15 +1,5 @@
-import {
-  type AuctionCommand,
-  type AuctionHouse,
-  type AuctionState,
-  applyCommand,
-  type BidOutcome,
-  type Clock,
-  createAuctionHouse,
-  isMoney,
-  MAX_AMOUNT,
-  replayCommands,
-} from '@outcry/core';
+import { type AuctionHouse, type BidOutcome, type Clock, createAuctionHouse, MAX_AMOUNT } from '@outcry/core';
+import { type AuctionCommand, type AuctionState, applyCommand, isMoney, replayCommands } from '@outcry/core/engine';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

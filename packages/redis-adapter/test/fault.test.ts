@@ -1,4 +1,5 @@
-import { type AuctionHouse, createAuctionHouse, isOutcryError, partitionOf } from '@outcry/core';
+import { type AuctionHouse, createAuctionHouse, isOutcryError } from '@outcry/core';
+import { partitionOf } from '@outcry/core/adapter-kit';
 import { commitBatchOf, ScriptedAuction } from '@outcry/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

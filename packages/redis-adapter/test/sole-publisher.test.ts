@@ -1,4 +1,5 @@
-import { type AuctionEvent, type BroadcastMessage, createAuctionHouse, partitionOf } from '@outcry/core';
+import { type AuctionEvent, createAuctionHouse } from '@outcry/core';
+import { type BroadcastMessage, partitionOf } from '@outcry/core/adapter-kit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';

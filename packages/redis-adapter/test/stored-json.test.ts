@@ -1,4 +1,4 @@
-import { partitionOf } from '@outcry/core';
+import { partitionOf } from '@outcry/core/adapter-kit';
 import { commitBatchOf, ScriptedAuction } from '@outcry/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

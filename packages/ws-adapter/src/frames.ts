@@ -7,25 +7,25 @@ import type { GatewayErrorCode } from './error-codes.js';
 // ---- client -> server ---------------------------------------------------------------------
 
 /** `{ type: 'auth', token }`: authenticate this connection as the token's user. */
-export const authFrameSchema = z.object({ type: z.literal('auth'), token: z.string().min(1).max(2_048) }).strict();
+const authFrameSchema = z.object({ type: z.literal('auth'), token: z.string().min(1).max(2_048) }).strict();
 
 /**
  * `{ type: 'subscribe', auctionId, lastSeq? }`: watch an auction. `lastSeq` is the last seq the
  * client saw (on a reconnect): when it is current, no snapshot is sent, events simply go on.
  */
-export const subscribeFrameSchema = z
+const subscribeFrameSchema = z
   .object({ type: z.literal('subscribe'), auctionId: auctionIdSchema, lastSeq: z.number().int().min(0).optional() })
   .strict();
 
 /** `{ type: 'unsubscribe', auctionId }`: stop watching. */
-export const unsubscribeFrameSchema = z.object({ type: z.literal('unsubscribe'), auctionId: auctionIdSchema }).strict();
+const unsubscribeFrameSchema = z.object({ type: z.literal('unsubscribe'), auctionId: auctionIdSchema }).strict();
 
 /**
  * `{ type: 'bid', auctionId, amount, bidId? }`: place a bid (the bidder's maximum) as the
  * authenticated user. `bidId` is the client's idempotency key: any text without control
  * characters, at most 128 characters.
  */
-export const bidFrameSchema = z
+const bidFrameSchema = z
   .object({
     type: z.literal('bid'),
     auctionId: auctionIdSchema,
@@ -35,7 +35,7 @@ export const bidFrameSchema = z
   .strict();
 
 /** `{ type: 'ping' }`: answered with a `pong` carrying the server's time. */
-export const pingFrameSchema = z.object({ type: z.literal('ping') }).strict();
+const pingFrameSchema = z.object({ type: z.literal('ping') }).strict();
 
 /** Every frame a client may send, told apart by `type`. */
 export const clientFrameSchema = z.discriminatedUnion('type', [
@@ -50,9 +50,7 @@ export type ClientFrame = z.infer<typeof clientFrameSchema>;
 export type ClientFrameType = ClientFrame['type'];
 export type AuthFrame = z.infer<typeof authFrameSchema>;
 export type SubscribeFrame = z.infer<typeof subscribeFrameSchema>;
-export type UnsubscribeFrame = z.infer<typeof unsubscribeFrameSchema>;
 export type BidFrame = z.infer<typeof bidFrameSchema>;
-export type PingFrame = z.infer<typeof pingFrameSchema>;
 
 /** The `type`s a client frame may have. */
 export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = ['auth', 'subscribe', 'unsubscribe', 'bid', 'ping'];
@@ -60,7 +58,7 @@ export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = ['auth', 'subscrib
 // ---- server -> client ---------------------------------------------------------------------
 
 /** The public view of an auction, on subscribe and whenever the client must resynchronise. */
-export interface SnapshotFrame {
+interface SnapshotFrame {
   readonly type: 'snapshot';
   readonly auction: PublicAuction;
   /** The server's clock (ms since epoch) when sent: clients correct their countdowns with it. */
@@ -68,13 +66,13 @@ export interface SnapshotFrame {
 }
 
 /** One event of a watched auction, in seq order; events of one change share a seq. */
-export interface EventFrame {
+interface EventFrame {
   readonly type: 'event';
   readonly event: AuctionEvent;
 }
 
 /** The answer to a `bid` frame. */
-export interface BidResultFrame {
+interface BidResultFrame {
   readonly type: 'bid.result';
   readonly outcome: BidOutcome;
 }
@@ -96,13 +94,13 @@ export interface ErrorFrame {
 }
 
 /** The answer to a `ping` frame. */
-export interface PongFrame {
+interface PongFrame {
   readonly type: 'pong';
   readonly serverTime: number;
 }
 
 /** The answer to a successful `auth` frame: from then on the client may bid. */
-export interface AuthOkFrame {
+interface AuthOkFrame {
   readonly type: 'auth.ok';
   readonly userId: string;
 }

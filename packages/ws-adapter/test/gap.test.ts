@@ -1,4 +1,5 @@
-import { type BroadcastMessage, createAuctionHouse, MemoryBroadcaster } from '@outcry/core';
+import { createAuctionHouse } from '@outcry/core';
+import { type BroadcastMessage, MemoryBroadcaster } from '@outcry/core/adapter-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type GatewayFixture, startGateway } from './support/gateway-fixture.js';
 import { TestClient } from './support/test-client.js';

@@ -111,7 +111,7 @@ export async function placeBid(
 }
 
 /** Every bid in an auction's history, read through the balancer. */
-export async function historyOf(base: string, auctionId: string): Promise<Array<{ bidId: string; bidderId: string }>> {
+async function historyOf(base: string, auctionId: string): Promise<Array<{ bidId: string; bidderId: string }>> {
   const items: Array<{ bidId: string; bidderId: string; seq: number }> = [];
   for (let afterSeq = 0; ; ) {
     const answer = await call(base, 'GET', `/auctions/${auctionId}/bids?afterSeq=${afterSeq}&limit=500`);

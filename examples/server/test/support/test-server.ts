@@ -77,7 +77,7 @@ export async function signIn(app: FastifyInstance, userId: string): Promise<Sign
 
 let counter = 0;
 /** A fresh auction id. */
-export function auctionId(label = 'a'): string {
+function auctionId(label = 'a'): string {
   counter++;
   return `${label}-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 6)}`;
 }

@@ -1,3 +1,4 @@
+// The pure engine: `applyCommand` and the rule functions it is made of, with their types.
 export { applyCommand } from './apply-command.js';
 export { buildAuctionSpec } from './auction-spec.js';
 export { buyNow, isBuyNowAvailable } from './buy-now.js';
@@ -12,4 +13,30 @@ export { toPublicAuction } from './public-view.js';
 export { replayCommands } from './replay.js';
 export { applyReserve, isReserveMet } from './reserve.js';
 export { computeExtendedEnd } from './soft-close.js';
-export type * from './types.js';
+export type {
+  AuctionCommand,
+  AuctionEvent,
+  AuctionEventType,
+  AuctionResult,
+  AuctionSpec,
+  AuctionState,
+  AuctionStatus,
+  BidAccepted,
+  BidOutcome,
+  BidRejected,
+  BuyNowCommand,
+  CancelAuctionCommand,
+  CloseAuctionCommand,
+  CommandOutcome,
+  CreateAuctionCommand,
+  Decision,
+  IncrementRule,
+  IncrementStep,
+  LifecycleOutcome,
+  Money,
+  OpenAuctionCommand,
+  PlaceBidCommand,
+  PublicAuction,
+  ResultOutcome,
+  SoftCloseRule,
+} from './types.js';

@@ -18,7 +18,7 @@ export interface ProxyResult {
  * bid, a leader's raise included, reprices through this, so a raise lifts a price its old max
  * capped (a tie or near tie) and leaves any other price alone.
  */
-export function proxyPrice(spec: AuctionSpec, leaderMax: Money, runnerUpMax: Money | null): Money {
+function proxyPrice(spec: AuctionSpec, leaderMax: Money, runnerUpMax: Money | null): Money {
   const contested =
     runnerUpMax === null
       ? spec.startingPrice

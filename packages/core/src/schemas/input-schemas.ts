@@ -16,7 +16,7 @@ export const moneySchema = z
 
 const instantSchema = z.number().int().min(0).max(8_640_000_000_000_000);
 
-export const incrementInputSchema = z.discriminatedUnion('type', [
+const incrementInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('fixed'), amount: moneySchema.min(1) }).strict(),
   z
     .object({
@@ -42,7 +42,7 @@ export const incrementInputSchema = z.discriminatedUnion('type', [
     ),
 ]);
 
-export const softCloseInputSchema = z
+const softCloseInputSchema = z
   .object({
     windowMs: z.number().int().min(1).max(86_400_000),
     extendMs: z.number().int().min(1).max(86_400_000),

@@ -42,7 +42,7 @@ function valueIssue(value: unknown): string | null {
  * nested deeper than MAX_METADATA_DEPTH or holding more than MAX_METADATA_ENTRIES is refused
  * before anything walks all of it.
  */
-export function findMetadataIssue(metadata: unknown): MetadataIssue | null {
+function findMetadataIssue(metadata: unknown): MetadataIssue | null {
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata) || !isPlainObject(metadata)) {
     return { path: [], message: 'must be a JSON object' };
   }

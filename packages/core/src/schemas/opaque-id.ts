@@ -42,7 +42,7 @@ export function isOpaqueId(value: unknown): value is string {
 }
 
 /** Why `text` is not an opaque id of at most `maxLength` characters, or null when it is one. */
-export function opaqueIdIssue(text: string, maxLength = MAX_ID_LENGTH): string | null {
+function opaqueIdIssue(text: string, maxLength = MAX_ID_LENGTH): string | null {
   if (text.length === 0) return 'must not be empty';
   if (codePointLength(text) > maxLength) return `must be at most ${maxLength} characters`;
   if (CONTROL.test(text)) return 'must not contain control characters';

@@ -50,4 +50,13 @@ export {
   type SnapshotCacheFactoryOptions,
 } from './contracts/snapshot-cache-contract.js';
 export { NAMED_OPAQUE_IDS, opaqueIdArbitrary } from './opaque-ids.js';
-export * from './reference-model.js';
+export {
+  createReferenceModel,
+  type ReferenceBid,
+  type ReferenceCommand,
+  type ReferenceModel,
+  type ReferenceVerdict,
+  type ReferenceView,
+  referenceIncrement,
+  runReferenceModel,
+} from './reference-model.js';

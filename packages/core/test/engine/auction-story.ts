@@ -2,14 +2,16 @@ import { expect } from 'vitest';
 import {
   type AuctionState,
   applyCommand,
+  buildAuctionSpec,
+  type Decision,
+  type LifecycleOutcome,
+} from '../../src/engine/index.js';
+import {
   type BidAccepted,
   type BidOutcome,
   type BidRejected,
-  buildAuctionSpec,
   type CreateAuctionInput,
   createAuctionInputSchema,
-  type Decision,
-  type LifecycleOutcome,
 } from '../../src/index.js';
 
 /** Instants used by the stories: the auction runs from T0 to END. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBuyNowAvailable, toPublicAuction } from '../../src/index.js';
+import { isBuyNowAvailable, toPublicAuction } from '../../src/engine/index.js';
 import { AuctionStory, END, T0 } from './auction-story.js';
 
 // Starting price $10, buy-now $200, fixed increment $1.

@@ -8,7 +8,7 @@ import {
   judgeRepeatedBid,
   type PlaceBidCommand,
   type RecordedBid,
-} from '../../src/index.js';
+} from '../../src/engine/index.js';
 import { AuctionStory, T0 } from './auction-story.js';
 
 const bid = (over: Partial<PlaceBidCommand> = {}): PlaceBidCommand => ({

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_INCREMENT_TABLE, type IncrementRule, incrementFor } from '../../src/index.js';
+import { DEFAULT_INCREMENT_TABLE, type IncrementRule, incrementFor } from '../../src/engine/index.js';
 import { referenceIncrement } from '../../src/testing/index.js';
 import { AuctionStory } from './auction-story.js';
 

@@ -2,15 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type AuctionCommand,
-  type AuctionSpec,
   type AuctionState,
   applyCommand,
   buildAuctionSpec,
-  type CreateAuctionInput,
-  createAuctionInputSchema,
   type Decision,
   toPublicAuction,
-} from '../../src/index.js';
+} from '../../src/engine/index.js';
+import { type AuctionSpec, type CreateAuctionInput, createAuctionInputSchema } from '../../src/index.js';
 import {
   createReferenceModel,
   type ReferenceCommand,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyCommand, toPublicAuction } from '../../src/index.js';
+import { applyCommand, toPublicAuction } from '../../src/engine/index.js';
 import { AuctionStory, END, T0 } from './auction-story.js';
 
 describe('lifecycle: scheduled -> open -> closed | cancelled', () => {

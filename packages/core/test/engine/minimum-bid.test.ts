@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeMinimumBid, toPublicAuction } from '../../src/index.js';
+import { computeMinimumBid, toPublicAuction } from '../../src/engine/index.js';
 import { AuctionStory } from './auction-story.js';
 
 // Starting price $10.00, fixed increment $1.00 (see auction-story.ts).

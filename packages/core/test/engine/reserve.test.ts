@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toPublicAuction } from '../../src/index.js';
+import { toPublicAuction } from '../../src/engine/index.js';
 import { AuctionStory, END } from './auction-story.js';
 
 // Starting price $10, hidden reserve $100, fixed increment $1.

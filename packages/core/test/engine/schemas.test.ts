@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { decodeListCursor, encodeListCursor } from '../../src/adapter-kit/index.js';
+import { buildAuctionSpec } from '../../src/engine/index.js';
 import {
   auctionIdSchema,
-  buildAuctionSpec,
   type CreateAuctionInput,
   cancelAuctionInputSchema,
   createAuctionInputSchema,
   DEFAULT_INCREMENT_TABLE,
-  decodeListCursor,
   describeIssues,
-  encodeListCursor,
   getBidsInputSchema,
   isOutcryError,
   listAuctionsInputSchema,

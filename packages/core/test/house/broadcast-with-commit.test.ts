@@ -1,15 +1,14 @@
+import { type AuctionHouse, createAuctionHouse } from '@outcry/core';
 import {
-  type AuctionHouse,
   type AuctionStore,
   type BroadcastMessage,
   type CommitBatch,
-  createAuctionHouse,
   MemoryAuctionStore,
   MemoryBidQueue,
   MemoryBroadcaster,
   MemoryLock,
   type QueueItem,
-} from '@outcry/core';
+} from '@outcry/core/adapter-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from './fake-clock.js';
 

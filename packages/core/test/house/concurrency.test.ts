@@ -1,11 +1,5 @@
-import {
-  type AuctionHouse,
-  type BidOutcome,
-  createAuctionHouse,
-  type LedgerEntry,
-  replayCommands,
-  toPublicAuction,
-} from '@outcry/core';
+import { type AuctionHouse, type BidOutcome, createAuctionHouse, type LedgerEntry } from '@outcry/core';
+import { replayCommands, toPublicAuction } from '@outcry/core/engine';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock, eventually } from './fake-clock.js';
 

@@ -1,18 +1,15 @@
+import { type AuctionHouse, type AuctionHouseOptions, createAuctionHouse, OutcryError } from '@outcry/core';
 import {
-  type AuctionHouse,
-  type AuctionHouseOptions,
   type BroadcastMessage,
   type CommitBatch,
-  createAuctionHouse,
   MemoryAuctionStore,
   MemoryBidQueue,
   MemoryBroadcaster,
   MemoryLock,
-  OutcryError,
   type QueuedCommand,
   type QueueItem,
   type ReadOptions,
-} from '@outcry/core';
+} from '@outcry/core/adapter-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /**

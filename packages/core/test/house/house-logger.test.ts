@@ -1,15 +1,17 @@
 import {
   type AuctionHouse,
-  type BroadcastMessage,
-  type CommitBatch,
   createAuctionHouse,
   type HouseError,
   type HouseLogger,
   isOutcryError,
-  MemoryAuctionStore,
-  MemoryBroadcaster,
   OutcryError,
 } from '@outcry/core';
+import {
+  type BroadcastMessage,
+  type CommitBatch,
+  MemoryAuctionStore,
+  MemoryBroadcaster,
+} from '@outcry/core/adapter-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /** A logger that keeps its lines. */

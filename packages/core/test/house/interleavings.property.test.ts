@@ -1,10 +1,5 @@
-import {
-  buildAuctionSpec,
-  createAuctionHouse,
-  createAuctionInputSchema,
-  type CreateAuctionInput,
-  type BidOutcome,
-} from '@outcry/core';
+import { type BidOutcome, type CreateAuctionInput, createAuctionHouse, createAuctionInputSchema } from '@outcry/core';
+import { buildAuctionSpec } from '@outcry/core/engine';
 import { createReferenceModel, type ReferenceCommand } from '@outcry/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -1,15 +1,14 @@
+import { type AuctionHouse, createAuctionHouse } from '@outcry/core';
 import {
   type AcquireOptions,
-  type AuctionHouse,
   type CommitBatch,
-  createAuctionHouse,
   type Lease,
   type Lock,
   MemoryAuctionStore,
   MemoryBidQueue,
   MemoryBroadcaster,
   MemoryLock,
-} from '@outcry/core';
+} from '@outcry/core/adapter-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from './fake-clock.js';
 

@@ -1,4 +1,5 @@
-import { createAuctionHouse, MemoryAuctionStore } from '@outcry/core';
+import { createAuctionHouse } from '@outcry/core';
+import { MemoryAuctionStore } from '@outcry/core/adapter-kit';
 import { describeOpaqueIdRoundTrip } from '@outcry/core/testing';
 
 describeOpaqueIdRoundTrip(

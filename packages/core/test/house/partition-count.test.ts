@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createAuctionHouse,
-  DEFAULT_SHARED_PARTITIONS,
-  isOutcryError,
-  MemoryAuctionStore,
-  MemoryBidQueue,
-  MemoryLock,
-} from '../../src/index.js';
+import { MemoryAuctionStore, MemoryBidQueue, MemoryLock } from '../../src/adapter-kit/index.js';
+import { createAuctionHouse, DEFAULT_SHARED_PARTITIONS, isOutcryError } from '../../src/index.js';
 
 describe('the partition count of a shared store', () => {
   it('is kept from the first house, and a house with another count is refused at start with INVALID_INPUT', async () => {

@@ -1,4 +1,5 @@
-import { type AuctionHouse, type CommitBatch, createAuctionHouse, MemoryAuctionStore, OutcryError } from '@outcry/core';
+import { type AuctionHouse, createAuctionHouse, OutcryError } from '@outcry/core';
+import { type CommitBatch, MemoryAuctionStore } from '@outcry/core/adapter-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 type Plan = 'ok' | 'before' | 'after';

@@ -1,4 +1,5 @@
-import { type AuctionHouse, createAuctionHouse, MemoryAuctionStore } from '@outcry/core';
+import { type AuctionHouse, createAuctionHouse } from '@outcry/core';
+import { MemoryAuctionStore } from '@outcry/core/adapter-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock, eventually } from './fake-clock.js';
 

@@ -1,4 +1,5 @@
-import { createAuctionHouse, MemoryAuctionStore, MemoryBidQueue, MemoryBroadcaster, MemoryLock } from '@outcry/core';
+import { createAuctionHouse } from '@outcry/core';
+import { MemoryAuctionStore, MemoryBidQueue, MemoryBroadcaster, MemoryLock } from '@outcry/core/adapter-kit';
 import { describe, expect, it } from 'vitest';
 import { eventually } from './fake-clock.js';
 

@@ -2,15 +2,12 @@ import {
   type AuctionHouse,
   type AuctionHouseOptions,
   type BidOutcome,
-  type CommitBatch,
   createAuctionHouse,
   type HealthEvent,
   isOutcryError,
-  MemoryAuctionStore,
-  MemoryBidQueue,
   OutcryError,
-  type QueueItem,
 } from '@outcry/core';
+import { type CommitBatch, MemoryAuctionStore, MemoryBidQueue, type QueueItem } from '@outcry/core/adapter-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /**

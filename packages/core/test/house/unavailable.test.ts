@@ -1,14 +1,6 @@
-import {
-  type AuctionHouse,
-  type AuctionState,
-  type CommitBatch,
-  createAuctionHouse,
-  type HealthEvent,
-  isOutcryError,
-  MemoryAuctionStore,
-  MemoryBidQueue,
-  OutcryError,
-} from '@outcry/core';
+import { type AuctionHouse, createAuctionHouse, type HealthEvent, isOutcryError, OutcryError } from '@outcry/core';
+import { type CommitBatch, MemoryAuctionStore, MemoryBidQueue } from '@outcry/core/adapter-kit';
+import type { AuctionState } from '@outcry/core/engine';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /** A store that can go down: every call fails as a lost connection does, until it is back. */

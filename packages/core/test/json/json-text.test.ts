@@ -1,10 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type AuctionCommand,
-  type AuctionEvent,
-  type AuctionState,
-  type BidOutcome,
   type BroadcastMessage,
   broadcastJson,
   commandJson,
@@ -13,7 +9,9 @@ import {
   liveStateJson,
   outcomeJson,
   stateJson,
-} from '../../src/index.js';
+} from '../../src/adapter-kit/index.js';
+import type { AuctionCommand, AuctionState } from '../../src/engine/index.js';
+import type { AuctionEvent, BidOutcome } from '../../src/index.js';
 import { NAMED_OPAQUE_IDS } from '../../src/testing/index.js';
 import { AuctionStory, T0 } from '../engine/auction-story.js';
 

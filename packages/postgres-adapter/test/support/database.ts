@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { createPostgresAdapters, type PostgresAdapters, quoteIdentifier } from '../../src/index.js';
+import { createPostgresAdapters, type PostgresAdapters } from '../../src/index.js';
+import { quoteIdentifier } from '../../src/schema-name.js';
 
 /** The database every test of this package uses. */
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -1,14 +1,12 @@
+import { type AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from '@outcry/core';
 import {
-  type AuctionHouse,
-  type AuctionHouseOptions,
   type Broadcaster,
   type BroadcastMessage,
-  createAuctionHouse,
   MemoryLock,
   partitionOf,
   type QueueItem,
   type RoutedOutcome,
-} from '@outcry/core';
+} from '@outcry/core/adapter-kit';
 import { ScriptedAuction } from '@outcry/core/testing';
 
 /**

@@ -1,10 +1,6 @@
-import {
-  type AuctionState,
-  type AuctionStore,
-  createAuctionHouse,
-  type LedgerEntry,
-  replayCommands,
-} from '@outcry/core';
+import { createAuctionHouse, type LedgerEntry } from '@outcry/core';
+import type { AuctionStore } from '@outcry/core/adapter-kit';
+import { type AuctionState, replayCommands } from '@outcry/core/engine';
 import { expect } from 'vitest';
 import { createRedisAdapters } from '../../src/create-redis-adapters.js';
 import type { RedisClient } from '../../src/redis-client.js';

@@ -10,7 +10,7 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const servicesRequired = process.env.CI === 'true' || process.env.REQUIRE_SERVICES === '1';
 
 /** Answers whether a Redis answers PING at `url` within two seconds. */
-export async function redisAnswers(url: string = REDIS_URL): Promise<boolean> {
+async function redisAnswers(url: string = REDIS_URL): Promise<boolean> {
   const probe = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,

@@ -20,7 +20,7 @@ export interface GatewayFixture {
 }
 
 /** Tokens `token-<user>` authenticate as `<user>`; anything else is refused. */
-export const testAuthenticate = async (token: string): Promise<string | null> =>
+const testAuthenticate = async (token: string): Promise<string | null> =>
   token.startsWith('token-') ? token.slice('token-'.length) : null;
 
 /** Gateway options, a house of one's own, and `authenticate: null` for a gateway without one. */
