@@ -51,3 +51,7 @@ export {
 } from './contracts/snapshot-cache-contract.js';
 export { NAMED_OPAQUE_IDS, opaqueIdArbitrary } from './opaque-ids.js';
 export * from './reference-model.js';
+export { type Eventual, eventually, sleep } from './eventually.js';
+export { createFakeClock, type FakeClock } from './fake-clock.js';
+export { describeStackContract, type StackContractOptions } from './stack/stack-contract.js';
+export type { HouseSettings, Stack, StackBackend, StackFactory, StackProcess } from './stack/stack.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Broadcaster, BroadcastMessage } from '../../ports/broadcaster.js';
 import { type ContractHooks, trackInstances } from './contract-hooks.js';
 import { broadcastMessage, uniquePartition } from './fixtures.js';
-import { waitUntil } from './wait.js';
+import { eventually } from '../eventually.js';
 
 /** Two broadcasters attached to one bus, as two processes would hold them. They may be one object. */
 export type BroadcasterPair = readonly [Broadcaster, Broadcaster];
@@ -56,7 +56,7 @@ export function describeBroadcasterContract(
       return [instances.add(pair[0]), instances.add(pair[1])];
     };
     const arrival = (received: readonly unknown[], count: number, who: string) =>
-      waitUntil(() => received.length >= count, timeoutMs, `${count} message(s) at ${who}`);
+      eventually(() => received.length >= count, timeoutMs, `${count} message(s) at ${who}`);
 
     it('delivers to the subscribers of the message’s partition only, in publish order', async () => {
       const broadcaster = await newBroadcaster();
