@@ -150,7 +150,14 @@ export async function expectSameAsEngine(
               bid.lot,
               bid.buyNow
                 ? { type: 'buy-now', auctionId, bidId: bid.bidId, bidderId: bid.bidder, receivedAt: at }
-                : { type: 'bid', auctionId, bidId: bid.bidId, bidderId: bid.bidder, amount: bid.amount, receivedAt: at },
+                : {
+                    type: 'bid',
+                    auctionId,
+                    bidId: bid.bidId,
+                    bidderId: bid.bidder,
+                    amount: bid.amount,
+                    receivedAt: at,
+                  },
             ) as BidOutcome;
             firstOutcome.set(bid.bidId, expected);
             seen[expected.status === 'accepted' ? 'accepted' : 'rejected']++;

@@ -18,7 +18,8 @@ async function wholeLedger(store: AuctionStore, auctionId: string): Promise<Ledg
 /** The reference model's judgement of a ledger matches every entry's price and leader, and the state. */
 function expectRulesKept(state: AuctionState, ledger: readonly LedgerEntry[]): void {
   const [created, ...changes] = ledger;
-  if (created?.command.type !== 'create') throw new Error(`The ledger of ${state.spec.id} does not begin with its create.`);
+  if (created?.command.type !== 'create')
+    throw new Error(`The ledger of ${state.spec.id} does not begin with its create.`);
   const model = createReferenceModel(created.command.spec, created.command.receivedAt);
   for (const entry of changes) {
     const verdict = model.apply(entry.command as ReferenceCommand);

@@ -96,11 +96,7 @@ async function startOutcome(house: AuctionHouse): Promise<string> {
  * a bid, survive a house killed without stopping, refuse a partition count the stack was not laid
  * out for, and keep opaque ids byte for byte. `makeStack` gives a fresh, isolated instance per test.
  */
-export function describeStackContract(
-  name: string,
-  makeStack: StackFactory,
-  options: StackContractOptions = {},
-): void {
+export function describeStackContract(name: string, makeStack: StackFactory, options: StackContractOptions = {}): void {
   const partitions = options.partitions ?? 4;
   const differentialRuns = options.differentialRuns ?? 40;
 
@@ -189,7 +185,7 @@ export function describeStackContract(
       const survivor = await startedHouse(stack);
       await eventually(() => survivor.metrics().partitions.owned.length > 0, 5_000, 'the survivor owning partitions');
       const auctionIds = await createAuctions(victim, 8, 60_000);
-      let die = () => undefined as void;
+      let die: () => void = () => undefined;
       const dead = new Promise<void>((resolve) => {
         die = resolve;
       });
