@@ -49,9 +49,10 @@ export {
   type SnapshotCacheFactory,
   type SnapshotCacheFactoryOptions,
 } from './contracts/snapshot-cache-contract.js';
-export { NAMED_OPAQUE_IDS, opaqueIdArbitrary } from './opaque-ids.js';
-export * from './reference-model.js';
 export { type Eventual, eventually, sleep } from './eventually.js';
 export { createFakeClock, type FakeClock } from './fake-clock.js';
-export { describeStackContract, type StackContractOptions } from './stack/stack-contract.js';
+export { NAMED_OPAQUE_IDS, opaqueIdArbitrary } from './opaque-ids.js';
+export * from './reference-model.js';
+export { expectLedgersConsistent } from './stack/ledger-check.js';
 export type { HouseSettings, Stack, StackBackend, StackFactory, StackProcess } from './stack/stack.js';
+export { describeStackContract, type StackContractOptions } from './stack/stack-contract.js';

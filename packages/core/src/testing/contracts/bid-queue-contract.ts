@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BidQueue, QueuedCommand, QueueItem } from '../../ports/bid-queue.js';
+import { sleep } from '../eventually.js';
 import { type ContractHooks, trackInstances } from './contract-hooks.js';
 import { queueItem, uniquePartition } from './fixtures.js';
-import { sleep } from '../eventually.js';
 
 /** Groups of the BidQueue contract that a backend may switch off. */
 export interface BidQueueContractSkips {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Broadcaster, BroadcastMessage } from '../../ports/broadcaster.js';
+import { eventually } from '../eventually.js';
 import { type ContractHooks, trackInstances } from './contract-hooks.js';
 import { broadcastMessage, uniquePartition } from './fixtures.js';
-import { eventually } from '../eventually.js';
 
 /** Two broadcasters attached to one bus, as two processes would hold them. They may be one object. */
 export type BroadcasterPair = readonly [Broadcaster, Broadcaster];
