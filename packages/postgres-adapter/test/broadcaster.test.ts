@@ -2,8 +2,7 @@ import type { BroadcastMessage } from '@outcry/core';
 import { broadcastMessage } from '@outcry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_INLINE_PAYLOAD_BYTES } from '../src/index.js';
-import { migratedAdapters } from './support/database.js';
-import { noDatabase } from './support/database.js';
+import { migratedAdapters, noDatabase } from './support/database.js';
 
 async function waitFor(condition: () => boolean, ms = 5_000): Promise<void> {
   const deadline = Date.now() + ms;

@@ -52,6 +52,7 @@ export {
 export { type Eventual, eventually, sleep } from './eventually.js';
 export { createFakeClock, type FakeClock } from './fake-clock.js';
 export { NAMED_OPAQUE_IDS, opaqueIdArbitrary } from './opaque-ids.js';
+export { clientHouse, poisonBid, poisonCreate, routedOutcomes } from './poison-commands.js';
 export * from './reference-model.js';
 export { expectLedgersConsistent } from './stack/ledger-check.js';
 export type { HouseSettings, Stack, StackBackend, StackFactory, StackProcess } from './stack/stack.js';

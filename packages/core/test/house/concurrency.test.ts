@@ -6,8 +6,8 @@ import {
   replayCommands,
   toPublicAuction,
 } from '@outcry/core';
+import { createFakeClock, eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeClock, eventually } from './fake-clock.js';
 
 let house: AuctionHouse;
 afterEach(async () => {

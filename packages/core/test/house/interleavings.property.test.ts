@@ -1,14 +1,13 @@
 import {
+  type BidOutcome,
   buildAuctionSpec,
+  type CreateAuctionInput,
   createAuctionHouse,
   createAuctionInputSchema,
-  type CreateAuctionInput,
-  type BidOutcome,
 } from '@outcry/core';
-import { createReferenceModel, type ReferenceCommand } from '@outcry/core/testing';
+import { createFakeClock, createReferenceModel, eventually, type ReferenceCommand } from '@outcry/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createFakeClock, eventually } from './fake-clock.js';
 
 const bidArb = fc.record({
   bidderId: fc.constantFrom('b1', 'b2', 'b3', 'seller'),
