@@ -18,7 +18,7 @@ export {
   type BroadcasterPair,
   describeBroadcasterContract,
 } from './contracts/broadcaster-contract.js';
-export type { Closable, ContractHooks } from './contracts/contract-hooks.js';
+export type { Closable, ContractHooks, PartitionHook } from './contracts/contract-hooks.js';
 export {
   batchOfSteps,
   broadcastMessage,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BidQueue, QueuedCommand, QueueItem } from '../../ports/bid-queue.js';
 import { sleep } from '../eventually.js';
-import { type ContractHooks, trackInstances } from './contract-hooks.js';
+import { type ContractHooks, type PartitionHook, trackInstances } from './contract-hooks.js';
 import { queueItem, uniquePartition } from './fixtures.js';
 
 /** Groups of the BidQueue contract that a backend may switch off. */
@@ -18,7 +18,7 @@ export interface BidQueueContractSkips {
   readonly interrupt?: boolean;
 }
 
-export interface BidQueueContractOptions extends ContractHooks {
+export interface BidQueueContractOptions extends ContractHooks, PartitionHook {
   readonly skip?: BidQueueContractSkips;
   /** minIdleMs given to claimStale (50 by default). */
   readonly claimIdleMs?: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Broadcaster, BroadcastMessage } from '../../ports/broadcaster.js';
 import { eventually } from '../eventually.js';
-import { type ContractHooks, trackInstances } from './contract-hooks.js';
+import { type ContractHooks, type PartitionHook, trackInstances } from './contract-hooks.js';
 import { broadcastMessage, uniquePartition } from './fixtures.js';
 
 /** Two broadcasters attached to one bus, as two processes would hold them. They may be one object. */
@@ -14,7 +14,7 @@ export interface BroadcasterContractSkips {
   readonly unsubscribe?: boolean;
 }
 
-export interface BroadcasterContractOptions extends ContractHooks {
+export interface BroadcasterContractOptions extends ContractHooks, PartitionHook {
   readonly skip?: BroadcasterContractSkips;
   /**
    * Two broadcasters on one bus. By default `makeBroadcaster` is called twice, which suits
