@@ -4,6 +4,6 @@ export { FaultStack, type StackName, type StackServers, type StackSettings } fro
 export { checkLedger, type LedgerCheck } from './ledger-check.js';
 export { PostgresServerProcess, postgresBinFolder } from './postgres-server-process.js';
 export { type RedisPersistence, RedisServerProcess } from './redis-server-process.js';
-export { reportLine } from './report-line.js';
 export type { ServerProcess } from './server-process.js';
+export { reportLine } from './report-line.js';
 export { missingServers } from './servers-available.js';

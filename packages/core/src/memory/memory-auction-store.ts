@@ -1,5 +1,6 @@
 import type { AuctionState } from '../engine/types.js';
 import { OutcryError } from '../errors.js';
+import { type Clock, systemClock } from '../ports/clock.js';
 import { partitionCountMismatch } from '../house/partition-of.js';
 import type {
   AuctionStore,
@@ -11,7 +12,6 @@ import type {
   PartitionClaim,
   StoredOutcome,
 } from '../ports/auction-store.js';
-import { type Clock, systemClock } from '../ports/clock.js';
 import { decodeListCursor, encodeListCursor } from '../schemas/list-cursor.js';
 import { compareNewestFirst } from './compare-newest-first.js';
 
@@ -79,8 +79,7 @@ export class MemoryAuctionStore implements AuctionStore {
 
   constructor(options: MemoryAuctionStoreOptions = {}) {
     const retainMs = options.retainClosedMs ?? DEFAULT_RETAIN_CLOSED_MS;
-    if (!(retainMs >= 0))
-      throw new OutcryError('INVALID_INPUT', 'retainClosedMs must be 0 or more (Infinity keeps all).');
+    if (!(retainMs >= 0)) throw new OutcryError('INVALID_INPUT', 'retainClosedMs must be 0 or more (Infinity keeps all).');
     this.#retainMs = retainMs;
     this.#clock = options.clock ?? systemClock;
   }

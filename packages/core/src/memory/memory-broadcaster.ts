@@ -1,4 +1,4 @@
-import type { Broadcaster, BroadcastHandler, BroadcastMessage } from '../ports/broadcaster.js';
+import type { BroadcastHandler, BroadcastMessage, Broadcaster } from '../ports/broadcaster.js';
 
 /** Fan-out inside this process. Delivery is synchronous, in publish order. */
 export class MemoryBroadcaster implements Broadcaster {

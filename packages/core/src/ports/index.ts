@@ -10,9 +10,9 @@ export type {
 } from './auction-store.js';
 export type { BidQueue, QueuedCommand, QueueItem, ReadOptions } from './bid-queue.js';
 export {
-  type Broadcaster,
   type BroadcastHandler,
   type BroadcastMessage,
+  type Broadcaster,
   parseBroadcastMessage,
   type RoutedOutcome,
 } from './broadcaster.js';
