@@ -19,6 +19,8 @@ const DEAD: unique symbol = Symbol('dead');
 export class BidTraffic {
   readonly accepted: string[] = [];
   readonly failures: string[] = [];
+  /** How many bids each house answered accepted. */
+  readonly acceptedBy = new Map<AuctionHouse, number>();
   /** Bids whose house died before answering: they may or may not be in the ledger. */
   unanswered = 0;
   readonly #amounts = new Map<string, number>();
@@ -43,7 +45,10 @@ export class BidTraffic {
         const bidding = member.house.placeBid({ auctionId, bidderId: `bidder-${lane}`, amount });
         const outcome = await Promise.race([bidding, member.dead?.then((): typeof DEAD => DEAD) ?? bidding]);
         if (outcome === DEAD) this.unanswered++;
-        else if (outcome.status === 'accepted') this.accepted.push(outcome.bidId);
+        else if (outcome.status === 'accepted') {
+          this.accepted.push(outcome.bidId);
+          this.acceptedBy.set(member.house, (this.acceptedBy.get(member.house) ?? 0) + 1);
+        }
       } catch (error) {
         // A house that began to stop after it was picked refuses new bids: the caller goes elsewhere.
         if (!(isOutcryError(error) && error.code === 'SHUTTING_DOWN')) this.failures.push(String(error));

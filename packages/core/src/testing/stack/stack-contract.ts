@@ -194,7 +194,11 @@ export function describeStackContract(name: string, makeStack: StackFactory, opt
         { house: survivor, running: true },
       ];
       const traffic = new BidTraffic(() => members, auctionIds);
-      await eventually(() => traffic.accepted.length >= 30, 10_000, 'bids accepted by both houses');
+      await eventually(
+        () => [victim, survivor].every((house) => (traffic.acceptedBy.get(house) ?? 0) >= 15),
+        10_000,
+        'bids accepted by both houses',
+      );
       doomed.sever();
       abandoned.add(victim);
       (members[0] as TrafficMember).running = false;
