@@ -1,7 +1,8 @@
+import { eventually } from '@outcry/core/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usableStores } from './support/services.js';
-import { ADMIN, auctionBody, eventually, signIn, startTestApp } from './support/test-server.js';
+import { ADMIN, auctionBody, signIn, startTestApp } from './support/test-server.js';
 
 type App = FastifyInstance & { dispose(): Promise<void> };
 type User = Awaited<ReturnType<typeof signIn>>;

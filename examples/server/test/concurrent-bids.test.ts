@@ -1,7 +1,8 @@
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eventually } from '@outcry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestApp } from './support/test-server.js';
+import { startTestApp } from './support/test-server.js';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 

@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { codePointLength } from '@outcry/core';
-import { NAMED_OPAQUE_IDS, opaqueIdArbitrary, uniqueId } from '@outcry/core/testing';
+import { eventually, NAMED_OPAQUE_IDS, opaqueIdArbitrary, uniqueId } from '@outcry/core/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { usableStores } from './support/services.js';
-import { auctionBody, eventually, signIn, startTestApp } from './support/test-server.js';
+import { auctionBody, signIn, startTestApp } from './support/test-server.js';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 type Frame = Record<string, unknown>;

@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
+import { eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { REDIS_URL, usableStores } from './support/services.js';
-import { ADMIN, auctionBody, eventually, type SignedInUser, signIn, startTestApp } from './support/test-server.js';
+import { ADMIN, auctionBody, type SignedInUser, signIn, startTestApp } from './support/test-server.js';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 type Frame = Record<string, unknown> & { type: string };

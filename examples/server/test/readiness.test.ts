@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
+import { eventually } from '@outcry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_URL, usableStores } from './support/services.js';
 import { TcpProxy } from './support/tcp-proxy.js';
-import { auctionBody, eventually, signIn, startTestApp } from './support/test-server.js';
+import { auctionBody, signIn, startTestApp } from './support/test-server.js';
 
 const stores = await usableStores();
 
@@ -73,7 +74,9 @@ describe.skipIf(!stores.includes('postgres'))('readiness when PostgreSQL becomes
     expect(body.error.details.failing).toEqual(expect.arrayContaining(['house', 'postgres']));
     // Store, queue and lock all live on PostgreSQL here: whichever call fails first is named.
     expect(body.checks.house).toMatch(/^(store|queue|lock) failing \(/);
-    expect(logs.lines.some((line) => line.level === WARN && /^(store|queue|lock) call failed/.test(line.msg))).toBe(true);
+    expect(logs.lines.some((line) => line.level === WARN && /^(store|queue|lock) call failed/.test(line.msg))).toBe(
+      true,
+    );
     expect(logs.lines.some((line) => line.level === ERROR && /^(store|lock) keeps failing/.test(line.msg))).toBe(true);
 
     await proxy.start();

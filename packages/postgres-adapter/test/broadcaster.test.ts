@@ -1,16 +1,8 @@
 import type { BroadcastMessage } from '@outcry/core/adapter-kit';
-import { broadcastMessage } from '@outcry/core/testing';
+import { broadcastMessage, eventually } from '@outcry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_INLINE_PAYLOAD_BYTES } from '../src/postgres-broadcaster.js';
 import { migratedAdapters, noDatabase } from './support/database.js';
-
-async function waitFor(condition: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** A message whose JSON is far over the 8,000-byte NOTIFY limit. */
 function hugeMessage(partition: number): BroadcastMessage {
@@ -60,7 +52,7 @@ describe.skipIf(noDatabase)('PostgresBroadcaster beyond the NOTIFY payload limit
     ];
     // Not awaited one by one: the broadcaster itself keeps a partition's publishes in order.
     await Promise.all(messages.map((m) => adapters.broadcaster.publish(m)));
-    await waitFor(() => received.length === messages.length && elsewhere.length === messages.length);
+    await eventually(() => received.length === messages.length && elsewhere.length === messages.length);
     expect(received).toEqual(messages);
     expect(elsewhere).toEqual(messages);
     expect(adapters.broadcaster.stats().overflowed).toBe(2);
@@ -78,7 +70,7 @@ describe.skipIf(noDatabase)('PostgresBroadcaster beyond the NOTIFY payload limit
       await adapters.pool.query('select pg_notify($1, $2)', [channel, junk]);
     const last = broadcastMessage(partition);
     await adapters.broadcaster.publish(last);
-    await waitFor(() => heard.length === 1);
+    await eventually(() => heard.length === 1);
     expect(heard).toEqual([last]);
     expect(other.broadcaster.stats().dropped - dropped).toBeGreaterThanOrEqual(4);
   });
@@ -89,7 +81,7 @@ describe.skipIf(noDatabase)('PostgresBroadcaster beyond the NOTIFY payload limit
     await adapters.broadcaster.publish(hugeMessage(101));
     const last = broadcastMessage(100);
     await adapters.broadcaster.publish(last);
-    await waitFor(() => mine.length === 1);
+    await eventually(() => mine.length === 1);
     expect(mine).toEqual([last]);
   });
 });

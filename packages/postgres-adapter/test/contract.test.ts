@@ -33,7 +33,21 @@ describe.skipIf(noDatabase)('PostgreSQL adapters: core contract suites', () => {
     await pool.end();
   });
 
-  describeAuctionStoreContract(() => adapters().store, { cleanup: closeAll });
+  // Tests take their partitions from 0..15 in turn, so each store is on a schema of its own.
+  const storeSchemas: string[] = [];
+  const storeOnFreshSchema = async () => {
+    const storeSchema = freshSchemaName('contract_store');
+    storeSchemas.push(storeSchema);
+    const created = createPostgresAdapters({ pool, schema: storeSchema });
+    open.add(created);
+    await created.migrate();
+    return created.store;
+  };
+  const dropStoreSchemas = async () => {
+    await closeAll();
+    for (const storeSchema of storeSchemas.splice(0)) await dropSchema(storeSchema);
+  };
+  describeAuctionStoreContract(storeOnFreshSchema, { cleanup: dropStoreSchemas });
   describeBidQueueContract(() => adapters().queue, { cleanup: closeAll });
   describeLockContract(() => adapters().lock, { cleanup: closeAll });
   // Two adapter bundles: two listening connections, as two processes would have.

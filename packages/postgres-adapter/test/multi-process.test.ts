@@ -1,12 +1,11 @@
 import { createAuctionHouse } from '@outcry/core';
 import type { AuctionState } from '@outcry/core/engine';
-import { createReferenceModel } from '@outcry/core/testing';
+import { createFakeClock, createReferenceModel, eventually } from '@outcry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayAuction } from '../src/index.js';
 import { createAuctions, ledgerBidCounts } from './support/auction-fixtures.js';
 import { startChild } from './support/child-process.js';
 import { DATABASE_URL, migratedAdapters, noDatabase } from './support/database.js';
-import { eventually, ManualClock } from './support/manual-clock.js';
 
 const PARTITIONS = 4;
 
@@ -51,11 +50,13 @@ describe.skipIf(noDatabase)('two processes bidding on the same auctions through 
     for (const child of children) expect(child.lines.some((line) => line.startsWith('accepted '))).toBe(true);
 
     // Nobody owns the partitions now: a house here, whose clock is past the end, closes them.
-    const closer = createAuctionHouse({ ...adapters, leaseTtlMs: 1_000, clock: new ManualClock(Date.now() + 180_000) });
+    const closer = createAuctionHouse({ ...adapters, leaseTtlMs: 1_000, clock: createFakeClock(Date.now() + 180_000) });
     await closer.start();
     const states = await eventually(
-      () => adapters.store.getMany(auctions),
-      (all) => all.every((s) => s?.status === 'closed'),
+      async () => {
+        const all = await adapters.store.getMany(auctions);
+        return all.every((s) => s?.status === 'closed') && all;
+      },
       20_000,
       'every auction closed',
     );

@@ -1,35 +1,9 @@
 import { createAuctionHouse } from '@outcry/core';
-import { describeOpaqueIdRoundTrip } from '@outcry/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createPostgresAdapters } from '../src/index.js';
 import { DATABASE_URL, dropSchema, freshSchemaName, noDatabase } from './support/database.js';
 
-describe.skipIf(noDatabase)('PostgreSQL adapters keep user ids and bidIds byte for byte', () => {
-  describeOpaqueIdRoundTrip(async () => {
-    const schema = freshSchemaName('opaque');
-    const adapters = createPostgresAdapters({ connectionString: DATABASE_URL, schema, partitions: 4 });
-    await adapters.migrate();
-    // Another instance reads back what the house wrote, as another process would.
-    const reader = createPostgresAdapters({ connectionString: DATABASE_URL, schema, partitions: 4 });
-    const house = createAuctionHouse({ ...adapters, partitions: 4 });
-    const watcher = createAuctionHouse({ ...reader, partitions: 4 });
-    await house.start();
-    await watcher.start();
-    return {
-      house,
-      store: reader.store,
-      watcher,
-      async close() {
-        await house.stop();
-        await watcher.stop();
-        await adapters.close();
-        await reader.close();
-        await dropSchema(schema);
-      },
-    };
-  });
-});
-
+// The round trip of opaque ids through a house is in core's stack contract (stack-contract.test.ts).
 describe.skipIf(noDatabase)('ids PostgreSQL would refuse never reach it', () => {
   it('answers reads of impossible ids as not found, refuses such a cancel, and the partition goes on', async () => {
     const schema = freshSchemaName('impossible');

@@ -1,11 +1,10 @@
 import { type AuctionHouse, type BidOutcome, createAuctionHouse, type HealthEvent } from '@outcry/core';
 import { MemoryBidQueue, partitionOf } from '@outcry/core/adapter-kit';
+import { clientHouse, eventually, poisonBid, routedOutcomes } from '@outcry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresAdapters, type PostgresAdapters } from '../src/index.js';
 import { createAuctions } from './support/auction-fixtures.js';
 import { DATABASE_URL, migratedAdapters, noDatabase } from './support/database.js';
-import { eventually } from './support/manual-clock.js';
-import { clientHouse, poisonBid, routedOutcomes } from './support/poison-commands.js';
 
 const PARTITIONS = 4;
 
@@ -83,8 +82,7 @@ describe.skipIf(noDatabase)('a command whose content PostgreSQL refuses (Postgre
 
     // The poison: its caller hears STORE_REJECTED once; nothing of it is stored; it left the queue.
     await eventually(
-      async () => heard.outcomes.filter((routed) => routed.commandId === 'poison-1'),
-      (routed) => routed.length > 0,
+      () => heard.outcomes.some((routed) => routed.commandId === 'poison-1'),
       5_000,
       'the routed rejection of the poison',
     );
@@ -97,12 +95,7 @@ describe.skipIf(noDatabase)('a command whose content PostgreSQL refuses (Postgre
       { partition, command: 'bid', auctionId },
     ]);
     expect(house.health()).toMatchObject({ ready: true, commits: { refusedCommands: 1, consecutiveFailures: 0 } });
-    await eventually(
-      () => queue.depth(partition),
-      (depth) => depth === 0,
-      5_000,
-      'an empty queue',
-    );
+    await eventually(async () => (await queue.depth(partition)) === 0, 5_000, 'an empty queue');
 
     // A repeated bidId still answers its first outcome.
     expect(await bid(5)).toEqual(outcomes[5]);

@@ -1,13 +1,13 @@
 import { type AuctionHouse, createAuctionHouse, MAX_AMOUNT } from '@outcry/core';
+import { createFakeClock, eventually } from '@outcry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayAuction } from '../src/index.js';
 import { migratedAdapters, noDatabase } from './support/database.js';
-import { eventually, ManualClock } from './support/manual-clock.js';
 
 describe.skipIf(noDatabase)('replayAuction on the PostgreSQL ledger', () => {
   let adapters: Awaited<ReturnType<typeof migratedAdapters>>;
   let house: AuctionHouse;
-  const clock = new ManualClock();
+  const clock = createFakeClock(Date.now());
   beforeAll(async () => {
     adapters = await migratedAdapters({ partitions: 4 });
     house = createAuctionHouse({ ...adapters, clock });
@@ -46,8 +46,10 @@ describe.skipIf(noDatabase)('replayAuction on the PostgreSQL ledger', () => {
     expect(late.status).toBe('accepted');
     clock.advance(30_000); // past the extended end: the house closes it
     const closed = await eventually(
-      () => adapters.store.getMany([hot.id]),
-      ([s]) => s?.status === 'closed',
+      async () => {
+        const states = await adapters.store.getMany([hot.id]);
+        return states[0]?.status === 'closed' && states;
+      },
       10_000,
       'the close',
     );

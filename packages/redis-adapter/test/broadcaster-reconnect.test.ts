@@ -1,9 +1,10 @@
 import type { BroadcastMessage } from '@outcry/core/adapter-kit';
+import { eventually } from '@outcry/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisKeys } from '../src/keys.js';
 import { RedisBroadcaster } from '../src/redis-broadcaster.js';
-import { deletePrefix, eventually, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
+import { deletePrefix, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
 
 const up = await redisIsUp('the broadcaster reconnect test');
 

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { createAuctionHouse } from '@outcry/core';
 import type { BroadcastMessage } from '@outcry/core/adapter-kit';
-import { commitBatchOf, describeOpaqueIdRoundTrip, ScriptedAuction } from '@outcry/core/testing';
+import { commitBatchOf, describeStackContract, eventually, ScriptedAuction } from '@outcry/core/testing';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';
@@ -11,7 +10,8 @@ import { checkAuctions, createAuctions } from './support/auction-checks.js';
 import { ChildHouse } from './support/child-house.js';
 import { describeRedisContracts } from './support/contract-suites.js';
 import { LocalCluster } from './support/local-cluster.js';
-import { eventually, servicesRequired } from './support/redis-test-env.js';
+import { redisStack } from './support/redis-stack.js';
+import { servicesRequired } from './support/redis-test-env.js';
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
 if (!hasRedisServer) {
@@ -50,25 +50,10 @@ describe.skipIf(!hasRedisServer)('on a three-master Redis Cluster', () => {
   describeRedisContracts(() => cluster, 'contract:');
 
   // Ids with { } * : and spaces never move a key to another slot: a commit would fail CROSSSLOT.
-  describeOpaqueIdRoundTrip(async () => {
-    const adapters = createRedisAdapters({ redis: cluster, prefix: 'opaque:', partitions: PARTITIONS });
-    const reader = createRedisAdapters({ redis: cluster, prefix: 'opaque:', partitions: PARTITIONS });
-    const house = createAuctionHouse({ ...adapters, partitions: PARTITIONS });
-    const watcher = createAuctionHouse({ ...reader, partitions: PARTITIONS });
-    await house.start();
-    await watcher.start();
-    return {
-      house,
-      store: reader.store,
-      watcher,
-      async close() {
-        await house.stop();
-        await watcher.stop();
-        await adapters.close();
-        await reader.close();
-      },
-    };
-  });
+  describeStackContract(
+    'everything on a Redis Cluster',
+    redisStack(() => local.client()),
+  );
 
   it("publishes each commit's broadcast from the script with SPUBLISH, on every partition's node", async () => {
     const prefix = 'spublish:';
@@ -84,7 +69,7 @@ describe.skipIf(!hasRedisServer)('on a three-master Redis Cluster', () => {
       sent.push(message);
       await adapters.store.commit({ ...commitBatchOf(partition, 1, [auction]), broadcast: message });
     }
-    await eventually(async () => heard.length === PARTITIONS, 5_000, 'every partition heard');
+    await eventually(() => heard.length === PARTITIONS, 5_000, 'every partition heard');
     expect(heard.sort((a, b) => a.partition - b.partition)).toEqual(sent);
     await elsewhere.close();
     await adapters.close();

@@ -2,9 +2,9 @@ import { isOutcryError } from '@outcry/core';
 import { commitBatchOf, ScriptedAuction } from '@outcry/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisAuctionStore } from '../src/redis-auction-store.js';
 import { RedisKeys } from '../src/keys.js';
 import { defineScripts } from '../src/lua-scripts.js';
+import { RedisAuctionStore } from '../src/redis-auction-store.js';
 import { deletePrefix, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
 
 const up = await redisIsUp('the commit script tests');

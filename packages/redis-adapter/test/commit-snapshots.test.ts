@@ -1,14 +1,14 @@
 import { createAuctionHouse, isOutcryError } from '@outcry/core';
 import { type BroadcastMessage, partitionOf } from '@outcry/core/adapter-kit';
 import { toPublicAuction } from '@outcry/core/engine';
-import { commitBatchOf, ScriptedAuction } from '@outcry/core/testing';
+import { commitBatchOf, eventually, ScriptedAuction } from '@outcry/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';
 import { RedisKeys } from '../src/keys.js';
 import { defineScripts } from '../src/lua-scripts.js';
 import { RedisSnapshotCache } from '../src/redis-snapshot-cache.js';
-import { deletePrefix, eventually, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
+import { deletePrefix, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
 
 const up = await redisIsUp('the commit-snapshot tests');
 const PARTITIONS = 4;

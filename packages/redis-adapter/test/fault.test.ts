@@ -1,12 +1,12 @@
 import { type AuctionHouse, createAuctionHouse, isOutcryError } from '@outcry/core';
 import { partitionOf } from '@outcry/core/adapter-kit';
-import { commitBatchOf, ScriptedAuction } from '@outcry/core/testing';
+import { commitBatchOf, eventually, ScriptedAuction } from '@outcry/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';
 import { checkAuctions, createAuctions } from './support/auction-checks.js';
 import { ChildHouse } from './support/child-house.js';
-import { deletePrefix, eventually, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
+import { deletePrefix, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
 
 const up = await redisIsUp('the fault tests');
 const PARTITIONS = 4;

@@ -1,9 +1,10 @@
+import { eventually } from '@outcry/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';
 import { checkAuctions, createAuctions } from './support/auction-checks.js';
 import { ChildHouse } from './support/child-house.js';
-import { deletePrefix, eventually, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
+import { deletePrefix, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
 
 const up = await redisIsUp('the multi-process test');
 const PARTITIONS = 8;

@@ -1,11 +1,12 @@
 import { type AuctionEvent, createAuctionHouse } from '@outcry/core';
 import { type BroadcastMessage, partitionOf } from '@outcry/core/adapter-kit';
+import { eventually } from '@outcry/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';
 import { RedisKeys } from '../src/keys.js';
 import { RedisBroadcaster } from '../src/redis-broadcaster.js';
-import { deletePrefix, eventually, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
+import { deletePrefix, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
 
 const up = await redisIsUp('the sole publisher tests');
 const PARTITIONS = 4;

@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
 import { createAuctionHouse } from '@outcry/core';
+import { eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebSocketGateway } from '../src/index.js';
 import { type GatewayFixture, startGateway } from './support/gateway-fixture.js';
-import { TestClient, until } from './support/test-client.js';
+import { TestClient } from './support/test-client.js';
 
 let fx: GatewayFixture | undefined;
 afterEach(async () => {
@@ -40,7 +41,7 @@ describe('admitBid', () => {
     carol.send({ type: 'bid', auctionId: auction.id, amount: 1_600 });
     anonymous.send({ type: 'bid', auctionId: auction.id, amount: 9_000 });
     const answers = () => bobs.reduce((sum, bob) => sum + bob.frames.length, 0);
-    await until(() => answers() === 12 && carol.frames.length === 2 && anonymous.frames.length === 1);
+    await eventually(() => answers() === 12 && carol.frames.length === 2 && anonymous.frames.length === 1);
 
     const results = bobs.flatMap((bob) => bob.all('bid.result'));
     const limited = bobs.flatMap((bob) => bob.all('error'));
@@ -70,7 +71,7 @@ describe('admitBid', () => {
     const auction = await fx.createAuction();
     const bob = await TestClient.open(`${fx.url}?token=token-bob`);
     for (const amount of [2_000, 3_000, 4_000]) bob.send({ type: 'bid', auctionId: auction.id, amount });
-    await until(() => bob.all('bid.result').length === 3);
+    await eventually(() => bob.all('bid.result').length === 3);
     const outcomes = bob.all('bid.result').map((frame) => frame.outcome as { status: string });
     // Out of order, 3,000 after 4,000 would be refused as not above bob's own maximum.
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['accepted', 'accepted', 'accepted']);
@@ -91,7 +92,7 @@ describe('admitBid', () => {
     const auction = await fx.createAuction();
     const bob = await TestClient.open(`${fx.url}?token=token-bob`);
     for (const amount of [2_000, 3_000, 4_000]) bob.send({ type: 'bid', auctionId: auction.id, amount });
-    await until(() => bob.frames.length === 3);
+    await eventually(() => bob.frames.length === 3);
     expect(bob.all('error').map((frame) => frame.code)).toEqual(['UNAVAILABLE', 'UNAVAILABLE']);
     expect(bob.all('bid.result')).toHaveLength(1);
     expect(fx.gateway.metrics().internalErrors).toBe(0);

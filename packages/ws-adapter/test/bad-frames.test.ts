@@ -1,7 +1,8 @@
+import { eventually } from '@outcry/core/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayFixture, startGateway } from './support/gateway-fixture.js';
-import { TestClient, until } from './support/test-client.js';
+import { TestClient } from './support/test-client.js';
 
 let fx: GatewayFixture;
 beforeAll(async () => {
@@ -103,7 +104,7 @@ describe('bad frames', () => {
     expect(await client.closed).toBe(1009);
     bystander.send({ type: 'ping' });
     await bystander.nextOf('pong');
-    await until(() => fx.gateway.metrics().connections === 1);
+    await eventually(() => fx.gateway.metrics().connections === 1);
     await bystander.close();
   });
 });

@@ -1,7 +1,7 @@
+import { eventually } from '@outcry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type GatewayFixture, startGateway } from './support/gateway-fixture.js';
-import { until } from './support/test-client.js';
 
 const SUBSCRIBERS = 1_000;
 const BIDS = 60;
@@ -58,7 +58,7 @@ describe('fan-out', () => {
       );
       watchers.push(...opened);
     }
-    await until(() => watchers.every((w) => w.snapshotSeq >= 0), 20_000, 'every snapshot');
+    await eventually(() => watchers.every((w) => w.snapshotSeq >= 0), 20_000, 'every snapshot');
     expect(fx.gateway.metrics()).toMatchObject({ rooms: 1, subscriptions: SUBSCRIBERS });
     const startSeq = watchers[0]?.snapshotSeq ?? 0;
 
@@ -78,7 +78,7 @@ describe('fan-out', () => {
     const ledger = await fx.house.getLedger(auction.id, { afterSeq: startSeq });
     const finalSeq = ledger.at(-1)?.seq ?? startSeq;
     expect(finalSeq).toBe(startSeq + BIDS);
-    await until(() => watchers.every((w) => w.seqs.at(-1) === finalSeq), 30_000, 'every event everywhere');
+    await eventually(() => watchers.every((w) => w.seqs.at(-1) === finalSeq), 30_000, 'every event everywhere');
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     const reference = watchers[0]?.events ?? [];
@@ -109,6 +109,6 @@ describe('fan-out', () => {
           }),
       ),
     );
-    await until(() => fx.gateway.metrics().rooms === 0, 10_000, 'rooms closed');
+    await eventually(() => fx.gateway.metrics().rooms === 0, 10_000, 'rooms closed');
   });
 });

@@ -1,6 +1,7 @@
+import { eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type GatewayFixture, startGateway } from './support/gateway-fixture.js';
-import { TestClient, until } from './support/test-client.js';
+import { TestClient } from './support/test-client.js';
 
 let fx: GatewayFixture | undefined;
 afterEach(async () => {
@@ -20,7 +21,7 @@ describe('heartbeats', () => {
     await new Promise((resolve) => setTimeout(resolve, 350));
     live.send({ type: 'ping' });
     await live.nextOf('pong');
-    await until(() => fx?.gateway.metrics().connections === 1);
+    await eventually(() => fx?.gateway.metrics().connections === 1);
     await live.close();
   });
 });

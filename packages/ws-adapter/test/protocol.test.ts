@@ -1,6 +1,7 @@
+import { eventually } from '@outcry/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type GatewayFixture, startGateway } from './support/gateway-fixture.js';
-import { type Frame, TestClient, until } from './support/test-client.js';
+import { type Frame, TestClient } from './support/test-client.js';
 
 let fx: GatewayFixture;
 const clients: TestClient[] = [];
@@ -40,7 +41,7 @@ describe('protocol round trips', () => {
     await fx.house.placeBid({ auctionId: auction.id, bidderId: 'carol', amount: 3_000 });
     const first = (await watcher.nextOf('event')).event as { type: string; seq: number };
     expect(first).toMatchObject({ type: 'bid.accepted', auctionId: auction.id, seq: auction.seq + 1, bidderId: 'bob' });
-    await until(() => watcher.all('event').some((f) => (f.event as { bidderId?: string }).bidderId === 'carol'));
+    await eventually(() => watcher.all('event').some((f) => (f.event as { bidderId?: string }).bidderId === 'carol'));
     const seqs = watcher.all('event').map((f) => (f.event as { seq: number }).seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     // carol's bid outbids bob: two events of one change share a seq.
@@ -102,7 +103,7 @@ describe('protocol round trips', () => {
     const client = await connect();
     client.send({ type: 'subscribe', auctionId: 'nope' });
     expect(await client.nextOf('error')).toMatchObject({ code: 'AUCTION_NOT_FOUND', auctionId: 'nope' });
-    await until(() => fx.gateway.metrics().rooms === 0);
+    await eventually(() => fx.gateway.metrics().rooms === 0);
   });
 
   it('stops events after unsubscribe and closes the room with its last subscriber', async () => {
@@ -112,7 +113,7 @@ describe('protocol round trips', () => {
     await client.nextOf('snapshot');
     expect(fx.gateway.metrics()).toMatchObject({ rooms: 1, subscriptions: 1 });
     client.send({ type: 'unsubscribe', auctionId: auction.id });
-    await until(() => fx.gateway.metrics().rooms === 0);
+    await eventually(() => fx.gateway.metrics().rooms === 0);
     await fx.house.placeBid({ auctionId: auction.id, bidderId: 'bob', amount: 2_000 });
     client.send({ type: 'ping' });
     await client.nextOf('pong');
@@ -128,7 +129,7 @@ describe('protocol round trips', () => {
 
     const current = await connect();
     current.send({ type: 'subscribe', auctionId: auction.id, lastSeq: snapshot.seq });
-    await until(() => fx.gateway.metrics().subscriptions === 1);
+    await eventually(() => fx.gateway.metrics().subscriptions === 1);
     await fx.house.placeBid({ auctionId: auction.id, bidderId: 'bob', amount: 2_000 });
     const event = await current.nextOf('event');
     expect(event.event).toMatchObject({ seq: snapshot.seq + 1 });

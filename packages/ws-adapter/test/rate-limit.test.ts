@@ -1,6 +1,7 @@
+import { eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type GatewayFixture, startGateway } from './support/gateway-fixture.js';
-import { TestClient, until } from './support/test-client.js';
+import { TestClient } from './support/test-client.js';
 
 let fx: GatewayFixture | undefined;
 afterEach(async () => {
@@ -13,7 +14,7 @@ describe('per-connection rate limit', () => {
     fx = await startGateway({ rateLimit: { perSecond: 20, burst: 50 } });
     const client = await TestClient.open(fx.url);
     for (let i = 0; i < 70; i++) client.send({ type: 'ping' });
-    await until(() => client.frames.length >= 70);
+    await eventually(() => client.frames.length >= 70);
     const pongs = client.all('pong').length;
     const limited = client.all('error').filter((f) => f.code === 'RATE_LIMITED').length;
     // 50 from the burst, maybe one or two refilled while the frames arrived
@@ -23,7 +24,7 @@ describe('per-connection rate limit', () => {
     for (const frame of client.all('error')) expect(frame.retryAfterMs).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 200));
     client.send({ type: 'ping' });
-    await until(() => client.frames.length === 71);
+    await eventually(() => client.frames.length === 71);
     expect(client.frames.at(-1)?.type).toBe('pong');
     // another connection has its own bucket
     const other = await TestClient.open(fx.url);
@@ -42,7 +43,7 @@ describe('per-connection rate limit', () => {
       client.send({ type: 'ping' });
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await until(() => client.all('bid.result').length === 20);
+    await eventually(() => client.all('bid.result').length === 20);
     expect(client.all('error')).toEqual([]);
     await client.close();
   });
@@ -51,7 +52,7 @@ describe('per-connection rate limit', () => {
     fx = await startGateway({ rateLimit: false });
     const client = await TestClient.open(fx.url);
     for (let i = 0; i < 300; i++) client.send({ type: 'ping' });
-    await until(() => client.frames.length >= 300);
+    await eventually(() => client.frames.length >= 300);
     expect(client.all('pong')).toHaveLength(300);
     await client.close();
   });

@@ -1,6 +1,7 @@
+import { eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type GatewayFixture, startGateway } from './support/gateway-fixture.js';
-import { type Frame, TestClient, until } from './support/test-client.js';
+import { type Frame, TestClient } from './support/test-client.js';
 
 const LIMIT = 16_384;
 /** One tick of events may land on top of the limit before the socket is marked behind. */
@@ -53,7 +54,7 @@ describe('slow consumers', () => {
     expect(maxBuffered).toBeLessThanOrEqual(LIMIT + SLACK);
     const latest = (await fx.house.getAuction(auction.id))?.seq ?? -1;
     // the fast one kept up the whole time
-    await until(
+    await eventually(
       () => (fast.all('event').at(-1)?.event as { seq: number } | undefined)?.seq === latest,
       10_000,
       'fast client',
@@ -65,7 +66,7 @@ describe('slow consumers', () => {
       15_000,
     );
     expect(snapshot.auction).toMatchObject({ id: auction.id, seq: latest });
-    await until(() => fx?.gateway.metrics().slowConsumers.recovered === 1);
+    await eventually(() => fx?.gateway.metrics().slowConsumers.recovered === 1);
     // before the snapshot: a gap-free prefix of events, never the whole backlog
     const frames = slow.frames;
     const until_ = frames.indexOf(snapshot);
@@ -90,7 +91,7 @@ describe('slow consumers', () => {
     slow.ws.pause();
     const { maxBuffered } = await bidUntilBehind(fx, auction.id, 2_000);
     expect(maxBuffered).toBeLessThanOrEqual(LIMIT + SLACK);
-    await until(() => fx?.gateway.metrics().slowConsumers.closed === 1, 5_000, '1013 close');
+    await eventually(() => fx?.gateway.metrics().slowConsumers.closed === 1, 5_000, '1013 close');
     slow.ws.resume();
     expect(await slow.closed).toBe(1013);
   });

@@ -4,8 +4,9 @@ import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { eventually } from '@outcry/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Frame, TestClient, until } from './support/test-client.js';
+import { type Frame, TestClient } from './support/test-client.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,7 +111,7 @@ describe.skipIf(!up)('two gateway processes on one Redis', () => {
     }
     const finalSeq = startSeq + BIDS;
     const lastSeq = (w: TestClient) => (w.all('event').at(-1)?.event as { seq: number } | undefined)?.seq;
-    await until(() => watchers.every((w) => lastSeq(w) === finalSeq), 15_000, 'every event on every watcher');
+    await eventually(() => watchers.every((w) => lastSeq(w) === finalSeq), 15_000, 'every event on every watcher');
 
     const story = (w: TestClient) =>
       w.all('event').map((f: Frame) => {

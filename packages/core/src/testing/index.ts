@@ -18,7 +18,7 @@ export {
   type BroadcasterPair,
   describeBroadcasterContract,
 } from './contracts/broadcaster-contract.js';
-export type { Closable, ContractHooks } from './contracts/contract-hooks.js';
+export type { Closable, ContractHooks, PartitionHook } from './contracts/contract-hooks.js';
 export {
   batchOfSteps,
   broadcastMessage,
@@ -49,6 +49,8 @@ export {
   type SnapshotCacheFactory,
   type SnapshotCacheFactoryOptions,
 } from './contracts/snapshot-cache-contract.js';
+export { type Eventual, eventually, sleep } from './eventually.js';
+export { createFakeClock, type FakeClock } from './fake-clock.js';
 export { NAMED_OPAQUE_IDS, opaqueIdArbitrary } from './opaque-ids.js';
 export {
   createReferenceModel,
@@ -60,3 +62,7 @@ export {
   referenceIncrement,
   runReferenceModel,
 } from './reference-model.js';
+export { clientHouse, poisonBid, poisonCreate, routedOutcomes } from './poison-commands.js';
+export { expectLedgersConsistent } from './stack/ledger-check.js';
+export type { HouseSettings, Stack, StackBackend, StackFactory, StackProcess } from './stack/stack.js';
+export { describeStackContract, type StackContractOptions } from './stack/stack-contract.js';

@@ -1,12 +1,12 @@
 import {
   type AuctionEvent,
   type AuctionHouse,
-  createAuctionHouse,
   type CreateAuctionInput,
+  createAuctionHouse,
   OutcryError,
 } from '@outcry/core';
+import { createFakeClock, eventually, type FakeClock } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeClock, eventually, type FakeClock } from './fake-clock.js';
 
 let house: AuctionHouse;
 let clock: FakeClock;
@@ -142,10 +142,10 @@ describe('scheduling', () => {
       code: 'AUCTION_NOT_OPEN',
     });
     clock.advance(5_000);
-    await eventually(() => (seen.includes(`opened:${a.id}`) ? true : undefined), 1_000);
+    await eventually(() => seen.includes(`opened:${a.id}`), 1_000);
     expect((await house.placeBid({ auctionId: a.id, bidderId: 'bob', amount: 2_000 })).status).toBe('accepted');
     clock.advance(5_000);
-    await eventually(() => (seen.includes(`closed:${a.id}:sold`) ? true : undefined), 1_000);
+    await eventually(() => seen.includes(`closed:${a.id}:sold`), 1_000);
     expect((await house.getAuction(a.id))?.result).toEqual({ outcome: 'sold', winnerId: 'bob', price: 1_000 });
   });
 
@@ -162,7 +162,7 @@ describe('scheduling', () => {
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect((await house.getAuction(a.id))?.status).toBe('open');
     clock.set(a.endsAt + 9_000);
-    await eventually(async () => ((await house.getAuction(a.id))?.status === 'closed' ? true : undefined), 1_000);
+    await eventually(async () => (await house.getAuction(a.id))?.status === 'closed', 1_000);
   });
 
   it('keeps 20,000 waiting auctions in one structure', async () => {
@@ -174,7 +174,7 @@ describe('scheduling', () => {
     clock.advance(30_000);
     await eventually(async () => {
       const page = await house.listAuctions({ status: 'closed', limit: 500 });
-      return page.items.length === 500 && house.metrics().scheduler.deadlines === 0 ? true : undefined;
+      return page.items.length === 500 && house.metrics().scheduler.deadlines === 0;
     }, 10_000);
     const [first, last] = await house.getAuctions(['w0', 'w19999']);
     expect(first?.result?.outcome).toBe('unsold');

@@ -9,8 +9,8 @@ import {
   MemoryLock,
   type QueueItem,
 } from '@outcry/core/adapter-kit';
+import { eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from './fake-clock.js';
 
 class RecordingStore extends MemoryAuctionStore {
   readonly commits: CommitBatch[] = [];
@@ -64,7 +64,7 @@ async function twoHouses(broadcasterFor: (store: AuctionStore) => CommitPublishe
   const second = createAuctionHouse(ports);
   await second.start();
   houses.push(first, second);
-  await eventually(() => (second.metrics().partitions.owned.length === 4 ? true : undefined), 5_000);
+  await eventually(() => second.metrics().partitions.owned.length === 4, 5_000);
   // Auctions in partitions of each house, bid on from both.
   const auctions = await Promise.all(
     Array.from({ length: 8 }, (_, i) =>

@@ -1,7 +1,7 @@
 import { type AuctionHouse, type BidOutcome, createAuctionHouse, type LedgerEntry } from '@outcry/core';
 import { replayCommands, toPublicAuction } from '@outcry/core/engine';
+import { createFakeClock, eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeClock, eventually } from './fake-clock.js';
 
 let house: AuctionHouse;
 afterEach(async () => {

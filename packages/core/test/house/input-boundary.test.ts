@@ -1,6 +1,6 @@
 import { type AuctionHouse, createAuctionHouse, MAX_AMOUNT, OutcryError } from '@outcry/core';
+import { createFakeClock } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeClock } from './fake-clock.js';
 
 let house: AuctionHouse;
 const clock = createFakeClock();

@@ -1,9 +1,8 @@
 import { type BidOutcome, type CreateAuctionInput, createAuctionHouse, createAuctionInputSchema } from '@outcry/core';
 import { buildAuctionSpec } from '@outcry/core/engine';
-import { createReferenceModel, type ReferenceCommand } from '@outcry/core/testing';
+import { createFakeClock, createReferenceModel, eventually, type ReferenceCommand } from '@outcry/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createFakeClock, eventually } from './fake-clock.js';
 
 const bidArb = fc.record({
   bidderId: fc.constantFrom('b1', 'b2', 'b3', 'seller'),

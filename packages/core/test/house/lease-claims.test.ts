@@ -9,8 +9,8 @@ import {
   MemoryBroadcaster,
   MemoryLock,
 } from '@outcry/core/adapter-kit';
+import { eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from './fake-clock.js';
 
 /** A MemoryLock that keeps what it handed out and what was given back. */
 class WatchedLock extends MemoryLock {
@@ -123,7 +123,7 @@ describe('partition leases claimed in the store', () => {
     const outcome = await house.placeBid({ auctionId: auction.id, bidderId: 'bob', amount: 500 });
     expect(outcome).toMatchObject({ status: 'accepted' });
     expect(lock.released).toContainEqual(first);
-    await eventually(() => (house.metrics().partitions.owned.length === 1 ? true : undefined));
+    await eventually(() => house.metrics().partitions.owned.length === 1);
     expect(lock.acquired.at(-1)?.token).toBe(1_001);
     expect((await store.getBids(auction.id, { afterSeq: 0, limit: 10 })).map((entry) => entry.seq)).toEqual([2]);
   });

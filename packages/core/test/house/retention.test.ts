@@ -1,7 +1,7 @@
 import { type AuctionHouse, createAuctionHouse } from '@outcry/core';
 import { MemoryAuctionStore } from '@outcry/core/adapter-kit';
+import { createFakeClock, eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeClock, eventually } from './fake-clock.js';
 
 let house: AuctionHouse;
 afterEach(async () => {
@@ -35,9 +35,7 @@ describe('an in-memory house running for a long time', () => {
     await house.placeBid({ auctionId: live.id, bidderId: 'bob', amount: 500, bidId: 'live-bid' });
 
     clock.advance(2_000);
-    await eventually(async () =>
-      (await house.getAuction(ended[49] as string))?.status === 'closed' ? true : undefined,
-    );
+    await eventually(async () => (await house.getAuction(ended[49] as string))?.status === 'closed');
     // Ended auctions leave the sequencers' memory as soon as their close is committed.
     expect(house.metrics().sequencer.auctionsInMemory).toBe(1);
     // Within the retention they are all still there: reads, ledger, outcomes.
@@ -74,7 +72,7 @@ describe('an in-memory house running for a long time', () => {
       endsAt: clock.now() + 1_000,
     });
     clock.advance(2_000);
-    await eventually(async () => ((await house.getAuction(auction.id))?.status === 'closed' ? true : undefined));
+    await eventually(async () => (await house.getAuction(auction.id))?.status === 'closed');
     clock.advance(100 * HOUR);
     await house.createAuction({
       sellerId: 's',

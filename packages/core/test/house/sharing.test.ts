@@ -1,7 +1,7 @@
 import { createAuctionHouse } from '@outcry/core';
 import { MemoryAuctionStore, MemoryBidQueue, MemoryBroadcaster, MemoryLock } from '@outcry/core/adapter-kit';
+import { eventually } from '@outcry/core/testing';
 import { describe, expect, it } from 'vitest';
-import { eventually } from './fake-clock.js';
 
 describe('houses sharing one store', () => {
   it('share the partitions fairly, and the survivor takes them all back', async () => {
@@ -19,7 +19,7 @@ describe('houses sharing one store', () => {
     const second = createAuctionHouse(ports);
     await second.start();
     try {
-      await eventually(() => (second.metrics().partitions.owned.length === 4 ? true : undefined), 5_000);
+      await eventually(() => second.metrics().partitions.owned.length === 4, 5_000);
       const owned = [...first.metrics().partitions.owned, ...second.metrics().partitions.owned].sort((a, b) => a - b);
       expect(owned).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
 
@@ -40,7 +40,7 @@ describe('houses sharing one store', () => {
       await first.stop();
     }
     try {
-      await eventually(() => (second.metrics().partitions.owned.length === 8 ? true : undefined), 5_000);
+      await eventually(() => second.metrics().partitions.owned.length === 8, 5_000);
     } finally {
       await second.stop();
     }

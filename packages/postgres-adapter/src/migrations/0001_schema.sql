@@ -203,9 +203,10 @@ $$;
 -- commit_batches, set-based: the batches' fencing tokens and seqs are checked first, batch by
 -- batch, then every batch that passed is written with one statement per table, instead of one
 -- commit_batch call (five statements) per batch. PostgreSQL's cost per statement dwarfs its cost
--- per row for the small batches of many partitions. Batches sharing a partition or an auction,
--- and a unique violation (a repeated bid_id or seq), go to commit_batches_each, whose
--- subtransactions find the batch at fault. Same arguments and result as commit_batches_each.
+-- per row for the small batches of many partitions. Batches sharing a partition, and a unique
+-- violation (a repeated bid_id or seq), go to commit_batches_each, whose subtransactions find the
+-- batch at fault. An auction is only ever committed into its own partition, so batches of
+-- distinct partitions share no auction. Same arguments and result as commit_batches_each.
 create function {{schema}}.commit_batches(
   p_partitions integer[], p_tokens bigint[],
   s_batch integer[], s_id text[], s_status text[], s_created_at bigint[], s_ends_at bigint[], s_seq integer[], s_state jsonb[],
@@ -224,9 +225,7 @@ begin
   if n = 0 then
     return results;
   end if;
-  if (select count(distinct p) <> n from unnest(p_partitions) as p)
-     or exists (select 1 from unnest(s_batch, s_id) as u(batch, id) group by u.id having count(distinct u.batch) > 1)
-     or exists (select 1 from unnest(e_batch, e_auction_id) as u(batch, id) group by u.id having count(distinct u.batch) > 1) then
+  if (select count(distinct p) <> n from unnest(p_partitions) as p) then
     return {{schema}}.commit_batches_each(p_partitions, p_tokens,
       s_batch, s_id, s_status, s_created_at, s_ends_at, s_seq, s_state,
       e_batch, e_auction_id, e_seq, e_kind, e_bid_id, e_bidder_id, e_amount, e_price, e_leader_id, e_received_at, e_command,

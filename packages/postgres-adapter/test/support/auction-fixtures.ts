@@ -1,6 +1,6 @@
 import { type AuctionHouse, createAuctionHouse } from '@outcry/core';
+import { eventually } from '@outcry/core/testing';
 import type { PostgresAdapters } from '../../src/index.js';
-import { eventually } from './manual-clock.js';
 
 /** Creates `count` open auctions through a short-lived house, which then gives its leases back. */
 export async function createAuctions(
@@ -34,12 +34,11 @@ export async function createAuctions(
 export async function drained(house: AuctionHouse, adapters: PostgresAdapters, ms = 20_000): Promise<void> {
   await eventually(
     async () => {
-      const owned = house.metrics().partitions.owned.length;
+      if (house.metrics().partitions.owned.length !== house.partitions) return false;
       let depth = 0;
       for (let p = 0; p < house.partitions; p++) depth += await adapters.queue.depth(p);
-      return { owned, depth };
+      return depth === 0;
     },
-    ({ owned, depth }) => owned === house.partitions && depth === 0,
     ms,
     'the takeover of every partition and an empty queue',
   );

@@ -6,7 +6,7 @@ import { quoteIdentifier } from '../../src/schema-name.js';
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** With CI=true or REQUIRE_SERVICES=1 a database that does not answer fails the run instead of skipping it. */
-export const servicesRequired = process.env.CI === 'true' || process.env.REQUIRE_SERVICES === '1';
+const servicesRequired = process.env.CI === 'true' || process.env.REQUIRE_SERVICES === '1';
 
 async function probe(): Promise<string | null> {
   const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3_000 });

@@ -20,8 +20,7 @@ export function describeRedisContracts(redis: () => RedisClient, runPrefix: stri
   let instances = 0;
   const fresh = (): RedisAdapters =>
     createRedisAdapters({ redis: redis(), prefix: `${runPrefix}${++instances}:`, partitions });
-  // Every store has its own prefix, so partitions may repeat across tests: the suite takes
-  // them in turn from 0..partitions-1 and commits each auction into its own.
+  // Every store has its own prefix, so partitions may repeat across tests.
   describeAuctionStoreContract(() => fresh().store, { partitions });
   describeBidQueueContract(() => fresh().queue);
   describeLockContract(() => fresh().lock);

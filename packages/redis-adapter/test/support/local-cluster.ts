@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { eventually } from '@outcry/core/testing';
 import { Cluster, Redis } from 'ioredis';
 
 const run = promisify(execFile);
@@ -53,7 +54,7 @@ export class LocalCluster {
         );
         cluster.#servers.push(server);
       }
-      for (const port of cluster.ports) await waitFor(() => ping(port), 10_000, `redis-server on ${port}`);
+      for (const port of cluster.ports) await eventually(() => ping(port), 10_000, `redis-server on ${port}`);
       await run('redis-cli', [
         '--cluster',
         'create',
@@ -63,7 +64,7 @@ export class LocalCluster {
         '--cluster-yes',
       ]);
       for (const port of cluster.ports) {
-        await waitFor(
+        await eventually(
           async () => (await info(port)).includes('cluster_state:ok'),
           20_000,
           `cluster_state:ok on ${port}`,
@@ -116,11 +117,3 @@ async function withNode<T>(port: number, use: (redis: Redis) => Promise<T>): Pro
 
 const ping = (port: number) => withNode(port, async (redis) => (await redis.ping()) === 'PONG').catch(() => false);
 const info = (port: number) => withNode(port, (redis) => redis.cluster('INFO') as Promise<string>).catch(() => '');
-
-async function waitFor(condition: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

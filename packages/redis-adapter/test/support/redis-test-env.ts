@@ -49,16 +49,3 @@ export function uniquePrefix(label = ''): string {
 export function deletePrefix(redis: RedisClient, prefix: string): Promise<number> {
   return deleteMatching(redis, `${prefix}*`);
 }
-
-/** Polls until `condition` holds, or throws after `timeoutMs`. */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BidQueue, QueuedCommand, QueueItem } from '../../ports/bid-queue.js';
-import { type ContractHooks, trackInstances } from './contract-hooks.js';
+import { sleep } from '../eventually.js';
+import { type ContractHooks, type PartitionHook, trackInstances } from './contract-hooks.js';
 import { queueItem, uniquePartition } from './fixtures.js';
-import { sleep } from './wait.js';
 
 /** Groups of the BidQueue contract that a backend may switch off. */
 export interface BidQueueContractSkips {
@@ -14,11 +14,11 @@ export interface BidQueueContractSkips {
   readonly ack?: boolean;
   /** claimStale. */
   readonly claimStale?: boolean;
-  /** interrupt (only run when the queue has one anyway). */
+  /** interrupt: switch it off for a queue without `interrupt()`, whose stopping house waits out its reads. */
   readonly interrupt?: boolean;
 }
 
-export interface BidQueueContractOptions extends ContractHooks {
+export interface BidQueueContractOptions extends ContractHooks, PartitionHook {
   readonly skip?: BidQueueContractSkips;
   /** minIdleMs given to claimStale (50 by default). */
   readonly claimIdleMs?: number;
@@ -186,11 +186,12 @@ export function describeBidQueueContract(makeQueue: BidQueueFactory, options: Bi
     describe.skipIf(skip.interrupt === true)('interrupt', () => {
       it('wakes a blocked read at once', async () => {
         const queue = await newQueue();
-        if (queue.interrupt === undefined) return;
+        const interrupt = queue.interrupt?.bind(queue);
+        expect(interrupt, 'a queue without interrupt() sets skip.interrupt').toBeTypeOf('function');
         const started = Date.now();
         const reading = queue.read(newPartition(), 'consumer-a', { max: 10, blockMs: wakeReadBlockMs });
         await sleep(30);
-        queue.interrupt();
+        interrupt?.();
         expect(await reading).toEqual([]);
         expect(Date.now() - started).toBeLessThan(wakeReadBlockMs / 2);
       });

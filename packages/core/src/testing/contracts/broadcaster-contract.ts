@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Broadcaster, BroadcastMessage } from '../../ports/broadcaster.js';
-import { type ContractHooks, trackInstances } from './contract-hooks.js';
+import { eventually } from '../eventually.js';
+import { type ContractHooks, type PartitionHook, trackInstances } from './contract-hooks.js';
 import { broadcastMessage, uniquePartition } from './fixtures.js';
-import { waitUntil } from './wait.js';
 
 /** Two broadcasters attached to one bus, as two processes would hold them. They may be one object. */
 export type BroadcasterPair = readonly [Broadcaster, Broadcaster];
@@ -14,7 +14,7 @@ export interface BroadcasterContractSkips {
   readonly unsubscribe?: boolean;
 }
 
-export interface BroadcasterContractOptions extends ContractHooks {
+export interface BroadcasterContractOptions extends ContractHooks, PartitionHook {
   readonly skip?: BroadcasterContractSkips;
   /**
    * Two broadcasters on one bus. By default `makeBroadcaster` is called twice, which suits
@@ -56,7 +56,7 @@ export function describeBroadcasterContract(
       return [instances.add(pair[0]), instances.add(pair[1])];
     };
     const arrival = (received: readonly unknown[], count: number, who: string) =>
-      waitUntil(() => received.length >= count, timeoutMs, `${count} message(s) at ${who}`);
+      eventually(() => received.length >= count, timeoutMs, `${count} message(s) at ${who}`);
 
     it('delivers to the subscribers of the message’s partition only, in publish order', async () => {
       const broadcaster = await newBroadcaster();

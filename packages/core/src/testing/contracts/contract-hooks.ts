@@ -9,6 +9,10 @@ export interface Closable {
 export interface ContractHooks {
   /** Runs after each test, once that test's instances are closed: drop keys, schemas, clients. */
   readonly cleanup?: () => void | Promise<void>;
+}
+
+/** The hook of the contracts whose tests may share one queue or bus (queue, broadcaster). */
+export interface PartitionHook {
   /**
    * Gives one test a partition number. By default a random one no other test uses, since
    * adapters may share one server; pass your own when the backend only knows a fixed range.

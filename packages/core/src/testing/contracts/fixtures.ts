@@ -33,26 +33,20 @@ export interface AuctionsOfPartitions {
 }
 
 /**
- * Partitions and auctions for a store contract. With `partitions`, each auction's id is one
- * whose `partitionOf(id, partitions)` is the partition it is committed into (the given id, or
- * a fresh one, with `-<n>` appended), and partitions are taken in turn from 0..partitions-1.
- * Without, any id goes in any partition, and each test gets a partition no other test uses.
+ * Partitions and auctions for a store contract: each auction's id is one whose
+ * `partitionOf(id, partitions)` is the partition it is committed into (the given id, or a fresh
+ * one, with `-<n>` appended), and partitions are taken in turn from 0..partitions-1.
  */
-export function auctionsOfPartitions(options: {
-  readonly partitions?: number;
-  readonly partition?: () => number;
-}): AuctionsOfPartitions {
-  const { partitions } = options;
+export function auctionsOfPartitions(partitions: number): AuctionsOfPartitions {
   let next = 0;
-  const inTurn = partitions === undefined ? uniquePartition : () => next++ % partitions;
   return {
-    newPartition: options.partition ?? inTurn,
+    newPartition: () => next++ % partitions,
     auctionIn(partition, auctionOptions = {}) {
-      if (partitions !== undefined && !(Number.isInteger(partition) && partition >= 0 && partition < partitions))
+      if (!(Number.isInteger(partition) && partition >= 0 && partition < partitions))
         throw new Error(`Partition ${partition} is outside 0..${partitions - 1}.`);
       const base = auctionOptions.id ?? uniqueId('auction');
       let id = base;
-      for (let n = 0; partitions !== undefined && partitionOf(id, partitions) !== partition; n++) id = `${base}-${n}`;
+      for (let n = 0; partitionOf(id, partitions) !== partition; n++) id = `${base}-${n}`;
       return ScriptedAuction.create({ ...auctionOptions, id });
     },
   };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Lease, Lock } from '../../ports/lock.js';
+import { sleep } from '../eventually.js';
 import { type ContractHooks, trackInstances } from './contract-hooks.js';
 import { expectOutcryError } from './expect-outcry-error.js';
 import { uniqueId } from './fixtures.js';
-import { sleep } from './wait.js';
 
 /** Groups of the Lock contract that a backend may switch off. */
 export interface LockContractSkips {

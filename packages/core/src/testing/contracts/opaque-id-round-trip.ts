@@ -4,9 +4,9 @@ import type { AuctionEvent } from '../../engine/types.js';
 import type { AuctionHouse } from '../../house/auction-house.js';
 import type { AuctionStore } from '../../ports/auction-store.js';
 import { codePointLength, MAX_ID_LENGTH } from '../../schemas/opaque-id.js';
+import { eventually } from '../eventually.js';
 import { NAMED_OPAQUE_IDS, opaqueIdArbitrary } from '../opaque-ids.js';
 import { uniqueId } from './fixtures.js';
-import { waitUntil } from './wait.js';
 
 /** A running house and a store on the same backend to read back from (another instance, ideally). */
 export interface OpaqueIdStack {
@@ -139,7 +139,7 @@ export function describeOpaqueIdRoundTrip(
             if (stopWatching !== undefined) {
               const bidders = () =>
                 heard.flatMap((event) => (event.type === 'bid.accepted' ? [[event.bidderId, event.bidId]] : []));
-              await waitUntil(() => bidders().length >= 2, 10_000, 'the watcher to hear both bids');
+              await eventually(() => bidders().length >= 2, 10_000, 'the watcher to hear both bids');
               expect(bidders()).toEqual([
                 [first, firstBidId],
                 [second, secondBidId],

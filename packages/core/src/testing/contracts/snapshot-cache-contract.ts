@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SnapshotCache } from '../../ports/snapshot-cache.js';
+import { sleep } from '../eventually.js';
 import { type ContractHooks, trackInstances } from './contract-hooks.js';
 import { snapshotAt, uniqueId } from './fixtures.js';
-import { sleep } from './wait.js';
 
 /** Groups of the SnapshotCache contract that a backend may switch off. */
 export interface SnapshotCacheContractSkips {

@@ -2,41 +2,39 @@
 // that PostgreSQL refuses sits in the Redis queue, which outlives every process.
 import { type AuctionHouse, createAuctionHouse, type HealthEvent } from '@outcry/core';
 import { partitionOf } from '@outcry/core/adapter-kit';
-import { createRedisAdapters, deleteMatching, type RedisAdapters } from '@outcry/redis-adapter';
+import { clientHouse, eventually, poisonCreate, routedOutcomes } from '@outcry/core/testing';
+import type { PostgresAdapters } from '@outcry/postgres-adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migratedAdapters, noDatabase } from './support/database.js';
-import { eventually } from './support/manual-clock.js';
-import { clientHouse, poisonCreate, routedOutcomes } from './support/poison-commands.js';
-import { REDIS_URL, redisUp } from './support/redis-service.js';
+import { type HybridInstance, type HybridProcess, hybridInstance } from './support/hybrid-stack.js';
+import { noSharedServices } from './support/shared-services.js';
 
 const PARTITIONS = 4;
-const up = noDatabase ? false : await redisUp('the hybrid poison test');
 
-describe.skipIf(noDatabase || !up)('a command whose content PostgreSQL refuses (hybrid: Redis queue)', () => {
-  const prefix = `outcry-hybrid-poison:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
-  let postgres: Awaited<ReturnType<typeof migratedAdapters>>;
-  const redises: RedisAdapters[] = [];
+describe.skipIf(noSharedServices)('a command whose content PostgreSQL refuses (hybrid: Redis queue)', () => {
+  let instance: HybridInstance;
+  let postgres: PostgresAdapters;
+  const processes: HybridProcess[] = [];
   const houses: AuctionHouse[] = [];
-  const redisAdapters = () => {
-    const redis = createRedisAdapters({ redis: REDIS_URL, prefix, partitions: PARTITIONS });
-    redises.push(redis);
-    return redis;
+  const connect = () => {
+    const process = instance.connect();
+    processes.push(process);
+    return process;
   };
-  /** One process owning partitions: its own Redis connections, the shared PostgreSQL store. */
+  const redisAdapters = () => connect().redis;
+  /** One process owning partitions: its own Redis connections and PostgreSQL pool. */
   const owner = () => {
-    const house = createAuctionHouse({ ...redisAdapters(), store: postgres.store, leaseTtlMs: 2_000 });
+    const house = createAuctionHouse({ ...connect().backend, leaseTtlMs: 2_000 });
     houses.push(house);
     return house;
   };
   beforeAll(async () => {
-    postgres = await migratedAdapters({ partitions: PARTITIONS });
+    instance = await hybridInstance(PARTITIONS);
+    postgres = connect().postgres;
   });
   afterAll(async () => {
     for (const house of houses) await house.stop();
-    const first = redises[0];
-    if (first !== undefined) await deleteMatching(first.redis, `${prefix}*`);
-    for (const redis of redises) await redis.close();
-    await postgres.dispose();
+    for (const process of processes) await process.close();
+    await instance.close();
   });
 
   it('is rejected alone and acknowledged off the Redis queue: bids of its partition commit, and a restart never sees it again', async () => {
@@ -71,12 +69,7 @@ describe.skipIf(noDatabase || !up)('a command whose content PostgreSQL refuses (
     const bids = Array.from({ length: 12 }, (_, i) =>
       client.placeBid({ auctionId: auction.id, bidderId: `b${i}`, amount: 2_000 + 100 * i, bidId: `hp-${i}` }),
     );
-    await eventually(
-      () => clientPorts.queue.depth(partition),
-      (depth) => depth === 13,
-      5_000,
-      'the queued commands',
-    );
+    await eventually(async () => (await clientPorts.queue.depth(partition)) === 13, 5_000, 'the queued commands');
 
     const house = owner();
     const events: HealthEvent[] = [];
@@ -89,8 +82,10 @@ describe.skipIf(noDatabase || !up)('a command whose content PostgreSQL refuses (
     expect(ledger.map((entry) => entry.seq)).toEqual(ledger.map((_, i) => i + 1));
 
     const rejected = await eventually(
-      async () => heard.outcomes.filter((routed) => routed.commandId === poison.commandId),
-      (routed) => routed.length > 0,
+      () => {
+        const routed = heard.outcomes.filter((outcome) => outcome.commandId === poison.commandId);
+        return routed.length > 0 && routed;
+      },
       5_000,
       'the routed rejection of the poison',
     );
@@ -99,12 +94,7 @@ describe.skipIf(noDatabase || !up)('a command whose content PostgreSQL refuses (
     const poisonId = poison.command.type === 'create' ? poison.command.spec.id : '';
     expect(await postgres.store.getMany([poisonId])).toEqual([null]);
     expect(events.filter((event) => event.type === 'refused')).toMatchObject([{ command: 'create', partition }]);
-    await eventually(
-      () => clientPorts.queue.depth(partition),
-      (depth) => depth === 0,
-      5_000,
-      'an empty queue',
-    );
+    await eventually(async () => (await clientPorts.queue.depth(partition)) === 0, 5_000, 'an empty queue');
 
     // A process that takes over after a restart claims what was left unacknowledged: not the poison.
     await house.stop();

@@ -1,13 +1,11 @@
-import { type AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from '@outcry/core';
-import {
-  type Broadcaster,
-  type BroadcastMessage,
-  MemoryLock,
-  partitionOf,
-  type QueueItem,
-  type RoutedOutcome,
-} from '@outcry/core/adapter-kit';
-import { ScriptedAuction } from '@outcry/core/testing';
+// Commands a store refuses by their content, and the house that sends them through the queue:
+// a store that cannot keep a command must refuse it alone (STORE_REJECTED), not its partition.
+import { type AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from '../house/auction-house.js';
+import { partitionOf } from '../house/partition-of.js';
+import { MemoryLock } from '../memory/memory-lock.js';
+import type { QueueItem } from '../ports/bid-queue.js';
+import type { Broadcaster, BroadcastMessage, RoutedOutcome } from '../ports/broadcaster.js';
+import { ScriptedAuction } from './contracts/fixtures.js';
 
 /**
  * A house that never owns a partition (its lock holds every one for another owner): every
