@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createAuctionHouse, MemoryAuctionStore } from '@outcry/core';
+import { createAuctionHouse, createMemoryBackend, MemoryAuctionStore } from '@outcry/core';
 import { describe, expect, it } from 'vitest';
 import { createCpuCaps } from '../src/cpu-caps.js';
 import { type AcceptedBid, assertLedgersHold, checkLedgers } from '../src/ledger-check.js';
@@ -13,7 +13,7 @@ const servicesRequired = process.env.CI === 'true' || process.env.REQUIRE_SERVIC
 describe('the ledger check', () => {
   async function floor() {
     const store = new MemoryAuctionStore();
-    const house = createAuctionHouse({ store });
+    const house = createAuctionHouse({ backend: createMemoryBackend({ store }) });
     await house.start();
     const auction = await house.createAuction({
       sellerId: 'seller',

@@ -14,6 +14,7 @@ import {
   outcomeJson,
   type Page,
   type PartitionClaim,
+  type PartitionFencing,
   partitionCountMismatch,
   type StoredOutcome,
   stateJson,
@@ -216,6 +217,8 @@ function mergeByPartition(waiting: readonly WaitingCommit[]): MergedCommit[] {
       states: [...states.values()],
       entries: [...earlier.batch.entries, ...w.batch.entries],
       outcomes: [...earlier.batch.outcomes, ...w.batch.outcomes],
+      freshBidIds: new Set([...earlier.batch.freshBidIds, ...w.batch.freshBidIds]),
+      broadcast: null,
     };
     earlier.waiters.push(w);
   }
@@ -231,9 +234,8 @@ function mergeByPartition(waiting: readonly WaitingCommit[]): MergedCommit[] {
  * one call of `commit_batches`: one transaction and one WAL flush for all of them, each batch
  * still accepted or refused on its own.
  */
-export class PostgresAuctionStore implements AuctionStore {
-  /** A partition's commits go out one after another, in arrival order (see #scheduleSend). */
-  readonly ordersCommits = true;
+/** A partition's commits go out one after another, in arrival order (see #scheduleSend). */
+export class PostgresAuctionStore implements AuctionStore, PartitionFencing {
   readonly #pool: Pool;
   readonly #sql: Statements;
   readonly #maxCommitsInFlight: number;
@@ -263,7 +265,7 @@ export class PostgresAuctionStore implements AuctionStore {
     if (this.#partitions !== undefined && partitions !== this.#partitions) {
       throw new OutcryError(
         'INVALID_INPUT',
-        `The house has ${partitions} partitions and the PostgreSQL adapters ${this.#partitions}: give both the same count (spread the adapters into createAuctionHouse).`,
+        `The house has ${partitions} partitions and the PostgreSQL adapters ${this.#partitions}: give both the same count (leave the house's partitions out: it takes the backend's).`,
         { details: { house: partitions, adapters: this.#partitions } },
       );
     }

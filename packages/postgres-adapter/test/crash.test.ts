@@ -42,7 +42,7 @@ describe.skipIf(noDatabase)('crash: a bidding process killed with SIGKILL mid-lo
 
     // Restart: a new house takes the partitions over once the dead one's leases expire, and
     // judges what the dead one left in the queue.
-    house = createAuctionHouse({ ...adapters, leaseTtlMs: 1_000 });
+    house = createAuctionHouse({ backend: adapters, leaseTtlMs: 1_000 });
     await house.start();
     await drained(house, adapters);
 

@@ -62,7 +62,7 @@ describe.skipIf(noDatabase)('differential: AuctionHouse on PostgreSQL against th
   let house: AuctionHouse;
   beforeAll(async () => {
     adapters = await migratedAdapters({ partitions: 4 });
-    house = createAuctionHouse({ ...adapters, clock });
+    house = createAuctionHouse({ backend: adapters, clock });
     await house.start();
   });
   afterAll(async () => {

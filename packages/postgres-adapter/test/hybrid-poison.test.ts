@@ -1,6 +1,6 @@
 // The hybrid composition (PostgreSQL store, Redis queue, lock, broadcaster and cache): a command
 // that PostgreSQL refuses sits in the Redis queue, which outlives every process.
-import { type AuctionHouse, createAuctionHouse, type HealthEvent, partitionOf } from '@outcry/core';
+import { type AuctionHouse, composeBackend, createAuctionHouse, type HealthEvent, partitionOf } from '@outcry/core';
 import { createRedisAdapters, deleteMatching, type RedisAdapters } from '@outcry/redis-adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migratedAdapters, noDatabase } from './support/database.js';
@@ -23,7 +23,9 @@ describe.skipIf(noDatabase || !up)('a command whose content PostgreSQL refuses (
   };
   /** One process owning partitions: its own Redis connections, the shared PostgreSQL store. */
   const owner = () => {
-    const house = createAuctionHouse({ ...redisAdapters(), store: postgres.store, leaseTtlMs: 2_000 });
+    const redis = redisAdapters();
+    const backend = composeBackend({ store: postgres, queue: redis, lock: redis, broadcaster: redis, cache: redis });
+    const house = createAuctionHouse({ backend, leaseTtlMs: 2_000 });
     houses.push(house);
     return house;
   };
@@ -53,10 +55,13 @@ describe.skipIf(noDatabase || !up)('a command whose content PostgreSQL refuses (
     const partition = partitionOf(auction.id, PARTITIONS);
     const clientPorts = redisAdapters();
     const client = await clientHouse({
-      store: postgres.store,
-      queue: clientPorts.queue,
-      broadcaster: clientPorts.broadcaster,
-      cache: clientPorts.cache,
+      backend: composeBackend({
+        store: postgres,
+        queue: clientPorts,
+        lock: clientPorts,
+        broadcaster: clientPorts,
+        cache: clientPorts,
+      }),
       partitions: PARTITIONS,
       answerTimeoutMs: 10_000,
     });

@@ -1,7 +1,7 @@
 // The hybrid composition: the durable ledger on PostgreSQL, everything fast on Redis (queue,
 // lock, broadcaster, snapshot cache). Tokens of the Redis lock fence commits to PostgreSQL.
 import { connect } from 'node:net';
-import { type AuctionHouse, createAuctionHouse, isOutcryError } from '@outcry/core';
+import { type AuctionHouse, composeBackend, createAuctionHouse, isOutcryError } from '@outcry/core';
 import { commitBatchOf, describeOpaqueIdRoundTrip, ScriptedAuction } from '@outcry/core/testing';
 import { createRedisAdapters, deleteMatching, type RedisAdapters } from '@outcry/redis-adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +46,8 @@ describe.skipIf(noDatabase || !redisUp)(
       const redis = createRedisAdapters({ redis: REDIS_URL, prefix, partitions: PARTITIONS });
       redises.push(redis);
       // Redis gives every port but the store; the store, the database of record, is PostgreSQL's.
-      const house = createAuctionHouse({ ...redis, store: postgres.store, leaseTtlMs: 2_000 });
+      const backend = composeBackend({ store: postgres, queue: redis, lock: redis, broadcaster: redis, cache: redis });
+      const house = createAuctionHouse({ backend, leaseTtlMs: 2_000 });
       houses.push(house);
       return house;
     };

@@ -11,8 +11,8 @@ describe.skipIf(noDatabase)('PostgreSQL adapters keep user ids and bidIds byte f
     await adapters.migrate();
     // Another instance reads back what the house wrote, as another process would.
     const reader = createPostgresAdapters({ connectionString: DATABASE_URL, schema, partitions: 4 });
-    const house = createAuctionHouse({ ...adapters, partitions: 4 });
-    const watcher = createAuctionHouse({ ...reader, partitions: 4 });
+    const house = createAuctionHouse({ backend: adapters, partitions: 4 });
+    const watcher = createAuctionHouse({ backend: reader, partitions: 4 });
     await house.start();
     await watcher.start();
     return {
@@ -35,7 +35,7 @@ describe.skipIf(noDatabase)('ids PostgreSQL would refuse never reach it', () => 
     const schema = freshSchemaName('impossible');
     const adapters = createPostgresAdapters({ connectionString: DATABASE_URL, schema, partitions: 1 });
     await adapters.migrate();
-    const house = createAuctionHouse({ ...adapters, partitions: 1, answerTimeoutMs: 5_000 });
+    const house = createAuctionHouse({ backend: adapters, partitions: 1, answerTimeoutMs: 5_000 });
     await house.start();
     try {
       for (const id of ['a\u0000b', 'x\ud800']) {

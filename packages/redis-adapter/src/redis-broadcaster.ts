@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
-  type AuctionStore,
+  type SolePublisher,
   type Broadcaster,
   type BroadcastHandler,
   type BroadcastMessage,
@@ -40,7 +40,7 @@ interface Subscription {
  * directly, without a trip through Redis. Pub/Sub is at most once: a message sent while a
  * subscriber was away is lost to it, which is why every event carries its auction's seq.
  */
-export class RedisBroadcaster implements Broadcaster {
+export class RedisBroadcaster implements Broadcaster, SolePublisher {
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #sharded: boolean;
@@ -55,7 +55,6 @@ export class RedisBroadcaster implements Broadcaster {
   dropped = 0;
   /** Starts every payload this instance publishes: `<random id>|`. */
   readonly #mark = `${randomBytes(6).toString('base64url')}|`;
-  #publishedBy: AuctionStore | undefined;
   /** Messages a commit script publishes: `publish` only hands them out in this process. */
   readonly #byCommit = new WeakSet<BroadcastMessage>();
   /** Partitions only this process publishes for: their channels are not listened to. */
@@ -80,16 +79,6 @@ export class RedisBroadcaster implements Broadcaster {
     if (!Number.isInteger(this.#listenerCheckMs) || this.#listenerCheckMs < 1) {
       throw new OutcryError('INVALID_INPUT', 'listenerCheckMs must be a positive integer.');
     }
-  }
-
-  /** The store whose commit script publishes each batch's message (see `publicationOf`). */
-  get publishedBy(): AuctionStore | undefined {
-    return this.#publishedBy;
-  }
-
-  /** Lets `store`'s commits publish the messages of its batches, as `RedisAuctionStore` does. */
-  publishWithCommitsOf(store: AuctionStore): void {
-    this.#publishedBy = store;
   }
 
   /**

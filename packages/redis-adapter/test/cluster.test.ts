@@ -52,8 +52,8 @@ describe.skipIf(!hasRedisServer)('on a three-master Redis Cluster', () => {
   describeOpaqueIdRoundTrip(async () => {
     const adapters = createRedisAdapters({ redis: cluster, prefix: 'opaque:', partitions: PARTITIONS });
     const reader = createRedisAdapters({ redis: cluster, prefix: 'opaque:', partitions: PARTITIONS });
-    const house = createAuctionHouse({ ...adapters, partitions: PARTITIONS });
-    const watcher = createAuctionHouse({ ...reader, partitions: PARTITIONS });
+    const house = createAuctionHouse({ backend: adapters, partitions: PARTITIONS });
+    const watcher = createAuctionHouse({ backend: reader, partitions: PARTITIONS });
     await house.start();
     await watcher.start();
     return {

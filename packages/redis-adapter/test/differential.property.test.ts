@@ -90,7 +90,7 @@ describe.skipIf(!up)('differential: an AuctionHouse on Redis against the pure en
   beforeAll(async () => {
     redis = new Redis(REDIS_URL);
     adapters = createRedisAdapters({ redis, prefix, partitions: 4 });
-    house = createAuctionHouse({ ...adapters, partitions: 4, clock });
+    house = createAuctionHouse({ backend: adapters, partitions: 4, clock });
     await house.start();
   });
   afterAll(async () => {

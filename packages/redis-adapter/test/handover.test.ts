@@ -36,7 +36,7 @@ describe.skipIf(!up)('houses joining and leaving while bids flow through all of 
     const join = async () => {
       const adapters = createRedisAdapters({ redis: new Redis(REDIS_URL), prefix, partitions: PARTITIONS });
       const house = createAuctionHouse({
-        ...adapters,
+        backend: adapters,
         partitions: PARTITIONS,
         leaseTtlMs: 600,
         answerTimeoutMs: ANSWER_TIMEOUT_MS,
@@ -118,9 +118,9 @@ describe.skipIf(!up)('houses joining and leaving while bids flow through all of 
       "the ghost's read blocked",
     );
     const ownerAdapters = createRedisAdapters({ redis: new Redis(REDIS_URL), prefix: ghostPrefix, partitions: 1 });
-    const owner = createAuctionHouse({ ...ownerAdapters, partitions: 1, staleEntryMs: 600 });
+    const owner = createAuctionHouse({ backend: ownerAdapters, partitions: 1, staleEntryMs: 600 });
     const callerAdapters = createRedisAdapters({ redis: new Redis(REDIS_URL), prefix: ghostPrefix, partitions: 1 });
-    const caller = createAuctionHouse({ ...callerAdapters, partitions: 1, answerTimeoutMs: 8_000 });
+    const caller = createAuctionHouse({ backend: callerAdapters, partitions: 1, answerTimeoutMs: 8_000 });
     try {
       await owner.start();
       await caller.start();

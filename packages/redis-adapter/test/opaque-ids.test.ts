@@ -22,8 +22,8 @@ describe.skipIf(!up)('Redis adapters keep user ids and bidIds byte for byte', ()
     const adapters = createRedisAdapters({ redis, prefix, partitions: 4 });
     // Another instance reads back what the house wrote, as another process would.
     const reader = createRedisAdapters({ redis, prefix, partitions: 4 });
-    const house = createAuctionHouse({ ...adapters, partitions: 4 });
-    const watcher = createAuctionHouse({ ...reader, partitions: 4 });
+    const house = createAuctionHouse({ backend: adapters, partitions: 4 });
+    const watcher = createAuctionHouse({ backend: reader, partitions: 4 });
     await house.start();
     await watcher.start();
     return {

@@ -1,4 +1,4 @@
-import { type BroadcastMessage, createAuctionHouse, MemoryBroadcaster } from '@outcry/core';
+import { type BroadcastMessage, createAuctionHouse, createMemoryBackend, MemoryBroadcaster } from '@outcry/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type GatewayFixture, startGateway } from './support/gateway-fixture.js';
 import { TestClient } from './support/test-client.js';
@@ -24,7 +24,9 @@ afterEach(async () => {
 describe('gaps in seq', () => {
   it('sends a fresh snapshot when an event is missing, then goes on with the events', async () => {
     const broadcaster = new LossyBroadcaster();
-    fx = await startGateway({ house: createAuctionHouse({ broadcaster }) });
+    fx = await startGateway({
+      house: createAuctionHouse({ backend: createMemoryBackend({ broadcaster }), partitions: 1 }),
+    });
     const auction = await fx.createAuction();
     const client = await TestClient.open(fx.url);
     client.send({ type: 'subscribe', auctionId: auction.id });

@@ -12,15 +12,11 @@ import type {
   PublicAuction,
 } from '../engine/types.js';
 import { OutcryError } from '../errors.js';
-import { MemoryAuctionStore } from '../memory/memory-auction-store.js';
-import { MemoryBidQueue } from '../memory/memory-bid-queue.js';
-import { MemoryBroadcaster } from '../memory/memory-broadcaster.js';
-import { MemoryLock } from '../memory/memory-lock.js';
-import { MemorySnapshotCache } from '../memory/memory-snapshot-cache.js';
 import type { AuctionStore, LedgerEntry, PartitionClaim } from '../ports/auction-store.js';
-import type { BidQueue, QueuedCommand, QueueItem } from '../ports/bid-queue.js';
+import type { BidQueue } from '../ports/bid-queue.js';
 import type { Broadcaster, BroadcastMessage, RoutedOutcome } from '../ports/broadcaster.js';
-import { type Clock, systemClock } from '../ports/clock.js';
+import type { BackendCapabilities, PartitionFencing, SolePublisher } from '../ports/backend.js';
+import type { Clock } from '../ports/clock.js';
 import type { Lease, Lock } from '../ports/lock.js';
 import type { SnapshotCache } from '../ports/snapshot-cache.js';
 import { isAuctionId } from '../schemas/auction-id.js';
@@ -44,7 +40,8 @@ import { describeIssues, parseInput } from '../schemas/parse-input.js';
 import { commitFailureOf } from './commit-failure.js';
 import { DeadlineHeap } from './deadline-heap.js';
 import { dependencyOf, HouseHealthTracker, unavailableRefusal, unknownOutcome } from './house-health.js';
-import { type HouseLogger, isHouseLogger, logHealthEvent, logHouseError, silentLogger } from './house-logger.js';
+import { type HouseLogger, logHealthEvent, logHouseError } from './house-logger.js';
+import { type AuctionHouseOptions, type HouseSettings, resolveHouseOptions } from './house-options.js';
 import { HousePresence } from './house-presence.js';
 import type {
   AuctionStats,
@@ -57,80 +54,12 @@ import type {
   PublicBid,
   Trouble,
 } from './house-types.js';
-import { assertPartitionCount, DEFAULT_SHARED_PARTITIONS, partitionOf } from './partition-of.js';
-import { type AnswerableItem, PendingAnswers } from './pending-answers.js';
+import { partitionOf } from './partition-of.js';
+import { PendingAnswers } from './pending-answers.js';
 import { type Answer, Sequencer, type SequencerHost } from './sequencer.js';
+import type { HouseItem, SequencedCommand } from './sequenced-command.js';
 import { createSequencerStats, type SequencerStats } from './sequencer-stats.js';
 import { storeRejection } from './store-rejection.js';
-
-/** Options of `createAuctionHouse`: every port is optional and defaults to its in-memory implementation. */
-export interface AuctionHouseOptions {
-  store?: AuctionStore;
-  queue?: BidQueue;
-  lock?: Lock;
-  broadcaster?: Broadcaster;
-  cache?: SnapshotCache;
-  clock?: Clock;
-  /**
-   * Sequencer partitions: 4 (`DEFAULT_SHARED_PARTITIONS`), or 1 when store, queue and lock are
-   * all the in-memory defaults.
-   * Every house sharing a store must use the same number, and so must the adapters.
-   */
-  partitions?: number;
-  /** At most this many commands per group commit (1,024). */
-  maxBatch?: number;
-  /** Lease time of a partition (10 s); renewed every third of it. */
-  leaseTtlMs?: number;
-  /** A caller gets TIMEOUT when no outcome comes within this time (30 s). */
-  answerTimeoutMs?: number;
-  /** BidIds each partition remembers without a store read (20,000); older ones are looked up in the store. */
-  recentBids?: number;
-  /** This house's id in leases and queues; random by default. */
-  houseId?: string;
-  /**
-   * Close an auction this long after its end (0). With several processes, a bid stamped just
-   * before the end by another process may still be on its way to the queue: a grace of a few
-   * hundred ms lets it reach the sequencer before the close does.
-   */
-  closeGraceMs?: number;
-  /**
-   * Send commands for partitions this house owns through the queue too (false). By default
-   * they go to the sequencer in memory: caller and writer share the process, so the queue's
-   * round trips buy nothing there. Commands for other houses' partitions, and closes, always
-   * go through the queue. Set it to exercise a queue with a single house.
-   */
-  queueLocalCommands?: boolean;
-  /**
-   * Houses counted when partitions are shared out (16): each of up to this many houses sharing
-   * a Lock owns about partitions / houses; more houses than this still work, less evenly.
-   */
-  presenceSlots?: number;
-  /**
-   * Group commits a partition keeps in flight (2 when the store applies commits in the order
-   * sent, `store.ordersCommits`; else 1): the next batch is judged and sent while the previous
-   * one is on its way, and answers still go out in commit order.
-   */
-  maxCommitsInFlight?: number;
-  /**
-   * Queue entries of an owned partition delivered to another consumer and not acknowledged for
-   * this long (10 s) are taken over: that consumer's process froze or was cut off while a read of
-   * it was still waiting in the queue's server. The owner looks every half of it.
-   */
-  staleEntryMs?: number;
-  /**
-   * A partition whose store calls (or, when no house here owns it, whose lease) keep failing
-   * this long (1,000 ms) is unavailable: its waiting callers get UNAVAILABLE (their commands may
-   * still be judged later), new commands for it that a caller would wait on are refused with
-   * UNAVAILABLE at once, and `health()` reports the house not ready, until a call answers again.
-   */
-  unavailableAfterMs?: number;
-  /**
-   * Where failures underneath are written (pino's convention: `warn(details, message)`; a pino
-   * or Fastify logger fits): retried calls (warn), callers answered UNAVAILABLE and refused
-   * commands (error), recoveries (info), lost publishes and cache writes (warn). Silent by default.
-   */
-  logger?: HouseLogger;
-}
 
 /** Waiting commands are split over free commit slots only in shares of at least this many. */
 const MIN_PIPELINED_BATCH = 16;
@@ -138,27 +67,13 @@ const MIN_PIPELINED_BATCH = 16;
 type Listener = (event: AuctionEvent) => void;
 
 /** A command as intake takes it in: not queued yet (empty id), maybe carrying its caller's waiter. */
-type IntakeItem = QueuedCommand & AnswerableItem;
+type IntakeItem = SequencedCommand;
 
 const SCHEDULER_LOOK_MS = 100;
 /** While a partition is unavailable, one command in this many ms goes through to try the store again. */
 const PROBE_EVERY_MS = 200;
 /** How soon a house under its fair share of partitions looks for free ones again. */
 const CLAIM_AGAIN_MS = 250;
-
-function maxCommitsInFlightOf(options: AuctionHouseOptions, store: AuctionStore): number {
-  const ordered = store.ordersCommits === true;
-  const value = options.maxCommitsInFlight ?? (ordered ? 2 : 1);
-  if (!Number.isInteger(value) || value < 1 || (value > 1 && !ordered)) {
-    throw new OutcryError(
-      'INVALID_INPUT',
-      ordered
-        ? 'maxCommitsInFlight must be an integer of at least 1.'
-        : 'maxCommitsInFlight must be 1: this store does not apply commits in the order sent (ordersCommits).',
-    );
-  }
-  return value;
-}
 
 /**
  * The AuctionHouse: intake, partitioned single-writer sequencers, scheduling of openings and
@@ -172,22 +87,11 @@ export class AuctionHouse {
   readonly #lock: Lock;
   readonly #broadcaster: Broadcaster;
   readonly #cache: SnapshotCache;
+  readonly #capabilities: BackendCapabilities;
+  readonly #fencing: PartitionFencing | undefined;
+  readonly #solePublisher: SolePublisher | undefined;
   readonly #clock: Clock;
-  readonly #options: Required<
-    Pick<
-      AuctionHouseOptions,
-      | 'maxBatch'
-      | 'leaseTtlMs'
-      | 'answerTimeoutMs'
-      | 'recentBids'
-      | 'closeGraceMs'
-      | 'presenceSlots'
-      | 'queueLocalCommands'
-      | 'maxCommitsInFlight'
-      | 'staleEntryMs'
-      | 'unavailableAfterMs'
-    >
-  >;
+  readonly #options: HouseSettings;
   readonly #emitter = new EventEmitter();
   readonly #logger: HouseLogger;
   readonly #subscribers = new Map<string, Set<Listener>>();
@@ -228,39 +132,21 @@ export class AuctionHouse {
   #queued = 0;
 
   constructor(options: AuctionHouseOptions = {}) {
-    this.#clock = options.clock ?? systemClock;
-    this.#store = options.store ?? new MemoryAuctionStore({ clock: this.#clock });
-    this.#queue = options.queue ?? new MemoryBidQueue({ clock: this.#clock });
-    this.#lock = options.lock ?? new MemoryLock({ clock: this.#clock });
-    this.#broadcaster = options.broadcaster ?? new MemoryBroadcaster();
-    this.#cache = options.cache ?? new MemorySnapshotCache({ clock: this.#clock });
-    // In one process on memory there is nothing to spread: one partition makes the largest batches.
-    const shared = options.store !== undefined || options.queue !== undefined || options.lock !== undefined;
-    this.partitions = options.partitions ?? (shared ? DEFAULT_SHARED_PARTITIONS : 1);
-    assertPartitionCount(this.partitions);
-    this.houseId = options.houseId ?? `h-${randomUUID().slice(0, 8)}`;
-    this.#options = {
-      maxBatch: options.maxBatch ?? 1_024,
-      leaseTtlMs: options.leaseTtlMs ?? 10_000,
-      answerTimeoutMs: options.answerTimeoutMs ?? 30_000,
-      recentBids: options.recentBids ?? 20_000,
-      closeGraceMs: options.closeGraceMs ?? 0,
-      presenceSlots: options.presenceSlots ?? 16,
-      queueLocalCommands: options.queueLocalCommands ?? false,
-      maxCommitsInFlight: maxCommitsInFlightOf(options, this.#store),
-      staleEntryMs: options.staleEntryMs ?? 10_000,
-      unavailableAfterMs: options.unavailableAfterMs ?? 1_000,
-    };
-    if (!Number.isInteger(this.#options.staleEntryMs) || this.#options.staleEntryMs < 1) {
-      throw new OutcryError('INVALID_INPUT', 'staleEntryMs must be an integer of at least 1.');
-    }
-    if (!Number.isInteger(this.#options.unavailableAfterMs) || this.#options.unavailableAfterMs < 1) {
-      throw new OutcryError('INVALID_INPUT', 'unavailableAfterMs must be an integer of at least 1.');
-    }
-    if (options.logger !== undefined && !isHouseLogger(options.logger)) {
-      throw new OutcryError('INVALID_INPUT', 'logger must have error, warn and info methods (a pino logger fits).');
-    }
-    this.#logger = options.logger ?? silentLogger;
+    const settings = resolveHouseOptions(options, () => `h-${randomUUID().slice(0, 8)}`);
+    const { backend } = settings;
+    this.#options = settings;
+    this.#clock = settings.clock;
+    this.#store = backend.store;
+    this.#queue = backend.queue;
+    this.#lock = backend.lock;
+    this.#broadcaster = backend.broadcaster;
+    this.#cache = backend.cache;
+    this.#capabilities = backend.capabilities;
+    this.#fencing = backend.capabilities.fencing ? backend.fencing : undefined;
+    this.#solePublisher = backend.capabilities.solePublisher ? backend.solePublisher : undefined;
+    this.partitions = settings.partitions;
+    this.houseId = settings.houseId;
+    this.#logger = settings.logger;
     this.#health = new HouseHealthTracker(this.#options.unavailableAfterMs);
     this.#presence = new HousePresence(this.#lock, this.houseId, this.#options.presenceSlots);
     this.#host = {
@@ -271,15 +157,15 @@ export class AuctionHouse {
       stats: this.#stats,
       answer: (answers) => this.#answer(answers),
       routedOf: (answers) => this.#routedOf(answers),
-      broadcastWithCommit: this.#broadcaster.publishedBy === this.#store,
+      broadcastWithCommit: this.#capabilities.commitPublishes,
       storeSnapshots: (snapshots) => {
         const stored = this.#cache.setMany(snapshots).catch((error: unknown) => this.#problem('cache', null, error));
         // An in-process cache is written at once; a shared one would cost a round trip per
         // batch before answering, so its write goes out alongside the answers instead.
-        return this.#cache.shared === true ? Promise.resolve() : stored;
+        return this.#capabilities.cacheShared ? Promise.resolve() : stored;
       },
-      cacheKeptByStore: this.#cache.filledBy === this.#store,
-      cacheShared: this.#cache.shared === true,
+      cacheKeptByStore: this.#capabilities.commitFillsCache,
+      cacheShared: this.#capabilities.cacheShared,
       armDeadline: (auctionId, at) => this.#arm(auctionId, at),
       onLost: (partition) => this.#lose(partition),
       onFenced: (partition) => this.#publishAlone(partition),
@@ -305,7 +191,7 @@ export class AuctionHouse {
   }
 
   async #start(): Promise<void> {
-    await this.#store.checkPartitionCount?.(this.partitions);
+    await this.#store.checkPartitionCount(this.partitions);
     const all = Array.from({ length: this.partitions }, (_, p) => p);
     this.#unsubscribe = await this.#broadcaster.subscribe(all, (message) => this.#receive(message));
     this.#state = 'running';
@@ -467,10 +353,10 @@ export class AuctionHouse {
     // Twice is enough for a lock that honours minToken; one that does not waits for the next round.
     for (let attempt = 0; attempt < 2; attempt++) {
       const lease = await this.#lock.acquire(key, this.houseId, ttl, { minToken });
-      if (lease === null || this.#store.claimPartition === undefined) return lease;
+      if (lease === null || this.#fencing === undefined) return lease;
       let claim: PartitionClaim;
       try {
-        claim = await this.#store.claimPartition(partition, lease.token);
+        claim = await this.#fencing.claimPartition(partition, lease.token);
       } catch (error) {
         await this.#lock.release(lease).catch(() => false);
         throw error;
@@ -489,7 +375,7 @@ export class AuctionHouse {
   #publishAlone(partition: number): void {
     if (!this.#sequencers.has(partition) || this.#sole.has(partition)) return;
     this.#sole.add(partition);
-    this.#broadcaster.setSolePublisher?.(partition, true).catch((error: unknown) => {
+    this.#solePublisher?.setSolePublisher(partition, true).catch((error: unknown) => {
       this.#problem('publish', partition, error);
     });
   }
@@ -497,7 +383,7 @@ export class AuctionHouse {
   /** Hear the partition from other processes again: its next owner publishes there. */
   async #hearOthers(partition: number): Promise<void> {
     if (!this.#sole.delete(partition)) return;
-    await this.#broadcaster.setSolePublisher?.(partition, false).catch((error: unknown) => {
+    await this.#solePublisher?.setSolePublisher(partition, false).catch((error: unknown) => {
       this.#problem('publish', partition, error);
     });
   }
@@ -575,7 +461,7 @@ export class AuctionHouse {
     this.#scheduleFlush();
     if (!wait) return null;
     const deadline = this.#now + this.#options.answerTimeoutMs;
-    return this.#pending.wait(commandId, this.#queue.inProcess === true ? item : null, deadline, partition);
+    return this.#pending.wait(commandId, this.#capabilities.queueInProcess ? item : null, deadline, partition);
   }
 
   /**
@@ -605,7 +491,7 @@ export class AuctionHouse {
   }
 
   /** Gives the partition's sequencer, when this house runs it, what it may judge from memory; returns the rest. */
-  #handOverLocally(partition: number, items: IntakeItem[]): QueueItem[] {
+  #handOverLocally(partition: number, items: IntakeItem[]): HouseItem[] {
     if (this.#options.queueLocalCommands) return items;
     const sequencer = this.#sequencers.get(partition);
     if (sequencer === undefined) return items;
@@ -622,7 +508,7 @@ export class AuctionHouse {
    * (`STORE_REJECTED`) gets them one by one, in order, so that only those it refuses on their
    * own are refused; a queue that fails takes none of them in (UNAVAILABLE).
    */
-  async #enqueue(partition: number, items: readonly (QueueItem & AnswerableItem)[]): Promise<void> {
+  async #enqueue(partition: number, items: readonly HouseItem[]): Promise<void> {
     if (items.length === 0) return;
     try {
       await this.#queue.enqueue(partition, items);
@@ -647,7 +533,7 @@ export class AuctionHouse {
     }
   }
 
-  #failItems(items: readonly (QueueItem & AnswerableItem)[], failure: unknown): void {
+  #failItems(items: readonly HouseItem[], failure: unknown): void {
     for (const item of items) {
       if (!this.#pending.settleItem(item, undefined, failure)) this.#pending.settle(item.commandId, undefined, failure);
     }
@@ -820,7 +706,7 @@ export class AuctionHouse {
     for (const { entry, outcome } of answers) {
       if (this.#routesAway(entry)) continue;
       // A waiter riding on the entry is answered here, whichever house of this process took it.
-      if (!this.#pending.settleItem(entry as AnswerableItem, outcome)) this.#pending.settle(entry.commandId, outcome);
+      if (!this.#pending.settleItem(entry, outcome)) this.#pending.settle(entry.commandId, outcome);
     }
   }
 
@@ -834,8 +720,8 @@ export class AuctionHouse {
   }
 
   /** No waiter of this process rides on the entry, and another house took it in. */
-  #routesAway(entry: QueueItem): boolean {
-    return (entry as AnswerableItem).local === undefined && entry.origin !== this.houseId;
+  #routesAway(entry: HouseItem): boolean {
+    return entry.local === undefined && entry.origin !== this.houseId;
   }
 
   /**
@@ -865,7 +751,7 @@ export class AuctionHouse {
 
   #receive(message: BroadcastMessage): void {
     this.#broadcastsReceived++;
-    if (message.snapshots.length > 0 && this.#cache.shared !== true && message.origin !== this.houseId) {
+    if (message.snapshots.length > 0 && !this.#capabilities.cacheShared && message.origin !== this.houseId) {
       this.#cache
         .setMany(message.snapshots)
         .catch((error: unknown) => this.#problem('cache', message.partition, error));
@@ -1224,7 +1110,7 @@ function toPublicBid(entry: LedgerEntry): PublicBid {
   };
 }
 
-/** An AuctionHouse on the given ports; with no options, entirely in memory. Call `start()` next. */
+/** An AuctionHouse on the given backend; with none, entirely in memory. Call `start()` next. */
 export function createAuctionHouse(options: AuctionHouseOptions = {}): AuctionHouse {
   return new AuctionHouse(options);
 }

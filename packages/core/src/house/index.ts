@@ -1,4 +1,5 @@
-export { AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from './auction-house.js';
+export { AuctionHouse, createAuctionHouse } from './auction-house.js';
+export type { AuctionHouseOptions } from './house-options.js';
 export { connectionErrorLog, type HouseLogger, silentLogger } from './house-logger.js';
 export type {
   AuctionStats,

@@ -3,12 +3,13 @@ import { fingerprintBid, judgeRepeatedBid } from '../engine/idempotency.js';
 import { toPublicAuction } from '../engine/public-view.js';
 import type { AuctionEvent, AuctionState, CommandOutcome, PublicAuction } from '../engine/types.js';
 import type { AuctionStore, CommitBatch, LedgerEntry, StoredOutcome } from '../ports/auction-store.js';
-import type { BidQueue, QueuedCommand, QueueItem } from '../ports/bid-queue.js';
+import type { BidQueue } from '../ports/bid-queue.js';
 import type { Broadcaster, BroadcastMessage, RoutedOutcome } from '../ports/broadcaster.js';
 import type { Lease } from '../ports/lock.js';
 import { commitFailureOf } from './commit-failure.js';
 import type { HouseOperation } from './house-types.js';
 import { RecentBids } from './recent-bids.js';
+import type { HouseItem, SequencedCommand } from './sequenced-command.js';
 import type { SequencerStats } from './sequencer-stats.js';
 import { storeRejection } from './store-rejection.js';
 
@@ -23,11 +24,11 @@ export interface SequencerHost {
   answer(answers: readonly Answer[]): void;
   /** The outcomes of these answers that go to other processes' callers (by broadcast). */
   routedOf(answers: readonly Answer[]): RoutedOutcome[];
-  /** The store's commits publish each batch's message themselves (`broadcaster.publishedBy === store`). */
+  /** The store's commits publish each batch's message themselves (`capabilities.commitPublishes`). */
   readonly broadcastWithCommit: boolean;
   /** Put fresh snapshots in the cache before callers are answered; never throws. */
   storeSnapshots(snapshots: readonly PublicAuction[]): Promise<void>;
-  /** The store's commits keep the cache current themselves (`cache.filledBy === store`). */
+  /** The store's commits keep the cache current themselves (`capabilities.commitFillsCache`). */
   readonly cacheKeptByStore: boolean;
   /** Every process reads the one cache: broadcasts need not carry snapshots. */
   readonly cacheShared: boolean;
@@ -40,7 +41,7 @@ export interface SequencerHost {
   /** The house's clock. */
   now(): number;
   /** Commands handed to this sequencer that it can no longer judge: send them through the queue. */
-  reroute(partition: number, items: readonly QueueItem[]): void;
+  reroute(partition: number, items: readonly HouseItem[]): void;
   /** A store or queue call of the partition failed and will be tried again. */
   failed(partition: number, operation: HouseOperation, error: unknown): void;
   /** Publishing a batch's message failed (counted, logged, emitted; the commit stands). */
@@ -48,11 +49,11 @@ export interface SequencerHost {
   /** The calls of `operation`'s dependency answer again after failures. */
   recovered(partition: number, operation: HouseOperation): void;
   /** The store refused this command on its own: it was rejected with STORE_REJECTED and acknowledged. */
-  refused(partition: number, entry: QueuedCommand, error: unknown): void;
+  refused(partition: number, entry: SequencedCommand, error: unknown): void;
 }
 
 export interface Answer {
-  readonly entry: QueuedCommand;
+  readonly entry: SequencedCommand;
   readonly outcome: CommandOutcome;
 }
 
@@ -86,8 +87,8 @@ interface JudgedBatch {
 /** A batch whose commit is in flight; `batch` is null when loading its auctions failed. */
 interface InFlight {
   readonly batch: JudgedBatch | null;
-  readonly entries: readonly QueuedCommand[];
-  readonly local: readonly QueuedCommand[];
+  readonly entries: readonly SequencedCommand[];
+  readonly local: readonly SequencedCommand[];
   /** Resolves (never rejects) with null once committed, or with the error. */
   settled: Promise<unknown>;
   /** Set once settled. */
@@ -99,6 +100,8 @@ function dueOf(state: AuctionState): number | null {
   if (state.status === 'open') return state.endsAt;
   return null;
 }
+
+const NO_FRESH_BIDS: ReadonlySet<string> = new Set();
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
@@ -128,15 +131,15 @@ export class Sequencer {
   #unsure = false;
   #loop: Promise<void> = Promise.resolve();
   /** Commands handed over in memory by this process's intake, in arrival order. */
-  #inbox: QueuedCommand[] = [];
+  #inbox: SequencedCommand[] = [];
   /** Wakes the consume loop waiting for the inbox or the queue read. */
   #wake: (() => void) | null = null;
   /** Batches judged and sent to the store, oldest first: answered in this order once committed. */
   #pipeline: InFlight[] = [];
   /** Entries of failed batches, judged again before anything else. */
-  #retry: QueuedCommand[] = [];
+  #retry: SequencedCommand[] = [];
   /** The local commands among them: rerouted if the partition is lost under them. */
-  #retryLocal: readonly QueuedCommand[] = [];
+  #retryLocal: readonly SequencedCommand[] = [];
   /** Failed commits in a row, for the back-off. */
   #failures = 0;
   /** Set once a commit of this sequencer was taken by the store. */
@@ -192,7 +195,7 @@ export class Sequencer {
    * the writer share the process, so a crash loses nothing anybody was promised. False once
    * stopping (the caller then queues them for the next owner).
    */
-  offer(items: readonly QueuedCommand[]): boolean {
+  offer(items: readonly SequencedCommand[]): boolean {
     if (!this.#running) return false;
     for (const item of items) this.#inbox.push(item);
     this.#wake?.();
@@ -202,11 +205,11 @@ export class Sequencer {
   /** Finish the batch in hand, then stop consuming. */
   async stop(): Promise<void> {
     this.#running = false;
-    this.#host.queue.interrupt?.();
+    this.#host.queue.interrupt();
     await this.#loop;
     await this.#acking;
     // A blocked read left running would take commands meant for the next owner.
-    await this.#host.queue.release?.(this.partition, this.#host.houseId).catch(() => {
+    await this.#host.queue.release(this.partition, this.#host.houseId).catch(() => {
       this.#host.stats.queueErrors++;
     });
   }
@@ -240,10 +243,10 @@ export class Sequencer {
       this.#sweptAt = this.#host.now();
       // The queue read stays outstanding while local commands are judged; its entries join
       // the batch after it returns.
-      let reading: { entries: QueuedCommand[] | null; done: boolean } | null = null;
+      let reading: { entries: SequencedCommand[] | null; done: boolean } | null = null;
       while (this.#running) {
         if (reading === null) {
-          const current: { entries: QueuedCommand[] | null; done: boolean } = { entries: null, done: false };
+          const current: { entries: SequencedCommand[] | null; done: boolean } = { entries: null, done: false };
           reading = current;
           void this.#retrying(() => queue.read(this.partition, houseId, { max, blockMs: 1_000 })).then((entries) => {
             current.entries = entries;
@@ -266,7 +269,7 @@ export class Sequencer {
           // Tried once: a failure waits for the next sweep instead of holding up the commands here.
           const stale = await queue
             .claimStale(this.partition, houseId, this.#options.staleEntryMs, max)
-            .catch((error: unknown): QueuedCommand[] => {
+            .catch((error: unknown): SequencedCommand[] => {
               this.#queueFailed('queue-read', error);
               return [];
             });
@@ -276,7 +279,7 @@ export class Sequencer {
             continue;
           }
         }
-        let queued: QueuedCommand[] = [];
+        let queued: SequencedCommand[] = [];
         if (reading.done) {
           queued = reading.entries ?? [];
           reading = null;
@@ -379,14 +382,14 @@ export class Sequencer {
    * the batch's auctions are reloaded from the store and every bidId is looked up, so a
    * retry finds what did land and answers it as a repeat instead of writing it twice.
    */
-  #forget(entries: readonly QueuedCommand[]): void {
+  #forget(entries: readonly SequencedCommand[]): void {
     this.#unsure = true;
     for (const { command } of entries)
       this.#states.delete(command.type === 'create' ? command.spec.id : command.auctionId);
   }
 
   /** Bring missing auctions into memory and learn earlier outcomes of bidIds that may repeat. */
-  async #load(entries: readonly QueuedCommand[]): Promise<void> {
+  async #load(entries: readonly SequencedCommand[]): Promise<void> {
     const missingAuctions = new Set<string>();
     const missingBids: string[] = [];
     for (const { command, fresh } of entries) {
@@ -413,7 +416,7 @@ export class Sequencer {
    * pipeline, and the batch is answered when it reaches the head (commits settle in order).
    * A failed load is retried like a failed commit.
    */
-  async #submit(entries: QueuedCommand[], local: readonly QueuedCommand[]): Promise<void> {
+  async #submit(entries: SequencedCommand[], local: readonly SequencedCommand[]): Promise<void> {
     try {
       await this.#load(entries);
     } catch (error) {
@@ -533,7 +536,7 @@ export class Sequencer {
    * a gap and answers only outcomes that were stored. A transient failure on the way is waited
    * out; a stale owner stops, its remaining commands kept for rerouting.
    */
-  async #isolate(entries: readonly QueuedCommand[], local: readonly QueuedCommand[]): Promise<void> {
+  async #isolate(entries: readonly SequencedCommand[], local: readonly SequencedCommand[]): Promise<void> {
     const handedOver = new Set(local);
     const parts = entries.length > 1 ? halves(entries) : [entries.slice()];
     for (let part = parts[0]; part !== undefined; part = parts[0]) {
@@ -562,7 +565,7 @@ export class Sequencer {
 
   /** Judge and commit `part` with nothing else in flight; null once committed and answered. */
   async #commitAlone(
-    part: readonly QueuedCommand[],
+    part: readonly SequencedCommand[],
   ): Promise<{ readonly error: unknown; readonly operation: HouseOperation } | null> {
     try {
       await this.#load(part);
@@ -586,7 +589,7 @@ export class Sequencer {
    * A command the store refuses on its own: rejected with STORE_REJECTED (nothing of it was
    * written, and sending it again gets the same answer) and acknowledged off the queue.
    */
-  #refuse(entry: QueuedCommand, error: unknown): void {
+  #refuse(entry: SequencedCommand, error: unknown): void {
     const outcome = storeRejection(entry.command, error);
     this.#acknowledge([entry]);
     this.#host.stats.refusedCommands++;
@@ -615,7 +618,7 @@ export class Sequencer {
   }
 
   /** Judge commands in FIFO order against the states in memory, which move on at once. */
-  #judge(entries: readonly QueuedCommand[]): JudgedBatch {
+  #judge(entries: readonly SequencedCommand[]): JudgedBatch {
     const before = new Map<string, AuctionState | undefined>();
     const judgedBids: string[] = [];
     const ledger: LedgerEntry[] = [];
@@ -685,8 +688,8 @@ export class Sequencer {
             states: changed,
             entries: ledger,
             outcomes,
-            ...(freshBidIds === undefined ? {} : { freshBidIds }),
-            ...(message === null ? {} : { broadcast: message }),
+            freshBidIds: freshBidIds ?? NO_FRESH_BIDS,
+            broadcast: message,
           }
         : null;
     return { commit, before, judgedBids, changed, snapshots, events, message, answers };
@@ -709,7 +712,7 @@ export class Sequencer {
   }
 
   /** A committed batch: acknowledge its queue entries, cache, answer and publish. */
-  async #complete(entries: readonly QueuedCommand[], batch: JudgedBatch): Promise<void> {
+  async #complete(entries: readonly SequencedCommand[], batch: JudgedBatch): Promise<void> {
     this.#acknowledge(entries);
     // Read-your-writes: a caller told "accepted" then reading the auction sees its bid.
     if (batch.snapshots.length > 0 && !this.#host.cacheKeptByStore) await this.#host.storeSnapshots(batch.snapshots);
@@ -722,7 +725,7 @@ export class Sequencer {
    * A failed ack must not re-run a committed batch: its ids are kept and sent again with the
    * next batch's (a redelivery meanwhile is judged as a repeat).
    */
-  #acknowledge(entries: readonly QueuedCommand[]): void {
+  #acknowledge(entries: readonly SequencedCommand[]): void {
     for (const entry of entries) if (entry.id !== '') this.#unacked.push(entry.id);
     if (this.#unacked.length === 0) return;
     this.#acking ??= this.#sendAcks().finally(() => {

@@ -3,3 +3,4 @@ export { MemoryBidQueue } from './memory-bid-queue.js';
 export { MemoryBroadcaster } from './memory-broadcaster.js';
 export { MemoryLock } from './memory-lock.js';
 export { MemorySnapshotCache, type MemorySnapshotCacheOptions } from './memory-snapshot-cache.js';
+export { createMemoryBackend, type MemoryBackend, type MemoryBackendOptions } from './memory-backend.js';

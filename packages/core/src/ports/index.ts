@@ -8,6 +8,7 @@ export type {
   PartitionClaim,
   StoredOutcome,
 } from './auction-store.js';
+export type { Backend, BackendCapabilities, PartitionFencing, SolePublisher } from './backend.js';
 export type { BidQueue, QueuedCommand, QueueItem, ReadOptions } from './bid-queue.js';
 export {
   type BroadcastHandler,
@@ -17,5 +18,6 @@ export {
   type RoutedOutcome,
 } from './broadcaster.js';
 export { type Clock, systemClock } from './clock.js';
+export { type BackendMix, composeBackend } from './compose-backend.js';
 export { type AcquireOptions, type Lease, type Lock, minTokenOf } from './lock.js';
 export type { CacheStats, SnapshotCache } from './snapshot-cache.js';

@@ -10,6 +10,7 @@ import {
   MemoryBroadcaster,
   OutcryError,
 } from '@outcry/core';
+import { memoryBackendOf } from '../support/memory-backend-of.js';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /** A logger that keeps its lines. */
@@ -51,7 +52,7 @@ describe("the house's logger and error event", () => {
     const store = new FlakyStore();
     const logger = recordingLogger();
     const errors: HouseError[] = [];
-    house = createAuctionHouse({ store, partitions: 1, logger });
+    house = createAuctionHouse({ backend: memoryBackendOf({ store }), partitions: 1, logger });
     house.on('error', (error) => errors.push(error));
     await house.start();
     const auction = await house.createAuction(lot());
@@ -72,8 +73,7 @@ describe("the house's logger and error event", () => {
     const logger = recordingLogger();
     const errors: HouseError[] = [];
     house = createAuctionHouse({
-      store: new MemoryAuctionStore(),
-      broadcaster: new MuteBroadcaster(),
+      backend: memoryBackendOf({ broadcaster: new MuteBroadcaster() }),
       partitions: 1,
       logger,
     });

@@ -1,19 +1,19 @@
+import { memoryBackendOf } from '../support/memory-backend-of.js';
 import { describe, expect, it } from 'vitest';
 import {
   createAuctionHouse,
   DEFAULT_SHARED_PARTITIONS,
   isOutcryError,
   MemoryAuctionStore,
-  MemoryBidQueue,
-  MemoryLock,
+  createMemoryBackend,
 } from '../../src/index.js';
 
 describe('the partition count of a shared store', () => {
   it('is kept from the first house, and a house with another count is refused at start with INVALID_INPUT', async () => {
     const store = new MemoryAuctionStore();
-    const first = createAuctionHouse({ store, partitions: 4 });
+    const first = createAuctionHouse({ backend: memoryBackendOf({ store }), partitions: 4 });
     await first.start();
-    const refused = createAuctionHouse({ store, queue: new MemoryBidQueue(), lock: new MemoryLock(), partitions: 8 });
+    const refused = createAuctionHouse({ backend: memoryBackendOf({ store }), partitions: 8 });
     const error = await refused.start().then(
       () => null,
       (caught: unknown) => caught,
@@ -34,8 +34,15 @@ describe('the partition count of a shared store', () => {
     await first.stop();
   });
 
-  it('defaults to DEFAULT_SHARED_PARTITIONS on shared stores and to 1 on the in-memory defaults', () => {
-    expect(createAuctionHouse({ store: new MemoryAuctionStore() }).partitions).toBe(DEFAULT_SHARED_PARTITIONS);
+  it("defaults to the backend's count, else to DEFAULT_SHARED_PARTITIONS, and to 1 with no backend", () => {
+    expect(createAuctionHouse({ backend: createMemoryBackend() }).partitions).toBe(DEFAULT_SHARED_PARTITIONS);
+    expect(createAuctionHouse({ backend: { ...createMemoryBackend(), partitions: 8 } }).partitions).toBe(8);
     expect(createAuctionHouse().partitions).toBe(1);
+  });
+
+  it("refuses at once a house whose count differs from its backend's, naming both", () => {
+    expect(() => createAuctionHouse({ backend: { ...createMemoryBackend(), partitions: 4 }, partitions: 8 })).toThrow(
+      /^The house has 8 partitions and its backend 4/,
+    );
   });
 });

@@ -1,4 +1,11 @@
-import { createAuctionHouse, MemoryAuctionStore, MemoryBidQueue, MemoryBroadcaster, MemoryLock } from '@outcry/core';
+import {
+  createAuctionHouse,
+  createMemoryBackend,
+  MemoryAuctionStore,
+  MemoryBidQueue,
+  MemoryBroadcaster,
+  MemoryLock,
+} from '@outcry/core';
 import { describe, expect, it } from 'vitest';
 import { eventually } from './fake-clock.js';
 
@@ -9,13 +16,12 @@ describe('houses sharing one store', () => {
       queue: new MemoryBidQueue(),
       lock: new MemoryLock(),
       broadcaster: new MemoryBroadcaster(),
-      partitions: 8,
-      leaseTtlMs: 300,
     };
-    const first = createAuctionHouse(ports);
+    const options = { partitions: 8, leaseTtlMs: 300 };
+    const first = createAuctionHouse({ backend: createMemoryBackend(ports), ...options });
     await first.start();
     expect(first.metrics().partitions.owned).toHaveLength(8);
-    const second = createAuctionHouse(ports);
+    const second = createAuctionHouse({ backend: createMemoryBackend(ports), ...options });
     await second.start();
     try {
       await eventually(() => (second.metrics().partitions.owned.length === 4 ? true : undefined), 5_000);

@@ -1,6 +1,9 @@
 import {
   type AuctionHouse,
   type AuctionHouseOptions,
+  type Backend,
+  composeBackend,
+  createMemoryBackend,
   type Broadcaster,
   type BroadcastMessage,
   createAuctionHouse,
@@ -17,11 +20,16 @@ import { ScriptedAuction } from '@outcry/core/testing';
  * back by broadcast, as a second process would.
  */
 export async function clientHouse(
-  options: AuctionHouseOptions & { readonly partitions: number },
+  options: AuctionHouseOptions & { readonly backend: Backend; readonly partitions: number },
 ): Promise<AuctionHouse> {
   const lock = new MemoryLock();
   for (let p = 0; p < options.partitions; p++) await lock.acquire(`partition:${p}`, 'another-owner', 3_600_000);
-  const house = createAuctionHouse({ ...options, lock });
+  const { backend } = options;
+  const held = createMemoryBackend({ lock });
+  const house = createAuctionHouse({
+    ...options,
+    backend: composeBackend({ store: backend, queue: backend, lock: held, broadcaster: backend, cache: backend }),
+  });
   await house.start();
   return house;
 }

@@ -18,7 +18,7 @@ export async function createAuctions(
   endsInMs: number,
 ): Promise<string[]> {
   const adapters = createRedisAdapters({ redis, prefix, partitions });
-  const house = createAuctionHouse({ ...adapters, partitions });
+  const house = createAuctionHouse({ backend: adapters, partitions });
   await house.start();
   const now = Date.now();
   const ids: string[] = [];
