@@ -1,61 +1,17 @@
 import { applyCommand } from '../engine/apply-command.js';
 import { fingerprintBid, judgeRepeatedBid } from '../engine/idempotency.js';
 import { toPublicAuction } from '../engine/public-view.js';
-import type { AuctionEvent, AuctionState, CommandOutcome, PublicAuction } from '../engine/types.js';
-import type { AuctionStore, CommitBatch, LedgerEntry, StoredOutcome } from '../ports/auction-store.js';
-import type { BidQueue } from '../ports/bid-queue.js';
-import type { Broadcaster, BroadcastMessage, RoutedOutcome } from '../ports/broadcaster.js';
+import type { AuctionEvent, AuctionState, PublicAuction } from '../engine/types.js';
+import type { CommitBatch, LedgerEntry, StoredOutcome } from '../ports/auction-store.js';
+import type { BroadcastMessage, RoutedOutcome } from '../ports/broadcaster.js';
 import type { Lease } from '../ports/lock.js';
 import { commitFailureOf } from './commit-failure.js';
+import { dependencyOf } from './house-health.js';
 import type { HouseOperation } from './house-types.js';
 import { RecentBids } from './recent-bids.js';
-import type { HouseItem, SequencedCommand } from './sequenced-command.js';
-import type { SequencerStats } from './sequencer-stats.js';
+import type { SequencedCommand } from './sequenced-command.js';
+import type { Answer, SequencerEnvironment, SequencerLinks } from './sequencer-links.js';
 import { storeRejection } from './store-rejection.js';
-
-/** What a sequencer needs from the house that runs it. */
-export interface SequencerHost {
-  readonly houseId: string;
-  readonly store: AuctionStore;
-  readonly queue: BidQueue;
-  readonly broadcaster: Broadcaster;
-  readonly stats: SequencerStats;
-  /** Answer the callers waiting in this process. */
-  answer(answers: readonly Answer[]): void;
-  /** The outcomes of these answers that go to other processes' callers (by broadcast). */
-  routedOf(answers: readonly Answer[]): RoutedOutcome[];
-  /** The store's commits publish each batch's message themselves (`capabilities.commitPublishes`). */
-  readonly broadcastWithCommit: boolean;
-  /** Put fresh snapshots in the cache before callers are answered; never throws. */
-  storeSnapshots(snapshots: readonly PublicAuction[]): Promise<void>;
-  /** The store's commits keep the cache current themselves (`capabilities.commitFillsCache`). */
-  readonly cacheKeptByStore: boolean;
-  /** Every process reads the one cache: broadcasts need not carry snapshots. */
-  readonly cacheShared: boolean;
-  /** Look again at this auction at `at` (to open or close it). */
-  armDeadline(auctionId: string, at: number): void;
-  /** The partition was lost (a newer owner fenced this one off). */
-  onLost(partition: number, error: unknown): void;
-  /** The store took this sequencer's first commit: every older owner of the partition is fenced off. */
-  onFenced(partition: number): void;
-  /** The house's clock. */
-  now(): number;
-  /** Commands handed to this sequencer that it can no longer judge: send them through the queue. */
-  reroute(partition: number, items: readonly HouseItem[]): void;
-  /** A store or queue call of the partition failed and will be tried again. */
-  failed(partition: number, operation: HouseOperation, error: unknown): void;
-  /** Publishing a batch's message failed (counted, logged, emitted; the commit stands). */
-  problem(partition: number, operation: 'publish', error: unknown): void;
-  /** The calls of `operation`'s dependency answer again after failures. */
-  recovered(partition: number, operation: HouseOperation): void;
-  /** The store refused this command on its own: it was rejected with STORE_REJECTED and acknowledged. */
-  refused(partition: number, entry: SequencedCommand, error: unknown): void;
-}
-
-export interface Answer {
-  readonly entry: SequencedCommand;
-  readonly outcome: CommandOutcome;
-}
 
 export interface SequencerOptions {
   readonly maxBatch: number;
@@ -117,7 +73,8 @@ function halves<T>(items: readonly T[]): T[][] {
  */
 export class Sequencer {
   readonly partition: number;
-  readonly #host: SequencerHost;
+  readonly #env: SequencerEnvironment;
+  readonly #links: SequencerLinks;
   readonly #options: SequencerOptions;
   readonly #states = new Map<string, AuctionState>();
   readonly #recent: RecentBids;
@@ -154,8 +111,15 @@ export class Sequencer {
   /** When a commit of this sequencer last landed (real time). */
   #landedAt = 0;
 
-  constructor(host: SequencerHost, partition: number, lease: Lease, options: SequencerOptions) {
-    this.#host = host;
+  constructor(
+    env: SequencerEnvironment,
+    links: SequencerLinks,
+    partition: number,
+    lease: Lease,
+    options: SequencerOptions,
+  ) {
+    this.#env = env;
+    this.#links = links;
     this.partition = partition;
     this.#lease = lease;
     this.#options = options;
@@ -182,10 +146,10 @@ export class Sequencer {
   /** Load the partition's live auctions, take over entries a dead owner left, then consume. */
   async start(): Promise<void> {
     this.#running = true;
-    for (const state of await this.#host.store.listActive(this.partition)) {
+    for (const state of await this.#env.store.listActive(this.partition)) {
       this.#states.set(state.spec.id, state);
       const due = dueOf(state);
-      if (due !== null) this.#host.armDeadline(state.spec.id, due);
+      if (due !== null) this.#links.deadlines.arm(state.spec.id, due);
     }
     this.#loop = this.#consume();
   }
@@ -205,12 +169,12 @@ export class Sequencer {
   /** Finish the batch in hand, then stop consuming. */
   async stop(): Promise<void> {
     this.#running = false;
-    this.#host.queue.interrupt();
+    this.#env.queue.interrupt();
     await this.#loop;
     await this.#acking;
     // A blocked read left running would take commands meant for the next owner.
-    await this.#host.queue.release(this.partition, this.#host.houseId).catch(() => {
-      this.#host.stats.queueErrors++;
+    await this.#env.queue.release(this.partition, this.#env.houseId).catch(() => {
+      this.#env.stats.queueErrors++;
     });
   }
 
@@ -230,7 +194,7 @@ export class Sequencer {
   }
 
   async #consume(): Promise<void> {
-    const { queue, houseId } = this.#host;
+    const { queue, houseId } = this.#env;
     const max = this.#options.maxBatch;
     try {
       // Entries delivered to a previous owner and never acknowledged come first: FIFO holds.
@@ -240,7 +204,7 @@ export class Sequencer {
         await this.#submit(stale, []);
         await this.#drain();
       }
-      this.#sweptAt = this.#host.now();
+      this.#sweptAt = this.#env.clock.now();
       // The queue read stays outstanding while local commands are judged; its entries join
       // the batch after it returns.
       let reading: { entries: SequencedCommand[] | null; done: boolean } | null = null;
@@ -299,7 +263,7 @@ export class Sequencer {
       // Whatever is still in flight settles first: its local commands are rerouted only if it failed.
       await this.#abandon();
       this.#rerouteLocal();
-      this.#host.onLost(this.partition, error);
+      this.#links.owner.lost(this.partition, error);
     }
   }
 
@@ -323,7 +287,7 @@ export class Sequencer {
    * while its own commits or acknowledgements fail, which leaves its entries pending longer.
    */
   #sweepDue(): boolean {
-    const now = this.#host.now();
+    const now = this.#env.clock.now();
     const { staleEntryMs } = this.#options;
     if (now - this.#sweptAt < staleEntryMs / 2 || now - this.#troubleAt < staleEntryMs) return false;
     this.#sweptAt = now;
@@ -344,7 +308,7 @@ export class Sequencer {
     this.#inbox = [];
     if (items.length === 0) return;
     // A failed commit may have landed: without `fresh`, the next owner looks each bid up first.
-    this.#host.reroute(
+    this.#links.answers.forward(
       this.partition,
       items.map(({ command, origin, commandId, local }) => ({ command, origin, commandId, local })),
     );
@@ -366,14 +330,14 @@ export class Sequencer {
   }
 
   #queueFailed(operation: HouseOperation, error: unknown): void {
-    this.#host.stats.queueErrors++;
+    this.#env.stats.queueErrors++;
     this.#failingQueue = operation;
-    this.#host.failed(this.partition, operation, error);
+    this.#links.health.failed(operation, this.partition, error);
   }
 
   #queueAnswered(): void {
     if (this.#failingQueue === null) return;
-    this.#host.recovered(this.partition, this.#failingQueue);
+    this.#links.health.recovered(dependencyOf(this.#failingQueue), this.partition);
     this.#failingQueue = null;
   }
 
@@ -402,7 +366,7 @@ export class Sequencer {
       }
     }
     if (missingAuctions.size === 0 && missingBids.length === 0) return;
-    const { store } = this.#host;
+    const { store } = this.#env;
     const [states, outcomes] = await Promise.all([
       missingAuctions.size === 0 ? [] : store.getMany([...missingAuctions]),
       missingBids.length === 0 ? [] : store.getOutcomes(missingBids),
@@ -427,7 +391,7 @@ export class Sequencer {
     const batch = this.#judge(entries);
     let commit: Promise<void>;
     try {
-      commit = batch.commit === null ? Promise.resolve() : this.#host.store.commit(batch.commit);
+      commit = batch.commit === null ? Promise.resolve() : this.#env.store.commit(batch.commit);
     } catch (error) {
       // A store that throws instead of rejecting is a failed commit all the same.
       commit = Promise.reject(error);
@@ -509,21 +473,21 @@ export class Sequencer {
     this.#failures = 0;
     this.#landedAt = Date.now();
     if (this.#failingCommit !== null) {
-      this.#host.recovered(this.partition, this.#failingCommit);
+      this.#links.health.recovered(dependencyOf(this.#failingCommit), this.partition);
       this.#failingCommit = null;
     }
     if (!this.#fenced && batch.commit !== null) {
       this.#fenced = true;
-      this.#host.onFenced(this.partition);
+      this.#links.owner.fenced(this.partition);
     }
   }
 
   /** A transient failure: reported, then waited out before the same commands are tried again. */
   async #backOff(operation: HouseOperation, error: unknown): Promise<void> {
-    this.#troubleAt = this.#host.now();
-    this.#host.stats.commitErrors++;
+    this.#troubleAt = this.#env.clock.now();
+    this.#env.stats.commitErrors++;
     this.#failingCommit = operation;
-    this.#host.failed(this.partition, operation, error);
+    this.#links.health.failed(operation, this.partition, error);
     await sleep(Math.min(this.#options.retryDelayMs * 2 ** this.#failures++, 2_000));
   }
 
@@ -574,7 +538,7 @@ export class Sequencer {
     }
     const batch = this.#judge(part);
     try {
-      if (batch.commit !== null) await this.#host.store.commit(batch.commit);
+      if (batch.commit !== null) await this.#env.store.commit(batch.commit);
     } catch (error) {
       this.#rollBack(batch.before, batch.judgedBids);
       this.#forget(part);
@@ -592,15 +556,15 @@ export class Sequencer {
   #refuse(entry: SequencedCommand, error: unknown): void {
     const outcome = storeRejection(entry.command, error);
     this.#acknowledge([entry]);
-    this.#host.stats.refusedCommands++;
-    this.#host.refused(this.partition, entry, error);
+    this.#env.stats.refusedCommands++;
+    this.#links.health.refused(this.partition, entry, error);
     const answers: Answer[] = [{ entry, outcome }];
-    this.#host.answer(answers);
-    const published = this.#messageOf([], [], this.#host.routedOf(answers));
+    this.#links.answers.answer(answers);
+    const published = this.#messageOf([], [], this.#links.answers.routedOf(answers));
     if (published === null) return;
-    this.#host.broadcaster
+    this.#env.broadcaster
       .publish(published)
-      .catch((error: unknown) => this.#host.problem(this.partition, 'publish', error));
+      .catch((error: unknown) => this.#links.health.problem('publish', this.partition, error));
   }
 
   /** On the way out: let commits in flight settle; answer those that landed, keep the rest for rerouting. */
@@ -669,16 +633,16 @@ export class Sequencer {
         }
         outcomes.push(stored);
       }
-      if (outcome.status === 'not-due') this.#host.armDeadline(auctionId, outcome.dueAt);
+      if (outcome.status === 'not-due') this.#links.deadlines.arm(auctionId, outcome.dueAt);
       answers.push({ entry, outcome });
     }
     const changed: AuctionState[] = [];
     for (const id of before.keys()) changed.push(this.#states.get(id) as AuctionState);
     // Views go to the cache (unless the store keeps it) and to broadcasts (unless it is shared).
-    const { cacheKeptByStore, cacheShared } = this.#host;
+    const { commitFillsCache: cacheKeptByStore, cacheShared } = this.#env.capabilities;
     const snapshots = cacheKeptByStore && cacheShared ? [] : changed.map(toPublicAuction);
-    const message = this.#host.broadcastWithCommit
-      ? this.#messageOf(events, snapshots, this.#host.routedOf(answers))
+    const message = this.#env.capabilities.commitPublishes
+      ? this.#messageOf(events, snapshots, this.#links.answers.routedOf(answers))
       : null;
     const commit: CommitBatch | null =
       changed.length > 0 || outcomes.length > 0
@@ -704,18 +668,28 @@ export class Sequencer {
     if (events.length === 0 && routed.length === 0) return null;
     return {
       partition: this.partition,
-      origin: this.#host.houseId,
+      origin: this.#env.houseId,
       events,
-      snapshots: this.#host.cacheShared ? [] : snapshots,
+      snapshots: this.#env.capabilities.cacheShared ? [] : snapshots,
       outcomes: routed,
     };
+  }
+
+  /** Put fresh views in the cache before callers are answered; never throws. */
+  #storeSnapshots(snapshots: readonly PublicAuction[]): Promise<void> {
+    const { cache, capabilities } = this.#env;
+    const stored = cache.setMany(snapshots).catch((error: unknown) => this.#links.health.problem('cache', null, error));
+    // A cache of this process is written at once; a shared one would cost a round trip per
+    // batch before answering, so its write goes out alongside the answers instead.
+    return capabilities.cacheShared ? Promise.resolve() : stored;
   }
 
   /** A committed batch: acknowledge its queue entries, cache, answer and publish. */
   async #complete(entries: readonly SequencedCommand[], batch: JudgedBatch): Promise<void> {
     this.#acknowledge(entries);
     // Read-your-writes: a caller told "accepted" then reading the auction sees its bid.
-    if (batch.snapshots.length > 0 && !this.#host.cacheKeptByStore) await this.#host.storeSnapshots(batch.snapshots);
+    if (batch.snapshots.length > 0 && !this.#env.capabilities.commitFillsCache)
+      await this.#storeSnapshots(batch.snapshots);
     this.#finish(entries.length, batch);
   }
 
@@ -738,11 +712,11 @@ export class Sequencer {
       const ids = this.#unacked;
       this.#unacked = [];
       try {
-        await this.#host.queue.ack(this.partition, ids);
+        await this.#env.queue.ack(this.partition, ids);
         this.#queueAnswered();
       } catch (error) {
         this.#queueFailed('ack', error);
-        this.#troubleAt = this.#host.now();
+        this.#troubleAt = this.#env.clock.now();
         this.#unacked = ids.concat(this.#unacked);
         return;
       }
@@ -760,7 +734,7 @@ export class Sequencer {
 
   #finish(commands: number, batch: JudgedBatch): void {
     const { changed, before, snapshots, events, answers } = batch;
-    const { stats } = this.#host;
+    const { stats } = this.#env;
     stats.batches++;
     stats.commands += commands;
     if (commands > stats.maxBatch) stats.maxBatch = commands;
@@ -774,17 +748,17 @@ export class Sequencer {
       const due = dueOf(state);
       const previous = before.get(state.spec.id);
       if (due !== null && (previous === undefined || dueOf(previous) !== due))
-        this.#host.armDeadline(state.spec.id, due);
+        this.#links.deadlines.arm(state.spec.id, due);
     }
-    this.#host.answer(answers);
+    this.#links.answers.answer(answers);
     // A message made before the commit went to the store with it: published here, it reaches
     // this process's subscribers (the broadcaster knows what the store published already).
-    const message = this.#host.broadcastWithCommit
+    const message = this.#env.capabilities.commitPublishes
       ? batch.message
-      : this.#messageOf(events, snapshots, this.#host.routedOf(answers));
+      : this.#messageOf(events, snapshots, this.#links.answers.routedOf(answers));
     if (message === null) return;
-    this.#host.broadcaster
+    this.#env.broadcaster
       .publish(message)
-      .catch((error: unknown) => this.#host.problem(this.partition, 'publish', error));
+      .catch((error: unknown) => this.#links.health.problem('publish', this.partition, error));
   }
 }
