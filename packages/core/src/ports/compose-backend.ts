@@ -11,9 +11,9 @@ export interface BackendMix {
 }
 
 /**
- * One backend made of the ports of others, e.g. a PostgreSQL ledger with queue, lock,
- * broadcaster and cache on Redis: `composeBackend({ store: postgres, queue: redis, lock: redis,
- * broadcaster: redis, cache: redis })`. It declares only the capabilities that hold for the mix:
+ * One backend made of the ports of others, e.g. the store of one with everything else from
+ * another: `composeBackend({ store: ledger, queue: fast, lock: fast, broadcaster: fast,
+ * cache: fast })`. It declares only the capabilities that hold for the mix:
  * a commit publishes (or fills the cache) only when store and broadcaster (or cache) come from
  * one backend that declares it. Its `close()` closes each backend once.
  */
