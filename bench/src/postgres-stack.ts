@@ -170,7 +170,7 @@ export async function measurePostgresStack(options: PostgresStackOptions = {}): 
   try {
     await adapters.migrate();
     await basePool.query(BASELINE_SCHEMA(s));
-    const house = createAuctionHouse({ ...adapters });
+    const house = createAuctionHouse({ backend: adapters });
     await house.start();
     const create = async (n: number) => {
       const ids: string[] = [];

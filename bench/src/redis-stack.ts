@@ -197,7 +197,7 @@ export async function measureRedisStack(options: RedisStackOptions = {}): Promis
   const open: Array<{ house: AuctionHouse; close(): Promise<void> }> = [];
   const openHouse = async (count: number, keyPrefix: string): Promise<AuctionHouse> => {
     const adapters = createRedisAdapters({ redis: pipelinedRedis, prefix: keyPrefix, partitions: count });
-    const opened = createAuctionHouse({ ...adapters, partitions: count });
+    const opened = createAuctionHouse({ backend: adapters, partitions: count });
     open.push({ house: opened, close: () => adapters.close() });
     await opened.start();
     return opened;

@@ -300,7 +300,12 @@ async function main(): Promise<void> {
   const redis = redisClient();
   const adapters = createRedisAdapters({ redis, prefix: process.env.BENCH_PREFIX as string, partitions });
   // Short leases: the houses share the partitions out within a few seconds of starting.
-  const house = createAuctionHouse({ ...adapters, partitions, houseId: `scale-out-${process.pid}`, leaseTtlMs: 3_000 });
+  const house = createAuctionHouse({
+    backend: adapters,
+    partitions,
+    houseId: `scale-out-${process.pid}`,
+    leaseTtlMs: 3_000,
+  });
   await house.start();
   const bidders = new Bidders(house, partitions);
   const send = (message: FromChild) => process.send?.(message);

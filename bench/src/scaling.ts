@@ -218,7 +218,12 @@ async function runChild(): Promise<void> {
     partitions,
   });
   // Short leases: the houses share the partitions out within a second or two of starting.
-  const house = createAuctionHouse({ ...adapters, partitions, houseId: `scaling-${process.pid}`, leaseTtlMs: 3_000 });
+  const house = createAuctionHouse({
+    backend: adapters,
+    partitions,
+    houseId: `scaling-${process.pid}`,
+    leaseTtlMs: 3_000,
+  });
   await house.start();
   const send = (message: FromChild) => process.send?.(message);
   process.on('SIGTERM', () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createAuctionHouse } from '@outcry/core';
+import { createAuctionHouse, createMemoryBackend } from '@outcry/core';
 import { MemoryAuctionStore } from '@outcry/core/adapter-kit';
 import { describe, expect, it } from 'vitest';
 import { createCpuCaps } from '../src/cpu-caps.js';
@@ -14,7 +14,7 @@ const servicesRequired = process.env.CI === 'true' || process.env.REQUIRE_SERVIC
 describe('the ledger check', () => {
   async function floor() {
     const store = new MemoryAuctionStore();
-    const house = createAuctionHouse({ store });
+    const house = createAuctionHouse({ backend: createMemoryBackend({ store }) });
     await house.start();
     const auction = await house.createAuction({
       sellerId: 'seller',

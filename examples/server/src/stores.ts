@@ -1,6 +1,8 @@
 import {
   type AuctionHouse,
   type AuctionHouseOptions,
+  type Backend,
+  composeBackend,
   connectionErrorLog,
   createAuctionHouse,
   type HouseLogger,
@@ -55,32 +57,32 @@ export async function composeStores(
     }
     const shared: AuctionHouseOptions = { partitions: config.partitions, closeGraceMs: config.closeGraceMs, logger };
     const checks: ReadinessCheck[] = [];
-    let ports: AuctionHouseOptions = {};
+    let postgres: Backend | null = null;
+    let redisBackend: Backend | null = null;
     let client: Redis | Cluster | null = null;
     if (config.store === 'postgres' || config.store === 'hybrid') {
       const pg = await openPostgres(config, closers, logger);
       checks.push(pg.check);
-      ports =
-        config.store === 'postgres'
-          ? {
-              store: pg.adapters.store,
-              queue: pg.adapters.queue,
-              lock: pg.adapters.lock,
-              broadcaster: pg.adapters.broadcaster,
-            }
-          : { store: pg.adapters.store };
+      postgres = pg.adapters;
     }
     if (config.store === 'redis' || config.store === 'hybrid') {
       const redis = await openRedis(config, closers, logger);
       client = redis.redis;
       checks.push(redis.check);
-      const a = redis.adapters;
-      ports =
-        config.store === 'redis'
-          ? { store: a.store, queue: a.queue, lock: a.lock, broadcaster: a.broadcaster, cache: a.cache }
-          : { ...ports, queue: a.queue, lock: a.lock, broadcaster: a.broadcaster, cache: a.cache };
+      redisBackend = redis.adapters;
     }
-    return { house: createAuctionHouse({ ...ports, ...shared }), checks, redis: client, close: closeAll };
+    const backend =
+      postgres !== null && redisBackend !== null
+        ? composeBackend({
+            store: postgres,
+            queue: redisBackend,
+            lock: redisBackend,
+            broadcaster: redisBackend,
+            cache: redisBackend,
+          })
+        : (postgres ?? redisBackend);
+    if (backend === null) throw new Error(`No backend for STORE=${config.store}.`);
+    return { house: createAuctionHouse({ backend, ...shared }), checks, redis: client, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

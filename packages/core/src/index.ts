@@ -44,7 +44,16 @@ export {
   silentLogger,
   type Trouble,
 } from './house/index.js';
-export { type Clock, type LedgerEntry, systemClock } from './ports/index.js';
+export { createMemoryBackend, type MemoryBackend, type MemoryBackendOptions } from './memory/index.js';
+export {
+  type Backend,
+  type BackendCapabilities,
+  type BackendMix,
+  type Clock,
+  composeBackend,
+  type LedgerEntry,
+  systemClock,
+} from './ports/index.js';
 export { auctionIdSchema, isAuctionId, MAX_AUCTION_ID_LENGTH } from './schemas/auction-id.js';
 export { freeTextSchema } from './schemas/free-text.js';
 export {

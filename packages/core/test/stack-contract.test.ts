@@ -1,3 +1,4 @@
+import { createMemoryBackend } from '@outcry/core';
 import { MemoryAuctionStore, MemoryBidQueue, MemoryBroadcaster, MemoryLock } from '@outcry/core/adapter-kit';
 import { describeStackContract } from '@outcry/core/testing';
 
@@ -11,7 +12,7 @@ describeStackContract('in memory', ({ partitions }) => {
   };
   return {
     connect: (options = {}) => ({
-      backend: { ...shared, partitions: options.partitions ?? partitions },
+      backend: { ...createMemoryBackend(shared), partitions: options.partitions ?? partitions },
       close: async () => undefined,
     }),
     close: async () => undefined,

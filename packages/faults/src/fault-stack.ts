@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { type AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from '@outcry/core';
+import { type AuctionHouse, type Backend, composeBackend, createAuctionHouse } from '@outcry/core';
 import type { AuctionStore, Lock } from '@outcry/core/adapter-kit';
 import { createPostgresAdapters, type PostgresAdapters } from '@outcry/postgres-adapter';
-import { createRedisAdapters, type RedisAdapters } from '@outcry/redis-adapter';
+import { createRedisAdapters } from '@outcry/redis-adapter';
 import { Redis } from 'ioredis';
 
 /** The memory-free compositions: everything on Redis, everything on PostgreSQL, or the ledger on PostgreSQL and the rest on Redis. */
@@ -19,12 +19,6 @@ export interface StackSettings {
   readonly partitions: number;
   readonly leaseTtlMs: number;
   readonly answerTimeoutMs: number;
-}
-
-/** One process's worth of adapters: the ports for a house, and their closing. */
-interface Ports {
-  readonly options: AuctionHouseOptions;
-  close(): Promise<void>;
 }
 
 /** A Redis client as a server process makes one: a short retry budget per command, auto-pipelining. */
@@ -45,7 +39,7 @@ export class FaultStack {
   readonly #servers: StackServers;
   readonly #prefix = `outcry-faults:${randomBytes(4).toString('hex')}:`;
   readonly #schema = `outcry_faults_${randomBytes(4).toString('hex')}`;
-  readonly #ports: Ports[] = [];
+  readonly #backends: Backend[] = [];
   #stopping: Promise<void> | null = null;
 
   constructor(name: StackName, servers: StackServers, settings: StackSettings) {
@@ -64,11 +58,12 @@ export class FaultStack {
     return this.#servers.postgresUrl;
   }
 
-  #redisAdapters(): { adapters: RedisAdapters; close(): Promise<void> } {
+  /** Redis adapters on a client of their own, which their close() disconnects. */
+  #redisBackend(): Backend {
     const redis = redisClient(this.#redisUrl);
     const adapters = createRedisAdapters({ redis, prefix: this.#prefix, partitions: this.settings.partitions });
     return {
-      adapters,
+      ...adapters,
       close: async () => {
         await adapters.close();
         redis.disconnect();
@@ -88,28 +83,13 @@ export class FaultStack {
     return adapters;
   }
 
-  /** The ports of one process on this stack. */
-  #openPorts(): Ports {
-    if (this.name === 'redis') {
-      const { adapters: a, close } = this.#redisAdapters();
-      return {
-        options: { store: a.store, queue: a.queue, lock: a.lock, broadcaster: a.broadcaster, cache: a.cache },
-        close,
-      };
-    }
+  /** The backend of one process on this stack. */
+  #openBackend(): Backend {
+    if (this.name === 'redis') return this.#redisBackend();
     const pg = this.#postgresAdapters();
-    if (this.name === 'postgres') {
-      const options = { store: pg.store, queue: pg.queue, lock: pg.lock, broadcaster: pg.broadcaster };
-      return { options, close: () => pg.close() };
-    }
-    const { adapters: a, close } = this.#redisAdapters();
-    return {
-      options: { store: pg.store, queue: a.queue, lock: a.lock, broadcaster: a.broadcaster, cache: a.cache },
-      close: async () => {
-        await close();
-        await pg.close();
-      },
-    };
+    if (this.name === 'postgres') return pg;
+    const redis = this.#redisBackend();
+    return composeBackend({ store: pg, queue: redis, lock: redis, broadcaster: redis, cache: redis });
   }
 
   /** Creates the schema of a stack with a PostgreSQL store. */
@@ -125,10 +105,10 @@ export class FaultStack {
 
   /** A house on ports of its own, started. */
   async addHouse(houseId: string): Promise<AuctionHouse> {
-    const ports = this.#openPorts();
-    this.#ports.push(ports);
+    const backend = this.#openBackend();
+    this.#backends.push(backend);
     const house = createAuctionHouse({
-      ...ports.options,
+      backend,
       houseId,
       partitions: this.settings.partitions,
       leaseTtlMs: this.settings.leaseTtlMs,
@@ -141,13 +121,11 @@ export class FaultStack {
 
   /** Runs `use` with a store and lock of this stack on fresh connections (to check or to set up). */
   async withPorts<T>(use: (ports: { store: AuctionStore; lock: Lock }) => Promise<T>): Promise<T> {
-    const ports = this.#openPorts();
+    const backend = this.#openBackend();
     try {
-      const { store, lock } = ports.options;
-      if (store === undefined || lock === undefined) throw new Error('A stack has a store and a lock.');
-      return await use({ store, lock });
+      return await use({ store: backend.store, lock: backend.lock });
     } finally {
-      await ports.close();
+      await backend.close();
     }
   }
 
@@ -155,7 +133,7 @@ export class FaultStack {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       await Promise.allSettled(this.houses.map((house) => house.stop()));
-      await Promise.allSettled(this.#ports.map((ports) => ports.close()));
+      await Promise.allSettled(this.#backends.map((backend) => backend.close()));
     })();
     return this.#stopping;
   }

@@ -1,6 +1,6 @@
 // The hybrid composition (PostgreSQL store, Redis queue, lock, broadcaster and cache): a command
 // that PostgreSQL refuses sits in the Redis queue, which outlives every process.
-import { type AuctionHouse, createAuctionHouse, type HealthEvent } from '@outcry/core';
+import { type AuctionHouse, composeBackend, createAuctionHouse, type HealthEvent } from '@outcry/core';
 import { partitionOf } from '@outcry/core/adapter-kit';
 import { clientHouse, eventually, poisonCreate, routedOutcomes } from '@outcry/core/testing';
 import type { PostgresAdapters } from '@outcry/postgres-adapter';
@@ -23,7 +23,7 @@ describe.skipIf(noSharedServices)('a command whose content PostgreSQL refuses (h
   const redisAdapters = () => connect().redis;
   /** One process owning partitions: its own Redis connections and PostgreSQL pool. */
   const owner = () => {
-    const house = createAuctionHouse({ ...connect().backend, leaseTtlMs: 2_000 });
+    const house = createAuctionHouse({ backend: connect().backend, leaseTtlMs: 2_000 });
     houses.push(house);
     return house;
   };
@@ -52,10 +52,13 @@ describe.skipIf(noSharedServices)('a command whose content PostgreSQL refuses (h
     const partition = partitionOf(auction.id, PARTITIONS);
     const clientPorts = redisAdapters();
     const client = await clientHouse({
-      store: postgres.store,
-      queue: clientPorts.queue,
-      broadcaster: clientPorts.broadcaster,
-      cache: clientPorts.cache,
+      backend: composeBackend({
+        store: postgres,
+        queue: clientPorts,
+        lock: clientPorts,
+        broadcaster: clientPorts,
+        cache: clientPorts,
+      }),
       partitions: PARTITIONS,
       answerTimeoutMs: 10_000,
     });

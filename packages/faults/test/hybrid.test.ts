@@ -19,7 +19,7 @@ describe.skipIf(noSharedServices)('hybrid: PostgreSQL store with Redis queue, lo
     return process;
   };
   const startedHouse = async () => {
-    const house = createAuctionHouse({ ...connect().backend, leaseTtlMs: 2_000 });
+    const house = createAuctionHouse({ backend: connect().backend, leaseTtlMs: 2_000 });
     houses.push(house);
     await house.start();
     return house;

@@ -1,11 +1,13 @@
 import {
+  type Backend,
+  type BackendCapabilities,
   connectionErrorLog,
   DEFAULT_SHARED_PARTITIONS,
   type HouseLogger,
   OutcryError,
   silentLogger,
 } from '@outcry/core';
-import { assertPartitionCount } from '@outcry/core/adapter-kit';
+import { assertPartitionCount, MemorySnapshotCache } from '@outcry/core/adapter-kit';
 import pg from 'pg';
 import { type MigrationReport, migrate } from './migrate.js';
 import { NotificationListener } from './notification-listener.js';
@@ -33,7 +35,7 @@ export type PostgresAdaptersOptions = (
 ) & {
   /** The schema that holds every table ('outcry'): lowercase letters, digits, underscores. */
   readonly schema?: string;
-  /** Sequencer partitions (4, `DEFAULT_SHARED_PARTITIONS`); the house takes it from the spread, so both agree. */
+  /** Sequencer partitions (4, `DEFAULT_SHARED_PARTITIONS`); a house on these adapters takes it. */
   readonly partitions?: number;
   /** Cap of the listening connection's reconnect delay (5,000 ms). */
   readonly maxReconnectMs?: number;
@@ -50,12 +52,17 @@ export type PostgresAdaptersOptions = (
   readonly logger?: HouseLogger;
 };
 
-/** The ports on PostgreSQL, to spread into `createAuctionHouse`, plus schema and life-cycle calls. */
-export interface PostgresAdapters {
+/**
+ * The ports on PostgreSQL as a Backend for `createAuctionHouse({ backend })` (with a cache in
+ * this process's memory), plus schema and life-cycle calls.
+ */
+export interface PostgresAdapters extends Backend {
   readonly store: PostgresAuctionStore;
   readonly queue: PostgresBidQueue;
   readonly lock: PostgresLock;
   readonly broadcaster: PostgresBroadcaster;
+  readonly cache: MemorySnapshotCache;
+  readonly fencing: PostgresAuctionStore;
   readonly partitions: number;
   /** The schema in use. */
   readonly schema: string;
@@ -69,8 +76,19 @@ export interface PostgresAdapters {
   close(): Promise<void>;
 }
 
+/** A partition's commits go out in the order sent; each commit transaction checks the fencing token. */
+const POSTGRES_CAPABILITIES: BackendCapabilities = {
+  commitsInOrder: true,
+  commitPublishes: false,
+  commitFillsCache: false,
+  queueInProcess: false,
+  cacheShared: false,
+  fencing: true,
+  solePublisher: false,
+};
+
 /**
- * PostgreSQL adapters for an AuctionHouse: `createAuctionHouse({ ...createPostgresAdapters(options) })`.
+ * PostgreSQL adapters for an AuctionHouse: `createAuctionHouse({ backend: createPostgresAdapters(options) })`.
  * Call `migrate()` once before the house starts.
  */
 export function createPostgresAdapters(options: PostgresAdaptersOptions): PostgresAdapters {
@@ -111,6 +129,9 @@ export function createPostgresAdapters(options: PostgresAdaptersOptions): Postgr
     queue,
     lock,
     broadcaster,
+    cache: new MemorySnapshotCache(),
+    capabilities: POSTGRES_CAPABILITIES,
+    fencing: store,
     partitions,
     schema,
     pool,

@@ -10,6 +10,7 @@ import {
   outcomeJson,
   type Page,
   type PartitionClaim,
+  type PartitionFencing,
   partitionCountMismatch,
   type StoredOutcome,
   stateJson,
@@ -213,6 +214,8 @@ function mergeByPartition(waiting: readonly WaitingCommit[]): MergedCommit[] {
       states: [...states.values()],
       entries: [...earlier.batch.entries, ...w.batch.entries],
       outcomes: [...earlier.batch.outcomes, ...w.batch.outcomes],
+      freshBidIds: new Set([...earlier.batch.freshBidIds, ...w.batch.freshBidIds]),
+      broadcast: null,
     };
     earlier.waiters.push(w);
   }
@@ -228,9 +231,8 @@ function mergeByPartition(waiting: readonly WaitingCommit[]): MergedCommit[] {
  * one call of `commit_batches`: one transaction and one WAL flush for all of them, each batch
  * still accepted or refused on its own.
  */
-export class PostgresAuctionStore implements AuctionStore {
-  /** A partition's commits go out one after another, in arrival order (see #scheduleSend). */
-  readonly ordersCommits = true;
+/** A partition's commits go out one after another, in arrival order (see #scheduleSend). */
+export class PostgresAuctionStore implements AuctionStore, PartitionFencing {
   readonly #pool: Pool;
   readonly #sql: Statements;
   readonly #maxCommitsInFlight: number;
@@ -260,7 +262,7 @@ export class PostgresAuctionStore implements AuctionStore {
     if (this.#partitions !== undefined && partitions !== this.#partitions) {
       throw new OutcryError(
         'INVALID_INPUT',
-        `The house has ${partitions} partitions and the PostgreSQL adapters ${this.#partitions}: give both the same count (spread the adapters into createAuctionHouse).`,
+        `The house has ${partitions} partitions and the PostgreSQL adapters ${this.#partitions}: give both the same count (leave the house's partitions out: it takes the backend's).`,
         { details: { house: partitions, adapters: this.#partitions } },
       );
     }

@@ -166,6 +166,9 @@ export class PostgresBidQueue implements BidQueue {
   }
 
   /** Wakes every blocked read, which then answers [] (a stopping consumer leaves). */
+  /** Reads end when `read` returns: nothing of a consumer is left running. */
+  async release(): Promise<void> {}
+
   interrupt(): void {
     this.#interrupts++;
     for (const sleeper of [...this.#sleepers]) sleeper.finish('interrupted');

@@ -50,7 +50,11 @@ describe.skipIf(noDatabase)('two processes bidding on the same auctions through 
     for (const child of children) expect(child.lines.some((line) => line.startsWith('accepted '))).toBe(true);
 
     // Nobody owns the partitions now: a house here, whose clock is past the end, closes them.
-    const closer = createAuctionHouse({ ...adapters, leaseTtlMs: 1_000, clock: createFakeClock(Date.now() + 180_000) });
+    const closer = createAuctionHouse({
+      backend: adapters,
+      leaseTtlMs: 1_000,
+      clock: createFakeClock(Date.now() + 180_000),
+    });
     await closer.start();
     const states = await eventually(
       async () => {

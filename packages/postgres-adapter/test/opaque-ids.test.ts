@@ -9,7 +9,7 @@ describe.skipIf(noDatabase)('ids PostgreSQL would refuse never reach it', () => 
     const schema = freshSchemaName('impossible');
     const adapters = createPostgresAdapters({ connectionString: DATABASE_URL, schema, partitions: 1 });
     await adapters.migrate();
-    const house = createAuctionHouse({ ...adapters, partitions: 1, answerTimeoutMs: 5_000 });
+    const house = createAuctionHouse({ backend: adapters, partitions: 1, answerTimeoutMs: 5_000 });
     await house.start();
     try {
       for (const id of ['a\u0000b', 'x\ud800']) {

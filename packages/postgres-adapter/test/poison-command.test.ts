@@ -1,4 +1,11 @@
-import { type AuctionHouse, type BidOutcome, createAuctionHouse, type HealthEvent } from '@outcry/core';
+import {
+  type AuctionHouse,
+  type BidOutcome,
+  composeBackend,
+  createAuctionHouse,
+  createMemoryBackend,
+  type HealthEvent,
+} from '@outcry/core';
 import { MemoryBidQueue, partitionOf } from '@outcry/core/adapter-kit';
 import { clientHouse, eventually, poisonBid, routedOutcomes } from '@outcry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,12 +38,16 @@ describe.skipIf(noDatabase)('a command whose content PostgreSQL refuses (Postgre
     const partition = partitionOf(auctionId, PARTITIONS);
     // The queue of every process; the owner reads it, the client only writes to it.
     const queue = new MemoryBidQueue();
+    const queueOf = createMemoryBackend({ queue });
     const owner = () => {
       const house = createAuctionHouse({
-        store: adapters.store,
-        lock: adapters.lock,
-        broadcaster: adapters.broadcaster,
-        queue,
+        backend: composeBackend({
+          store: adapters,
+          queue: queueOf,
+          lock: adapters,
+          broadcaster: adapters,
+          cache: adapters,
+        }),
         partitions: PARTITIONS,
         leaseTtlMs: 2_000,
       });
@@ -44,9 +55,7 @@ describe.skipIf(noDatabase)('a command whose content PostgreSQL refuses (Postgre
       return house;
     };
     const client = await clientHouse({
-      store: second.store,
-      broadcaster: second.broadcaster,
-      queue,
+      backend: composeBackend({ store: second, queue: queueOf, lock: second, broadcaster: second, cache: second }),
       partitions: PARTITIONS,
       answerTimeoutMs: 10_000,
     });

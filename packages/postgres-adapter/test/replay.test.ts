@@ -10,7 +10,7 @@ describe.skipIf(noDatabase)('replayAuction on the PostgreSQL ledger', () => {
   const clock = createFakeClock(Date.now());
   beforeAll(async () => {
     adapters = await migratedAdapters({ partitions: 4 });
-    house = createAuctionHouse({ ...adapters, clock });
+    house = createAuctionHouse({ backend: adapters, clock });
     await house.start();
   });
   afterAll(async () => {

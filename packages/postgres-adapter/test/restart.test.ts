@@ -32,7 +32,7 @@ describe.skipIf(noDatabase)('restart: the adapters’ backends terminated during
     url.searchParams.set('application_name', applicationName);
     adapters = createPostgresAdapters({ connectionString: url.toString(), schema, partitions: PARTITIONS });
     await adapters.migrate();
-    house = createAuctionHouse({ ...adapters, leaseTtlMs: 1_500, answerTimeoutMs: 10_000 });
+    house = createAuctionHouse({ backend: adapters, leaseTtlMs: 1_500, answerTimeoutMs: 10_000 });
     await house.start();
   });
   afterAll(async () => {

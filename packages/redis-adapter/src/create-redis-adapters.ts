@@ -1,4 +1,6 @@
 import {
+  type Backend,
+  type BackendCapabilities,
   connectionErrorLog,
   DEFAULT_SHARED_PARTITIONS,
   type HouseLogger,
@@ -26,7 +28,7 @@ export interface RedisAdaptersOptions {
   readonly redis: RedisClient | string;
   /** Start of every key and channel ('outcry:'); one prefix is one set of auctions. No braces. */
   readonly prefix?: string;
-  /** The AuctionHouse's partition count (4, `DEFAULT_SHARED_PARTITIONS`): pass the same number to `createAuctionHouse`. */
+  /** The partition count the keys are built for (4, `DEFAULT_SHARED_PARTITIONS`); a house on these adapters takes it. */
   readonly partitions?: number;
   /** How often the broadcaster of a sole publisher looks for listeners (1,000 ms; see `RedisBroadcaster`). */
   readonly listenerCheckMs?: number;
@@ -38,13 +40,15 @@ export interface RedisAdaptersOptions {
   readonly logger?: HouseLogger;
 }
 
-/** The ports on Redis, ready to spread into `createAuctionHouse`, and `close()`. */
-export interface RedisAdapters {
+/** The ports on Redis as a Backend for `createAuctionHouse({ backend })`, and the client they share. */
+export interface RedisAdapters extends Backend {
   readonly store: RedisAuctionStore;
   readonly queue: RedisBidQueue;
   readonly lock: RedisLock;
   readonly broadcaster: RedisBroadcaster;
   readonly cache: RedisSnapshotCache;
+  readonly fencing: RedisAuctionStore;
+  readonly solePublisher: RedisBroadcaster;
   /** The partition count the keys are built for. */
   readonly partitions: number;
   /** The client every port shares. */
@@ -54,8 +58,22 @@ export interface RedisAdapters {
 }
 
 /**
- * Every port of `@outcry/core` on one Redis server or Cluster. Stop the AuctionHouse first,
- * then call `close()`.
+ * Each commit script publishes its batch's message (subscribers hear of a batch if and only if
+ * it was committed) and writes the states the cache makes its views from.
+ */
+const REDIS_CAPABILITIES: BackendCapabilities = {
+  commitsInOrder: true,
+  commitPublishes: true,
+  commitFillsCache: true,
+  queueInProcess: false,
+  cacheShared: true,
+  fencing: true,
+  solePublisher: true,
+};
+
+/**
+ * Every port of `@outcry/core` on one Redis server or Cluster: `createAuctionHouse({ backend:
+ * createRedisAdapters(options) })`. Stop the AuctionHouse first, then call `close()`.
  */
 export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapters {
   const partitions = options.partitions ?? DEFAULT_SHARED_PARTITIONS;
@@ -84,17 +102,13 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
   // The queue's reads look up the outcomes of the bids they deliver; the store's getOutcomes,
   // which the sequencer sends next, finds them there and needs no round trip of its own.
   const outcomes = new OutcomePrefetch();
-  // Each batch's message is published by its commit script: no PUBLISH of its own per batch,
-  // and subscribers hear of a batch if and only if it was committed.
   const broadcaster = new RedisBroadcaster({
     redis,
     keys,
     logger,
     ...(options.listenerCheckMs === undefined ? {} : { listenerCheckMs: options.listenerCheckMs }),
   });
-  // The cache reads public views from the states the commits write: no snapshot write per batch.
   const store = new RedisAuctionStore({ redis, keys, partitions, prefetch: outcomes, broadcaster });
-  broadcaster.publishWithCommitsOf(store);
   const queue = new RedisBidQueue({ redis, keys, prefetch: { outcomes, partitions }, logger });
   const lock = new RedisLock({ redis, keys });
   const cache = new RedisSnapshotCache({ redis, keys, partitions, filledBy: store });
@@ -105,6 +119,9 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
     lock,
     broadcaster,
     cache,
+    capabilities: REDIS_CAPABILITIES,
+    fencing: store,
+    solePublisher: broadcaster,
     partitions,
     redis,
     close() {

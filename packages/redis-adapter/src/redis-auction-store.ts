@@ -8,6 +8,7 @@ import {
   type ListAuctionsQuery,
   type Page,
   type PartitionClaim,
+  type PartitionFencing,
   partitionCountMismatch,
   partitionOf,
   type StoredOutcome,
@@ -92,9 +93,8 @@ function groupByPartition<T>(items: readonly T[], partitionOfItem: (item: T) => 
  * state (JSON string) and ledger (list), the outcomes by bidId (hash), the bidIds in the ledger
  * (set), the fencing token, and sorted sets for listing. `commit` is one Lua call per batch.
  */
-export class RedisAuctionStore implements AuctionStore {
-  /** Scripts of one partition go to one connection (one Cluster node) and run in the order sent. */
-  readonly ordersCommits: boolean = true;
+/** Scripts of one partition go to one connection (one Cluster node) and run in the order sent. */
+export class RedisAuctionStore implements AuctionStore, PartitionFencing {
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #partitions: number;
@@ -117,7 +117,7 @@ export class RedisAuctionStore implements AuctionStore {
     if (partitions !== this.#partitions) {
       throw new OutcryError(
         'INVALID_INPUT',
-        `The house has ${partitions} partitions and the Redis adapters ${this.#partitions}: give both the same count (spread the adapters into createAuctionHouse).`,
+        `The house has ${partitions} partitions and the Redis adapters ${this.#partitions}: give both the same count (leave the house's partitions out: it takes the backend's).`,
         { details: { house: partitions, adapters: this.#partitions } },
       );
     }
@@ -217,11 +217,11 @@ export class RedisAuctionStore implements AuctionStore {
       keys.channel(partition),
     ];
     const publication =
-      batch.broadcast === undefined || this.#broadcaster === undefined
+      batch.broadcast === null || this.#broadcaster === undefined
         ? null
         : this.#broadcaster.publicationOf(batch.broadcast);
     const fresh = batch.freshBidIds;
-    const isMinted = (outcome: StoredOutcome) => fresh?.has(outcome.bidId) === true;
+    const isMinted = (outcome: StoredOutcome) => fresh.has(outcome.bidId);
     let minted = 0;
     for (const outcome of batch.outcomes) if (isMinted(outcome)) minted++;
     const args: Array<string | number> = [

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { connectionErrorLog, type HouseLogger, OutcryError, silentLogger } from '@outcry/core';
 import {
-  type AuctionStore,
   type Broadcaster,
   type BroadcastHandler,
   type BroadcastMessage,
   broadcastJson,
   parseBroadcastMessage,
+  type SolePublisher,
 } from '@outcry/core/adapter-kit';
 import type { RedisKeys } from './keys.js';
 import { duplicateClient, isCluster, type RedisClient } from './redis-client.js';
@@ -37,7 +37,7 @@ interface Subscription {
  * directly, without a trip through Redis. Pub/Sub is at most once: a message sent while a
  * subscriber was away is lost to it, which is why every event carries its auction's seq.
  */
-export class RedisBroadcaster implements Broadcaster {
+export class RedisBroadcaster implements Broadcaster, SolePublisher {
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #sharded: boolean;
@@ -52,7 +52,6 @@ export class RedisBroadcaster implements Broadcaster {
   dropped = 0;
   /** Starts every payload this instance publishes: `<random id>|`. */
   readonly #mark = `${randomBytes(6).toString('base64url')}|`;
-  #publishedBy: AuctionStore | undefined;
   /** Messages a commit script publishes: `publish` only hands them out in this process. */
   readonly #byCommit = new WeakSet<BroadcastMessage>();
   /** Partitions only this process publishes for: their channels are not listened to. */
@@ -77,16 +76,6 @@ export class RedisBroadcaster implements Broadcaster {
     if (!Number.isInteger(this.#listenerCheckMs) || this.#listenerCheckMs < 1) {
       throw new OutcryError('INVALID_INPUT', 'listenerCheckMs must be a positive integer.');
     }
-  }
-
-  /** The store whose commit script publishes each batch's message (see `publicationOf`). */
-  get publishedBy(): AuctionStore | undefined {
-    return this.#publishedBy;
-  }
-
-  /** Lets `store`'s commits publish the messages of its batches, as `RedisAuctionStore` does. */
-  publishWithCommitsOf(store: AuctionStore): void {
-    this.#publishedBy = store;
   }
 
   /**

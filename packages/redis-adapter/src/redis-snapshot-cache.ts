@@ -62,7 +62,6 @@ function groupByPartition(ids: readonly string[], partitions: number): Map<numbe
  */
 export class RedisSnapshotCache implements SnapshotCache {
   /** Every process reads the same keys: only the sequencer that made a change writes it. */
-  readonly shared = true;
   readonly filledBy: RedisAuctionStore | undefined;
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;

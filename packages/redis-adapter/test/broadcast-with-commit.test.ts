@@ -68,8 +68,8 @@ describe.skipIf(!up)('broadcasts published by the commit script', () => {
     expect(heardElsewhere).toHaveLength(heard);
   });
 
-  it('the adapters are wired so: the broadcaster names the store', () => {
-    expect(adapters.broadcaster.publishedBy).toBe(adapters.store);
+  it('the adapters declare so: their commits publish and fill the cache', () => {
+    expect(adapters.capabilities).toMatchObject({ commitPublishes: true, commitFillsCache: true, cacheShared: true });
   });
 
   it('publishes a committed batch once, from the script; publish() then only hands it out here', async () => {
@@ -108,7 +108,7 @@ describe.skipIf(!up)('broadcasts published by the commit script', () => {
   });
 
   it("a house on the adapters sends no PUBLISH of its own: another process hears each batch's events once", async () => {
-    const house = createAuctionHouse({ ...adapters, partitions: PARTITIONS });
+    const house = createAuctionHouse({ backend: adapters, partitions: PARTITIONS });
     await house.start();
     try {
       const heard: string[] = [];

@@ -145,7 +145,7 @@ describe.skipIf(!up)('snapshots written by the commit script', () => {
       partitions: PARTITIONS,
       filledBy: adapters.store,
     });
-    const house = createAuctionHouse({ ...adapters, cache, partitions: PARTITIONS });
+    const house = createAuctionHouse({ backend: { ...adapters, cache }, partitions: PARTITIONS });
     const received: BroadcastMessage[] = [];
     // Another process's view: its own broadcaster on the same prefix.
     const other = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });

@@ -1,5 +1,4 @@
-import { createAuctionHouse, DEFAULT_SHARED_PARTITIONS, isOutcryError } from '@outcry/core';
-import { MemoryAuctionStore } from '@outcry/core/adapter-kit';
+import { createAuctionHouse, createMemoryBackend, DEFAULT_SHARED_PARTITIONS, isOutcryError } from '@outcry/core';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';
@@ -32,7 +31,7 @@ describe('createRedisAdapters, given what it cannot run on', () => {
 
   it('defaults to the partition count a house on shared stores defaults to', () => {
     const redis = new Redis({ lazyConnect: true });
-    const house = createAuctionHouse({ store: new MemoryAuctionStore() });
+    const house = createAuctionHouse({ backend: createMemoryBackend() });
     expect(createRedisAdapters({ redis }).partitions).toBe(house.partitions);
     expect(house.partitions).toBe(DEFAULT_SHARED_PARTITIONS);
     redis.disconnect();
@@ -49,7 +48,7 @@ describe('a house starting on a Redis that is down', () => {
   it('fails with UNAVAILABLE naming the address and the cause, without waiting out ioredis retries', async () => {
     const redis = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 20 });
     const adapters = createRedisAdapters({ redis, prefix: 'down:' });
-    const house = createAuctionHouse({ ...adapters });
+    const house = createAuctionHouse({ backend: adapters });
     let caught: unknown;
     try {
       await house.start();

@@ -120,7 +120,7 @@ describe.skipIf(!up)('faults', () => {
     const name = `outcry-fault-${process.pid}`;
     const client = new Redis(REDIS_URL, { connectionName: name });
     const adapters = createRedisAdapters({ redis: client, prefix, partitions: PARTITIONS });
-    const house: AuctionHouse = createAuctionHouse({ ...adapters, partitions: PARTITIONS });
+    const house: AuctionHouse = createAuctionHouse({ backend: adapters, partitions: PARTITIONS });
     await house.start();
     try {
       const auction = await house.createAuction({

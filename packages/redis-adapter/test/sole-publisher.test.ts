@@ -186,7 +186,7 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
 
   it('a house stops listening to its partitions once it has committed on them, and its own listeners still hear every event', async () => {
     const adapters = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
-    const house = createAuctionHouse({ ...adapters, partitions: PARTITIONS });
+    const house = createAuctionHouse({ backend: adapters, partitions: PARTITIONS });
     await house.start();
     try {
       expect(await listened()).toEqual(ALL);
@@ -230,8 +230,8 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
   it('of two houses sharing the partitions, each hears the events of the other and not its own echo', async () => {
     const first = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
     const second = createRedisAdapters({ redis: new Redis(REDIS_URL), prefix, partitions: PARTITIONS });
-    const houseA = createAuctionHouse({ ...first, partitions: PARTITIONS, leaseTtlMs: 600 });
-    const houseB = createAuctionHouse({ ...second, partitions: PARTITIONS, leaseTtlMs: 600 });
+    const houseA = createAuctionHouse({ backend: first, partitions: PARTITIONS, leaseTtlMs: 600 });
+    const houseB = createAuctionHouse({ backend: second, partitions: PARTITIONS, leaseTtlMs: 600 });
     await houseA.start();
     await houseB.start();
     try {

@@ -1,4 +1,4 @@
-import { createAuctionHouse } from '@outcry/core';
+import { createAuctionHouse, createMemoryBackend } from '@outcry/core';
 import { type BroadcastMessage, MemoryBroadcaster } from '@outcry/core/adapter-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type GatewayFixture, startGateway } from './support/gateway-fixture.js';
@@ -25,7 +25,9 @@ afterEach(async () => {
 describe('gaps in seq', () => {
   it('sends a fresh snapshot when an event is missing, then goes on with the events', async () => {
     const broadcaster = new LossyBroadcaster();
-    fx = await startGateway({ house: createAuctionHouse({ broadcaster }) });
+    fx = await startGateway({
+      house: createAuctionHouse({ backend: createMemoryBackend({ broadcaster }), partitions: 1 }),
+    });
     const auction = await fx.createAuction();
     const client = await TestClient.open(fx.url);
     client.send({ type: 'subscribe', auctionId: auction.id });

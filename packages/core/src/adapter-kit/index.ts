@@ -26,6 +26,8 @@ export {
 export {
   type AcquireOptions,
   type AuctionStore,
+  type Backend,
+  type BackendCapabilities,
   type BidQueue,
   type Broadcaster,
   type BroadcastHandler,
@@ -40,12 +42,14 @@ export {
   minTokenOf,
   type Page,
   type PartitionClaim,
+  type PartitionFencing,
   parseBroadcastMessage,
   type QueuedCommand,
   type QueueItem,
   type ReadOptions,
   type RoutedOutcome,
   type SnapshotCache,
+  type SolePublisher,
   type StoredOutcome,
 } from '../ports/index.js';
 export { decodeListCursor, encodeListCursor, isListCursor, readListCursor } from '../schemas/list-cursor.js';

@@ -1,5 +1,6 @@
-export { AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from './auction-house.js';
+export { AuctionHouse, createAuctionHouse } from './auction-house.js';
 export { connectionErrorLog, type HouseLogger, silentLogger } from './house-logger.js';
+export type { AuctionHouseOptions } from './house-options.js';
 export type {
   AuctionStats,
   HealthEvent,

@@ -1,6 +1,5 @@
 import type { AuctionState } from '../engine/types.js';
 import { OutcryError } from '../errors.js';
-import { type Clock, systemClock } from '../ports/clock.js';
 import { partitionCountMismatch } from '../house/partition-of.js';
 import type {
   AuctionStore,
@@ -12,6 +11,8 @@ import type {
   PartitionClaim,
   StoredOutcome,
 } from '../ports/auction-store.js';
+import type { PartitionFencing } from '../ports/backend.js';
+import { type Clock, systemClock } from '../ports/clock.js';
 import { decodeListCursor, encodeListCursor } from '../schemas/list-cursor.js';
 import { compareNewestFirst } from './compare-newest-first.js';
 
@@ -61,9 +62,7 @@ function sliceLedger(
  * AuctionStore in this process's memory: the embedded default. Data lives as long as the
  * process, but for ended auctions, which are forgotten after `retainClosedMs`.
  */
-export class MemoryAuctionStore implements AuctionStore {
-  /** A commit is applied when called: in the order sent. */
-  readonly ordersCommits: boolean = true;
+export class MemoryAuctionStore implements AuctionStore, PartitionFencing {
   readonly #auctions = new Map<string, AuctionRecord>();
   readonly #outcomes = new Map<string, StoredOutcome>();
   readonly #tokens = new Map<number, number>();
@@ -79,7 +78,8 @@ export class MemoryAuctionStore implements AuctionStore {
 
   constructor(options: MemoryAuctionStoreOptions = {}) {
     const retainMs = options.retainClosedMs ?? DEFAULT_RETAIN_CLOSED_MS;
-    if (!(retainMs >= 0)) throw new OutcryError('INVALID_INPUT', 'retainClosedMs must be 0 or more (Infinity keeps all).');
+    if (!(retainMs >= 0))
+      throw new OutcryError('INVALID_INPUT', 'retainClosedMs must be 0 or more (Infinity keeps all).');
     this.#retainMs = retainMs;
     this.#clock = options.clock ?? systemClock;
   }

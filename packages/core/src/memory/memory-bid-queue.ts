@@ -15,12 +15,14 @@ interface PartitionQueue {
   readers: Array<() => void>;
 }
 
-/** BidQueue in this process's memory. FIFO per partition, like a stream with one consumer group. */
+/**
+ * BidQueue in this process's memory. FIFO per partition, like a stream with one consumer group.
+ * Nothing is serialised: an entry read is the enqueued item, with every property it carried, and its id.
+ */
 export class MemoryBidQueue implements BidQueue {
   readonly #partitions = new Map<number, PartitionQueue>();
   readonly #clock: Clock;
   #nextId = 0;
-  readonly inProcess: boolean = true;
 
   constructor(options: { clock?: Clock } = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -39,8 +41,7 @@ export class MemoryBidQueue implements BidQueue {
     const queue = this.#partition(partition);
     for (const item of items) {
       const id = String(++this.#nextId);
-      const { command, origin, commandId, fresh, local } = item;
-      queue.waiting.push({ id, command, origin, commandId, fresh, local });
+      queue.waiting.push({ ...item, id });
     }
     this.#wake(queue);
   }
@@ -103,4 +104,7 @@ export class MemoryBidQueue implements BidQueue {
   interrupt(): void {
     for (const queue of this.#partitions.values()) this.#wake(queue);
   }
+
+  /** Reads end when `read` returns: nothing of a consumer is left running. */
+  async release(): Promise<void> {}
 }

@@ -35,17 +35,19 @@ export interface CommitBatch {
   readonly outcomes: readonly StoredOutcome[];
   /**
    * BidIds among `outcomes` that the house minted for their bids in this batch: no earlier
-   * outcome and no ledger entry can hold them, so a store may write them without looking.
+   * outcome and no ledger entry can hold them, so a store may write them without looking
+   * (or ignore this set and look as for any other).
    */
-  readonly freshBidIds?: ReadonlySet<string> | undefined;
+  readonly freshBidIds: ReadonlySet<string>;
   /**
-   * What the house publishes once this batch is committed, given only to the store its
-   * broadcaster names in `publishedBy`: that store publishes it in the same atomic step.
+   * What the house publishes once this batch is committed, when the backend declares
+   * `capabilities.commitPublishes`: its store publishes it to the other processes in the same
+   * atomic step as the commit. Null otherwise, and a store that does not publish ignores it.
    */
-  readonly broadcast?: BroadcastMessage | undefined;
+  readonly broadcast: BroadcastMessage | null;
 }
 
-/** A store's answer to `claimPartition`. */
+/** A store's answer to `PartitionFencing.claimPartition`. */
 export interface PartitionClaim {
   /** The token is now the partition's highest: commits with a lower one are refused. */
   readonly claimed: boolean;
@@ -73,12 +75,6 @@ export interface HistoryQuery {
 
 /** Auction state and the append-only ledger. */
 export interface AuctionStore {
-  /**
-   * True when commits of one partition sent one after another, without waiting for each to
-   * return, are applied in the order sent (one connection, or one commit in flight): the
-   * sequencer may then send a batch before the previous one has returned.
-   */
-  readonly ordersCommits?: boolean;
   /** Full states of the given auctions, in the same order, null where missing. One round trip. */
   getMany(ids: readonly string[]): Promise<(AuctionState | null)[]>;
   /**
@@ -99,16 +95,6 @@ export interface AuctionStore {
    * The reads the house makes while judging (`getMany`, `getOutcomes`) follow the same rule.
    */
   commit(batch: CommitBatch): Promise<void>;
-  /**
-   * Make `fencingToken` the partition's highest if it is above every token the store holds for
-   * it (claimed or committed): from then on commits with a lower token are refused. A token at
-   * or below the highest is not claimed, since another owner may hold it. A house claims each
-   * partition lease before it reads or writes with it, so a token lets one owner alone commit
-   * even when the lock hands a token out again (a lock that lost its data): the house then gives
-   * that lease back and asks the lock for a token above `highestToken`. Optional: a store
-   * without it leaves token order to the lock alone.
-   */
-  claimPartition?(partition: number, fencingToken: number): Promise<PartitionClaim>;
   /** Auctions newest first (createdAt, then id, descending), with keyset cursors. */
   list(query: ListAuctionsQuery): Promise<Page<AuctionState>>;
   /** Ledger entries of one auction in seq order: every change (create, open, bids, close...). */
@@ -120,12 +106,12 @@ export interface AuctionStore {
   /** States of a partition's auctions that are still scheduled or open: what a new owner must watch. */
   listActive(partition: number): Promise<AuctionState[]>;
   /**
-   * Called by a house at start with its partition count. A store that keeps its data across
-   * processes records the first count and refuses any other with OutcryError `INVALID_INPUT`:
-   * an auction's data lives under `partitionOf(id, partitions)`, so a house with another count
-   * would look for it in the wrong partitions. Optional: a store without it is not checked.
+   * Called by a house at start with its partition count. The store records the first count and
+   * refuses any other with OutcryError `INVALID_INPUT` (`partitionCountMismatch`): an auction's
+   * data lives under `partitionOf(id, partitions)`, so a house with another count would look
+   * for it in the wrong partitions.
    */
-  checkPartitionCount?(partitions: number): Promise<void>;
+  checkPartitionCount(partitions: number): Promise<void>;
   /** Release what the store opened itself. */
   close?(): Promise<void>;
 }

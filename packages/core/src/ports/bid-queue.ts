@@ -7,16 +7,6 @@ export interface QueueItem {
   readonly origin: string;
   /** What the origin waits on: the bidId of a bid, a fresh id for other commands. */
   readonly commandId: string;
-  /**
-   * True when the origin minted this bid's id itself, so no earlier outcome can exist and the
-   * sequencer skips the idempotency lookup. A queue may drop it; it then costs a lookup.
-   */
-  readonly fresh?: boolean | undefined;
-  /**
-   * Whatever the origin attaches for itself (the house: its caller's waiter). An in-process
-   * queue hands it back on read; a queue that serialises drops it.
-   */
-  readonly local?: unknown;
 }
 
 /** A queued command with the id the queue gave it. */
@@ -31,13 +21,13 @@ export interface ReadOptions {
   readonly blockMs: number;
 }
 
-/** FIFO per partition, with delivery to one consumer and acknowledgement after the commit. */
+/**
+ * FIFO per partition, with delivery to one consumer and acknowledgement after the commit.
+ * A queue of a backend declaring `capabilities.queueInProcess` hands back, on read, each item
+ * with every property it was enqueued with (nothing serialised); any other queue keeps only
+ * the fields of `QueueItem`.
+ */
 export interface BidQueue {
-  /**
-   * True when `read` hands back each item's `local` (one process, nothing serialised). The
-   * house then answers a caller through its entry instead of a lookup by commandId.
-   */
-  readonly inProcess?: boolean;
   /** Append commands to a partition's queue, in order. Resolves once they are durable. */
   enqueue(partition: number, items: readonly QueueItem[]): Promise<void>;
   /** Entries never delivered before, in FIFO order, now delivered to `consumer`. */
@@ -51,14 +41,14 @@ export interface BidQueue {
   claimStale(partition: number, consumer: string, minIdleMs: number, max: number): Promise<QueuedCommand[]>;
   /** Entries not yet acknowledged (waiting or delivered). */
   depth(partition: number): Promise<number>;
-  /** Wake every blocked `read` so that a stopping consumer can leave. */
-  interrupt?(): void;
+  /** Wake every blocked `read` of this queue object at once, so that a stopping consumer can leave. */
+  interrupt(): void;
   /**
    * `consumer` stops reading the partition (its sequencer stops, before the lease is given
    * up): a read of it still running in the queue's server is cut off, so that nothing more is
    * delivered to it. What it was given stays pending under its name for the next owner's
-   * `claimStale`. A queue whose reads end when `read` returns needs none.
+   * `claimStale`. A queue whose reads end when `read` returns has nothing to do here.
    */
-  release?(partition: number, consumer: string): Promise<void>;
+  release(partition: number, consumer: string): Promise<void>;
   close?(): Promise<void>;
 }

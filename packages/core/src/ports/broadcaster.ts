@@ -1,5 +1,4 @@
 import type { AuctionEvent, BidOutcome, CommandOutcome, PublicAuction } from '../engine/types.js';
-import type { AuctionStore } from './auction-store.js';
 
 /** The answer to a command taken in by another house, routed back to it. */
 export interface RoutedOutcome {
@@ -50,23 +49,12 @@ export function parseBroadcastMessage(text: string): BroadcastMessage | null {
 /** Fan-out of committed changes to every process. */
 export interface Broadcaster {
   /**
-   * The store whose commits publish each batch's message (`CommitBatch.broadcast`) to the other
-   * processes in the same atomic step (the Redis adapters' store): a house on that store hands
-   * the message to the commit, then calls `publish` with it, which delivers it in this process only.
+   * Deliver to every subscriber of the partition, in every process. On a backend declaring
+   * `capabilities.commitPublishes` the house calls it after the commit with the message the
+   * commit published already: the broadcaster then delivers it in this process only.
    */
-  readonly publishedBy?: AuctionStore | undefined;
-  /** Deliver to every subscriber of the partition, in every process. */
   publish(message: BroadcastMessage): Promise<void>;
   /** Receive messages of the given partitions; resolves once subscribed. Returns the unsubscribe. */
   subscribe(partitions: readonly number[], handler: BroadcastHandler): Promise<() => Promise<void>>;
-  /**
-   * `sole: true`: this process is now the only one publishing for the partition (its house
-   * holds the lease and the store has fenced every older owner off), so all that other
-   * processes' copies could bring is its own messages coming back: the broadcaster may stop
-   * listening to the partition outside this process. `publish` still hands this process's
-   * messages to its subscribers. `sole: false` listens again (before the lease is given up, or
-   * once it is lost). Optional: a broadcaster without it simply keeps listening.
-   */
-  setSolePublisher?(partition: number, sole: boolean): Promise<void>;
   close?(): Promise<void>;
 }

@@ -8,14 +8,16 @@ export type {
   PartitionClaim,
   StoredOutcome,
 } from './auction-store.js';
+export type { Backend, BackendCapabilities, PartitionFencing, SolePublisher } from './backend.js';
 export type { BidQueue, QueuedCommand, QueueItem, ReadOptions } from './bid-queue.js';
 export {
+  type Broadcaster,
   type BroadcastHandler,
   type BroadcastMessage,
-  type Broadcaster,
   parseBroadcastMessage,
   type RoutedOutcome,
 } from './broadcaster.js';
 export { type Clock, systemClock } from './clock.js';
+export { type BackendMix, composeBackend } from './compose-backend.js';
 export { type AcquireOptions, type Lease, type Lock, minTokenOf } from './lock.js';
 export type { CacheStats, SnapshotCache } from './snapshot-cache.js';

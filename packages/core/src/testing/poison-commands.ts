@@ -1,10 +1,14 @@
 // Commands a store refuses by their content, and the house that sends them through the queue:
 // a store that cannot keep a command must refuse it alone (STORE_REJECTED), not its partition.
-import { type AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from '../house/auction-house.js';
+import { type AuctionHouse, createAuctionHouse } from '../house/auction-house.js';
+import type { AuctionHouseOptions } from '../house/house-options.js';
 import { partitionOf } from '../house/partition-of.js';
+import { createMemoryBackend } from '../memory/memory-backend.js';
 import { MemoryLock } from '../memory/memory-lock.js';
+import type { Backend } from '../ports/backend.js';
 import type { QueueItem } from '../ports/bid-queue.js';
 import type { Broadcaster, BroadcastMessage, RoutedOutcome } from '../ports/broadcaster.js';
+import { composeBackend } from '../ports/compose-backend.js';
 import { ScriptedAuction } from './contracts/fixtures.js';
 
 /**
@@ -13,11 +17,16 @@ import { ScriptedAuction } from './contracts/fixtures.js';
  * back by broadcast, as a second process would.
  */
 export async function clientHouse(
-  options: AuctionHouseOptions & { readonly partitions: number },
+  options: AuctionHouseOptions & { readonly backend: Backend; readonly partitions: number },
 ): Promise<AuctionHouse> {
   const lock = new MemoryLock();
   for (let p = 0; p < options.partitions; p++) await lock.acquire(`partition:${p}`, 'another-owner', 3_600_000);
-  const house = createAuctionHouse({ ...options, lock });
+  const { backend } = options;
+  const held = createMemoryBackend({ lock });
+  const house = createAuctionHouse({
+    ...options,
+    backend: composeBackend({ store: backend, queue: backend, lock: held, broadcaster: backend, cache: backend }),
+  });
   await house.start();
   return house;
 }

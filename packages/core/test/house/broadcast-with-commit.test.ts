@@ -1,6 +1,5 @@
 import { type AuctionHouse, createAuctionHouse } from '@outcry/core';
 import {
-  type AuctionStore,
   type BroadcastMessage,
   type CommitBatch,
   MemoryAuctionStore,
@@ -11,6 +10,7 @@ import {
 } from '@outcry/core/adapter-kit';
 import { eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { memoryBackendOf } from '../support/memory-backend-of.js';
 
 class RecordingStore extends MemoryAuctionStore {
   readonly commits: CommitBatch[] = [];
@@ -23,9 +23,6 @@ class RecordingStore extends MemoryAuctionStore {
 /** A broadcaster whose messages the store's commits publish, as the Redis adapters' does. */
 class CommitPublishedBroadcaster extends MemoryBroadcaster {
   readonly published: BroadcastMessage[] = [];
-  constructor(readonly publishedBy: AuctionStore | undefined) {
-    super();
-  }
   override async publish(message: BroadcastMessage): Promise<void> {
     this.published.push(message);
     await super.publish(message);
@@ -34,7 +31,6 @@ class CommitPublishedBroadcaster extends MemoryBroadcaster {
 
 /** Items cross it as copies, as through Redis: no caller's waiter rides along, outcomes are routed back. */
 class CopyingQueue extends MemoryBidQueue {
-  override readonly inProcess = false;
   override async enqueue(partition: number, items: readonly QueueItem[]): Promise<void> {
     await super.enqueue(
       partition,
@@ -48,20 +44,15 @@ afterEach(async () => {
   for (const house of houses.splice(0)) await house.stop();
 });
 
-async function twoHouses(broadcasterFor: (store: AuctionStore) => CommitPublishedBroadcaster) {
+async function twoHouses(commitPublishes: boolean) {
   const store = new RecordingStore();
-  const broadcaster = broadcasterFor(store);
-  const ports = {
-    store,
-    broadcaster,
-    queue: new CopyingQueue(),
-    lock: new MemoryLock(),
-    partitions: 8,
-    leaseTtlMs: 300,
-  };
-  const first = createAuctionHouse(ports);
+  const broadcaster = new CommitPublishedBroadcaster();
+  const ports = { store, broadcaster, queue: new CopyingQueue(), lock: new MemoryLock() };
+  const options = { partitions: 8, leaseTtlMs: 300 };
+  const backendOf = () => memoryBackendOf(ports, { commitPublishes, queueInProcess: false });
+  const first = createAuctionHouse({ backend: backendOf(), ...options });
   await first.start();
-  const second = createAuctionHouse(ports);
+  const second = createAuctionHouse({ backend: backendOf(), ...options });
   await second.start();
   houses.push(first, second);
   await eventually(() => second.metrics().partitions.owned.length === 4, 5_000);
@@ -89,11 +80,11 @@ async function twoHouses(broadcasterFor: (store: AuctionStore) => CommitPublishe
   return { store, broadcaster, answers, houseIds: [first.houseId, second.houseId] };
 }
 
-describe('a store that publishes with its commits (broadcaster.publishedBy === store)', () => {
+describe('a backend whose commits publish (capabilities.commitPublishes)', () => {
   it('gets each batch’s message with its commit, the very one then published, outcomes of the other house included', async () => {
-    const { store, broadcaster, answers, houseIds } = await twoHouses((s) => new CommitPublishedBroadcaster(s));
+    const { store, broadcaster, answers, houseIds } = await twoHouses(true);
     expect(answers.every((a) => a.status === 'accepted' || a.status === 'rejected')).toBe(true);
-    const withMessage = store.commits.filter((batch) => batch.broadcast !== undefined);
+    const withMessage = store.commits.filter((batch) => batch.broadcast !== null);
     expect(withMessage.length).toBeGreaterThan(0);
     for (const batch of withMessage) {
       const message = batch.broadcast as BroadcastMessage;
@@ -111,10 +102,10 @@ describe('a store that publishes with its commits (broadcaster.publishedBy === s
   });
 
   it('gets no message otherwise', async () => {
-    const { store, broadcaster, answers } = await twoHouses(() => new CommitPublishedBroadcaster(undefined));
+    const { store, broadcaster, answers } = await twoHouses(false);
     expect(answers.every((a) => a.status === 'accepted' || a.status === 'rejected')).toBe(true);
     expect(store.commits.length).toBeGreaterThan(0);
-    expect(store.commits.every((batch) => batch.broadcast === undefined)).toBe(true);
+    expect(store.commits.every((batch) => batch.broadcast === null)).toBe(true);
     expect(broadcaster.published.length).toBeGreaterThan(0);
   });
 });

@@ -11,6 +11,7 @@ import {
   type ReadOptions,
 } from '@outcry/core/adapter-kit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { memoryBackendOf } from '../support/memory-backend-of.js';
 
 /**
  * A store whose next commits fail: before writing, or after writing (the reply is what got
@@ -56,7 +57,8 @@ async function setUp(
   queue = new MemoryBidQueue(),
   options: Pick<AuctionHouseOptions, 'queueLocalCommands' | 'staleEntryMs'> = {},
 ) {
-  house = createAuctionHouse({ store, queue, partitions: 1, ...options });
+  const backend = memoryBackendOf({ store, queue }, { queueInProcess: !(queue instanceof SerialisingQueue) });
+  house = createAuctionHouse({ backend, partitions: 1, ...options });
   await house.start();
   return house.createAuction({
     sellerId: 's',
@@ -158,9 +160,8 @@ describe('faults', () => {
   });
 });
 
-class SerialisingQueue extends MemoryBidQueue {
-  override readonly inProcess = false;
-}
+/** Declared not in-process: its house answers callers by commandId, as over a network queue. */
+class SerialisingQueue extends MemoryBidQueue {}
 
 /** Loses every outcome routed to another house, as when the owner dies between commit and publish. */
 class LosingBroadcaster extends MemoryBroadcaster {
@@ -176,11 +177,11 @@ describe('an outcome whose broadcast was lost', () => {
       queue: new SerialisingQueue(),
       lock: new MemoryLock(),
       broadcaster: new LosingBroadcaster(),
-      partitions: 2,
     };
-    const owner = createAuctionHouse(ports);
+    const backendOf = () => memoryBackendOf(ports, { queueInProcess: false });
+    const owner = createAuctionHouse({ backend: backendOf(), partitions: 2 });
     await owner.start();
-    house = createAuctionHouse({ ...ports, answerTimeoutMs: 1_000 });
+    house = createAuctionHouse({ backend: backendOf(), partitions: 2, answerTimeoutMs: 1_000 });
     await house.start();
     try {
       expect(house.metrics().partitions.owned).toEqual([]);
@@ -224,7 +225,7 @@ class FencingStore extends MemoryAuctionStore {
 describe('commands for a partition this house owns', () => {
   it('are judged in memory without the queue; closes still go through it', async () => {
     const queue = new CountingQueue();
-    house = createAuctionHouse({ queue, partitions: 1 });
+    house = createAuctionHouse({ backend: memoryBackendOf({ queue }), partitions: 1 });
     await house.start();
     const a = await house.createAuction({
       sellerId: 's',
@@ -248,7 +249,7 @@ describe('commands for a partition this house owns', () => {
   it('go through the queue to whoever owns the partition next when it is lost under them', async () => {
     const store = new FencingStore();
     const ports = { store, queue: new CountingQueue(), lock: new MemoryLock(), broadcaster: new MemoryBroadcaster() };
-    const first = createAuctionHouse({ ...ports, partitions: 1, leaseTtlMs: 300 });
+    const first = createAuctionHouse({ backend: memoryBackendOf(ports), partitions: 1, leaseTtlMs: 300 });
     await first.start();
     house = first;
     const a = await first.createAuction({
@@ -258,7 +259,7 @@ describe('commands for a partition this house owns', () => {
       startingPrice: 100,
       endsAt: Date.now() + 60_000,
     });
-    const second = createAuctionHouse({ ...ports, partitions: 1, leaseTtlMs: 300 });
+    const second = createAuctionHouse({ backend: memoryBackendOf(ports), partitions: 1, leaseTtlMs: 300 });
     await second.start();
     try {
       store.fenceOnce = first.houseId;

@@ -13,6 +13,7 @@ import {
   MemoryBroadcaster,
 } from '@outcry/core/adapter-kit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { memoryBackendOf } from '../support/memory-backend-of.js';
 
 /** A logger that keeps its lines. */
 function recordingLogger(): HouseLogger & { lines: Array<{ level: string; details: object; message: string }> } {
@@ -53,7 +54,7 @@ describe("the house's logger and error event", () => {
     const store = new FlakyStore();
     const logger = recordingLogger();
     const errors: HouseError[] = [];
-    house = createAuctionHouse({ store, partitions: 1, logger });
+    house = createAuctionHouse({ backend: memoryBackendOf({ store }), partitions: 1, logger });
     house.on('error', (error) => errors.push(error));
     await house.start();
     const auction = await house.createAuction(lot());
@@ -74,8 +75,7 @@ describe("the house's logger and error event", () => {
     const logger = recordingLogger();
     const errors: HouseError[] = [];
     house = createAuctionHouse({
-      store: new MemoryAuctionStore(),
-      broadcaster: new MuteBroadcaster(),
+      backend: memoryBackendOf({ broadcaster: new MuteBroadcaster() }),
       partitions: 1,
       logger,
     });

@@ -11,6 +11,7 @@ import {
 } from '@outcry/core/adapter-kit';
 import { eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { memoryBackendOf } from '../support/memory-backend-of.js';
 
 /** A MemoryLock that keeps what it handed out and what was given back. */
 class WatchedLock extends MemoryLock {
@@ -72,9 +73,7 @@ afterEach(async () => {
 
 async function startHouse(store: MemoryAuctionStore, lock: MemoryLock, partitions: number): Promise<AuctionHouse> {
   const house = createAuctionHouse({
-    store,
-    lock,
-    queue: new MemoryBidQueue(),
+    backend: memoryBackendOf({ store, lock }),
     partitions,
     leaseTtlMs: LEASE_TTL_MS,
     answerTimeoutMs: 3_000,
@@ -131,24 +130,31 @@ describe('partition leases claimed in the store', () => {
   it("lets one owner alone commit when a lock that lost its data gives a live owner's token again", async () => {
     const store = new WatchedStore();
     const lock = new RestartableLock();
+    const ports = { store, lock, queue: new MemoryBidQueue(), broadcaster: new MemoryBroadcaster() };
     const shared = {
-      store,
-      lock,
-      queue: new MemoryBidQueue(),
-      broadcaster: new MemoryBroadcaster(),
       partitions: 1,
       // The first house's bid is sent on through the queue while its last read is still out, which
       // takes it: the second house claims it once idle this long.
       staleEntryMs: 500,
     };
-    const first = createAuctionHouse({ ...shared, leaseTtlMs: LEASE_TTL_MS, houseId: 'first' });
+    const first = createAuctionHouse({
+      backend: memoryBackendOf(ports),
+      ...shared,
+      leaseTtlMs: LEASE_TTL_MS,
+      houseId: 'first',
+    });
     houses.push(first);
     await first.start();
     const auction = await first.createAuction(lot());
     // The lock restarts empty and counts from 1 again: the token the first house still holds.
     const restarted = new WatchedLock();
     lock.restart(restarted);
-    const second = createAuctionHouse({ ...shared, leaseTtlMs: LEASE_TTL_MS, houseId: 'second' });
+    const second = createAuctionHouse({
+      backend: memoryBackendOf(ports),
+      ...shared,
+      leaseTtlMs: LEASE_TTL_MS,
+      houseId: 'second',
+    });
     houses.push(second);
     const committedBefore = store.tokens.length;
     await second.start();

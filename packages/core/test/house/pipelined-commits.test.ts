@@ -1,6 +1,7 @@
 import { type AuctionHouse, createAuctionHouse, OutcryError } from '@outcry/core';
 import { type CommitBatch, MemoryAuctionStore } from '@outcry/core/adapter-kit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { memoryBackendOf } from '../support/memory-backend-of.js';
 
 type Plan = 'ok' | 'before' | 'after';
 
@@ -36,7 +37,7 @@ afterEach(async () => {
 });
 
 async function setUp(store: HeldReplyStore) {
-  house = createAuctionHouse({ store, partitions: 1 });
+  house = createAuctionHouse({ backend: memoryBackendOf({ store }), partitions: 1 });
   await house.start();
   const auction = await house.createAuction({
     sellerId: 's',
@@ -132,7 +133,7 @@ describe('commits in flight two at a time', () => {
       }
     }
     const store = new ThrowingStore();
-    house = createAuctionHouse({ store, partitions: 1 });
+    house = createAuctionHouse({ backend: memoryBackendOf({ store }), partitions: 1 });
     await house.start();
     const auction = await house.createAuction({
       sellerId: 's',
@@ -149,13 +150,11 @@ describe('commits in flight two at a time', () => {
   });
 
   it('is one at a time for a store that does not keep commits in order', async () => {
-    class UnorderedStore extends MemoryAuctionStore {
-      override readonly ordersCommits = false;
-    }
-    expect(() => createAuctionHouse({ store: new UnorderedStore(), partitions: 1, maxCommitsInFlight: 2 })).toThrow(
-      /ordersCommits/,
+    const unordered = () => memoryBackendOf({}, { commitsInOrder: false });
+    expect(() => createAuctionHouse({ backend: unordered(), partitions: 1, maxCommitsInFlight: 2 })).toThrow(
+      /commitsInOrder/,
     );
-    house = createAuctionHouse({ store: new UnorderedStore(), partitions: 1 });
+    house = createAuctionHouse({ backend: unordered(), partitions: 1 });
     expect(() => createAuctionHouse({ partitions: 1, maxCommitsInFlight: 0 })).toThrow(/at least 1/);
   });
 });

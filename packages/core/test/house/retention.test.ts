@@ -1,4 +1,4 @@
-import { type AuctionHouse, createAuctionHouse } from '@outcry/core';
+import { type AuctionHouse, createAuctionHouse, createMemoryBackend } from '@outcry/core';
 import { MemoryAuctionStore } from '@outcry/core/adapter-kit';
 import { createFakeClock, eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ describe('an in-memory house running for a long time', () => {
   it('forgets ended auctions, their ledgers and their bids’ outcomes after retainClosedMs; live ones stay', async () => {
     const clock = createFakeClock();
     const store = new MemoryAuctionStore({ clock, retainClosedMs: HOUR });
-    house = createAuctionHouse({ store, clock });
+    house = createAuctionHouse({ backend: createMemoryBackend({ store, clock }), clock });
     await house.start();
     const lot = (endsInMs: number) => ({
       sellerId: 's',
@@ -62,7 +62,7 @@ describe('an in-memory house running for a long time', () => {
   it('keeps everything with retainClosedMs: Infinity, and refuses a negative retention', async () => {
     const clock = createFakeClock();
     const store = new MemoryAuctionStore({ clock, retainClosedMs: Number.POSITIVE_INFINITY });
-    house = createAuctionHouse({ store, clock });
+    house = createAuctionHouse({ backend: createMemoryBackend({ store, clock }), clock });
     await house.start();
     const auction = await house.createAuction({
       sellerId: 's',

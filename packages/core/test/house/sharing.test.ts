@@ -1,4 +1,4 @@
-import { createAuctionHouse } from '@outcry/core';
+import { createAuctionHouse, createMemoryBackend } from '@outcry/core';
 import { MemoryAuctionStore, MemoryBidQueue, MemoryBroadcaster, MemoryLock } from '@outcry/core/adapter-kit';
 import { eventually } from '@outcry/core/testing';
 import { describe, expect, it } from 'vitest';
@@ -10,13 +10,12 @@ describe('houses sharing one store', () => {
       queue: new MemoryBidQueue(),
       lock: new MemoryLock(),
       broadcaster: new MemoryBroadcaster(),
-      partitions: 8,
-      leaseTtlMs: 300,
     };
-    const first = createAuctionHouse(ports);
+    const options = { partitions: 8, leaseTtlMs: 300 };
+    const first = createAuctionHouse({ backend: createMemoryBackend(ports), ...options });
     await first.start();
     expect(first.metrics().partitions.owned).toHaveLength(8);
-    const second = createAuctionHouse(ports);
+    const second = createAuctionHouse({ backend: createMemoryBackend(ports), ...options });
     await second.start();
     try {
       await eventually(() => second.metrics().partitions.owned.length === 4, 5_000);

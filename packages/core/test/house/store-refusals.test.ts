@@ -9,6 +9,7 @@ import {
 } from '@outcry/core';
 import { type CommitBatch, MemoryAuctionStore, MemoryBidQueue, type QueueItem } from '@outcry/core/adapter-kit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { memoryBackendOf } from '../support/memory-backend-of.js';
 
 /**
  * A store that refuses, as PostgreSQL refuses a NUL character, any batch holding the text
@@ -42,8 +43,16 @@ afterEach(async () => {
   await house?.stop();
 });
 
-async function setUp(store: MemoryAuctionStore, options: AuctionHouseOptions = {}) {
-  house = createAuctionHouse({ store, partitions: 1, ...options });
+async function setUp(
+  store: MemoryAuctionStore,
+  options: AuctionHouseOptions & { readonly queue?: MemoryBidQueue } = {},
+) {
+  const { queue, ...rest } = options;
+  house = createAuctionHouse({
+    backend: memoryBackendOf(queue === undefined ? { store } : { store, queue }),
+    partitions: 1,
+    ...rest,
+  });
   await house.start();
   return house.createAuction({
     sellerId: 's',
@@ -144,7 +153,7 @@ describe('a command whose content the store refuses', () => {
     expect(await queue.depth(0)).toBe(0);
     await house.stop();
     const refusals = store.refusals;
-    house = createAuctionHouse({ store, queue, partitions: 1, queueLocalCommands: true });
+    house = createAuctionHouse({ backend: memoryBackendOf({ store, queue }), partitions: 1, queueLocalCommands: true });
     await house.start();
     expect(await house.placeBid({ auctionId: a.id, bidderId: 'late', amount: 5_000 })).toMatchObject({
       status: 'accepted',

@@ -2,6 +2,7 @@ import { type AuctionHouse, createAuctionHouse, type HealthEvent, isOutcryError,
 import { type CommitBatch, MemoryAuctionStore, MemoryBidQueue } from '@outcry/core/adapter-kit';
 import type { AuctionState } from '@outcry/core/engine';
 import { afterEach, describe, expect, it } from 'vitest';
+import { memoryBackendOf } from '../support/memory-backend-of.js';
 
 /** A store that can go down: every call fails as a lost connection does, until it is back. */
 class DownStore extends MemoryAuctionStore {
@@ -51,7 +52,7 @@ async function openAuction(): Promise<string> {
 describe('a partition whose store keeps failing', () => {
   it('answers its callers UNAVAILABLE within unavailableAfterMs, refuses new ones at once, and recovers', async () => {
     const store = new DownStore();
-    house = createAuctionHouse({ store, partitions: 1, unavailableAfterMs: 300 });
+    house = createAuctionHouse({ backend: memoryBackendOf({ store }), partitions: 1, unavailableAfterMs: 300 });
     const events: HealthEvent[] = [];
     house.onHealth((event) => events.push(event));
     await house.start();
@@ -96,12 +97,22 @@ describe('a partition whose store keeps failing', () => {
   it('that no house can take (its auctions cannot be loaded) answers queued callers UNAVAILABLE too', async () => {
     const store = new DownStore();
     const queue = new MemoryBidQueue();
-    house = createAuctionHouse({ store, queue, partitions: 1, unavailableAfterMs: 300, leaseTtlMs: 1_000 });
+    house = createAuctionHouse({
+      backend: memoryBackendOf({ store, queue }),
+      partitions: 1,
+      unavailableAfterMs: 300,
+      leaseTtlMs: 1_000,
+    });
     await house.start();
     const auctionId = await openAuction();
     await house.stop();
     store.down = true;
-    house = createAuctionHouse({ store, queue, partitions: 1, unavailableAfterMs: 300, leaseTtlMs: 1_000 });
+    house = createAuctionHouse({
+      backend: memoryBackendOf({ store, queue }),
+      partitions: 1,
+      unavailableAfterMs: 300,
+      leaseTtlMs: 1_000,
+    });
     await house.start();
     const failure = await failureOf(house.placeBid({ auctionId, bidderId: 'bob', amount: 500, bidId: 'q-1' }));
     expect(failure.code).toBe('UNAVAILABLE');
@@ -121,7 +132,7 @@ describe('a partition whose store keeps failing', () => {
 
   it('a moment’s failure is retried without failing anyone', async () => {
     const store = new DownStore();
-    house = createAuctionHouse({ store, partitions: 1, unavailableAfterMs: 2_000 });
+    house = createAuctionHouse({ backend: memoryBackendOf({ store }), partitions: 1, unavailableAfterMs: 2_000 });
     await house.start();
     const auctionId = await openAuction();
     store.down = true;

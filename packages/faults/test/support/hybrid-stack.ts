@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { composeBackend } from '@outcry/core';
 import type { StackFactory, StackProcess } from '@outcry/core/testing';
 import { createPostgresAdapters, type PostgresAdapters } from '@outcry/postgres-adapter';
 import { createRedisAdapters, type RedisAdapters } from '@outcry/redis-adapter';
@@ -40,7 +41,7 @@ export async function hybridInstance(partitions: number): Promise<HybridInstance
       redis,
       postgres,
       // Redis gives every port but the store; the store, the database of record, is PostgreSQL's.
-      backend: { ...redis, store: postgres.store },
+      backend: composeBackend({ store: postgres, queue: redis, lock: redis, broadcaster: redis, cache: redis }),
       close: async () => {
         await redis.close();
         await postgres.close();

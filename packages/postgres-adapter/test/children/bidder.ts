@@ -18,7 +18,7 @@ const adapters = createPostgresAdapters({
   poolSize: 6,
 });
 const house = createAuctionHouse({
-  ...adapters,
+  backend: adapters,
   houseId: env('HOUSE_ID'),
   leaseTtlMs: Number(env('LEASE_TTL_MS', '1000')),
   answerTimeoutMs: 20_000,

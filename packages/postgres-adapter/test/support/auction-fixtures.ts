@@ -8,7 +8,7 @@ export async function createAuctions(
   count: number,
   options: { endsInMs?: number; partitions?: number } = {},
 ): Promise<string[]> {
-  const house = createAuctionHouse({ ...adapters, leaseTtlMs: 1_000 });
+  const house = createAuctionHouse({ backend: adapters, leaseTtlMs: 1_000 });
   await house.start();
   try {
     const ids: string[] = [];

@@ -35,7 +35,7 @@ const cluster =
       );
 const adapters = createRedisAdapters({ redis: cluster ?? env('REDIS_URL'), prefix: env('PREFIX'), partitions });
 const house = createAuctionHouse({
-  ...adapters,
+  backend: adapters,
   partitions,
   houseId,
   leaseTtlMs: Number(env('LEASE_TTL_MS', '10000')),

@@ -1,4 +1,4 @@
-import { createAuctionHouse, } from '@outcry/core';
+import { createAuctionHouse } from '@outcry/core';
 import type { AuctionStore } from '@outcry/core/adapter-kit';
 import { expectLedgersConsistent } from '@outcry/core/testing';
 import { expect } from 'vitest';
@@ -14,7 +14,7 @@ export async function createAuctions(
   endsInMs: number,
 ): Promise<string[]> {
   const adapters = createRedisAdapters({ redis, prefix, partitions });
-  const house = createAuctionHouse({ ...adapters, partitions });
+  const house = createAuctionHouse({ backend: adapters, partitions });
   await house.start();
   const now = Date.now();
   const ids: string[] = [];

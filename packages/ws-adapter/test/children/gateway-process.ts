@@ -20,7 +20,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const prefix = env('PREFIX');
 const adapters = createRedisAdapters({ redis: env('REDIS_URL'), prefix, partitions: 4 });
-const house = createAuctionHouse({ ...adapters, partitions: 4, houseId: env('HOUSE_ID') });
+const house = createAuctionHouse({ backend: adapters, partitions: 4, houseId: env('HOUSE_ID') });
 await house.start();
 const server = createServer();
 const gateway = createWebSocketGateway({

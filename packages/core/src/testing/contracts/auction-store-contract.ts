@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuctionStore, HistoryQuery, LedgerEntry } from '../../ports/auction-store.js';
+import type { PartitionFencing } from '../../ports/backend.js';
 import { describeAuctionStoreListingContract } from './auction-store-listing-contract.js';
 import { type ContractHooks, trackInstances } from './contract-hooks.js';
 import { expectOutcryError } from './expect-outcry-error.js';
@@ -196,7 +197,15 @@ export function describeAuctionStoreContract(
         const second = { ...first, fingerprint: 'another body', outcome: { ...first.outcome, message: 'second' } };
         const batch = commitBatchOf(partition, 1, [a]);
         await store.commit({ ...batch, outcomes: [...batch.outcomes, second] });
-        await store.commit({ partition, fencingToken: 1, states: [], entries: [], outcomes: [second] });
+        await store.commit({
+          partition,
+          fencingToken: 1,
+          states: [],
+          entries: [],
+          outcomes: [second],
+          freshBidIds: new Set(),
+          broadcast: null,
+        });
         expect(await store.getOutcomes([first.bidId])).toEqual([first]);
       });
 
@@ -331,7 +340,7 @@ export function describeAuctionStoreContract(
       /** The store's claimPartition, or null (the test then checks nothing) for a store without one. */
       const claimsOf = async () => {
         const store = await newStore();
-        const claim = store.claimPartition?.bind(store);
+        const claim = (store as Partial<PartitionFencing>).claimPartition?.bind(store);
         if (claim === undefined) throw new Error('A store without claimPartition() sets skip.claims.');
         return { store, claim };
       };

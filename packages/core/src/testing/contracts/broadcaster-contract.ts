@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SolePublisher } from '../../ports/backend.js';
 import type { Broadcaster, BroadcastMessage } from '../../ports/broadcaster.js';
 import { eventually } from '../eventually.js';
 import { type ContractHooks, type PartitionHook, trackInstances } from './contract-hooks.js';
@@ -128,11 +129,11 @@ export function describeBroadcasterContract(
         const atSole = recorder();
         await sole.subscribe([partition], atSole.handler);
         // Without the method the broadcaster keeps listening: the same deliveries hold.
-        await sole.setSolePublisher?.(partition, true);
+        await (sole as Partial<SolePublisher>).setSolePublisher?.(partition, true);
         const own = broadcastMessage(partition);
         await sole.publish(own);
         await arrival(atSole.received, 1, 'the sole publisher');
-        await sole.setSolePublisher?.(partition, false);
+        await (sole as Partial<SolePublisher>).setSolePublisher?.(partition, false);
         const fromOther = broadcastMessage(partition);
         await other.publish(fromOther);
         await arrival(atSole.received, 2, 'the publisher no longer sole');

@@ -211,6 +211,8 @@ export function batchOfSteps(partition: number, fencingToken: number, steps: rea
     states: [...latest.values()],
     entries: steps.flatMap((step) => (step.entry === null ? [] : [step.entry])),
     outcomes: steps.flatMap((step) => (step.outcome === null ? [] : [step.outcome])),
+    freshBidIds: new Set(),
+    broadcast: null,
   };
 }
 

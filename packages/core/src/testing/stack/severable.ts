@@ -2,7 +2,7 @@ import type { StackBackend } from './stack.js';
 
 /** Port methods that answer at once, not through a promise: they go on working after the cut. */
 const SYNCHRONOUS = new Set(['interrupt', 'stats']);
-const PORTS = ['store', 'queue', 'lock', 'broadcaster', 'cache'] as const;
+const PORTS = ['store', 'queue', 'lock', 'broadcaster', 'cache', 'fencing', 'solePublisher'] as const;
 
 function never<T>(): Promise<T> {
   return new Promise<T>(() => undefined);
@@ -53,7 +53,7 @@ export function severable(backend: StackBackend): SeverableBackend {
     if (port !== undefined) wrapped[name] = wrappers.get(port);
   }
   return {
-    backend: wrapped as StackBackend,
+    backend: wrapped as unknown as StackBackend,
     sever: () => {
       severed = true;
     },

@@ -1,13 +1,9 @@
-import { type AuctionHouse, type AuctionHouseOptions, createAuctionHouse } from '../../house/auction-house.js';
-import type { AuctionStore } from '../../ports/auction-store.js';
+import { type AuctionHouse, createAuctionHouse } from '../../house/auction-house.js';
+import type { AuctionHouseOptions } from '../../house/house-options.js';
+import type { Backend } from '../../ports/backend.js';
 
-/**
- * What a stack hands a house to run on: the ports and partition count spread into
- * `createAuctionHouse`. `houseOn` below is the one place the suite turns it into a house.
- */
-export type StackBackend = Pick<AuctionHouseOptions, 'queue' | 'lock' | 'broadcaster' | 'cache' | 'partitions'> & {
-  readonly store: AuctionStore;
-};
+/** What a stack hands a house to run on: a whole backend. */
+export type StackBackend = Backend;
 
 /** One process's worth of a stack: a backend on connections of its own. */
 export interface StackProcess {
@@ -31,12 +27,9 @@ export interface Stack {
 export type StackFactory = (options: { readonly partitions: number }) => Stack | Promise<Stack>;
 
 /** What the suite sets on a house besides its backend. */
-export type HouseSettings = Omit<
-  AuctionHouseOptions,
-  'store' | 'queue' | 'lock' | 'broadcaster' | 'cache' | 'partitions'
->;
+export type HouseSettings = Omit<AuctionHouseOptions, 'backend' | 'partitions'>;
 
 /** A house on `backend` (not started). */
 export function houseOn(backend: StackBackend, settings: HouseSettings = {}): AuctionHouse {
-  return createAuctionHouse({ ...backend, ...settings });
+  return createAuctionHouse({ backend, ...settings });
 }

@@ -1,0 +1,128 @@
+import { CommandRouter } from './command-router.js';
+import { DeadlineScheduler } from './deadline-scheduler.js';
+import { EventHub } from './event-hub.js';
+import { HealthMonitor } from './health-monitor.js';
+import type { HouseSettings } from './house-options.js';
+import { HouseReads } from './house-reads.js';
+import type { HouseMetrics } from './house-types.js';
+import { Lifecycle } from './lifecycle.js';
+import { PartitionOwnership } from './partition-ownership.js';
+import { PendingAnswers } from './pending-answers.js';
+import { Sequencer } from './sequencer.js';
+import type { SequencerEnvironment, SequencerLinks } from './sequencer-links.js';
+import { createSequencerStats, type SequencerStats } from './sequencer-stats.js';
+
+/** Waiting commands are split over free commit slots only in shares of at least this many. */
+const MIN_PIPELINED_BATCH = 16;
+
+/** The collaborators of one house, each with one job. */
+export interface HouseParts {
+  readonly settings: HouseSettings;
+  readonly lifecycle: Lifecycle;
+  readonly stats: SequencerStats;
+  readonly pending: PendingAnswers;
+  readonly events: EventHub;
+  readonly health: HealthMonitor;
+  readonly router: CommandRouter;
+  readonly scheduler: DeadlineScheduler;
+  readonly ownership: PartitionOwnership;
+  readonly reads: HouseReads;
+}
+
+/** Builds the collaborators of a house and wires them to each other. */
+export function assembleHouse(settings: HouseSettings): HouseParts {
+  const { backend, clock, houseId } = settings;
+  const { store, queue, lock, cache, capabilities } = backend;
+  const lifecycle = new Lifecycle();
+  const stats = createSequencerStats();
+  const pending = new PendingAnswers();
+  const events: EventHub = new EventHub({
+    houseId,
+    logger: settings.logger,
+    cache,
+    cacheShared: capabilities.cacheShared,
+    pending,
+    cacheProblem: (partition, error) => health.problem('cache', partition, error),
+  });
+  const health: HealthMonitor = new HealthMonitor({
+    ...settings,
+    lifecycle,
+    events,
+    stats,
+    pending,
+    partitionsOwned: {
+      owns: (p) => ownership.owns(p),
+      owned: () => ownership.owned(),
+      landedAt: () => ownership.landedAt(),
+    },
+  });
+  const router: CommandRouter = new CommandRouter({
+    ...settings,
+    queue,
+    store,
+    queueInProcess: capabilities.queueInProcess,
+    pending,
+    health,
+    sequencerOf: (partition) => ownership.sequencerOf(partition),
+  });
+  const scheduler = new DeadlineScheduler({
+    clock,
+    lifecycle,
+    closeGraceMs: settings.closeGraceMs,
+    stateOf: (auctionId) => ownership.stateOf(auctionId),
+    issue: (command) => void router.submit(command, router.newId(), false),
+  });
+  const environment: SequencerEnvironment = { ...backend, houseId, clock, stats };
+  const sequencerOptions = {
+    maxBatch: settings.maxBatch,
+    recentBids: settings.recentBids,
+    retryDelayMs: 50,
+    maxCommitsInFlight: settings.maxCommitsInFlight,
+    minPipelinedBatch: MIN_PIPELINED_BATCH,
+    staleEntryMs: settings.staleEntryMs,
+  };
+  const ownership: PartitionOwnership = new PartitionOwnership({
+    ...settings,
+    lock,
+    fencing: capabilities.fencing ? backend.fencing : undefined,
+    solePublisher: capabilities.solePublisher ? backend.solePublisher : undefined,
+    lifecycle,
+    health,
+    scheduler,
+    newSequencer: (partition, lease) => new Sequencer(environment, links, partition, lease, sequencerOptions),
+  });
+  const links: SequencerLinks = { answers: router, deadlines: scheduler, owner: ownership, health };
+  const reads = new HouseReads(store, cache, clock);
+  return { settings, lifecycle, stats, pending, events, health, router, scheduler, ownership, reads };
+}
+
+/** Figures of the house the parts make up. */
+export function metricsOf(parts: HouseParts): HouseMetrics {
+  const { settings, stats: s, router, ownership, pending, events, scheduler, lifecycle } = parts;
+  return {
+    houseId: settings.houseId,
+    state: lifecycle.state,
+    partitions: { total: settings.partitions, owned: ownership.owned() },
+    cache: settings.backend.cache.stats(),
+    queue: {
+      intake: router.intakeSize,
+      waitingCallers: pending.size,
+      intakeErrors: router.intakeErrors + ownership.failures,
+      inMemory: router.inMemory,
+      queued: router.queued,
+    },
+    sequencer: {
+      batches: s.batches,
+      commands: s.commands,
+      averageBatch: s.batches === 0 ? 0 : s.commands / s.batches,
+      maxBatch: s.maxBatch,
+      commitErrors: s.commitErrors,
+      refusedCommands: s.refusedCommands,
+      queueErrors: s.queueErrors,
+      auctionsInMemory: ownership.auctionsInMemory(),
+    },
+    broadcaster: { received: events.received, publishErrors: s.publishErrors },
+    cacheErrors: s.cacheErrors,
+    scheduler: { deadlines: scheduler.size },
+  };
+}

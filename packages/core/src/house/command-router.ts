@@ -1,0 +1,221 @@
+import type { AuctionCommand, CommandOutcome } from '../engine/types.js';
+import { OutcryError } from '../errors.js';
+import type { AuctionStore } from '../ports/auction-store.js';
+import type { BidQueue } from '../ports/bid-queue.js';
+import type { RoutedOutcome } from '../ports/broadcaster.js';
+import { commitFailureOf } from './commit-failure.js';
+import type { HealthMonitor } from './health-monitor.js';
+import { partitionOf } from './partition-of.js';
+import type { PendingAnswers } from './pending-answers.js';
+import type { HouseItem, SequencedCommand } from './sequenced-command.js';
+import type { Sequencer } from './sequencer.js';
+import type { Answer, AnswerRouter } from './sequencer-links.js';
+import { storeRejection } from './store-rejection.js';
+
+export interface CommandRouterOptions {
+  readonly houseId: string;
+  readonly partitions: number;
+  readonly answerTimeoutMs: number;
+  readonly queueLocalCommands: boolean;
+  readonly queue: BidQueue;
+  readonly store: AuctionStore;
+  /** The queue hands back each item's `local`: a caller's waiter can ride on its entry. */
+  readonly queueInProcess: boolean;
+  readonly pending: PendingAnswers;
+  readonly health: HealthMonitor;
+  /** The sequencer of the partition, when this house runs it. */
+  readonly sequencerOf: (partition: number) => Sequencer | undefined;
+}
+
+/**
+ * Takes commands in and routes them: to this house's own sequencer in memory when it owns the
+ * partition, through the queue otherwise; and routes answers back to the callers waiting here.
+ */
+export class CommandRouter implements AnswerRouter {
+  readonly #options: CommandRouterOptions;
+  readonly #intake = new Map<number, SequencedCommand[]>();
+  #flushScheduled = false;
+  #flushing: Promise<void> = Promise.resolve();
+  #counter = 0;
+  #timeoutTimer: NodeJS.Timeout | null = null;
+  /** Real time, refreshed by the timeout sweep: waiters need no clock read each. */
+  #now = Date.now();
+  intakeErrors = 0;
+  /** Commands handed to this house's own sequencers, and commands sent through the queue. */
+  inMemory = 0;
+  queued = 0;
+
+  constructor(options: CommandRouterOptions) {
+    this.#options = options;
+  }
+
+  /** A new id for a command of this house. */
+  newId(): string {
+    return `${this.#options.houseId}.${(++this.#counter).toString(36)}`;
+  }
+
+  /** Commands taken in and not yet handed on. */
+  get intakeSize(): number {
+    let size = 0;
+    for (const items of this.#intake.values()) size += items.length;
+    return size;
+  }
+
+  start(): void {
+    this.#timeoutTimer = setInterval(() => void this.#expireWaiters(), 1_000);
+    this.#timeoutTimer.unref();
+  }
+
+  stop(): void {
+    if (this.#timeoutTimer) clearInterval(this.#timeoutTimer);
+  }
+
+  /**
+   * Queue a command for its partition's sequencer; resolves with its outcome once committed.
+   * A caller who would wait on a partition that is unavailable gets UNAVAILABLE at once, and
+   * nothing is taken in; commands nobody waits on (`submitBid`, the scheduler's) still are.
+   */
+  submit(command: AuctionCommand, commandId: string, wait: boolean, fresh = false): Promise<CommandOutcome> | null {
+    const { partitions, houseId } = this.#options;
+    const auctionId = command.type === 'create' ? command.spec.id : command.auctionId;
+    const partition = partitions === 1 ? 0 : partitionOf(auctionId, partitions);
+    if (wait) {
+      const refusal = this.#options.health.refusalFor(partition);
+      if (refusal !== null) return Promise.reject(refusal);
+    }
+    let batch = this.#intake.get(partition);
+    if (batch === undefined) {
+      batch = [];
+      this.#intake.set(partition, batch);
+    }
+    // The empty id marks a command no queue has seen: a sequencer takes it as it is, without a copy.
+    const item: SequencedCommand = fresh
+      ? { command, origin: houseId, commandId, fresh, id: '' }
+      : { command, origin: houseId, commandId, id: '' };
+    batch.push(item);
+    this.#scheduleFlush();
+    if (!wait) return null;
+    const deadline = this.#now + this.#options.answerTimeoutMs;
+    return this.#options.pending.wait(commandId, this.#options.queueInProcess ? item : null, deadline, partition);
+  }
+
+  /**
+   * Commands taken in during one turn of the event loop go to the queue together at its end
+   * (setImmediate, not a microtask): requests read in one I/O phase then share one group commit
+   * and their answers leave together, instead of one commit per request.
+   */
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(this.#flushNow);
+  }
+
+  readonly #flushNow = (): void => void this.flush();
+
+  /** Everything taken in during one tick goes on in one call per partition; resolves once it has. */
+  async flush(): Promise<void> {
+    this.#flushScheduled = false;
+    if (this.#intake.size > 0) {
+      const batches = [...this.#intake];
+      this.#intake.clear();
+      this.#flushing = Promise.all(
+        batches.map(([partition, items]) => this.forward(partition, this.#handOverLocally(partition, items))),
+      ).then(() => undefined);
+    }
+    await this.#flushing;
+  }
+
+  /** Gives the partition's sequencer, when this house runs it, what it may judge from memory; returns the rest. */
+  #handOverLocally(partition: number, items: SequencedCommand[]): HouseItem[] {
+    if (this.#options.queueLocalCommands) return items;
+    const sequencer = this.#options.sequencerOf(partition);
+    if (sequencer === undefined) return items;
+    // Closes go through the queue, behind the bids other processes queued before them.
+    const closes = items.filter((item) => item.command.type === 'close');
+    const local = closes.length === 0 ? items : items.filter((item) => item.command.type !== 'close');
+    if (!sequencer.offer(local)) return items;
+    this.inMemory += local.length;
+    return closes;
+  }
+
+  /**
+   * Append commands to the partition's queue. A queue that refuses what the commands hold
+   * (`STORE_REJECTED`) gets them one by one, in order, so that only those it refuses on their
+   * own are refused; a queue that fails takes none of them in (UNAVAILABLE).
+   */
+  async forward(partition: number, items: readonly HouseItem[]): Promise<void> {
+    if (items.length === 0) return;
+    const { queue, health } = this.#options;
+    try {
+      await queue.enqueue(partition, items);
+      this.queued += items.length;
+      health.recovered('queue', partition);
+    } catch (error) {
+      this.intakeErrors++;
+      if (commitFailureOf(error) === 'refused') {
+        if (items.length > 1) {
+          for (const item of items) await this.forward(partition, [item]);
+          return;
+        }
+        for (const item of items)
+          this.answer([{ entry: { ...item, id: '' }, outcome: storeRejection(item.command, error) }]);
+        return;
+      }
+      health.failed('enqueue', partition, error);
+      const failure = new OutcryError('UNAVAILABLE', 'The command queue is unavailable; nothing was taken in.', {
+        cause: error,
+      });
+      for (const item of items) {
+        if (!this.#options.pending.settleItem(item, undefined, failure))
+          this.#options.pending.settle(item.commandId, undefined, failure);
+      }
+    }
+  }
+
+  /** Answers the callers in this process (other houses' callers hear through routedOf). */
+  answer(answers: readonly Answer[]): void {
+    const { pending } = this.#options;
+    for (const { entry, outcome } of answers) {
+      if (this.#routesAway(entry)) continue;
+      // A waiter riding on the entry is answered here, whichever house of this process took it.
+      if (!pending.settleItem(entry, outcome)) pending.settle(entry.commandId, outcome);
+    }
+  }
+
+  routedOf(answers: readonly Answer[]): RoutedOutcome[] {
+    const routed: RoutedOutcome[] = [];
+    for (const { entry, outcome } of answers) {
+      if (this.#routesAway(entry)) routed.push({ origin: entry.origin, commandId: entry.commandId, outcome });
+    }
+    return routed;
+  }
+
+  /** No waiter of this process rides on the entry, and another house took it in. */
+  #routesAway(entry: HouseItem): boolean {
+    return entry.local === undefined && entry.origin !== this.#options.houseId;
+  }
+
+  /**
+   * Callers past their deadline: an outcome may have been stored while its broadcast was lost
+   * (the owner died between commit and publish), so the store is asked before TIMEOUT is said.
+   */
+  async #expireWaiters(): Promise<void> {
+    const { pending, store, answerTimeoutMs } = this.#options;
+    const now = Date.now();
+    this.#now = now;
+    const timeout = (commandId: string | null) =>
+      new OutcryError(
+        'TIMEOUT',
+        `No outcome for ${commandId ?? 'a command'} within ${answerTimeoutMs} ms; it may still be judged.`,
+      );
+    pending.expireAttached(now, timeout(null));
+    const overdue = pending.overdue(now);
+    if (overdue.length === 0) return;
+    const stored = await store.getOutcomes(overdue).catch(() => []);
+    overdue.forEach((commandId, i) => {
+      const outcome = stored[i]?.outcome;
+      if (outcome !== undefined) pending.settle(commandId, outcome);
+      else pending.settle(commandId, undefined, timeout(commandId));
+    });
+  }
+}

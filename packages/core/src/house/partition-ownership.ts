@@ -1,0 +1,284 @@
+import type { AuctionState } from '../engine/types.js';
+import type { PartitionClaim } from '../ports/auction-store.js';
+import type { PartitionFencing, SolePublisher } from '../ports/backend.js';
+import type { Lease, Lock } from '../ports/lock.js';
+import type { DeadlineScheduler } from './deadline-scheduler.js';
+import type { HealthMonitor, OwnedPartitions } from './health-monitor.js';
+import { HousePresence } from './house-presence.js';
+import type { Lifecycle } from './lifecycle.js';
+import { partitionOf } from './partition-of.js';
+import type { Sequencer } from './sequencer.js';
+import type { PartitionSignals } from './sequencer-links.js';
+
+/** How soon a house under its fair share of partitions looks for free ones again. */
+const CLAIM_AGAIN_MS = 250;
+
+export interface PartitionOwnershipOptions {
+  readonly houseId: string;
+  readonly partitions: number;
+  readonly leaseTtlMs: number;
+  readonly presenceSlots: number;
+  readonly lock: Lock;
+  readonly fencing: PartitionFencing | undefined;
+  readonly solePublisher: SolePublisher | undefined;
+  readonly lifecycle: Lifecycle;
+  readonly health: HealthMonitor;
+  readonly scheduler: DeadlineScheduler;
+  /** A sequencer for a partition whose lease this house just took, not started yet. */
+  readonly newSequencer: (partition: number, lease: Lease) => Sequencer;
+}
+
+/**
+ * The partitions this house owns: their leases (taken, renewed, handed over, lost), a fair
+ * share among the houses present, and a running sequencer for each.
+ */
+export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
+  readonly #options: PartitionOwnershipOptions;
+  readonly #sequencers = new Map<number, Sequencer>();
+  /** Partitions whose messages only this house publishes now (see fenced). */
+  readonly #sole = new Set<number>();
+  readonly #presence: HousePresence;
+  #claiming = false;
+  #lastHouseCount: number | null = null;
+  #leaseTimer: NodeJS.Timeout | null = null;
+  #soonTimer: NodeJS.Timeout | null = null;
+  /** Failed lock calls and failed starts. */
+  failures = 0;
+
+  constructor(options: PartitionOwnershipOptions) {
+    this.#options = options;
+    this.#presence = new HousePresence(options.lock, options.houseId, options.presenceSlots);
+  }
+
+  sequencerOf(partition: number): Sequencer | undefined {
+    return this.#sequencers.get(partition);
+  }
+
+  /** The state this house's sequencer of the auction's partition holds, or undefined. */
+  stateOf(auctionId: string): AuctionState | undefined {
+    return this.#sequencers.get(partitionOf(auctionId, this.#options.partitions))?.stateOf(auctionId);
+  }
+
+  owns(partition: number): boolean {
+    return this.#sequencers.has(partition);
+  }
+
+  owned(): number[] {
+    return [...this.#sequencers.keys()].sort((a, b) => a - b);
+  }
+
+  landedAt(): number {
+    let landedAt = 0;
+    for (const sequencer of this.#sequencers.values()) landedAt = Math.max(landedAt, sequencer.landedAt);
+    return landedAt;
+  }
+
+  /** Auctions held in the memory of this house's sequencers. */
+  auctionsInMemory(): number {
+    let count = 0;
+    for (const sequencer of this.#sequencers.values()) count += sequencer.auctionCount;
+    return count;
+  }
+
+  /** Take the free partitions up to a fair share, then look again every third of a lease. */
+  async start(): Promise<void> {
+    await this.#claimPartitions();
+    const every = Math.max(50, Math.floor(this.#options.leaseTtlMs / 3));
+    // Each house keeps its own rhythm (±20%): houses started together would otherwise probe the
+    // presence slots at the same instants and see each other's probes as houses.
+    const tick = () => {
+      this.#leaseTimer = setTimeout(
+        () => {
+          void this.#claimPartitions().finally(() => {
+            if (this.#options.lifecycle.running) tick();
+          });
+        },
+        every * (0.8 + 0.4 * Math.random()),
+      );
+      this.#leaseTimer.unref();
+    };
+    tick();
+  }
+
+  /** Stop every sequencer (each finishes its batch in hand), then give the leases up. */
+  async stop(): Promise<void> {
+    if (this.#leaseTimer) clearTimeout(this.#leaseTimer);
+    if (this.#soonTimer) clearTimeout(this.#soonTimer);
+    const sequencers = [...this.#sequencers.values()];
+    this.#sequencers.clear();
+    await Promise.all([...this.#sole].map((partition) => this.#hearOthers(partition)));
+    await Promise.all(sequencers.map((s) => s.stop()));
+    await Promise.all(sequencers.map((s) => this.#options.lock.release(s.lease).catch(() => false)));
+    await this.#presence.leave();
+  }
+
+  /**
+   * Every third of a lease: renew what this house owns, count the houses present, hand over
+   * partitions above a fair share (ceil(P / houses)) and take free ones up to it. A house that
+   * dies stops counting once its presence lease expires, and the others share its partitions.
+   */
+  async #claimPartitions(): Promise<void> {
+    const { lifecycle, leaseTtlMs: ttl, partitions, presenceSlots, health } = this.#options;
+    if (!lifecycle.running || this.#claiming) return;
+    this.#claiming = true;
+    try {
+      // A probe can catch another house's probe mid-way and count it once too often: the share
+      // follows the smaller of the last two counts, so one odd count moves nothing.
+      const counted = await this.#presence.count(ttl).catch(() => 1);
+      const houses = Math.min(counted, this.#lastHouseCount ?? counted);
+      this.#lastHouseCount = counted;
+      const share = Math.ceil(partitions / Math.max(1, houses));
+      await Promise.all([...this.#sequencers.values()].map((sequencer) => this.#renew(sequencer, ttl)));
+      // Handing over and starting run beside the claim loop, so that a slow stop or load never
+      // holds up the renewal of the other leases.
+      for (const partition of this.owned().slice(share)) {
+        // Its next owner judges its commands now: what this house saw of its store is old news.
+        health.forget(partition);
+        void this.#handOver(partition);
+      }
+      const offset = Math.floor(((this.#presence.slot ?? 0) * partitions) / presenceSlots);
+      for (let i = 0; i < partitions && this.#sequencers.size < share; i++) {
+        const partition = (offset + i) % partitions;
+        if (!this.#sequencers.has(partition)) await this.#take(partition, ttl);
+      }
+      // Under its share, a house looks again soon: partitions handed over by others sit
+      // unowned (their commands waiting) until someone takes them.
+      if (this.#sequencers.size < share) this.#claimSoon();
+    } finally {
+      this.#claiming = false;
+    }
+  }
+
+  /** Look for free partitions in a moment rather than at the next renewal. */
+  #claimSoon(): void {
+    if (this.#soonTimer !== null || !this.#options.lifecycle.running) return;
+    this.#soonTimer = setTimeout(() => {
+      this.#soonTimer = null;
+      void this.#claimPartitions();
+    }, CLAIM_AGAIN_MS);
+    this.#soonTimer.unref();
+  }
+
+  async #renew(sequencer: Sequencer, ttl: number): Promise<void> {
+    try {
+      const renewed = await this.#options.lock.renew(sequencer.lease, ttl);
+      this.#options.health.recovered('lock', sequencer.partition);
+      if (renewed === null) this.lost(sequencer.partition);
+      else sequencer.lease = renewed;
+    } catch (error) {
+      this.failures++;
+      this.#options.health.failed('renew', sequencer.partition, error);
+    }
+  }
+
+  async #take(partition: number, ttl: number): Promise<void> {
+    const { health, lifecycle, lock } = this.#options;
+    try {
+      const lease = await this.#acquireClaimed(partition, ttl);
+      health.recovered('lock', partition);
+      if (lease === null) {
+        // Another house owns it: what this house saw of its store there is old news.
+        health.recovered('store', partition);
+        return;
+      }
+      if (!lifecycle.running) {
+        await lock.release(lease);
+        return;
+      }
+      const sequencer = this.#options.newSequencer(partition, lease);
+      this.#sequencers.set(partition, sequencer);
+      sequencer.start().then(
+        () => health.recovered('store', partition),
+        (error: unknown) => {
+          this.failures++;
+          health.failed('start', partition, error);
+          if (this.#sequencers.get(partition) === sequencer) void this.#handOver(partition);
+        },
+      );
+    } catch (error) {
+      this.failures++;
+      health.failed('acquire', partition, error);
+    }
+  }
+
+  /**
+   * A lease on the partition whose token the store has claimed as its highest, so that every
+   * older owner is fenced off before this house reads anything. A lock that lost its data (a
+   * restarted server) hands out tokens the store has seen: such a lease is given back at once
+   * and the lock asked for a token above the store's. Null when the key is held.
+   */
+  async #acquireClaimed(partition: number, ttl: number): Promise<Lease | null> {
+    const { lock, fencing, houseId } = this.#options;
+    const key = `partition:${partition}`;
+    let minToken: number | undefined;
+    // Twice is enough for a lock that honours minToken; one that does not waits for the next round.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const lease = await lock.acquire(key, houseId, ttl, { minToken });
+      if (lease === null || fencing === undefined) return lease;
+      let claim: PartitionClaim;
+      try {
+        claim = await fencing.claimPartition(partition, lease.token);
+      } catch (error) {
+        await lock.release(lease).catch(() => false);
+        throw error;
+      }
+      if (claim.claimed) return lease;
+      await lock.release(lease).catch(() => false);
+      minToken = claim.highestToken + 1;
+    }
+    return null;
+  }
+
+  /**
+   * This house alone publishes for the partition now: its broadcaster may stop hearing the
+   * partition from the other processes, which would only send its own messages back.
+   */
+  fenced(partition: number): void {
+    if (!this.#sequencers.has(partition) || this.#sole.has(partition)) return;
+    this.#sole.add(partition);
+    this.#options.solePublisher?.setSolePublisher(partition, true).catch((error: unknown) => {
+      this.#options.health.problem('publish', partition, error);
+    });
+  }
+
+  /** Hear the partition from other processes again: its next owner publishes there. */
+  async #hearOthers(partition: number): Promise<void> {
+    if (!this.#sole.delete(partition)) return;
+    await this.#options.solePublisher?.setSolePublisher(partition, false).catch((error: unknown) => {
+      this.#options.health.problem('publish', partition, error);
+    });
+  }
+
+  /** Give a partition up in good order: finish the batch in hand, then free the lease. */
+  async #handOver(partition: number): Promise<void> {
+    const sequencer = this.#sequencers.get(partition);
+    if (sequencer === undefined) return;
+    this.#sequencers.delete(partition);
+    await this.#hearOthers(partition);
+    this.#options.scheduler.disarm(sequencer.auctionIds());
+    await sequencer.stop().catch(() => undefined);
+    await this.#options.lock.release(sequencer.lease).catch(() => false);
+  }
+
+  /**
+   * A lost partition's memory is dropped: its new owner reloads from the store. The lease is
+   * given back as soon as the sequencer stopped (when still held, as after a refused commit),
+   * and free partitions are looked for soon, so that the next owner, this house or another,
+   * need not wait for an expiry or a renewal.
+   */
+  lost(partition: number): void {
+    const sequencer = this.#sequencers.get(partition);
+    if (sequencer === undefined) return;
+    this.#sequencers.delete(partition);
+    this.#options.health.forget(partition);
+    void this.#hearOthers(partition);
+    this.#options.scheduler.disarm(sequencer.auctionIds());
+    // Released once stopped: the sequencer first drops its queue reads, as in a hand-over.
+    void sequencer
+      .stop()
+      .catch(() => undefined)
+      .then(() => this.#options.lock.release(sequencer.lease))
+      .catch(() => false);
+    this.#claimSoon();
+  }
+}
