@@ -5,8 +5,8 @@ interface Deadline {
 
 /**
  * One timer structure for every auction waiting to open or close: a binary min-heap of
- * deadlines. Each auction has at most one entry (its earliest), so 100,000 waiting auctions
- * cost 100,000 small objects and no timers.
+ * deadlines. Each auction has at most one entry (its earliest), so a waiting auction costs one
+ * small object and no timer.
  */
 export class DeadlineHeap {
   readonly #heap: Deadline[] = [];

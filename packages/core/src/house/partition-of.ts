@@ -2,10 +2,9 @@ import { OutcryError } from '../errors.js';
 
 /**
  * Partitions of a house on shared stores when none is given. One process's group commits are
- * about in-flight commands / (partitions x commits in flight): with 100 bids in flight on 10,000
- * auctions, 16 partitions made batches of ~4.5 and 4 made ~15, for ~25% more bids/s on Redis and
- * on PostgreSQL (bench/README.md). Up to this many processes each sequence a share; more
- * processes still take bids and pass them on. Raise it to spread sequencing over more processes.
+ * about in-flight commands / (partitions x commits in flight), so fewer partitions make bigger,
+ * cheaper commits. Up to this many processes each sequence a share; more processes still take
+ * bids and pass them on. Raise it to spread sequencing over more processes.
  */
 export const DEFAULT_SHARED_PARTITIONS = 4;
 

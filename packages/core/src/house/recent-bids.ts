@@ -3,8 +3,8 @@ import type { RecordedBid } from '../engine/idempotency.js';
 /**
  * The bidIds a sequencer judged lately, for idempotency without a store read. Bounded by two
  * generations: when the young one is full it becomes the old one and the previous old one is
- * dropped whole. Evicting one key at a time from a Map instead walks over the holes that
- * deletions leave at its front, which made every insert O(capacity).
+ * dropped whole. Evicting one key at a time from a Map would walk over the holes that
+ * deletions leave at its front, making every insert O(capacity).
  */
 export class RecentBids {
   #young = new Map<string, RecordedBid>();
