@@ -36,9 +36,9 @@ describe.skipIf(!up)('a read left blocked in Redis by a frozen process', () => {
       "the ghost's read blocked",
     );
     const ownerAdapters = createRedisAdapters({ redis: new Redis(REDIS_URL), prefix: ghostPrefix, partitions: 1 });
-    const owner = createAuctionHouse({ ...ownerAdapters, partitions: 1, staleEntryMs: 600 });
+    const owner = createAuctionHouse({ backend: ownerAdapters, partitions: 1, staleEntryMs: 600 });
     const callerAdapters = createRedisAdapters({ redis: new Redis(REDIS_URL), prefix: ghostPrefix, partitions: 1 });
-    const caller = createAuctionHouse({ ...callerAdapters, partitions: 1, answerTimeoutMs: 8_000 });
+    const caller = createAuctionHouse({ backend: callerAdapters, partitions: 1, answerTimeoutMs: 8_000 });
     try {
       await owner.start();
       await caller.start();

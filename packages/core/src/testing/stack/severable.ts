@@ -18,7 +18,7 @@ export interface SeverableBackend {
 /**
  * Wraps every port of `backend`. After `sever()` a call answers never, an answer on its way is
  * dropped, and handlers the house gave (subscriptions) hear nothing more. A port that refers to
- * another (a broadcaster naming the store it is fused with) refers to the other's wrapper.
+ * another (a backend's `fencing` that is its store) refers to the other's wrapper.
  */
 export function severable(backend: StackBackend): SeverableBackend {
   let severed = false;
