@@ -43,6 +43,7 @@ export {
   type ReportedError,
   silentLogger,
   type Trouble,
+  type Unsubscribe,
 } from './house/index.js';
 export { createMemoryBackend, type MemoryBackend, type MemoryBackendOptions } from './memory/index.js';
 export {

@@ -63,7 +63,7 @@ describe.skipIf(noSharedServices)('a command whose content PostgreSQL refuses (h
       answerTimeoutMs: 10_000,
     });
     houses.push(client);
-    const heard = await routedOutcomes(clientPorts.broadcaster, partition);
+    const heard = await routedOutcomes(clientPorts.broadcaster, client.houseId);
 
     // The repro: a create whose title PostgreSQL cannot keep, then bids on an auction of the
     // same partition, queued while no house owns it.

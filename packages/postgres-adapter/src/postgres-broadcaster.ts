@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import {
+  type AnswerHandler,
+  answersJson,
   type Broadcaster,
   type BroadcastHandler,
   type BroadcastMessage,
   broadcastJson,
+  parseAnswers,
   parseBroadcastMessage,
+  type RoutedOutcome,
 } from '@outcry/core/adapter-kit';
 import type { Pool } from 'pg';
 import type { NotificationListener } from './notification-listener.js';
@@ -14,7 +18,8 @@ import type { Statement, Statements } from './sql.js';
 /**
  * NOTIFY payloads must stay under 8,000 bytes. A message whose JSON is larger is stored in
  * `broadcast_overflow` and the notification carries `r<sender>:<partition>:<id>`; an inline one
- * is `m<sender>:<json>`. The margin leaves room for the prefix.
+ * is `m<sender>:<json>`. Answers to one house are `a<length of its id>:<house id><json>`, as
+ * many notifications as it takes to stay under the limit. The margin leaves room for the prefix.
  */
 export const MAX_INLINE_PAYLOAD_BYTES = 7_900;
 
@@ -39,6 +44,8 @@ export interface BroadcasterStats {
  * order in which the sequencer published them; receivers deliver in notification order, also
  * when an overflow message has to be fetched first. Delivery is at most once: a message sent
  * while the listening connection is down is lost (subscribers detect the gap by `seq`).
+ * Answers share the channel: every listener gets them, and a process without the house they
+ * are for drops them unread, by the house id at their start.
  */
 export class PostgresBroadcaster implements Broadcaster {
   readonly #pool: Pool;
@@ -46,6 +53,8 @@ export class PostgresBroadcaster implements Broadcaster {
   readonly #listener: NotificationListener;
   readonly #channel: string;
   readonly #subscribers = new Set<Subscriber>();
+  /** House id -> answer handlers, for the houses of this process. */
+  readonly #answerHandlers = new Map<string, Set<AnswerHandler>>();
   /** The last publish of each partition: the next one starts after it. */
   readonly #publishing = new Map<number, Promise<unknown>>();
   /** Deliveries waiting for an overflow fetch; later notifications queue behind them. */
@@ -110,6 +119,18 @@ export class PostgresBroadcaster implements Broadcaster {
     const subscriber: Subscriber = { partitions: new Set(partitions), handler };
     this.#subscribers.add(subscriber);
     try {
+      await this.#listen();
+    } catch (error) {
+      this.#subscribers.delete(subscriber);
+      throw error;
+    }
+    return async () => {
+      this.#subscribers.delete(subscriber);
+    };
+  }
+
+  async #listen(): Promise<void> {
+    try {
       this.#listening ??= this.#listener
         .listen(this.#channel, (payload) => this.#receive(payload))
         .then((unlisten) => {
@@ -117,17 +138,75 @@ export class PostgresBroadcaster implements Broadcaster {
         });
       await this.#listening;
     } catch (error) {
-      this.#subscribers.delete(subscriber);
       this.#listening = null;
       throw toOutcryError(error, 'Subscribing to broadcasts');
     }
+  }
+
+  /**
+   * After every message already being published, so that a process whose cache is filled from
+   * broadcasts has the views before the answers.
+   */
+  async sendAnswers(origin: string, outcomes: readonly RoutedOutcome[]): Promise<void> {
+    const local = this.#answerHandlers.get(origin);
+    if (local !== undefined) {
+      for (const handler of local) handler(outcomes);
+      return;
+    }
+    await Promise.allSettled(this.#publishing.values());
+    const prefix = `a${origin.length}:${origin}`;
+    const room = MAX_INLINE_PAYLOAD_BYTES - Buffer.byteLength(prefix, 'utf8');
+    for (const chunk of chunksWithin(outcomes, room)) {
+      await this.#query(this.#sql.notify, [this.#channel, prefix + answersJson(chunk)], 'Sending answers');
+    }
+  }
+
+  async receiveAnswers(houseId: string, handler: AnswerHandler): Promise<() => Promise<void>> {
+    let handlers = this.#answerHandlers.get(houseId);
+    if (handlers === undefined) {
+      handlers = new Set();
+      this.#answerHandlers.set(houseId, handlers);
+    }
+    handlers.add(handler);
+    const mine = handlers;
+    try {
+      await this.#listen();
+    } catch (error) {
+      mine.delete(handler);
+      throw error;
+    }
     return async () => {
-      this.#subscribers.delete(subscriber);
+      mine.delete(handler);
+      if (mine.size === 0 && this.#answerHandlers.get(houseId) === mine) this.#answerHandlers.delete(houseId);
     };
+  }
+
+  /** Answers for a house of this process are parsed and handed over; any other house's are dropped unread. */
+  #receiveAnswers(payload: string): void {
+    const lengthEnd = payload.indexOf(':');
+    const length = Number(payload.slice(1, lengthEnd));
+    const origin = payload.slice(lengthEnd + 1, lengthEnd + 1 + length);
+    const handlers = this.#answerHandlers.get(origin);
+    if (handlers === undefined) return;
+    const outcomes = parseAnswers(payload.slice(lengthEnd + 1 + length));
+    if (outcomes === null) {
+      this.#stats.dropped++;
+      return;
+    }
+    const deliver = () => {
+      for (const handler of handlers) handler(outcomes);
+    };
+    // Behind any message still being fetched: its views come first.
+    if (this.#delivering === null) deliver();
+    else this.#after(async () => deliver());
   }
 
   #receive(payload: string): void {
     this.#stats.received++;
+    if (payload.startsWith('a')) {
+      this.#receiveAnswers(payload);
+      return;
+    }
     const senderEnd = payload.indexOf(':');
     // Its own subscribers had the message at publish time.
     if (senderEnd > 1 && payload.slice(1, senderEnd) === this.#sender) return;
@@ -201,7 +280,27 @@ export class PostgresBroadcaster implements Broadcaster {
   /** Stops listening; the pool and the listening connection belong to the adapters. */
   async close(): Promise<void> {
     this.#subscribers.clear();
+    this.#answerHandlers.clear();
     await Promise.allSettled(this.#publishing.values());
     await this.#unlisten?.();
   }
+}
+
+/** Outcomes in runs whose JSON stays within `bytes` (an outcome larger than that goes alone). */
+function chunksWithin(outcomes: readonly RoutedOutcome[], bytes: number): RoutedOutcome[][] {
+  const chunks: RoutedOutcome[][] = [];
+  let chunk: RoutedOutcome[] = [];
+  let size = 2;
+  for (const outcome of outcomes) {
+    const length = Buffer.byteLength(answersJson([outcome]), 'utf8') - 1;
+    if (chunk.length > 0 && size + length > bytes) {
+      chunks.push(chunk);
+      chunk = [];
+      size = 2;
+    }
+    chunk.push(outcome);
+    size += length;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }

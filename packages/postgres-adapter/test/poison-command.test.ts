@@ -60,7 +60,7 @@ describe.skipIf(noDatabase)('a command whose content PostgreSQL refuses (Postgre
       answerTimeoutMs: 10_000,
     });
     houses.push(client);
-    const heard = await routedOutcomes(second.broadcaster, partition);
+    const heard = await routedOutcomes(second.broadcaster, client.houseId);
 
     // Twenty bids queued around the poison while no house owns the partition: the owner reads
     // them in one batch. The poison bids far above the others, so a bid judged on a state that

@@ -90,6 +90,16 @@ export class RedisKeys {
     return `${this.partition(partition)}events`;
   }
 
+  /** Pub/Sub channel (sharded on a Cluster) of the answers to one house's callers. */
+  answers(houseId: string): string {
+    return `${this.prefix}{a:${houseId}}answers`;
+  }
+
+  /** Pub/Sub channel on which a process says which partitions it starts listening to. */
+  listeners(): string {
+    return `${this.prefix}listeners`;
+  }
+
   /** String `<seq>|<json>`: the cached public view of an auction, with a TTL. */
   snapshot(partition: number, auctionId: string): string {
     return `${this.partition(partition)}snapshot:${auctionId}`;

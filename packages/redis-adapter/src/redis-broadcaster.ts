@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { connectionErrorLog, type HouseLogger, OutcryError, silentLogger } from '@outcry/core';
 import {
+  type AnswerHandler,
+  answersJson,
   type Broadcaster,
   type BroadcastHandler,
   type BroadcastMessage,
   broadcastJson,
+  parseAnswers,
   parseBroadcastMessage,
+  type RoutedOutcome,
   type SolePublisher,
 } from '@outcry/core/adapter-kit';
 import type { RedisKeys } from './keys.js';
@@ -30,8 +34,9 @@ interface Subscription {
 }
 
 /**
- * Broadcaster on Redis Pub/Sub: one channel per partition. On a Cluster it uses sharded
- * Pub/Sub (SPUBLISH/SSUBSCRIBE), so a partition's messages stay on the node of its hash tag.
+ * Broadcaster on Redis Pub/Sub: one channel per partition, and one per house for the answers
+ * to its callers. On a Cluster it uses sharded Pub/Sub (SPUBLISH/SSUBSCRIBE), so a channel's
+ * messages stay on the node of its hash tag.
  * Subscriptions run on one connection of their own (made with duplicate() on first use), which
  * ioredis subscribes again after a reconnect. This instance's own subscribers get its messages
  * directly, without a trip through Redis. Pub/Sub is at most once: a message sent while a
@@ -44,6 +49,17 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
   readonly #subscriptions = new Set<Subscription>();
   /** Channel -> partition, for every channel subscribed. */
   readonly #channels = new Map<string, number>();
+  /** Answer channel -> the handlers of the house it belongs to, for every house of this instance. */
+  readonly #answerChannels = new Map<string, Set<AnswerHandler>>();
+  /** House id -> its answer handlers: answers to a house of this instance never cross Redis. */
+  readonly #answerHandlers = new Map<string, Set<AnswerHandler>>();
+  /** Subscribing the listeners channel (see `#listen`), once. */
+  #hearingListeners: Promise<void> | null = null;
+  /** Partitions another process said it started listening to since the current look began. */
+  readonly #announced = new Set<number>();
+  /** Asks of this instance waiting for acknowledgements: nonce -> acks so far, and the wake-up. */
+  readonly #asking = new Map<string, { acks: number; wake: () => void }>();
+  #asks = 0;
   #subscriber: RedisClient | null = null;
   #closed = false;
   /** Messages received from other instances (for metrics). */
@@ -121,12 +137,22 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
    * Subscribing a channel twice changes nothing.
    */
   #subscribeAgain(subscriber: RedisClient): void {
-    const channels = [...this.#channels.keys()];
+    const channels = [...this.#channels.keys(), ...this.#answerChannels.keys()];
+    if (this.#hearingListeners !== null) channels.push(this.#keys.listeners());
     if (channels.length === 0 || this.#closed) return;
     subscriber.subscribe(...channels).catch(() => undefined);
   }
 
   #deliver(channel: string, payload: string): void {
+    const answerHandlers = this.#answerChannels.get(channel);
+    if (answerHandlers !== undefined) {
+      this.#receiveAnswers(answerHandlers, payload);
+      return;
+    }
+    if (channel === this.#keys.listeners()) {
+      this.#onListeners(payload);
+      return;
+    }
     if (!this.#channels.has(channel) || payload.startsWith(this.#mark)) return;
     const message = parseBroadcastMessage(payload.slice(payload.indexOf('|') + 1));
     if (message === null) {
@@ -141,6 +167,53 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
     for (const subscription of this.#subscriptions) {
       if (subscription.partitions.has(message.partition)) subscription.handler(message);
     }
+  }
+
+  /**
+   * Answers to a house of this instance go straight to its handlers; to any other house, to
+   * that house's channel, which only the process running it listens to. Sent on the same
+   * connection as the commit that published the partition's message, so a process that
+   * listens to both (a single server) has the message first.
+   */
+  async sendAnswers(origin: string, outcomes: readonly RoutedOutcome[]): Promise<void> {
+    const local = this.#answerHandlers.get(origin);
+    if (local !== undefined) {
+      for (const handler of local) handler(outcomes);
+      return;
+    }
+    const channel = this.#keys.answers(origin);
+    const payload = answersJson(outcomes);
+    if (this.#sharded) await this.#redis.spublish(channel, payload);
+    else await this.#redis.publish(channel, payload);
+  }
+
+  async receiveAnswers(houseId: string, handler: AnswerHandler): Promise<() => Promise<void>> {
+    let handlers = this.#answerHandlers.get(houseId);
+    const channel = this.#keys.answers(houseId);
+    if (handlers === undefined) {
+      handlers = new Set();
+      this.#answerHandlers.set(houseId, handlers);
+      this.#answerChannels.set(channel, handlers);
+      await this.#subscribeChannels([channel]);
+    }
+    handlers.add(handler);
+    const mine = handlers;
+    return async () => {
+      if (!mine.delete(handler) || mine.size > 0 || this.#answerHandlers.get(houseId) !== mine) return;
+      this.#answerHandlers.delete(houseId);
+      this.#answerChannels.delete(channel);
+      await this.#unsubscribeChannels([channel]);
+    };
+  }
+
+  #receiveAnswers(handlers: ReadonlySet<AnswerHandler>, payload: string): void {
+    const outcomes = parseAnswers(payload);
+    if (outcomes === null) {
+      this.dropped++;
+      return;
+    }
+    this.received++;
+    for (const handler of handlers) handler(outcomes);
   }
 
   async subscribe(partitions: readonly number[], handler: BroadcastHandler): Promise<() => Promise<void>> {
@@ -159,13 +232,13 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
    *
    * While sole, it also looks every `listenerCheckMs` whether any connection listens to the
    * partition's channel (PUBSUB NUMSUB), and while none does, sends its messages nowhere but to
-   * this process's subscribers: one house alone on a Redis saves a PUBLISH and its bytes on
-   * every commit. A message that answers another house's callers is always sent (that house
-   * listens from its start on; the look may not have seen it yet). A process that starts
-   * listening misses at most the messages sent before the next look, which Pub/Sub never
-   * promised it (events carry seq: a gap is seen and the auction reloaded). While the server
-   * has any pattern subscription (PSUBSCRIBE, not counted per channel), every message is sent;
-   * and on a Cluster too, whose sharded channels live on different nodes.
+   * this process's subscribers: a partition nobody else watches costs no PUBLISH and no bytes.
+   * A process that starts listening to a partition says so on the listeners channel, and a
+   * sole publisher that hears it sends again at once; it misses at most the messages sent
+   * before that, which Pub/Sub never promised it (events carry seq: a gap is seen and the
+   * auction reloaded). While the server has any pattern subscription (PSUBSCRIBE, not counted
+   * per channel), every message is sent; and on a Cluster too, whose sharded channels live on
+   * different nodes.
    */
   async setSolePublisher(partition: number, sole: boolean): Promise<void> {
     if (sole) {
@@ -181,13 +254,14 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
 
   /** True when nobody outside this process would hear the message. */
   #unsent(message: BroadcastMessage): boolean {
-    if (!this.#unheard.has(message.partition) || message.outcomes.length > 0) return false;
+    if (!this.#unheard.has(message.partition)) return false;
     this.unpublished++;
     return true;
   }
 
   #watchListeners(): void {
     if (this.#sharded || this.#listenerCheck !== null || this.#closed) return;
+    void this.#hearListeners().catch(() => undefined);
     this.#listenerCheck = setInterval(() => void this.#checkListeners(), this.#listenerCheckMs);
     this.#listenerCheck.unref();
   }
@@ -196,6 +270,7 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
     const partitions = [...this.#sole];
     if (partitions.length === 0 || this.#sharded || this.#closed || this.#looking) return;
     this.#looking = true;
+    this.#announced.clear();
     let reply: unknown[];
     let patterns: number;
     try {
@@ -217,9 +292,69 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
     }
     partitions.forEach((partition, i) => {
       // A partition no longer sole meanwhile is sent to again, whatever the count said.
-      if (patterns === 0 && Number(reply[2 * i + 1]) === 0 && this.#sole.has(partition)) this.#unheard.add(partition);
+      // A listener announced since the look began may not have been counted.
+      const quiet = patterns === 0 && Number(reply[2 * i + 1]) === 0 && !this.#announced.has(partition);
+      if (quiet && this.#sole.has(partition)) this.#unheard.add(partition);
       else this.#unheard.delete(partition);
     });
+  }
+
+  #hearListeners(): Promise<void> {
+    this.#hearingListeners ??= this.#subscribeChannels([this.#keys.listeners()]).catch((error: unknown) => {
+      this.#hearingListeners = null;
+      throw error;
+    });
+    return this.#hearingListeners;
+  }
+
+  /**
+   * `ask|<nonce>|<partition>,...`: a process listens to these partitions from now on. Every
+   * instance answers `ack|<nonce>` on the connection its commits go out on, after it has
+   * stopped leaving those partitions' messages unsent: a commit it sends later publishes,
+   * and one it sent earlier ran before the ack, which the asker hears in that order.
+   */
+  #onListeners(payload: string): void {
+    const [kind, nonce, list] = payload.split('|');
+    if (kind === 'ack' && nonce !== undefined) {
+      const ask = this.#asking.get(nonce);
+      if (ask === undefined) return;
+      ask.acks++;
+      ask.wake();
+      return;
+    }
+    if (kind !== 'ask' || nonce === undefined || list === undefined) return;
+    for (const part of list.split(',')) {
+      const partition = Number(part);
+      if (!Number.isInteger(partition)) continue;
+      this.#announced.add(partition);
+      this.#unheard.delete(partition);
+    }
+    if (!this.#closed) void this.#redis.publish(this.#keys.listeners(), `ack|${nonce}`).catch(() => undefined);
+  }
+
+  /**
+   * Tells every instance on the server that this one listens to `partitions` now, and waits
+   * until each has acknowledged (or `listenerCheckMs` passed): from then on no sole publisher
+   * leaves their messages unsent.
+   */
+  async #announce(partitions: readonly number[]): Promise<void> {
+    await this.#hearListeners();
+    const nonce = `${this.#mark.slice(0, -1)}.${++this.#asks}`;
+    let wake = () => undefined as void;
+    const ask = { acks: 0, wake: () => wake() };
+    this.#asking.set(nonce, ask);
+    try {
+      const receivers = Number(await this.#redis.publish(this.#keys.listeners(), `ask|${nonce}|${partitions.join(',')}`));
+      const deadline = Date.now() + this.#listenerCheckMs;
+      while (ask.acks < receivers && Date.now() < deadline && !this.#closed) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, Math.max(1, deadline - Date.now())).unref();
+        });
+      }
+    } finally {
+      this.#asking.delete(nonce);
+    }
   }
 
   /** True when a subscription wants the partition's messages from other processes. */
@@ -239,14 +374,28 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
         fresh.push(channel);
       }
     }
-    if (fresh.length === 0 || this.#closed) return;
+    if (fresh.length === 0) return;
+    await this.#subscribeChannels(fresh);
+    // A sole publisher that counted no listener here sends again once it hears this (Cluster: always sends).
+    if (!this.#sharded && !this.#closed) await this.#announce(fresh.map((channel) => this.#channels.get(channel) as number));
+  }
+
+  async #subscribeChannels(channels: readonly string[]): Promise<void> {
+    if (this.#closed) return;
     const subscriber = this.#subscriberConnection();
     if (this.#sharded) {
       // Sharded channels of different slots may live on different nodes: one command per channel.
-      await Promise.all(fresh.map((channel) => subscriber.ssubscribe(channel)));
+      await Promise.all(channels.map((channel) => subscriber.ssubscribe(channel)));
     } else {
-      await subscriber.subscribe(...fresh);
+      await subscriber.subscribe(...channels);
     }
+  }
+
+  async #unsubscribeChannels(channels: readonly string[]): Promise<void> {
+    const subscriber = this.#subscriber;
+    if (channels.length === 0 || subscriber === null || this.#closed) return;
+    if (this.#sharded) await Promise.all(channels.map((channel) => subscriber.sunsubscribe(channel)));
+    else await subscriber.unsubscribe(...channels);
   }
 
   /** Unsubscribes the channels of those partitions that are listened to and no longer wanted. */
@@ -258,9 +407,7 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
     }
     if (unused.length === 0 || this.#subscriber === null || this.#closed) return;
     for (const channel of unused) this.#channels.delete(channel);
-    const subscriber = this.#subscriber;
-    if (this.#sharded) await Promise.all(unused.map((channel) => subscriber.sunsubscribe(channel)));
-    else await subscriber.unsubscribe(...unused);
+    await this.#unsubscribeChannels(unused);
   }
 
   /** Drops the subscriber connection this broadcaster made. */
@@ -271,6 +418,9 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
     this.#unheard.clear();
     this.#subscriptions.clear();
     this.#channels.clear();
+    this.#answerChannels.clear();
+    this.#answerHandlers.clear();
+    for (const ask of this.#asking.values()) ask.wake();
     this.#subscriber?.disconnect();
     this.#subscriber = null;
   }

@@ -1,4 +1,4 @@
-import { createAuctionHouse, isOutcryError } from '@outcry/core';
+import { type AuctionEvent, createAuctionHouse, isOutcryError } from '@outcry/core';
 import { type BroadcastMessage, partitionOf } from '@outcry/core/adapter-kit';
 import { commitBatchOf, eventually, ScriptedAuction } from '@outcry/core/testing';
 import { Redis } from 'ioredis';
@@ -46,9 +46,8 @@ describe.skipIf(!up)('broadcasts published by the commit script', () => {
   const messageOf = (partition: number, text: string): BroadcastMessage => ({
     partition,
     origin: 'house-a',
-    events: [],
+    events: [{ type: 'auction.cancelled', auctionId: text, seq: 1, at: 1, reason: text } as AuctionEvent],
     snapshots: [],
-    outcomes: [{ origin: 'house-b', commandId: text, outcome: { status: 'not-due', auctionId: text, dueAt: 1 } }],
   });
   const sentinel = async (partition: number) => {
     const count = raw.length;

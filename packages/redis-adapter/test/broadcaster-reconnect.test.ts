@@ -1,3 +1,4 @@
+import type { AuctionEvent } from '@outcry/core';
 import type { BroadcastMessage } from '@outcry/core/adapter-kit';
 import { eventually } from '@outcry/core/testing';
 import { Redis } from 'ioredis';
@@ -8,12 +9,12 @@ import { deletePrefix, REDIS_URL, redisIsUp, uniquePrefix } from './support/redi
 
 const up = await redisIsUp('the broadcaster reconnect test');
 
-const messageOf = (partition: number, commandId: string): BroadcastMessage => ({
+/** A message whose one event names `id` as its auction. */
+const messageOf = (partition: number, id: string): BroadcastMessage => ({
   partition,
   origin: 'another-house',
-  events: [],
+  events: [{ type: 'auction.cancelled', auctionId: id, seq: 1, at: 1, reason: id } as AuctionEvent],
   snapshots: [],
-  outcomes: [{ origin: 'house-b', commandId, outcome: { status: 'not-due', auctionId: commandId, dueAt: 1 } }],
 });
 
 describe.skipIf(!up)('a broadcaster whose subscriber connection comes back', () => {
@@ -41,9 +42,11 @@ describe.skipIf(!up)('a broadcaster whose subscriber connection comes back', () 
     const broadcaster = new RedisBroadcaster({ redis: client, keys });
     const other = new RedisBroadcaster({ redis: publisher, keys });
     const heard: string[] = [];
-    const listened = async () => ((await admin.pubsub('CHANNELS', `${prefix}*`)) as string[]).sort();
+    // The partitions' channels (the listeners channel, subscribed beside them, is left out).
+    const listened = async () =>
+      ((await admin.pubsub('CHANNELS', `${prefix}*`)) as string[]).filter((c) => c !== keys.listeners()).sort();
     try {
-      await broadcaster.subscribe([0, 1], (message) => heard.push(...message.outcomes.map((o) => o.commandId)));
+      await broadcaster.subscribe([0, 1], (message) => heard.push(...message.events.map((e) => e.auctionId)));
       expect(await listened()).toEqual([keys.channel(0), keys.channel(1)]);
       // A subscription lost with a connection that dropped before it was ready: ioredis restores
       // only what its last ready connection had, which no longer includes partition 1's channel.

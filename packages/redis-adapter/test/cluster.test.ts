@@ -65,7 +65,7 @@ describe.skipIf(!hasRedisServer)('on a three-master Redis Cluster', () => {
     const sent: BroadcastMessage[] = [];
     for (const partition of all) {
       const auction = ScriptedAuction.create();
-      const message: BroadcastMessage = { partition, origin: 'house-a', events: [], snapshots: [], outcomes: [] };
+      const message: BroadcastMessage = { partition, origin: 'house-a', events: [], snapshots: [] };
       sent.push(message);
       await adapters.store.commit({ ...commitBatchOf(partition, 1, [auction]), broadcast: message });
     }

@@ -12,15 +12,15 @@ const up = await redisIsUp('the sole publisher tests');
 const PARTITIONS = 4;
 const ALL = Array.from({ length: PARTITIONS }, (_, p) => p);
 
-const messageOf = (partition: number, commandId: string): BroadcastMessage => ({
+/** A message whose one event names `id` as its auction. */
+const messageOf = (partition: number, id: string): BroadcastMessage => ({
   partition,
   origin: 'another-house',
-  events: [],
+  events: [{ type: 'auction.cancelled', auctionId: id, seq: 1, at: 1, reason: id } as AuctionEvent],
   snapshots: [],
-  outcomes: [{ origin: 'house-b', commandId, outcome: { status: 'not-due', auctionId: commandId, dueAt: 1 } }],
 });
 
-const idsOf = (messages: readonly BroadcastMessage[]) => messages.flatMap((m) => m.outcomes.map((o) => o.commandId));
+const idsOf = (messages: readonly BroadcastMessage[]) => messages.flatMap((m) => m.events.map((e) => e.auctionId));
 
 describe.skipIf(!up)('a partition this process alone publishes for is not listened to', () => {
   const prefix = uniquePrefix('sole-publisher:');
@@ -78,7 +78,6 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
     origin: 'another-house',
     events: [{ type: 'auction.cancelled', auctionId: title, seq: 1, at: 1, reason: title } as AuctionEvent],
     snapshots: [],
-    outcomes: [],
   });
   /** What a plain connection hears on a partition's channel. */
   const rawListener = async (partition: number) => {
@@ -141,9 +140,10 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
     }
   });
 
-  it("always sends a message that answers another house's callers, and everything while a pattern subscription exists", async () => {
-    // Looks only when made sole: whoever subscribes afterwards is not seen.
+  it('sends again as soon as another broadcaster has subscribed, and everything while a pattern subscription exists', async () => {
+    // Looks only when made sole: whoever subscribes afterwards is not seen by a look.
     const broadcaster = new RedisBroadcaster({ redis, keys, listenerCheckMs: 600_000 });
+    const other = new RedisBroadcaster({ redis: admin, keys });
     // The connections of the tests before are gone from the server first.
     await eventually(async () => (await listened()).length === 0, 5_000, 'no channel listened');
     try {
@@ -151,16 +151,20 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
       await untilUnsent(broadcaster, 3);
       const listener = await rawListener(3);
       try {
+        // A plain connection is seen only by a look.
         await broadcaster.publish(eventsOnly(3, 'unseen listener'));
-        await broadcaster.publish(messageOf(3, 'routed answer'));
-        await eventually(
-          async () => listener.payloads.some((payload) => payload.includes('routed answer')),
-          5_000,
-          'the answer',
-        );
+        const heard: BroadcastMessage[] = [];
+        // A broadcaster says it listens, and its subscribe resolves once the sole publisher knows.
+        await other.subscribe([3], (message) => heard.push(message));
+        const unsent = broadcaster.unpublished;
+        await broadcaster.publish(messageOf(3, 'after subscribe'));
+        expect(broadcaster.unpublished).toBe(unsent);
+        await eventually(async () => idsOf(heard).includes('after subscribe'), 5_000, 'the message after subscribe');
+        expect(idsOf(heard)).toEqual(['after subscribe']);
         expect(listener.payloads.some((payload) => payload.includes('unseen listener'))).toBe(false);
       } finally {
         listener.close();
+        await other.close();
       }
       const patterns = new Redis(REDIS_URL);
       try {
@@ -187,6 +191,8 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
   it('a house stops listening to its partitions once it has committed on them, and its own listeners still hear every event', async () => {
     const adapters = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
     const house = createAuctionHouse({ backend: adapters, partitions: PARTITIONS });
+    // A listener of every auction: the house listens to every partition until it publishes alone.
+    const off = house.on('bid.accepted', () => undefined);
     await house.start();
     try {
       expect(await listened()).toEqual(ALL);
@@ -205,6 +211,7 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
         }
       }
       await eventually(async () => (await listened()).length === 0, 5_000, 'every partition unlistened');
+      off();
       const events: AuctionEvent[] = [];
       for (const auction of auctions) house.subscribe(auction.id, (event) => events.push(event));
       for (const auction of auctions) await house.placeBid({ auctionId: auction.id, bidderId: 'ann', amount: 1_000 });

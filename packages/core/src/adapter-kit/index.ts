@@ -4,6 +4,7 @@
 export { assertPartitionCount, MAX_PARTITIONS, partitionCountMismatch, partitionOf } from '../house/index.js';
 export {
   acceptedJsonWithoutBidId,
+  answersJson,
   bidJsonWithoutAuctionId,
   broadcastJson,
   commandJson,
@@ -25,6 +26,7 @@ export {
 } from '../memory/index.js';
 export {
   type AcquireOptions,
+  type AnswerHandler,
   type AuctionStore,
   type Backend,
   type BackendCapabilities,
@@ -43,6 +45,7 @@ export {
   type Page,
   type PartitionClaim,
   type PartitionFencing,
+  parseAnswers,
   parseBroadcastMessage,
   type QueuedCommand,
   type QueueItem,

@@ -41,8 +41,9 @@ export function assembleHouse(settings: HouseSettings): HouseParts {
     logger: settings.logger,
     cache,
     cacheShared: capabilities.cacheShared,
-    pending,
-    cacheProblem: (partition, error) => health.problem('cache', partition, error),
+    partitions: settings.partitions,
+    broadcaster: backend.broadcaster,
+    problem: (operation, partition, error) => health.problem(operation, partition, error),
   });
   const health: HealthMonitor = new HealthMonitor({
     ...settings,

@@ -30,7 +30,7 @@ import { describeIssues, parseInput } from '../schemas/parse-input.js';
 import { assembleHouse, type HouseParts, metricsOf } from './assemble-house.js';
 import { invalidBid, lifecycleResult } from './command-results.js';
 import type { CommandRouter } from './command-router.js';
-import type { AuctionListener } from './event-hub.js';
+import type { AuctionListener, Unsubscribe } from './event-hub.js';
 import { type AuctionHouseOptions, resolveHouseOptions } from './house-options.js';
 import type { AuctionStats, HealthEvent, HouseError, HouseHealth, HouseMetrics, PublicBid } from './house-types.js';
 
@@ -67,9 +67,11 @@ export class AuctionHouse {
 
   async #start(): Promise<void> {
     await this.#backend.store.checkPartitionCount(this.partitions);
-    const all = Array.from({ length: this.partitions }, (_, p) => p);
-    const { events, lifecycle, ownership } = this.#parts;
-    this.#unsubscribe = await this.#backend.broadcaster.subscribe(all, (message) => events.receive(message));
+    const { events, lifecycle, ownership, router } = this.#parts;
+    this.#unsubscribe = await this.#backend.broadcaster.receiveAnswers(this.houseId, (outcomes) =>
+      router.receive(outcomes),
+    );
+    await events.open();
     lifecycle.state = 'running';
     await ownership.start();
     this.#router.start();
@@ -92,6 +94,7 @@ export class AuctionHouse {
     health.stop();
     await ownership.stop();
     await this.#unsubscribe?.();
+    await this.#parts.events.close();
     pending.failAll(new OutcryError('SHUTTING_DOWN', 'The auction house stopped before this command was judged.'));
     lifecycle.state = 'stopped';
   }
@@ -257,11 +260,14 @@ export class AuctionHouse {
 
   /**
    * Listen to one kind of event of every auction, from every process, or to `error`: a failure
-   * underneath (the same the logger writes), with its cause. Returns `off`.
+   * underneath (the same the logger writes), with its cause. Returns `off`, whose `ready`
+   * resolves once events of every process reach the listener. While any such listener is
+   * registered the house receives every partition's broadcasts; without one, only those of
+   * auctions with a `subscribe` listener.
    */
-  on(type: 'error', listener: (error: HouseError) => void): () => void;
-  on<T extends AuctionEventType>(type: T, listener: (event: Extract<AuctionEvent, { type: T }>) => void): () => void;
-  on(type: string, listener: (value: HouseError & AuctionEvent) => void): () => void {
+  on(type: 'error', listener: (error: HouseError) => void): Unsubscribe;
+  on<T extends AuctionEventType>(type: T, listener: (event: Extract<AuctionEvent, { type: T }>) => void): Unsubscribe;
+  on(type: string, listener: (value: HouseError & AuctionEvent) => void): Unsubscribe {
     return this.#parts.events.on(type, listener);
   }
 
@@ -271,8 +277,13 @@ export class AuctionHouse {
     this.#parts.events.off(type, listener);
   }
 
-  /** Every event of one auction, in seq order. Returns the unsubscribe. */
-  subscribe(auctionId: string, listener: AuctionListener): () => void {
+  /**
+   * Every event of one auction, in seq order. Returns the unsubscribe, whose `ready` resolves
+   * once events of every process reach the listener (the house starts receiving the broadcasts
+   * of the auction's partition with its first listener; a view read after `ready` is followed
+   * by every later event).
+   */
+  subscribe(auctionId: string, listener: AuctionListener): Unsubscribe {
     return this.#parts.events.subscribe(auctionId, listener);
   }
 

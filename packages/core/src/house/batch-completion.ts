@@ -1,12 +1,12 @@
 import { toPublicAuction } from '../engine/public-view.js';
 import type { AuctionEvent, PublicAuction } from '../engine/types.js';
 import type { CommitBatch } from '../ports/auction-store.js';
-import type { BroadcastMessage, RoutedOutcome } from '../ports/broadcaster.js';
+import type { BroadcastMessage } from '../ports/broadcaster.js';
 import type { BatchJudge, Judgement } from './batch-judge.js';
 import { dependencyOf } from './house-health.js';
 import type { HouseOperation } from './house-types.js';
 import type { SequencedCommand } from './sequenced-command.js';
-import type { Answer, SequencerEnvironment, SequencerLinks } from './sequencer-links.js';
+import type { RoutedAnswers, SequencerEnvironment, SequencerLinks } from './sequencer-links.js';
 import { storeRejection } from './store-rejection.js';
 
 /** A judged batch made ready to commit: the commit, and what to cache and publish once it lands. */
@@ -83,10 +83,10 @@ export class BatchCompletion {
   /** The commit, views and message of a judged batch. */
   prepare(judgement: Judgement, fencingToken: number): PreparedBatch {
     const { commitFillsCache, cacheShared, commitPublishes } = this.#env.capabilities;
-    const { changed, ledger, outcomes, freshBidIds, events, answers } = judgement;
+    const { changed, ledger, outcomes, freshBidIds, events } = judgement;
     // Views go to the cache (unless the commit fills it) and to broadcasts (unless it is shared).
     const snapshots = commitFillsCache && cacheShared ? [] : changed.map(toPublicAuction);
-    const message = commitPublishes ? this.messageOf(events, snapshots, this.#links.answers.routedOf(answers)) : null;
+    const message = commitPublishes ? this.messageOf(events, snapshots) : null;
     const commit: CommitBatch | null =
       changed.length > 0 || outcomes.length > 0
         ? {
@@ -103,18 +103,13 @@ export class BatchCompletion {
   }
 
   /** What to publish for a batch; null when it has nothing for anyone. */
-  messageOf(
-    events: readonly AuctionEvent[],
-    snapshots: readonly PublicAuction[],
-    routed: readonly RoutedOutcome[],
-  ): BroadcastMessage | null {
-    if (events.length === 0 && routed.length === 0) return null;
+  messageOf(events: readonly AuctionEvent[], snapshots: readonly PublicAuction[]): BroadcastMessage | null {
+    if (events.length === 0) return null;
     return {
       partition: this.#partition,
       origin: this.#env.houseId,
       events,
       snapshots: this.#env.capabilities.cacheShared ? [] : snapshots,
-      outcomes: routed,
     };
   }
 
@@ -135,9 +130,7 @@ export class BatchCompletion {
     this.acknowledge([entry]);
     this.#env.stats.refusedCommands++;
     this.#links.health.refused(this.#partition, entry, error);
-    const answers: Answer[] = [{ entry, outcome }];
-    this.#links.answers.answer(answers);
-    this.#publish(this.messageOf([], [], this.#links.answers.routedOf(answers)));
+    this.#send(this.#links.answers.answer([{ entry, outcome }]));
   }
 
   /**
@@ -186,14 +179,25 @@ export class BatchCompletion {
     if (commands > stats.maxBatch) stats.maxBatch = commands;
     const { judgement } = batch;
     for (const { auctionId, at } of this.#judge.committed(judgement)) this.#links.deadlines.arm(auctionId, at);
-    this.#links.answers.answer(judgement.answers);
+    const routed = this.#links.answers.answer(judgement.answers);
     // A message made before the commit went to the store with it: published here, it reaches
     // this process's subscribers (the broadcaster knows what the store published already).
     this.#publish(
-      this.#env.capabilities.commitPublishes
-        ? batch.message
-        : this.messageOf(judgement.events, batch.snapshots, this.#links.answers.routedOf(judgement.answers)),
+      this.#env.capabilities.commitPublishes ? batch.message : this.messageOf(judgement.events, batch.snapshots),
     );
+    // After the message: a cache filled from broadcasts holds the views before their callers hear.
+    this.#send(routed);
+  }
+
+  /** Each other house gets the outcomes of its own callers, and nothing else. */
+  #send(routed: RoutedAnswers | null): void {
+    if (routed === null) return;
+    const { broadcaster } = this.#env;
+    for (const [origin, outcomes] of routed) {
+      broadcaster
+        .sendAnswers(origin, outcomes)
+        .catch((error: unknown) => this.#links.health.problem('publish', this.#partition, error));
+    }
   }
 
   #publish(message: BroadcastMessage | null): void {

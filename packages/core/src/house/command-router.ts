@@ -9,7 +9,7 @@ import { partitionOf } from './partition-of.js';
 import type { PendingAnswers } from './pending-answers.js';
 import type { HouseItem, SequencedCommand } from './sequenced-command.js';
 import type { Sequencer } from './sequencer.js';
-import type { Answer, AnswerRouter } from './sequencer-links.js';
+import type { Answer, AnswerRouter, RoutedAnswers } from './sequencer-links.js';
 import { storeRejection } from './store-rejection.js';
 
 export interface CommandRouterOptions {
@@ -157,8 +157,11 @@ export class CommandRouter implements AnswerRouter {
           for (const item of items) await this.forward(partition, [item]);
           return;
         }
-        for (const item of items)
-          this.answer([{ entry: { ...item, id: '' }, outcome: storeRejection(item.command, error) }]);
+        // Refused at intake, here: the commands' callers wait in this house.
+        for (const item of items) {
+          const outcome = storeRejection(item.command, error);
+          if (!this.#options.pending.settleItem(item, outcome)) this.#options.pending.settle(item.commandId, outcome);
+        }
         return;
       }
       health.failed('enqueue', partition, error);
@@ -172,27 +175,28 @@ export class CommandRouter implements AnswerRouter {
     }
   }
 
-  /** Answers the callers in this process (other houses' callers hear through routedOf). */
-  answer(answers: readonly Answer[]): void {
-    const { pending } = this.#options;
+  /** Answers the callers in this process; returns other houses' outcomes, by house. */
+  answer(answers: readonly Answer[]): RoutedAnswers | null {
+    const { pending, houseId } = this.#options;
+    let routed: Map<string, RoutedOutcome[]> | null = null;
     for (const { entry, outcome } of answers) {
-      if (this.#routesAway(entry)) continue;
       // A waiter riding on the entry is answered here, whichever house of this process took it.
-      if (!pending.settleItem(entry, outcome)) pending.settle(entry.commandId, outcome);
-    }
-  }
-
-  routedOf(answers: readonly Answer[]): RoutedOutcome[] {
-    const routed: RoutedOutcome[] = [];
-    for (const { entry, outcome } of answers) {
-      if (this.#routesAway(entry)) routed.push({ origin: entry.origin, commandId: entry.commandId, outcome });
+      if (entry.local !== undefined || entry.origin === houseId) {
+        if (!pending.settleItem(entry, outcome)) pending.settle(entry.commandId, outcome);
+        continue;
+      }
+      routed ??= new Map();
+      const outcomes = routed.get(entry.origin);
+      const answer = { commandId: entry.commandId, outcome };
+      if (outcomes === undefined) routed.set(entry.origin, [answer]);
+      else outcomes.push(answer);
     }
     return routed;
   }
 
-  /** No waiter of this process rides on the entry, and another house took it in. */
-  #routesAway(entry: HouseItem): boolean {
-    return entry.local === undefined && entry.origin !== this.#options.houseId;
+  /** Outcomes sent to this house by the sequencers of other houses. */
+  receive(outcomes: readonly RoutedOutcome[]): void {
+    for (const { commandId, outcome } of outcomes) this.#options.pending.settle(commandId, outcome);
   }
 
   /**

@@ -77,10 +77,10 @@ export class HealthMonitor implements DependencyReports {
     this.recovered(dependencyOf(operation), partition);
   }
 
-  problem(operation: 'publish' | 'cache', partition: number | null, cause: unknown): void {
+  problem(operation: 'publish' | 'subscribe' | 'cache', partition: number | null, cause: unknown): void {
     const { stats, logger, events } = this.#options;
-    if (operation === 'publish') stats.publishErrors++;
-    else stats.cacheErrors++;
+    if (operation === 'cache') stats.cacheErrors++;
+    else stats.publishErrors++;
     const error: HouseError = { operation, partition, cause };
     logHouseError(logger, error);
     events.emitError(error);

@@ -54,6 +54,7 @@ export interface HouseMetrics {
     /** Auctions held in this process's sequencers' memory: the live ones they judged (ended ones leave). */
     readonly auctionsInMemory: number;
   };
+  /** Broadcasts received; publishes, answers sent and subscriptions that failed. */
   readonly broadcaster: { readonly received: number; readonly publishErrors: number };
   readonly scheduler: { readonly deadlines: number };
   /** Snapshot cache writes that failed (reads then fall back to the store). */
@@ -162,8 +163,11 @@ export type HealthEvent =
 
 /** A failure under the house, as `on('error')` listeners and the logger hear of it. */
 export interface HouseError {
-  /** A retried call (see HouseOperation), publishing a batch's message, writing the cache, or a command the store refused. */
-  readonly operation: HouseOperation | 'publish' | 'cache' | 'refused';
+  /**
+   * A retried call (see HouseOperation), publishing a batch's message or answers, subscribing
+   * to a partition's broadcasts, writing the cache, or a command the store refused.
+   */
+  readonly operation: HouseOperation | 'publish' | 'subscribe' | 'cache' | 'refused';
   /** The partition, or null for calls of the whole house. */
   readonly partition: number | null;
   /** What the adapter threw. */

@@ -15,6 +15,9 @@ export interface Answer {
   readonly outcome: CommandOutcome;
 }
 
+/** Outcomes for the callers of other houses, by the id of the house that waits for them. */
+export type RoutedAnswers = ReadonlyMap<string, readonly RoutedOutcome[]>;
+
 /** The ports and facts every sequencer of a house works with. */
 export interface SequencerEnvironment {
   readonly houseId: string;
@@ -29,10 +32,11 @@ export interface SequencerEnvironment {
 
 /** Where answers go: the callers of this process, other houses' callers, or the queue again. */
 export interface AnswerRouter {
-  /** Answer the callers waiting in this process. */
-  answer(answers: readonly Answer[]): void;
-  /** The outcomes of these answers that go to other processes' callers (by broadcast). */
-  routedOf(answers: readonly Answer[]): RoutedOutcome[];
+  /**
+   * Answer the callers waiting in this process; returns the outcomes for other houses'
+   * callers, by house, to be sent to each (null when there are none).
+   */
+  answer(answers: readonly Answer[]): RoutedAnswers | null;
   /** Commands a sequencer handed in memory can no longer judge: through the queue to the next owner. */
   forward(partition: number, items: readonly HouseItem[]): void;
 }

@@ -1,5 +1,6 @@
 export {
   acceptedJsonWithoutBidId,
+  answersJson,
   bidJsonWithoutAuctionId,
   broadcastJson,
   commandJson,

@@ -1,5 +1,5 @@
 import type { AuctionCommand, AuctionEvent, AuctionSpec, AuctionState, BidOutcome } from '../engine/types.js';
-import type { BroadcastMessage } from '../ports/broadcaster.js';
+import type { BroadcastMessage, RoutedOutcome } from '../ports/broadcaster.js';
 
 /**
  * JSON text of the values written for every bid (its command, outcome and events), as
@@ -134,6 +134,15 @@ export function eventsJson(events: readonly AuctionEvent[]): string {
 export function broadcastJson(message: BroadcastMessage): string {
   const origin = message.origin === undefined ? '' : `"origin":${stringJson(message.origin)},`;
   const snapshots = message.snapshots.length === 0 ? '[]' : JSON.stringify(message.snapshots);
-  const outcomes = message.outcomes.length === 0 ? '[]' : JSON.stringify(message.outcomes);
-  return `{"partition":${numberJson(message.partition)},${origin}"events":${eventsJson(message.events)},"snapshots":${snapshots},"outcomes":${outcomes}}`;
+  return `{"partition":${numberJson(message.partition)},${origin}"events":${eventsJson(message.events)},"snapshots":${snapshots}}`;
+}
+
+/** The outcomes a broadcaster sends to one house. */
+export function answersJson(outcomes: readonly RoutedOutcome[]): string {
+  // Lifecycle outcomes are not plain accepted bids: outcomeJson writes them whole.
+  return listJson(
+    outcomes,
+    ({ commandId, outcome }) =>
+      `{"commandId":${stringJson(commandId)},"outcome":${outcomeJson(outcome as BidOutcome)}}`,
+  );
 }

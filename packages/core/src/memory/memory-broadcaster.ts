@@ -1,8 +1,15 @@
-import type { BroadcastHandler, BroadcastMessage, Broadcaster } from '../ports/broadcaster.js';
+import type {
+  AnswerHandler,
+  Broadcaster,
+  BroadcastHandler,
+  BroadcastMessage,
+  RoutedOutcome,
+} from '../ports/broadcaster.js';
 
 /** Fan-out inside this process. Delivery is synchronous, in publish order. */
 export class MemoryBroadcaster implements Broadcaster {
   readonly #subscribers = new Set<{ partitions: ReadonlySet<number>; handler: BroadcastHandler }>();
+  readonly #answerHandlers = new Map<string, Set<AnswerHandler>>();
 
   async publish(message: BroadcastMessage): Promise<void> {
     for (const subscriber of this.#subscribers) {
@@ -15,6 +22,24 @@ export class MemoryBroadcaster implements Broadcaster {
     this.#subscribers.add(subscriber);
     return async () => {
       this.#subscribers.delete(subscriber);
+    };
+  }
+
+  async sendAnswers(origin: string, outcomes: readonly RoutedOutcome[]): Promise<void> {
+    const handlers = this.#answerHandlers.get(origin);
+    if (handlers !== undefined) for (const handler of handlers) handler(outcomes);
+  }
+
+  async receiveAnswers(houseId: string, handler: AnswerHandler): Promise<() => Promise<void>> {
+    let handlers = this.#answerHandlers.get(houseId);
+    if (handlers === undefined) {
+      handlers = new Set();
+      this.#answerHandlers.set(houseId, handlers);
+    }
+    handlers.add(handler);
+    return async () => {
+      handlers.delete(handler);
+      if (handlers.size === 0 && this.#answerHandlers.get(houseId) === handlers) this.#answerHandlers.delete(houseId);
     };
   }
 }

@@ -1,11 +1,12 @@
 import type { AuctionEvent, BidOutcome, CommandOutcome, PublicAuction } from '../engine/types.js';
 
-/** The answer to a command taken in by another house, routed back to it. */
+/** The answer to a command taken in by another house, sent back to that house only. */
 export interface RoutedOutcome {
-  readonly origin: string;
   readonly commandId: string;
   readonly outcome: CommandOutcome | BidOutcome;
 }
+
+export type AnswerHandler = (outcomes: readonly RoutedOutcome[]) => void;
 
 /** What a sequencer publishes after each group commit of a partition. */
 export interface BroadcastMessage {
@@ -18,7 +19,6 @@ export interface BroadcastMessage {
    * when the house's cache is shared (every process reads the view the sequencer stored).
    */
   readonly snapshots: readonly PublicAuction[];
-  readonly outcomes: readonly RoutedOutcome[];
 }
 
 export type BroadcastHandler = (message: BroadcastMessage) => void;
@@ -41,12 +41,31 @@ export function parseBroadcastMessage(text: string): BroadcastMessage | null {
     Number.isInteger(message.partition) &&
     (message.origin === undefined || typeof message.origin === 'string') &&
     Array.isArray(message.events) &&
-    Array.isArray(message.snapshots) &&
-    Array.isArray(message.outcomes);
+    Array.isArray(message.snapshots);
   return wellFormed ? (value as BroadcastMessage) : null;
 }
 
-/** Fan-out of committed changes to every process. */
+/** The outcomes in an answer's JSON text; null for anything else (dropped, as for broadcasts). */
+export function parseAnswers(text: string): RoutedOutcome[] | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value)) return null;
+  for (const item of value) {
+    if (typeof item !== 'object' || item === null) return null;
+    const { commandId, outcome } = item as Record<string, unknown>;
+    if (typeof commandId !== 'string' || typeof outcome !== 'object' || outcome === null) return null;
+  }
+  return value as RoutedOutcome[];
+}
+
+/**
+ * Fan-out of committed changes to every process that listens, and answers to the one house
+ * that waits for them.
+ */
 export interface Broadcaster {
   /**
    * Deliver to every subscriber of the partition, in every process. On a backend declaring
@@ -56,5 +75,14 @@ export interface Broadcaster {
   publish(message: BroadcastMessage): Promise<void>;
   /** Receive messages of the given partitions; resolves once subscribed. Returns the unsubscribe. */
   subscribe(partitions: readonly number[], handler: BroadcastHandler): Promise<() => Promise<void>>;
+  /**
+   * Deliver outcomes to the house `origin`, wherever it runs, and to nobody else: a house
+   * receives the answers to its own callers only, however many houses share the bus. Sent
+   * after the partition's message of the same commit, and delivered after it where both reach
+   * one process (a cache filled from broadcasts holds the caller's write before it is answered).
+   */
+  sendAnswers(origin: string, outcomes: readonly RoutedOutcome[]): Promise<void>;
+  /** Receive the outcomes sent to `houseId`; resolves once listening. Returns the unsubscribe. */
+  receiveAnswers(houseId: string, handler: AnswerHandler): Promise<() => Promise<void>>;
   close?(): Promise<void>;
 }

@@ -11,9 +11,11 @@ export type {
 export type { Backend, BackendCapabilities, PartitionFencing, SolePublisher } from './backend.js';
 export type { BidQueue, QueuedCommand, QueueItem, ReadOptions } from './bid-queue.js';
 export {
+  type AnswerHandler,
   type Broadcaster,
   type BroadcastHandler,
   type BroadcastMessage,
+  parseAnswers,
   parseBroadcastMessage,
   type RoutedOutcome,
 } from './broadcaster.js';

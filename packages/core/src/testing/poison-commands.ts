@@ -7,7 +7,7 @@ import { createMemoryBackend } from '../memory/memory-backend.js';
 import { MemoryLock } from '../memory/memory-lock.js';
 import type { Backend } from '../ports/backend.js';
 import type { QueueItem } from '../ports/bid-queue.js';
-import type { Broadcaster, BroadcastMessage, RoutedOutcome } from '../ports/broadcaster.js';
+import type { Broadcaster, RoutedOutcome } from '../ports/broadcaster.js';
 import { composeBackend } from '../ports/compose-backend.js';
 import { ScriptedAuction } from './contracts/fixtures.js';
 
@@ -51,14 +51,14 @@ export function poisonCreate(partition: number, partitions: number, origin: stri
   return { command: { type: 'create', spec, receivedAt: Date.now() }, origin, commandId: `create-${id}` };
 }
 
-/** Every outcome `broadcaster` routes for the partition, as it arrives. */
+/** Every outcome `broadcaster` delivers to the house `houseId`, as it arrives. */
 export async function routedOutcomes(
   broadcaster: Broadcaster,
-  partition: number,
+  houseId: string,
 ): Promise<{ readonly outcomes: RoutedOutcome[]; off(): Promise<void> }> {
   const outcomes: RoutedOutcome[] = [];
-  const off = await broadcaster.subscribe([partition], (message: BroadcastMessage) => {
-    outcomes.push(...message.outcomes);
+  const off = await broadcaster.receiveAnswers(houseId, (answers) => {
+    outcomes.push(...answers);
   });
   return { outcomes, off };
 }

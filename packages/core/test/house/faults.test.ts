@@ -163,11 +163,9 @@ describe('faults', () => {
 /** Declared not in-process: its house answers callers by commandId, as over a network queue. */
 class SerialisingQueue extends MemoryBidQueue {}
 
-/** Loses every outcome routed to another house, as when the owner dies between commit and publish. */
+/** Loses every outcome sent to another house, as when the owner dies between commit and sending. */
 class LosingBroadcaster extends MemoryBroadcaster {
-  override async publish(message: BroadcastMessage): Promise<void> {
-    await super.publish({ ...message, outcomes: [] });
-  }
+  override async sendAnswers(): Promise<void> {}
 }
 
 describe('an outcome whose broadcast was lost', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  answersJson,
   type BroadcastMessage,
   broadcastJson,
   commandJson,
@@ -73,10 +74,13 @@ describe('JSON text of the per-bid values', () => {
       expect(liveStateJson(state)).toBe(JSON.stringify(live));
     }
     expect(eventsJson(events)).toBe(JSON.stringify(events));
-    const message: BroadcastMessage = { partition: 3, origin: 'h-1', events, snapshots: [], outcomes: [] };
+    const message: BroadcastMessage = { partition: 3, origin: 'h-1', events, snapshots: [] };
     expect(broadcastJson(message)).toBe(JSON.stringify(message));
     const { origin: _origin, ...anonymous } = message;
     expect(broadcastJson(anonymous)).toBe(JSON.stringify(anonymous));
+    const answers = outcomes.map((outcome, i) => ({ commandId: `c-${i}`, outcome }));
+    expect(answersJson(answers)).toBe(JSON.stringify(answers));
+    expect(answersJson([])).toBe('[]');
   });
 
   it('is what JSON.stringify writes for any strings, escaped or not', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SolePublisher } from '../../ports/backend.js';
-import type { Broadcaster, BroadcastMessage } from '../../ports/broadcaster.js';
+import type { Broadcaster, BroadcastMessage, RoutedOutcome } from '../../ports/broadcaster.js';
 import { eventually } from '../eventually.js';
 import { type ContractHooks, type PartitionHook, trackInstances } from './contract-hooks.js';
-import { broadcastMessage, uniquePartition } from './fixtures.js';
+import { broadcastMessage, routedAnswers, uniqueId, uniquePartition } from './fixtures.js';
 
 /** Two broadcasters attached to one bus, as two processes would hold them. They may be one object. */
 export type BroadcasterPair = readonly [Broadcaster, Broadcaster];
@@ -37,7 +37,8 @@ function recorder(): { received: BroadcastMessage[]; handler: (message: Broadcas
 
 /**
  * The contract every Broadcaster meets: a message reaches every subscriber of its partition,
- * in every process, in publish order, and no one else; unsubscribing stops delivery.
+ * in every process, in publish order, and no one else; answers reach the house they are sent
+ * to, and no other; unsubscribing stops delivery.
  * Delivery may be asynchronous: the suite polls for what it expects.
  */
 export function describeBroadcasterContract(
@@ -119,6 +120,45 @@ export function describeBroadcasterContract(
         await arrival(atSecond.received, 3, 'the second process');
         expect(atFirst.received).toEqual([...fromFirst, fromSecond]);
         expect(atSecond.received).toEqual([...fromFirst, fromSecond]);
+      });
+    });
+
+    describe('answers', () => {
+      it('reach the house they are sent to, in order, and no other house', async () => {
+        const [sender, receiver] = await newPair();
+        const [house, otherHouse] = [uniqueId('house'), uniqueId('house')];
+        const mine: RoutedOutcome[][] = [];
+        const others: RoutedOutcome[][] = [];
+        await receiver.receiveAnswers(house, (outcomes) => mine.push([...outcomes]));
+        await receiver.receiveAnswers(otherHouse, (outcomes) => others.push([...outcomes]));
+        const sent = [routedAnswers(), routedAnswers(), routedAnswers()];
+        for (const outcomes of sent) await sender.sendAnswers(house, outcomes);
+        await arrival(mine, sent.length, 'the house they are for');
+        // Then something for the other house: once it is there, anything misrouted would be too.
+        const forOther = routedAnswers();
+        await sender.sendAnswers(otherHouse, forOther);
+        await arrival(others, 1, 'the other house');
+        expect(mine).toEqual(sent);
+        expect(others).toEqual([forOther]);
+      });
+
+      it('stop once the house stops receiving, and reach a house of the sender’s own process', async () => {
+        const [sender] = await newPair();
+        const house = uniqueId('house');
+        const heard: RoutedOutcome[][] = [];
+        const stop = await sender.receiveAnswers(house, (outcomes) => heard.push([...outcomes]));
+        const first = routedAnswers();
+        await sender.sendAnswers(house, first);
+        await arrival(heard, 1, 'the house');
+        await stop();
+        await sender.sendAnswers(house, routedAnswers());
+        const again: RoutedOutcome[][] = [];
+        await sender.receiveAnswers(house, (outcomes) => again.push([...outcomes]));
+        const last = routedAnswers();
+        await sender.sendAnswers(house, last);
+        await arrival(again, 1, 'the house receiving again');
+        expect(heard).toEqual([first]);
+        expect(again).toEqual([last]);
       });
     });
 

@@ -6,7 +6,7 @@ import type { AuctionCommand, AuctionEvent, AuctionState, PlaceBidCommand, Publi
 import { partitionOf } from '../../house/partition-of.js';
 import type { CommitBatch, LedgerEntry, StoredOutcome } from '../../ports/auction-store.js';
 import type { QueueItem } from '../../ports/bid-queue.js';
-import type { BroadcastMessage } from '../../ports/broadcaster.js';
+import type { BroadcastMessage, RoutedOutcome } from '../../ports/broadcaster.js';
 
 const runTag = Math.random().toString(36).slice(2, 8);
 const partitionBase = Math.floor(Math.random() * 1_000_000_000);
@@ -256,6 +256,16 @@ export function broadcastMessage(partition: number): BroadcastMessage {
     partition,
     events: step.events,
     snapshots: [toPublicAuction(step.state)],
-    outcomes: [{ origin: 'house-a', commandId: uniqueId('command'), outcome: step.outcome.outcome }],
   };
+}
+
+/** Realistic answers to one house: an accepted bid's outcome and a lifecycle outcome, unique per call. */
+export function routedAnswers(): RoutedOutcome[] {
+  const auction = ScriptedAuction.create();
+  const step = auction.bid('bidder-a', 1_500);
+  if (step.outcome === null) throw new Error('A bid step always has an outcome.');
+  return [
+    { commandId: uniqueId('command'), outcome: step.outcome.outcome },
+    { commandId: uniqueId('command'), outcome: { status: 'accepted', auction: toPublicAuction(step.state) } },
+  ];
 }

@@ -85,6 +85,7 @@ export function describeOpaqueIdRoundTrip(
             expect(auction.sellerId).toBe(sellerId);
             const heard: AuctionEvent[] = [];
             const stopWatching = watcher?.subscribe(auction.id, (event) => heard.push(event));
+            await stopWatching?.ready;
             const accepted = await house.placeBid({
               auctionId: auction.id,
               bidderId: first,
