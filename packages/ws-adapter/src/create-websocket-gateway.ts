@@ -38,7 +38,18 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     counters,
   );
   const rooms = new RoomRegistry(house, clock, counters, policy);
-  const users = new UserIndex();
+  // Outbid notices are listened to only while a user is connected: a gateway without users
+  // then receives no broadcast of auctions its rooms do not watch.
+  let offOutbid: (() => void) | null = null;
+  const users = new UserIndex({
+    occupied: () => {
+      offOutbid ??= house.on('bidder.outbid', onOutbid);
+    },
+    vacated: () => {
+      offOutbid?.();
+      offOutbid = null;
+    },
+  });
   const dispatcher = new FrameDispatcher({
     house,
     authenticate: config.authenticate,
@@ -68,7 +79,7 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     () => counters.heartbeatTerminations++,
   );
 
-  const offOutbid = house.on('bidder.outbid', (event: Extract<AuctionEvent, { type: 'bidder.outbid' }>) => {
+  const onOutbid = (event: Extract<AuctionEvent, { type: 'bidder.outbid' }>) => {
     try {
       const reached = users.connectionsOf(event.bidderId);
       if (reached === undefined) return;
@@ -81,7 +92,7 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     } catch {
       counters.internalErrors++;
     }
-  });
+  };
 
   function refuse(socket: Duplex, status: number, reason: string, count = true): void {
     if (count) counters.upgradesRejected++;
@@ -184,7 +195,8 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
   async function shutdown(): Promise<void> {
     server.off('upgrade', onUpgrade);
     heartbeat.stop();
-    offOutbid();
+    offOutbid?.();
+    offOutbid = null;
     policy.stop();
     rooms.closeAll();
     const open = [...connections];

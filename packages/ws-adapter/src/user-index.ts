@@ -1,8 +1,19 @@
 import type { Connection } from './connection.js';
 
+/** Called when the first user connects, and when the last one leaves. */
+export interface UserIndexHooks {
+  readonly occupied?: () => void;
+  readonly vacated?: () => void;
+}
+
 /** Open connections by authenticated user, to reach every tab and device of a bidder. */
 export class UserIndex {
   readonly #byUser = new Map<string, Set<Connection>>();
+  readonly #hooks: UserIndexHooks;
+
+  constructor(hooks: UserIndexHooks = {}) {
+    this.#hooks = hooks;
+  }
 
   get size(): number {
     return this.#byUser.size;
@@ -18,6 +29,7 @@ export class UserIndex {
     if (connections === undefined) {
       connections = new Set();
       this.#byUser.set(userId, connections);
+      if (this.#byUser.size === 1) this.#hooks.occupied?.();
     }
     connections.add(connection);
   }
@@ -26,7 +38,9 @@ export class UserIndex {
     const connections = this.#byUser.get(userId);
     if (connections === undefined) return;
     connections.delete(connection);
-    if (connections.size === 0) this.#byUser.delete(userId);
+    if (connections.size > 0) return;
+    this.#byUser.delete(userId);
+    if (this.#byUser.size === 0) this.#hooks.vacated?.();
   }
 
   /** Count of connections with a user. */
