@@ -22,6 +22,7 @@ export interface ScaleOutPoint {
 
 const CURVES: ReadonlyArray<{ curve: ScaleOutCurve; label: string; color: string }> = [
   { curve: 'spread', label: 'library houses, spread', color: '#cf222e' },
+  { curve: 'spread-wide', label: 'library houses, spread, 16 partitions', color: '#bf8700' },
   { curve: 'routed', label: 'library houses, routed', color: '#1f6feb' },
   { curve: 'http', label: 'servers behind HAProxy', color: '#8250df' },
   { curve: 'cluster', label: 'Redis Cluster, masters capped', color: '#1a7f37' },
@@ -196,6 +197,7 @@ export function renderScaleOutChart(points: readonly ScaleOutPoint[], subtitle: 
       yLabel: 'bids/s, all processes',
       series: [
         ...throughputSeries(points, 'spread', color('spread')),
+        ...throughputSeries(points, 'spread-wide', color('spread-wide')),
         ...throughputSeries(points, 'routed', color('routed')),
       ],
     }),

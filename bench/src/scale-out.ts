@@ -33,7 +33,7 @@ import { type HttpPoint, measureHttpCurve } from './scale-out-http.js';
 const SUITE = 'scale-out';
 
 /** The curves, as the chart names them. */
-export type ScaleOutCurve = Routing | 'http' | 'cluster';
+export type ScaleOutCurve = Routing | 'spread-wide' | 'http' | 'cluster';
 
 interface ClusterBudget {
   readonly masters: readonly number[];
@@ -166,7 +166,7 @@ function housePointDetails(curve: ScaleOutCurve, point: HousePoint, cores: numbe
 
 /** Rows of one curve of houses: bids/s per point, then the issue's two goals at the largest N. */
 function houseCurveRows(
-  curve: Routing,
+  curve: ScaleOutCurve,
   label: string,
   points: readonly HousePoint[],
   partitions: number,
@@ -250,13 +250,28 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
   try {
     const { target, servers } = await openRedis(context);
     try {
-      const curves: Array<{ routing: Routing; partitions: number; label: string }> = [
+      const spreadLabel = (partitions: number) =>
+        `bids spread over ${b.auctions.toLocaleString('en-US')} auctions, every process on every auction, ${partitions} partitions`;
+      const curves: Array<{ curve: ScaleOutCurve; routing: Routing; partitions: number; label: string }> = [
         {
+          curve: 'spread',
           routing: 'spread',
           partitions: DEFAULT_SHARED_PARTITIONS,
-          label: `bids spread over ${b.auctions.toLocaleString('en-US')} auctions, every process on every auction, ${DEFAULT_SHARED_PARTITIONS} partitions`,
+          label: spreadLabel(DEFAULT_SHARED_PARTITIONS),
         },
+        // The same with as many partitions as the routed curve: every process can own some.
+        ...(b.routedPartitions === DEFAULT_SHARED_PARTITIONS
+          ? []
+          : [
+              {
+                curve: 'spread-wide' as const,
+                routing: 'spread' as const,
+                partitions: b.routedPartitions,
+                label: spreadLabel(b.routedPartitions),
+              },
+            ]),
         {
+          curve: 'routed',
           routing: 'routed',
           partitions: b.routedPartitions,
           label: `routed: each process bids on the auctions of the partitions it owns, ${b.routedPartitions} partitions`,
@@ -279,14 +294,14 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
             cores,
           });
           context.log(
-            `${curve.routing}, ${plural(processes, 'process')}: ${formatNumber(point.bidsPerSecond)} bids/s, CPU per bid ${us(point.meanProcessCpuUsPerBid)} a process, Redis ${us(point.redisCpuUsPerBid)}, p99 ${ms(point.p99Ms)}, owned ${point.owned.map((p) => p.length).join('/')}, forwarded ${(point.forwardedShare * 100).toFixed(0)}%, broadcasts ${formatNumber(point.broadcastsPerBid)} a bid, load ${point.loadAverage.toFixed(1)}, ledgers hold ${formatNumber(point.ledger.accepted)} accepted bids once`,
+            `${curve.routing}, ${curve.partitions} partitions, ${plural(processes, 'process')}: ${formatNumber(point.bidsPerSecond)} bids/s, CPU per bid ${us(point.meanProcessCpuUsPerBid)} a process, Redis ${us(point.redisCpuUsPerBid)}, p99 ${ms(point.p99Ms)}, owned ${point.owned.map((p) => p.length).join('/')}, forwarded ${(point.forwardedShare * 100).toFixed(0)}%, broadcasts ${formatNumber(point.broadcastsPerBid)} a bid, load ${point.loadAverage.toFixed(1)}, ledgers hold ${formatNumber(point.ledger.accepted)} accepted bids once`,
           );
           points.push(point);
         }
         const setting = `${capNote(caps, cores)}; ${b.callersPerProcess} callers in each process; ${target.label}; ${b.durationMs / 1_000} s window after ${b.settleMs / 1_000} s capped (and ${b.warmCpuMs} ms of CPU uncapped) warm-up`;
         rows.push(
-          ...houseCurveRows(curve.routing, curve.label, points, curve.partitions, setting, (point) =>
-            housePointDetails(curve.routing, point, cores, caps),
+          ...houseCurveRows(curve.curve, curve.label, points, curve.partitions, setting, (point) =>
+            housePointDetails(curve.curve, point, cores, caps),
           ),
         );
       }
