@@ -112,7 +112,7 @@ describe('a house listens only where somebody in it does', () => {
     offTwo();
     await eventually(() => broadcaster.listened().length === 0, 2_000, 'no partition listened');
 
-    const all: AuctionEvent[] = [];
+    const all: Extract<AuctionEvent, { type: 'bid.accepted' }>[] = [];
     const off = first.on('bid.accepted', (event) => all.push(event));
     await off.ready;
     expect(broadcaster.listened().sort((a, b) => a - b)).toEqual(Array.from({ length: PARTITIONS }, (_, p) => p));
