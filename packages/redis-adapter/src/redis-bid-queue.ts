@@ -52,7 +52,8 @@ const ERROR_BACKOFF_MS = 100;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The queue item in an entry's payload; null when it is not one (written by another program). */
-function parseItem(payload: string): QueueItem | null {
+/** A stored item: its `fresh` is kept in the payload, and the bidId of a fresh bid is not looked up. */
+function parseItem(payload: string): (QueueItem & { readonly fresh?: boolean }) | null {
   try {
     const item = JSON.parse(payload) as Partial<QueueItem> | null;
     const ok =
@@ -61,7 +62,7 @@ function parseItem(payload: string): QueueItem | null {
       typeof item.command.type === 'string' &&
       typeof item.origin === 'string' &&
       typeof item.commandId === 'string';
-    return ok ? (item as QueueItem) : null;
+    return ok ? (item as QueueItem & { readonly fresh?: boolean }) : null;
   } catch {
     return null;
   }
@@ -70,8 +71,13 @@ function parseItem(payload: string): QueueItem | null {
 /**
  * Commands of the entries, and the ids of entries to acknowledge unjudged: deleted while pending
  * (they come back without fields) or unreadable, which would otherwise be delivered again forever.
+ * `fresh` is handed back on an entry's first delivery only: one delivered before may have been
+ * committed by a consumer that died before acknowledging it.
  */
-function parseEntries(entries: readonly StreamEntry[]): {
+function parseEntries(
+  entries: readonly StreamEntry[],
+  firstDelivery: boolean,
+): {
   commands: QueuedCommand[];
   deleted: string[];
   unreadable: number;
@@ -87,7 +93,11 @@ function parseEntries(entries: readonly StreamEntry[]): {
       deleted.push(id);
       continue;
     }
-    commands.push({ command: item.command, origin: item.origin, commandId: item.commandId, id });
+    commands.push(
+      firstDelivery && item.fresh === true
+        ? { command: item.command, origin: item.origin, commandId: item.commandId, fresh: true, id }
+        : { command: item.command, origin: item.origin, commandId: item.commandId, id },
+    );
   }
   return { commands, deleted, unreadable };
 }
@@ -137,9 +147,12 @@ export class RedisBidQueue implements BidQueue {
     const args: string[] = [this.#group];
     for (const item of items) {
       const command = item.command;
+      const isBid = command.type === 'bid' || command.type === 'buy-now';
+      // A minted bidId has no past: without a b field, read-batch does not look it up.
+      const fresh = isBid && item.fresh === true;
       args.push(
-        command.type === 'bid' || command.type === 'buy-now' ? command.bidId : '',
-        `{"command":${commandJson(command)},"origin":${stringJson(item.origin)},"commandId":${stringJson(item.commandId)}}`,
+        isBid && !fresh ? command.bidId : '',
+        `{"command":${commandJson(command)},"origin":${stringJson(item.origin)},"commandId":${stringJson(item.commandId)}${fresh ? ',"fresh":true' : ''}}`,
       );
     }
     await runScript(this.#redis, 'enqueue', [this.#keys.stream(partition)], args);
@@ -185,7 +198,7 @@ export class RedisBidQueue implements BidQueue {
       reply = (await client.call('XREADGROUP', ...args)) as StreamReply;
     }
     const entries = reply?.[0]?.[1] ?? [];
-    const { commands, deleted, unreadable } = parseEntries(entries);
+    const { commands, deleted, unreadable } = parseEntries(entries, from === '>');
     this.unreadable += unreadable;
     if (deleted.length > 0) await this.ack(partition, deleted);
     return commands;
@@ -244,7 +257,7 @@ export class RedisBidQueue implements BidQueue {
     }
     const [entries, bidIds, outcomes] = reply;
     if (this.#prefetch !== undefined) this.#prefetch.put(partition, bidIds, outcomes);
-    const { commands, deleted, unreadable } = parseEntries(entries);
+    const { commands, deleted, unreadable } = parseEntries(entries, true);
     this.unreadable += unreadable;
     if (deleted.length > 0) await this.ack(partition, deleted);
     return commands;
@@ -341,7 +354,7 @@ export class RedisBidQueue implements BidQueue {
         max - claimed.length,
       )) as [string, StreamEntry[], string[]?];
       cursor = reply[0];
-      const { commands, deleted, unreadable } = parseEntries(reply[1]);
+      const { commands, deleted, unreadable } = parseEntries(reply[1], false);
       this.unreadable += unreadable;
       if (deleted.length > 0) await this.ack(partition, deleted);
       claimed.push(...commands);

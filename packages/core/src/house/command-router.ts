@@ -154,7 +154,8 @@ export class CommandRouter implements AnswerRouter {
       this.intakeErrors++;
       if (commitFailureOf(error) === 'refused') {
         if (items.length > 1) {
-          for (const item of items) await this.forward(partition, [item]);
+          // Part of the refused call may have been taken in: a minted bid sent again is no longer fresh.
+          for (const { fresh: _fresh, ...item } of items) await this.forward(partition, [item]);
           return;
         }
         // Refused at intake, here: the commands' callers wait in this house.

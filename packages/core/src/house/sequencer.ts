@@ -18,6 +18,15 @@ export interface SequencerOptions {
   readonly staleEntryMs: number;
 }
 
+/**
+ * Entries claimed from another consumer were delivered before and may have been committed by
+ * it: none is fresh, whatever the queue kept.
+ */
+function delivered(entries: SequencedCommand[]): SequencedCommand[] {
+  if (!entries.some((entry) => entry.fresh === true)) return entries;
+  return entries.map(({ fresh: _fresh, ...entry }) => entry);
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
@@ -143,7 +152,7 @@ export class Sequencer {
     try {
       // Entries delivered to a previous owner and never acknowledged come first: FIFO holds.
       for (;;) {
-        const stale = await this.#retrying(() => queue.claimStale(this.partition, houseId, 0, max));
+        const stale = await this.#retrying(async () => delivered(await queue.claimStale(this.partition, houseId, 0, max)));
         if (stale === null || stale.length === 0) break;
         await pipeline.submit(stale, []);
         await pipeline.drain();
@@ -177,6 +186,7 @@ export class Sequencer {
           // Tried once: a failure waits for the next sweep instead of holding up the commands here.
           const stale = await queue
             .claimStale(this.partition, houseId, this.#options.staleEntryMs, max)
+            .then(delivered)
             .catch((error: unknown): SequencedCommand[] => {
               this.#queueReports.failed('queue-read', error);
               return [];

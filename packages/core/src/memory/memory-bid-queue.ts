@@ -91,6 +91,11 @@ export class MemoryBidQueue implements BidQueue {
       if (now - delivery.deliveredAt < minIdleMs) continue;
       delivery.consumer = consumer;
       delivery.deliveredAt = now;
+      // Delivered before: the consumer that died may have committed it.
+      if (delivery.entry.fresh === true) {
+        const { fresh: _fresh, ...entry } = delivery.entry;
+        delivery.entry = entry;
+      }
       claimed.push(delivery.entry);
     }
     return claimed;

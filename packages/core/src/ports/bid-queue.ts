@@ -7,6 +7,14 @@ export interface QueueItem {
   readonly origin: string;
   /** What the origin waits on: the bidId of a bid, a fresh id for other commands. */
   readonly commandId: string;
+  /**
+   * The origin minted this bid's id itself: no earlier outcome can exist, so the sequencer looks
+   * nothing up for it (and the store's commit need not check it). A queue may keep it, and
+   * must then hand it back on the entry's first delivery only: an entry delivered before may
+   * have been committed by a consumer that died before acknowledging it. A queue that drops
+   * it costs a lookup per bid.
+   */
+  readonly fresh?: boolean | undefined;
 }
 
 /** A queued command with the id the queue gave it. */

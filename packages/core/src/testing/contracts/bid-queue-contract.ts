@@ -160,6 +160,26 @@ export function describeBidQueueContract(makeQueue: BidQueueFactory, options: Bi
         expect(await queue.claimStale(partition, 'consumer-c', claimIdleMs, 10)).toEqual([]);
       });
 
+      it('hands a minted bid back fresh on its first delivery at most, and never fresh when claimed', async () => {
+        const queue = await newQueue();
+        const partition = newPartition();
+        const minted = { ...queueItem(1_000), fresh: true };
+        const plain = queueItem(1_001);
+        await queue.enqueue(partition, [minted, plain]);
+        const [first, second] = await queue.read(partition, 'consumer-a', AT_ONCE);
+        // A queue may drop `fresh` (it then costs a lookup), but never invents it.
+        expect([true, undefined]).toContain(first?.fresh);
+        expect(second?.fresh).toBeUndefined();
+        expect(itemsOf([first, second].filter((entry) => entry !== undefined))).toEqual([
+          { command: minted.command, origin: minted.origin, commandId: minted.commandId },
+          plain,
+        ]);
+        await sleep(staleWaitMs);
+        const claimed = await queue.claimStale(partition, 'consumer-b', claimIdleMs, 10);
+        expect(idsOf(claimed)).toEqual(idsOf([first, second].filter((entry) => entry !== undefined)));
+        expect(claimed.map((entry) => entry.fresh)).toEqual([undefined, undefined]);
+      });
+
       it('claims at most max, oldest first, and never acknowledged or undelivered entries', async () => {
         const queue = await newQueue();
         const partition = newPartition();
