@@ -344,7 +344,9 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
     const ask = { acks: 0, wake: () => wake() };
     this.#asking.set(nonce, ask);
     try {
-      const receivers = Number(await this.#redis.publish(this.#keys.listeners(), `ask|${nonce}|${partitions.join(',')}`));
+      const receivers = Number(
+        await this.#redis.publish(this.#keys.listeners(), `ask|${nonce}|${partitions.join(',')}`),
+      );
       const deadline = Date.now() + this.#listenerCheckMs;
       while (ask.acks < receivers && Date.now() < deadline && !this.#closed) {
         await new Promise<void>((resolve) => {
@@ -377,7 +379,8 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
     if (fresh.length === 0) return;
     await this.#subscribeChannels(fresh);
     // A sole publisher that counted no listener here sends again once it hears this (Cluster: always sends).
-    if (!this.#sharded && !this.#closed) await this.#announce(fresh.map((channel) => this.#channels.get(channel) as number));
+    if (!this.#sharded && !this.#closed)
+      await this.#announce(fresh.map((channel) => this.#channels.get(channel) as number));
   }
 
   async #subscribeChannels(channels: readonly string[]): Promise<void> {

@@ -152,7 +152,9 @@ export class Sequencer {
     try {
       // Entries delivered to a previous owner and never acknowledged come first: FIFO holds.
       for (;;) {
-        const stale = await this.#retrying(async () => delivered(await queue.claimStale(this.partition, houseId, 0, max)));
+        const stale = await this.#retrying(async () =>
+          delivered(await queue.claimStale(this.partition, houseId, 0, max)),
+        );
         if (stale === null || stale.length === 0) break;
         await pipeline.submit(stale, []);
         await pipeline.drain();
