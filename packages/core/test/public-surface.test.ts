@@ -49,6 +49,7 @@ const EXPECTED: Record<string, string[]> = {
     'systemClock',
   ],
   '@outcry/core/adapter-kit': [
+    'AnswerHandlers',
     'MAX_PARTITIONS',
     'MemoryAuctionStore',
     'MemoryBidQueue',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   type AnswerHandler,
+  AnswerHandlers,
   answersJson,
   type Broadcaster,
   type BroadcastHandler,
@@ -54,7 +55,7 @@ export class PostgresBroadcaster implements Broadcaster {
   readonly #channel: string;
   readonly #subscribers = new Set<Subscriber>();
   /** House id -> answer handlers, for the houses of this process. */
-  readonly #answerHandlers = new Map<string, Set<AnswerHandler>>();
+  readonly #answers = new AnswerHandlers();
   /** The last publish of each partition: the next one starts after it. */
   readonly #publishing = new Map<number, Promise<unknown>>();
   /** Deliveries waiting for an overflow fetch; later notifications queue behind them. */
@@ -148,11 +149,7 @@ export class PostgresBroadcaster implements Broadcaster {
    * broadcasts has the views before the answers.
    */
   async sendAnswers(origin: string, outcomes: readonly RoutedOutcome[]): Promise<void> {
-    const local = this.#answerHandlers.get(origin);
-    if (local !== undefined) {
-      for (const handler of local) handler(outcomes);
-      return;
-    }
+    if (this.#answers.deliver(origin, outcomes)) return;
     await Promise.allSettled(this.#publishing.values());
     const prefix = `a${origin.length}:${origin}`;
     const room = MAX_INLINE_PAYLOAD_BYTES - Buffer.byteLength(prefix, 'utf8');
@@ -162,22 +159,15 @@ export class PostgresBroadcaster implements Broadcaster {
   }
 
   async receiveAnswers(houseId: string, handler: AnswerHandler): Promise<() => Promise<void>> {
-    let handlers = this.#answerHandlers.get(houseId);
-    if (handlers === undefined) {
-      handlers = new Set();
-      this.#answerHandlers.set(houseId, handlers);
-    }
-    handlers.add(handler);
-    const mine = handlers;
+    this.#answers.add(houseId, handler);
     try {
       await this.#listen();
     } catch (error) {
-      mine.delete(handler);
+      this.#answers.remove(houseId, handler);
       throw error;
     }
     return async () => {
-      mine.delete(handler);
-      if (mine.size === 0 && this.#answerHandlers.get(houseId) === mine) this.#answerHandlers.delete(houseId);
+      this.#answers.remove(houseId, handler);
     };
   }
 
@@ -186,15 +176,14 @@ export class PostgresBroadcaster implements Broadcaster {
     const lengthEnd = payload.indexOf(':');
     const length = Number(payload.slice(1, lengthEnd));
     const origin = payload.slice(lengthEnd + 1, lengthEnd + 1 + length);
-    const handlers = this.#answerHandlers.get(origin);
-    if (handlers === undefined) return;
+    if (!this.#answers.has(origin)) return;
     const outcomes = parseAnswers(payload.slice(lengthEnd + 1 + length));
     if (outcomes === null) {
       this.#stats.dropped++;
       return;
     }
     const deliver = () => {
-      for (const handler of handlers) handler(outcomes);
+      this.#answers.deliver(origin, outcomes);
     };
     // Behind any message still being fetched: its views come first.
     if (this.#delivering === null) deliver();
@@ -280,7 +269,7 @@ export class PostgresBroadcaster implements Broadcaster {
   /** Stops listening; the pool and the listening connection belong to the adapters. */
   async close(): Promise<void> {
     this.#subscribers.clear();
-    this.#answerHandlers.clear();
+    this.#answers.clear();
     await Promise.allSettled(this.#publishing.values());
     await this.#unlisten?.();
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connectionErrorLog, type HouseLogger, OutcryError, silentLogger } from '@outcry/core';
 import {
   type AnswerHandler,
+  AnswerHandlers,
   answersJson,
   type Broadcaster,
   type BroadcastHandler,
@@ -49,10 +50,10 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
   readonly #subscriptions = new Set<Subscription>();
   /** Channel -> partition, for every channel subscribed. */
   readonly #channels = new Map<string, number>();
-  /** Answer channel -> the handlers of the house it belongs to, for every house of this instance. */
-  readonly #answerChannels = new Map<string, Set<AnswerHandler>>();
-  /** House id -> its answer handlers: answers to a house of this instance never cross Redis. */
-  readonly #answerHandlers = new Map<string, Set<AnswerHandler>>();
+  /** Answer channel -> the house it belongs to, for every house of this instance. */
+  readonly #answerChannels = new Map<string, string>();
+  /** The answer handlers of the houses of this instance: answers to them never cross Redis. */
+  readonly #answers = new AnswerHandlers();
   /** Subscribing the listeners channel (see `#listen`), once. */
   #hearingListeners: Promise<void> | null = null;
   /** Partitions another process said it started listening to since the current look began. */
@@ -144,9 +145,9 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
   }
 
   #deliver(channel: string, payload: string): void {
-    const answerHandlers = this.#answerChannels.get(channel);
-    if (answerHandlers !== undefined) {
-      this.#receiveAnswers(answerHandlers, payload);
+    const house = this.#answerChannels.get(channel);
+    if (house !== undefined) {
+      this.#receiveAnswers(house, payload);
       return;
     }
     if (channel === this.#keys.listeners()) {
@@ -176,11 +177,7 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
    * listens to both (a single server) has the message first.
    */
   async sendAnswers(origin: string, outcomes: readonly RoutedOutcome[]): Promise<void> {
-    const local = this.#answerHandlers.get(origin);
-    if (local !== undefined) {
-      for (const handler of local) handler(outcomes);
-      return;
-    }
+    if (this.#answers.deliver(origin, outcomes)) return;
     const channel = this.#keys.answers(origin);
     const payload = answersJson(outcomes);
     if (this.#sharded) await this.#redis.spublish(channel, payload);
@@ -188,32 +185,26 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
   }
 
   async receiveAnswers(houseId: string, handler: AnswerHandler): Promise<() => Promise<void>> {
-    let handlers = this.#answerHandlers.get(houseId);
     const channel = this.#keys.answers(houseId);
-    if (handlers === undefined) {
-      handlers = new Set();
-      this.#answerHandlers.set(houseId, handlers);
-      this.#answerChannels.set(channel, handlers);
+    if (this.#answers.add(houseId, handler)) {
+      this.#answerChannels.set(channel, houseId);
       await this.#subscribeChannels([channel]);
     }
-    handlers.add(handler);
-    const mine = handlers;
     return async () => {
-      if (!mine.delete(handler) || mine.size > 0 || this.#answerHandlers.get(houseId) !== mine) return;
-      this.#answerHandlers.delete(houseId);
+      if (!this.#answers.remove(houseId, handler)) return;
       this.#answerChannels.delete(channel);
       await this.#unsubscribeChannels([channel]);
     };
   }
 
-  #receiveAnswers(handlers: ReadonlySet<AnswerHandler>, payload: string): void {
+  #receiveAnswers(houseId: string, payload: string): void {
     const outcomes = parseAnswers(payload);
     if (outcomes === null) {
       this.dropped++;
       return;
     }
     this.received++;
-    for (const handler of handlers) handler(outcomes);
+    this.#answers.deliver(houseId, outcomes);
   }
 
   async subscribe(partitions: readonly number[], handler: BroadcastHandler): Promise<() => Promise<void>> {
@@ -340,7 +331,7 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
   async #announce(partitions: readonly number[]): Promise<void> {
     await this.#hearListeners();
     const nonce = `${this.#mark.slice(0, -1)}.${++this.#asks}`;
-    let wake = () => undefined as void;
+    let wake: () => void = () => {};
     const ask = { acks: 0, wake: () => wake() };
     this.#asking.set(nonce, ask);
     try {
@@ -422,7 +413,7 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
     this.#subscriptions.clear();
     this.#channels.clear();
     this.#answerChannels.clear();
-    this.#answerHandlers.clear();
+    this.#answers.clear();
     for (const ask of this.#asking.values()) ask.wake();
     this.#subscriber?.disconnect();
     this.#subscriber = null;

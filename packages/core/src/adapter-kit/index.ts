@@ -27,6 +27,7 @@ export {
 export {
   type AcquireOptions,
   type AnswerHandler,
+  AnswerHandlers,
   type AuctionStore,
   type Backend,
   type BackendCapabilities,

@@ -1,15 +1,16 @@
-import type {
-  AnswerHandler,
-  Broadcaster,
-  BroadcastHandler,
-  BroadcastMessage,
-  RoutedOutcome,
+import {
+  type AnswerHandler,
+  AnswerHandlers,
+  type BroadcastHandler,
+  type BroadcastMessage,
+  type Broadcaster,
+  type RoutedOutcome,
 } from '../ports/broadcaster.js';
 
 /** Fan-out inside this process. Delivery is synchronous, in publish order. */
 export class MemoryBroadcaster implements Broadcaster {
   readonly #subscribers = new Set<{ partitions: ReadonlySet<number>; handler: BroadcastHandler }>();
-  readonly #answerHandlers = new Map<string, Set<AnswerHandler>>();
+  readonly #answers = new AnswerHandlers();
 
   async publish(message: BroadcastMessage): Promise<void> {
     for (const subscriber of this.#subscribers) {
@@ -26,20 +27,13 @@ export class MemoryBroadcaster implements Broadcaster {
   }
 
   async sendAnswers(origin: string, outcomes: readonly RoutedOutcome[]): Promise<void> {
-    const handlers = this.#answerHandlers.get(origin);
-    if (handlers !== undefined) for (const handler of handlers) handler(outcomes);
+    this.#answers.deliver(origin, outcomes);
   }
 
   async receiveAnswers(houseId: string, handler: AnswerHandler): Promise<() => Promise<void>> {
-    let handlers = this.#answerHandlers.get(houseId);
-    if (handlers === undefined) {
-      handlers = new Set();
-      this.#answerHandlers.set(houseId, handlers);
-    }
-    handlers.add(handler);
+    this.#answers.add(houseId, handler);
     return async () => {
-      handlers.delete(handler);
-      if (handlers.size === 0 && this.#answerHandlers.get(houseId) === handlers) this.#answerHandlers.delete(houseId);
+      this.#answers.remove(houseId, handler);
     };
   }
 }

@@ -62,6 +62,46 @@ export function parseAnswers(text: string): RoutedOutcome[] | null {
   return value as RoutedOutcome[];
 }
 
+/** The answer handlers of the houses of one broadcaster: what `receiveAnswers` registers. */
+export class AnswerHandlers {
+  readonly #byHouse = new Map<string, Set<AnswerHandler>>();
+
+  /** Registers a handler; true when it is the house's first here. */
+  add(houseId: string, handler: AnswerHandler): boolean {
+    const handlers = this.#byHouse.get(houseId);
+    if (handlers !== undefined) {
+      handlers.add(handler);
+      return false;
+    }
+    this.#byHouse.set(houseId, new Set([handler]));
+    return true;
+  }
+
+  /** Removes a handler; true when it was the house's last here. */
+  remove(houseId: string, handler: AnswerHandler): boolean {
+    const handlers = this.#byHouse.get(houseId);
+    if (handlers === undefined || !handlers.delete(handler) || handlers.size > 0) return false;
+    this.#byHouse.delete(houseId);
+    return true;
+  }
+
+  has(houseId: string): boolean {
+    return this.#byHouse.has(houseId);
+  }
+
+  /** Hands the outcomes to the house's handlers; false when it has none here. */
+  deliver(houseId: string, outcomes: readonly RoutedOutcome[]): boolean {
+    const handlers = this.#byHouse.get(houseId);
+    if (handlers === undefined) return false;
+    for (const handler of handlers) handler(outcomes);
+    return true;
+  }
+
+  clear(): void {
+    this.#byHouse.clear();
+  }
+}
+
 /**
  * Fan-out of committed changes to every process that listens, and answers to the one house
  * that waits for them.

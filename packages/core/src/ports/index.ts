@@ -12,6 +12,7 @@ export type { Backend, BackendCapabilities, PartitionFencing, SolePublisher } fr
 export type { BidQueue, QueuedCommand, QueueItem, ReadOptions } from './bid-queue.js';
 export {
   type AnswerHandler,
+  AnswerHandlers,
   type Broadcaster,
   type BroadcastHandler,
   type BroadcastMessage,

@@ -3,14 +3,13 @@ import {
   type BroadcastMessage,
   type CommitBatch,
   MemoryAuctionStore,
-  MemoryBidQueue,
   MemoryBroadcaster,
   MemoryLock,
-  type QueueItem,
   type RoutedOutcome,
 } from '@outcry/core/adapter-kit';
 import { eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CopyingQueue } from '../support/copying-queue.js';
 import { memoryBackendOf } from '../support/memory-backend-of.js';
 
 class RecordingStore extends MemoryAuctionStore {
@@ -33,16 +32,6 @@ class CommitPublishedBroadcaster extends MemoryBroadcaster {
   override async sendAnswers(origin: string, outcomes: readonly RoutedOutcome[]): Promise<void> {
     this.answered.push({ origin, commandIds: outcomes.map((outcome) => outcome.commandId) });
     await super.sendAnswers(origin, outcomes);
-  }
-}
-
-/** Items cross it as copies, as through Redis: no caller's waiter rides along, outcomes are routed back. */
-class CopyingQueue extends MemoryBidQueue {
-  override async enqueue(partition: number, items: readonly QueueItem[]): Promise<void> {
-    await super.enqueue(
-      partition,
-      items.map(({ command, origin, commandId }) => ({ command, origin, commandId })),
-    );
   }
 }
 

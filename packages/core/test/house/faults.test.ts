@@ -1,6 +1,5 @@
 import { type AuctionHouse, type AuctionHouseOptions, createAuctionHouse, OutcryError } from '@outcry/core';
 import {
-  type BroadcastMessage,
   type CommitBatch,
   MemoryAuctionStore,
   MemoryBidQueue,

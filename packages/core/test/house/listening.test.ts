@@ -2,15 +2,14 @@ import { type AuctionEvent, type AuctionHouse, createAuctionHouse } from '@outcr
 import {
   type BroadcastHandler,
   MemoryAuctionStore,
-  MemoryBidQueue,
   MemoryBroadcaster,
   MemoryLock,
   partitionOf,
-  type QueueItem,
   type RoutedOutcome,
 } from '@outcry/core/adapter-kit';
 import { eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CopyingQueue } from '../support/copying-queue.js';
 import { memoryBackendOf } from '../support/memory-backend-of.js';
 
 const PARTITIONS = 8;
@@ -36,16 +35,6 @@ class CountingBroadcaster extends MemoryBroadcaster {
 
   listened(): number[] {
     return [...this.listeners].filter(([, count]) => count > 0).map(([p]) => p);
-  }
-}
-
-/** Items cross it as copies, as through a server: answers go back by commandId. */
-class CopyingQueue extends MemoryBidQueue {
-  override async enqueue(partition: number, items: readonly QueueItem[]): Promise<void> {
-    await super.enqueue(
-      partition,
-      items.map(({ command, origin, commandId }) => ({ command, origin, commandId })),
-    );
   }
 }
 
