@@ -14,6 +14,7 @@ import {
   type SolePublisher,
 } from '@outcry/core/adapter-kit';
 import type { RedisKeys } from './keys.js';
+import { ListenerCensus } from './listener-census.js';
 import { duplicateClient, isCluster, type RedisClient } from './redis-client.js';
 
 /** What a RedisBroadcaster needs. */
@@ -54,13 +55,6 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
   readonly #answerChannels = new Map<string, string>();
   /** The answer handlers of the houses of this instance: answers to them never cross Redis. */
   readonly #answers = new AnswerHandlers();
-  /** Subscribing the listeners channel (see `#listen`), once. */
-  #hearingListeners: Promise<void> | null = null;
-  /** Partitions another process said it started listening to since the current look began. */
-  readonly #announced = new Set<number>();
-  /** Asks of this instance waiting for acknowledgements: nonce -> acks so far, and the wake-up. */
-  readonly #asking = new Map<string, { acks: number; wake: () => void }>();
-  #asks = 0;
   #subscriber: RedisClient | null = null;
   #closed = false;
   /** Messages received from other instances (for metrics). */
@@ -73,12 +67,8 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
   readonly #byCommit = new WeakSet<BroadcastMessage>();
   /** Partitions only this process publishes for: their channels are not listened to. */
   readonly #sole = new Set<number>();
-  /** Sole partitions whose channels nobody listened to at the last look: nothing is sent there. */
-  readonly #unheard = new Set<number>();
-  readonly #listenerCheckMs: number;
-  #listenerCheck: NodeJS.Timeout | null = null;
-  /** A look is on its way: the next waits for it, so an older count never lands after a newer one. */
-  #looking = false;
+  /** Who listens to the sole partitions (not used on a Cluster). */
+  readonly #census: ListenerCensus;
   /** Messages of sole partitions not sent to Redis because nobody listened there (for metrics). */
   unpublished = 0;
 
@@ -89,10 +79,19 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
     this.#redis = options.redis;
     this.#keys = options.keys;
     this.#sharded = isCluster(options.redis);
-    this.#listenerCheckMs = options.listenerCheckMs ?? 1_000;
-    if (!Number.isInteger(this.#listenerCheckMs) || this.#listenerCheckMs < 1) {
+    const checkMs = options.listenerCheckMs ?? 1_000;
+    if (!Number.isInteger(checkMs) || checkMs < 1) {
       throw new OutcryError('INVALID_INPUT', 'listenerCheckMs must be a positive integer.');
     }
+    this.#census = new ListenerCensus({
+      redis: this.#redis,
+      keys: this.#keys,
+      checkMs,
+      mark: this.#mark.slice(0, -1),
+      sole: () => [...this.#sole],
+      isSole: (partition) => this.#sole.has(partition),
+      subscribe: (channel) => this.#subscribeChannels([channel]),
+    });
   }
 
   /**
@@ -139,7 +138,7 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
    */
   #subscribeAgain(subscriber: RedisClient): void {
     const channels = [...this.#channels.keys(), ...this.#answerChannels.keys()];
-    if (this.#hearingListeners !== null) channels.push(this.#keys.listeners());
+    if (this.#census.hearing) channels.push(this.#keys.listeners());
     if (channels.length === 0 || this.#closed) return;
     subscriber.subscribe(...channels).catch(() => undefined);
   }
@@ -151,7 +150,7 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
       return;
     }
     if (channel === this.#keys.listeners()) {
-      this.#onListeners(payload);
+      this.#census.receive(payload);
       return;
     }
     if (!this.#channels.has(channel) || payload.startsWith(this.#mark)) return;
@@ -235,119 +234,18 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
     if (sole) {
       this.#sole.add(partition);
       await this.#stopListening([partition]);
-      this.#watchListeners();
-      void this.#checkListeners();
+      if (!this.#sharded) this.#census.watch();
     } else if (this.#sole.delete(partition)) {
-      this.#unheard.delete(partition);
+      this.#census.forget(partition);
       await this.#listen([partition]);
     }
   }
 
   /** True when nobody outside this process would hear the message. */
   #unsent(message: BroadcastMessage): boolean {
-    if (!this.#unheard.has(message.partition)) return false;
+    if (this.#sharded || !this.#census.unheard(message.partition)) return false;
     this.unpublished++;
     return true;
-  }
-
-  #watchListeners(): void {
-    if (this.#sharded || this.#listenerCheck !== null || this.#closed) return;
-    void this.#hearListeners().catch(() => undefined);
-    this.#listenerCheck = setInterval(() => void this.#checkListeners(), this.#listenerCheckMs);
-    this.#listenerCheck.unref();
-  }
-
-  async #checkListeners(): Promise<void> {
-    const partitions = [...this.#sole];
-    if (partitions.length === 0 || this.#sharded || this.#closed || this.#looking) return;
-    this.#looking = true;
-    this.#announced.clear();
-    let reply: unknown[];
-    let patterns: number;
-    try {
-      // A pattern subscription (PSUBSCRIBE) may match any channel: then every message is sent.
-      [reply, patterns] = await Promise.all([
-        this.#redis.call(
-          'PUBSUB',
-          'NUMSUB',
-          ...partitions.map((partition) => this.#keys.channel(partition)),
-        ) as Promise<unknown[]>,
-        this.#redis.call('PUBSUB', 'NUMPAT') as Promise<number>,
-      ]);
-    } catch {
-      // Unknown: every message is sent until a look succeeds.
-      this.#unheard.clear();
-      return;
-    } finally {
-      this.#looking = false;
-    }
-    partitions.forEach((partition, i) => {
-      // A partition no longer sole meanwhile is sent to again, whatever the count said.
-      // A listener announced since the look began may not have been counted.
-      const quiet = patterns === 0 && Number(reply[2 * i + 1]) === 0 && !this.#announced.has(partition);
-      if (quiet && this.#sole.has(partition)) this.#unheard.add(partition);
-      else this.#unheard.delete(partition);
-    });
-  }
-
-  #hearListeners(): Promise<void> {
-    this.#hearingListeners ??= this.#subscribeChannels([this.#keys.listeners()]).catch((error: unknown) => {
-      this.#hearingListeners = null;
-      throw error;
-    });
-    return this.#hearingListeners;
-  }
-
-  /**
-   * `ask|<nonce>|<partition>,...`: a process listens to these partitions from now on. Every
-   * instance answers `ack|<nonce>` on the connection its commits go out on, after it has
-   * stopped leaving those partitions' messages unsent: a commit it sends later publishes,
-   * and one it sent earlier ran before the ack, which the asker hears in that order.
-   */
-  #onListeners(payload: string): void {
-    const [kind, nonce, list] = payload.split('|');
-    if (kind === 'ack' && nonce !== undefined) {
-      const ask = this.#asking.get(nonce);
-      if (ask === undefined) return;
-      ask.acks++;
-      ask.wake();
-      return;
-    }
-    if (kind !== 'ask' || nonce === undefined || list === undefined) return;
-    for (const part of list.split(',')) {
-      const partition = Number(part);
-      if (!Number.isInteger(partition)) continue;
-      this.#announced.add(partition);
-      this.#unheard.delete(partition);
-    }
-    if (!this.#closed) void this.#redis.publish(this.#keys.listeners(), `ack|${nonce}`).catch(() => undefined);
-  }
-
-  /**
-   * Tells every instance on the server that this one listens to `partitions` now, and waits
-   * until each has acknowledged (or `listenerCheckMs` passed): from then on no sole publisher
-   * leaves their messages unsent.
-   */
-  async #announce(partitions: readonly number[]): Promise<void> {
-    await this.#hearListeners();
-    const nonce = `${this.#mark.slice(0, -1)}.${++this.#asks}`;
-    let wake: () => void = () => {};
-    const ask = { acks: 0, wake: () => wake() };
-    this.#asking.set(nonce, ask);
-    try {
-      const receivers = Number(
-        await this.#redis.publish(this.#keys.listeners(), `ask|${nonce}|${partitions.join(',')}`),
-      );
-      const deadline = Date.now() + this.#listenerCheckMs;
-      while (ask.acks < receivers && Date.now() < deadline && !this.#closed) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, Math.max(1, deadline - Date.now())).unref();
-        });
-      }
-    } finally {
-      this.#asking.delete(nonce);
-    }
   }
 
   /** True when a subscription wants the partition's messages from other processes. */
@@ -371,7 +269,7 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
     await this.#subscribeChannels(fresh);
     // A sole publisher that counted no listener here sends again once it hears this (Cluster: always sends).
     if (!this.#sharded && !this.#closed)
-      await this.#announce(fresh.map((channel) => this.#channels.get(channel) as number));
+      await this.#census.announce(fresh.map((channel) => this.#channels.get(channel) as number));
   }
 
   async #subscribeChannels(channels: readonly string[]): Promise<void> {
@@ -407,14 +305,11 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
   /** Drops the subscriber connection this broadcaster made. */
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#listenerCheck !== null) clearInterval(this.#listenerCheck);
-    this.#listenerCheck = null;
-    this.#unheard.clear();
+    this.#census.close();
     this.#subscriptions.clear();
     this.#channels.clear();
     this.#answerChannels.clear();
     this.#answers.clear();
-    for (const ask of this.#asking.values()) ask.wake();
     this.#subscriber?.disconnect();
     this.#subscriber = null;
   }
