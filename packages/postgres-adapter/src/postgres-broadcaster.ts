@@ -153,8 +153,8 @@ export class PostgresBroadcaster implements Broadcaster {
     await Promise.allSettled(this.#publishing.values());
     const prefix = `a${origin.length}:${origin}`;
     const room = MAX_INLINE_PAYLOAD_BYTES - Buffer.byteLength(prefix, 'utf8');
-    for (const chunk of chunksWithin(outcomes, room)) {
-      await this.#query(this.#sql.notify, [this.#channel, prefix + answersJson(chunk)], 'Sending answers');
+    for (const json of answerPayloads(outcomes, room)) {
+      await this.#query(this.#sql.notify, [this.#channel, prefix + json], 'Sending answers');
     }
   }
 
@@ -275,21 +275,22 @@ export class PostgresBroadcaster implements Broadcaster {
   }
 }
 
-/** Outcomes in runs whose JSON stays within `bytes` (an outcome larger than that goes alone). */
-function chunksWithin(outcomes: readonly RoutedOutcome[], bytes: number): RoutedOutcome[][] {
-  const chunks: RoutedOutcome[][] = [];
-  let chunk: RoutedOutcome[] = [];
+/** The outcomes as JSON arrays of at most `bytes` each (an outcome larger than that goes alone); each written once. */
+function answerPayloads(outcomes: readonly RoutedOutcome[], bytes: number): string[] {
+  const payloads: string[] = [];
+  let items: string[] = [];
   let size = 2;
   for (const outcome of outcomes) {
-    const length = Buffer.byteLength(answersJson([outcome]), 'utf8') - 1;
-    if (chunk.length > 0 && size + length > bytes) {
-      chunks.push(chunk);
-      chunk = [];
+    const item = answersJson([outcome]).slice(1, -1);
+    const length = Buffer.byteLength(item, 'utf8') + 1;
+    if (items.length > 0 && size + length > bytes) {
+      payloads.push(`[${items.join(',')}]`);
+      items = [];
       size = 2;
     }
-    chunk.push(outcome);
+    items.push(item);
     size += length;
   }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
+  if (items.length > 0) payloads.push(`[${items.join(',')}]`);
+  return payloads;
 }

@@ -1,5 +1,5 @@
-import type { BroadcastMessage } from '@outcry/core/adapter-kit';
-import { broadcastMessage, eventually } from '@outcry/core/testing';
+import type { BroadcastMessage, RoutedOutcome } from '@outcry/core/adapter-kit';
+import { broadcastMessage, eventually, routedAnswers } from '@outcry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_INLINE_PAYLOAD_BYTES } from '../src/postgres-broadcaster.js';
 import { migratedAdapters, noDatabase } from './support/database.js';
@@ -83,5 +83,18 @@ describe.skipIf(noDatabase)('PostgresBroadcaster beyond the NOTIFY payload limit
     await adapters.broadcaster.publish(last);
     await eventually(() => mine.length === 1);
     expect(mine).toEqual([last]);
+  });
+
+  it('sends answers over 8,000 bytes as several notifications, whole and in order, to their house only', async () => {
+    const outcomes: RoutedOutcome[] = Array.from({ length: 120 }, () => routedAnswers()).flat();
+    expect(Buffer.byteLength(JSON.stringify(outcomes))).toBeGreaterThan(4 * MAX_INLINE_PAYLOAD_BYTES);
+    const heard: RoutedOutcome[] = [];
+    const notMine: RoutedOutcome[] = [];
+    await other.broadcaster.receiveAnswers('pg-house-b', (answers) => heard.push(...answers));
+    await other.broadcaster.receiveAnswers('pg-house-c', (answers) => notMine.push(...answers));
+    await adapters.broadcaster.sendAnswers('pg-house-b', outcomes);
+    await eventually(() => heard.length >= outcomes.length, 5_000, 'every answer');
+    expect(heard).toEqual(outcomes);
+    expect(notMine).toEqual([]);
   });
 });

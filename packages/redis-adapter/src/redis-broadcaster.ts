@@ -243,7 +243,7 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
 
   /** True when nobody outside this process would hear the message. */
   #unsent(message: BroadcastMessage): boolean {
-    if (this.#sharded || !this.#census.unheard(message.partition)) return false;
+    if (!this.#census.unheard(message.partition)) return false;
     this.unpublished++;
     return true;
   }

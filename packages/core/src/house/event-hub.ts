@@ -63,11 +63,6 @@ export class EventHub {
     this.#options = options;
   }
 
-  /** Partitions whose broadcasts this house receives now. */
-  get listenedTo(): number {
-    return this.#listening.size;
-  }
-
   /** Start listening where somebody listens; resolves once subscribed. */
   async open(): Promise<void> {
     this.#open = true;

@@ -24,6 +24,7 @@ export {
   broadcastMessage,
   commitBatchOf,
   queueItem,
+  routedAnswers,
   ScriptedAuction,
   type ScriptedAuctionOptions,
   type ScriptStep,
