@@ -19,6 +19,7 @@ import { runScript, runScriptNow } from './lua-scripts.js';
 import type { OutcomePrefetch } from './outcome-prefetch.js';
 import type { RedisBroadcaster } from './redis-broadcaster.js';
 import { isCluster, type RedisClient, whenConnected } from './redis-client.js';
+import { SameTickCalls, type WaitingCall } from './same-tick-calls.js';
 import { toStoreError } from './redis-errors.js';
 import {
   decodeLedgerEntry,
@@ -46,6 +47,12 @@ interface AuctionPart {
   readonly auctionId: string;
   state: AuctionState | undefined;
   readonly entries: LedgerEntry[];
+}
+
+/** One batch's commit script call. */
+interface CommitCall {
+  readonly keys: string[];
+  readonly args: Array<string | number>;
 }
 
 /** How long a starting house waits for a connection before it says Redis is down. */
@@ -100,6 +107,8 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
   readonly #partitions: number;
   readonly #prefetch: OutcomePrefetch | undefined;
   readonly #broadcaster: RedisBroadcaster | undefined;
+  /** Commits of one turn, sent as one script call (one server only: a script stays on one node). */
+  readonly #commits: SameTickCalls<CommitCall, string[]> | null;
 
   constructor(options: RedisAuctionStoreOptions) {
     this.#redis = options.redis;
@@ -107,6 +116,7 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
     this.#partitions = options.partitions;
     this.#prefetch = options.prefetch;
     this.#broadcaster = options.broadcaster;
+    this.#commits = isCluster(options.redis) ? null : new SameTickCalls((calls) => this.#commitTogether(calls));
   }
 
   /**
@@ -203,7 +213,8 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
     }
   }
 
-  async #commit(batch: CommitBatch): Promise<void> {
+  /** The commit script's keys and arguments for one batch (see commit.lua). */
+  #commitCall(batch: CommitBatch): CommitCall {
     const { partition } = batch;
     this.#assertPartition(partition);
     const parts = this.#partsOf(batch);
@@ -265,7 +276,16 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
     for (const outcome of batch.outcomes) if (!isMinted(outcome)) args.push(outcome.bidId, encodeOutcome(outcome));
     if (minted > 0)
       for (const outcome of batch.outcomes) if (isMinted(outcome)) args.push(outcome.bidId, encodeOutcome(outcome));
-    const result = (await runScriptNow(this.#redis, 'commit', scriptKeys, args)) as string[];
+    return { keys: scriptKeys, args };
+  }
+
+  async #commit(batch: CommitBatch): Promise<void> {
+    const call = this.#commitCall(batch);
+    const result =
+      this.#commits === null
+        ? ((await runScriptNow(this.#redis, 'commit', call.keys, call.args)) as string[])
+        : await this.#commits.add(call);
+    const { partition } = batch;
     const [status, detail, seq] = result;
     if (status === 'OK' || status === 'REPLAY') {
       this.#prefetch?.forget(batch.outcomes.map((outcome) => outcome.bidId));
@@ -289,6 +309,41 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
       });
     }
     throw new OutcryError('UNAVAILABLE', `Unexpected answer of the commit script: ${String(status)}.`);
+  }
+
+  /**
+   * Batches of several partitions in one script call, each committed or refused on its own. A
+   * call that fails as a whole is sent again batch by batch, so that each hears its own error:
+   * a batch the failed call wrote before failing finds itself in its ledgers (REPLAY).
+   */
+  #commitTogether(calls: ReadonlyArray<WaitingCall<CommitCall, string[]>>): void {
+    const alone = (call: WaitingCall<CommitCall, string[]>) =>
+      runScriptNow(this.#redis, 'commit', call.item.keys, call.item.args).then(
+        (result) => call.resolve(result as string[]),
+        call.reject,
+      );
+    const [first] = calls;
+    if (calls.length === 1 && first !== undefined) {
+      void alone(first);
+      return;
+    }
+    const keys: string[] = [];
+    const args: Array<string | number> = ['MANY', calls.length];
+    for (const { item } of calls) args.push(item.keys.length, item.args.length);
+    for (const { item } of calls) {
+      for (const key of item.keys) keys.push(key);
+      for (const arg of item.args) args.push(arg);
+    }
+    runScriptNow(this.#redis, 'commit', keys, args).then(
+      (results) => {
+        calls.forEach((call, i) => {
+          call.resolve((results as string[][])[i] as string[]);
+        });
+      },
+      () => {
+        for (const call of calls) void alone(call);
+      },
+    );
   }
 
   /** The batch by auction, in order of first appearance; entries of one auction must follow on without a gap. */

@@ -11,6 +11,7 @@ import type { RedisKeys } from './keys.js';
 import { runScript } from './lua-scripts.js';
 import type { OutcomePrefetch } from './outcome-prefetch.js';
 import { duplicateClient, isCluster, type RedisClient } from './redis-client.js';
+import { SameTickCalls, type WaitingCall } from './same-tick-calls.js';
 
 /** What a RedisBidQueue needs. */
 export interface RedisBidQueueOptions {
@@ -37,6 +38,18 @@ export interface BidQueueStats {
   readonly pending: number;
   /** Never delivered yet (the group's lag). */
   readonly lag: number;
+}
+
+/** One partition's items for the enqueue script. */
+interface EnqueueCall {
+  readonly partition: number;
+  readonly items: readonly QueueItem[];
+}
+
+/** Entries of one partition to acknowledge. */
+interface AckCall {
+  readonly partition: number;
+  readonly ids: readonly string[];
 }
 
 /** One partition's dedicated connection for blocking reads, and the read it is busy with. */
@@ -124,6 +137,10 @@ export class RedisBidQueue implements BidQueue {
   /** Outcome hashes the read script looks bids up in (every partition's, or none). */
   readonly #outcomeKeys: readonly string[];
   readonly #idleConsumerMs: number;
+  /** Enqueues of one turn, sent as one script call (one server only: a script stays on one node). */
+  readonly #enqueues: SameTickCalls<EnqueueCall, void> | null;
+  /** Acknowledgements of one turn, likewise. */
+  readonly #acks: SameTickCalls<AckCall, void> | null;
   #closed = false;
   /** Entries whose payload was not a queue item (written by another program): acknowledged unjudged. */
   unreadable = 0;
@@ -136,6 +153,14 @@ export class RedisBidQueue implements BidQueue {
     this.#keys = options.keys;
     this.#group = options.group ?? 'sequencers';
     this.#idleConsumerMs = options.idleConsumerMs ?? 60_000;
+    const cluster = isCluster(options.redis);
+    this.#enqueues = cluster ? null : new SameTickCalls((calls) => this.#enqueueTogether(calls));
+    this.#acks = cluster
+      ? null
+      : new SameTickCalls((calls) => {
+          this.#sendAcks(calls.map((call) => call.item));
+          for (const call of calls) call.resolve();
+        });
     const prefetch = isCluster(options.redis) ? undefined : options.prefetch;
     this.#prefetch = prefetch?.outcomes;
     this.#outcomeKeys =
@@ -144,19 +169,56 @@ export class RedisBidQueue implements BidQueue {
 
   async enqueue(partition: number, items: readonly QueueItem[]): Promise<void> {
     if (items.length === 0) return;
-    const args: string[] = [this.#group];
+    const call: EnqueueCall = { partition, items };
+    await (this.#enqueues === null ? this.#enqueueAlone(call, true) : this.#enqueues.add(call));
+    this.#groups.add(partition);
+  }
+
+  /** The enqueue script's two arguments per item: a bid's bidId ('' when none is looked up) and its payload. */
+  #itemArgs(items: readonly QueueItem[], args: string[], keepFresh: boolean): void {
     for (const item of items) {
       const command = item.command;
       const isBid = command.type === 'bid' || command.type === 'buy-now';
       // A minted bidId has no past: without a b field, read-batch does not look it up.
-      const fresh = isBid && item.fresh === true;
+      const fresh = keepFresh && isBid && item.fresh === true;
       args.push(
         isBid && !fresh ? command.bidId : '',
         `{"command":${commandJson(command)},"origin":${stringJson(item.origin)},"commandId":${stringJson(item.commandId)}${fresh ? ',"fresh":true' : ''}}`,
       );
     }
-    await runScript(this.#redis, 'enqueue', [this.#keys.stream(partition)], args);
-    this.#groups.add(partition);
+  }
+
+  async #enqueueAlone(call: EnqueueCall, keepFresh: boolean): Promise<void> {
+    const args = [this.#group, String(call.items.length)];
+    this.#itemArgs(call.items, args, keepFresh);
+    await runScript(this.#redis, 'enqueue', [this.#keys.stream(call.partition)], args);
+  }
+
+  /**
+   * Several partitions' items in one script call. A call that fails as a whole is sent again
+   * partition by partition, so that each hears its own error; the failed call may have added
+   * some of its entries, so the items sent again are not fresh (their bids are looked up).
+   */
+  #enqueueTogether(calls: ReadonlyArray<WaitingCall<EnqueueCall, void>>): void {
+    const alone = (call: WaitingCall<EnqueueCall, void>, keepFresh: boolean) =>
+      this.#enqueueAlone(call.item, keepFresh).then(call.resolve, call.reject);
+    const [first] = calls;
+    if (calls.length === 1 && first !== undefined) {
+      void alone(first, true);
+      return;
+    }
+    const args = [this.#group];
+    for (const { item } of calls) args.push(String(item.items.length));
+    for (const { item } of calls) this.#itemArgs(item.items, args, true);
+    const keys = calls.map(({ item }) => this.#keys.stream(item.partition));
+    runScript(this.#redis, 'enqueue', keys, args).then(
+      () => {
+        for (const call of calls) call.resolve();
+      },
+      () => {
+        for (const call of calls) void alone(call, false);
+      },
+    );
   }
 
   async #ensureGroup(partition: number, force = false): Promise<void> {
@@ -323,14 +385,26 @@ export class RedisBidQueue implements BidQueue {
   /**
    * Sends XACK + XDEL and resolves without waiting for the reply: the ack is off the
    * sequencer's critical path (commit, ack, answer), one round trip less per group commit.
-   * Later commands on the client (depth, reads of pending entries) run after it, in order. If
+   * On one server, the acks of a turn's partitions go in one call at its end. Commands sent on
+   * the client after it resolves (depth, reads of pending entries) run after it, in order. If
    * it fails, the entries stay pending and a later owner judges them again as repeats (bidIds
    * make that harmless); `ackErrors` counts such failures.
    */
   async ack(partition: number, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    runScript(this.#redis, 'ack', [this.#keys.stream(partition)], [this.#group, ...ids]).catch(() => {
-      this.ackErrors++;
+    // Resolves once the command is queued on the client: what the caller sends next goes after it.
+    if (this.#acks === null) this.#sendAcks([{ partition, ids }]);
+    else await this.#acks.add({ partition, ids });
+  }
+
+  /** One ack script call for entries of several partitions. */
+  #sendAcks(acks: ReadonlyArray<AckCall>): void {
+    const args = [this.#group];
+    for (const { ids } of acks) args.push(String(ids.length));
+    for (const { ids } of acks) for (const id of ids) args.push(id);
+    const keys = acks.map(({ partition }) => this.#keys.stream(partition));
+    runScript(this.#redis, 'ack', keys, args).catch(() => {
+      this.ackErrors += acks.length;
     });
   }
 

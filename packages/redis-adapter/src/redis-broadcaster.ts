@@ -16,6 +16,7 @@ import {
 import type { RedisKeys } from './keys.js';
 import { ListenerCensus } from './listener-census.js';
 import { duplicateClient, isCluster, type RedisClient } from './redis-client.js';
+import { SameTickCalls, type WaitingCall } from './same-tick-calls.js';
 
 /** What a RedisBroadcaster needs. */
 export interface RedisBroadcasterOptions {
@@ -28,6 +29,12 @@ export interface RedisBroadcasterOptions {
   readonly listenerCheckMs?: number;
   /** Where the errors of the subscriber connection it makes are written (silent by default). */
   readonly logger?: HouseLogger;
+}
+
+/** Answers for one house, waiting for the end of the turn. */
+interface OutgoingAnswers {
+  readonly origin: string;
+  readonly outcomes: readonly RoutedOutcome[];
 }
 
 interface Subscription {
@@ -71,6 +78,8 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
   readonly #census: ListenerCensus;
   /** Messages of sole partitions not sent to Redis because nobody listened there (for metrics). */
   unpublished = 0;
+  /** Answers to other instances' houses, sent together at the end of the turn. */
+  readonly #outbox = new SameTickCalls<OutgoingAnswers, void>((calls) => this.#publishAnswers(calls));
 
   readonly #logger: HouseLogger;
 
@@ -177,10 +186,31 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
    */
   async sendAnswers(origin: string, outcomes: readonly RoutedOutcome[]): Promise<void> {
     if (this.#answers.deliver(origin, outcomes)) return;
-    const channel = this.#keys.answers(origin);
-    const payload = answersJson(outcomes);
-    if (this.#sharded) await this.#redis.spublish(channel, payload);
-    else await this.#redis.publish(channel, payload);
+    await this.#outbox.add({ origin, outcomes });
+  }
+
+  /** The answers of one turn, one message per house (in the order they were sent). */
+  #publishAnswers(calls: ReadonlyArray<WaitingCall<OutgoingAnswers, void>>): void {
+    const byOrigin = new Map<string, Array<WaitingCall<OutgoingAnswers, void>>>();
+    for (const call of calls) {
+      const same = byOrigin.get(call.item.origin);
+      if (same === undefined) byOrigin.set(call.item.origin, [call]);
+      else same.push(call);
+    }
+    for (const [origin, same] of byOrigin) {
+      const outcomes = same.length === 1 ? same[0]?.item.outcomes : same.flatMap((call) => call.item.outcomes);
+      const channel = this.#keys.answers(origin);
+      const payload = answersJson(outcomes ?? []);
+      const sent = this.#sharded ? this.#redis.spublish(channel, payload) : this.#redis.publish(channel, payload);
+      sent.then(
+        () => {
+          for (const call of same) call.resolve();
+        },
+        (error: unknown) => {
+          for (const call of same) call.reject(error);
+        },
+      );
+    }
   }
 
   async receiveAnswers(houseId: string, handler: AnswerHandler): Promise<() => Promise<void>> {

@@ -1,26 +1,25 @@
 --[[
   ack: forget delivered entries whose outcomes are committed.
 
-  KEYS[1]  queue  stream of the partition
+  KEYS[1..s]  queue  stream of each partition (on a Cluster, one: a script stays in one slot)
 
   ARGV[1]  consumer group name
-  ARGV[2..] entry ids
+  ARGV[2..s+1]  how many entry ids follow for each stream, in the order of KEYS
+  then the entry ids, stream by stream
 
   XACK takes them off the pending list and XDEL off the stream, so the stream's length is
   always the number of entries not acknowledged yet (its depth).
   Result: the number of entries acknowledged.
 ]]
-local ids = {}
-for i = 2, #ARGV do
-  ids[#ids + 1] = ARGV[i]
-end
+local at = #KEYS + 2
 local acked = 0
-for start = 1, #ids, 200 do
-  local chunk = {}
-  for i = start, math.min(start + 199, #ids) do
-    chunk[#chunk + 1] = ids[i]
+for s = 1, #KEYS do
+  local last = at + tonumber(ARGV[s + 1]) - 1
+  for from = at, last, 200 do
+    local to = math.min(from + 199, last)
+    acked = acked + redis.call('XACK', KEYS[s], ARGV[1], unpack(ARGV, from, to))
+    redis.call('XDEL', KEYS[s], unpack(ARGV, from, to))
   end
-  acked = acked + redis.call('XACK', KEYS[1], ARGV[1], unpack(chunk))
-  redis.call('XDEL', KEYS[1], unpack(chunk))
+  at = last + 1
 end
 return acked

@@ -35,202 +35,225 @@
   Nothing is written unless the result is {'OK'} (or outcomes on {'REPLAY'}, which are kept-first),
   and the message is published only with {'OK'}: subscribers hear of a batch if and only if it
   was committed, and of a batch sent again after a lost reply only once.
+
+  Several batches in one call (their keys on one server): ARGV[1] = 'MANY', ARGV[2] = c, then
+  for each batch the number of its keys and of its arguments (2c values), then every batch's
+  keys in KEYS and arguments in ARGV, one batch after the other, each laid out as above. Each
+  batch is committed, or refused, on its own, in order; the result is the list of their results.
 ]]
-local token = tonumber(ARGV[1])
-local highest = tonumber(redis.call('GET', KEYS[1]) or '0')
-if token < highest then
-  return {'STALE_TOKEN', tostring(highest)}
-end
-
-local n = tonumber(ARGV[2])
-local m = tonumber(ARGV[3])
-local f = tonumber(ARGV[4])
-local e = tonumber(ARGV[5])
-local AUCTION_BASE = 8
-local PER_AUCTION = 6
-local ENTRY_BASE = AUCTION_BASE + n * PER_AUCTION
-local BID_BASE = ENTRY_BASE + e
-local OUTCOME_BASE = BID_BASE + e
-
--- One call for many values: chunked, since Lua's unpack has a small stack.
-local CHUNK = 200
-local function callEach(command, key, values, width)
-  local replies = {}
-  for from = 1, #values, CHUNK * width do
-    local to = math.min(from + CHUNK * width - 1, #values)
-    local reply = redis.call(command, key, unpack(values, from, to))
-    if type(reply) == 'table' then
-      for _, value in ipairs(reply) do replies[#replies + 1] = value end
-    end
+local function commit(KEYS, ARGV)
+  local token = tonumber(ARGV[1])
+  local highest = tonumber(redis.call('GET', KEYS[1]) or '0')
+  if token < highest then
+    return {'STALE_TOKEN', tostring(highest)}
   end
-  return replies
-end
 
--- Checks first: a refused batch must leave no trace.
-local newCount = 0
-local replayCount = 0
-local cursor = 1
-local newBids = {}
-local batchBids = {}
-for i = 1, n do
-  local base = AUCTION_BASE + (i - 1) * PER_AUCTION
-  local firstSeq = tonumber(ARGV[base + 3])
-  local count = tonumber(ARGV[base + 4])
-  if count > 0 then
-    local ledgerKey = KEYS[9 + 2 * i]
-    local length = redis.call('LLEN', ledgerKey)
-    if firstSeq == length + 1 then
-      newCount = newCount + 1
-      for j = 0, count - 1 do
-        local bidId = ARGV[BID_BASE + cursor + j - 1]
-        if bidId ~= '' then
-          if batchBids[bidId] then
-            return {'BID_CONFLICT', bidId}
+  local n = tonumber(ARGV[2])
+  local m = tonumber(ARGV[3])
+  local f = tonumber(ARGV[4])
+  local e = tonumber(ARGV[5])
+  local AUCTION_BASE = 8
+  local PER_AUCTION = 6
+  local ENTRY_BASE = AUCTION_BASE + n * PER_AUCTION
+  local BID_BASE = ENTRY_BASE + e
+  local OUTCOME_BASE = BID_BASE + e
+
+  -- One call for many values: chunked, since Lua's unpack has a small stack.
+  local CHUNK = 200
+  local function callEach(command, key, values, width)
+    local replies = {}
+    for from = 1, #values, CHUNK * width do
+      local to = math.min(from + CHUNK * width - 1, #values)
+      local reply = redis.call(command, key, unpack(values, from, to))
+      if type(reply) == 'table' then
+        for _, value in ipairs(reply) do replies[#replies + 1] = value end
+      end
+    end
+    return replies
+  end
+
+  -- Checks first: a refused batch must leave no trace.
+  local newCount = 0
+  local replayCount = 0
+  local cursor = 1
+  local newBids = {}
+  local batchBids = {}
+  for i = 1, n do
+    local base = AUCTION_BASE + (i - 1) * PER_AUCTION
+    local firstSeq = tonumber(ARGV[base + 3])
+    local count = tonumber(ARGV[base + 4])
+    if count > 0 then
+      local ledgerKey = KEYS[9 + 2 * i]
+      local length = redis.call('LLEN', ledgerKey)
+      if firstSeq == length + 1 then
+        newCount = newCount + 1
+        for j = 0, count - 1 do
+          local bidId = ARGV[BID_BASE + cursor + j - 1]
+          if bidId ~= '' then
+            if batchBids[bidId] then
+              return {'BID_CONFLICT', bidId}
+            end
+            batchBids[bidId] = true
+            newBids[#newBids + 1] = bidId
           end
-          batchBids[bidId] = true
-          newBids[#newBids + 1] = bidId
         end
-      end
-    elseif firstSeq + count - 1 <= length then
-      for j = 0, count - 1 do
-        if redis.call('LINDEX', ledgerKey, firstSeq + j - 1) ~= ARGV[ENTRY_BASE + cursor + j - 1] then
-          return {'SEQ_CONFLICT', ledgerKey, tostring(firstSeq + j)}
+      elseif firstSeq + count - 1 <= length then
+        for j = 0, count - 1 do
+          if redis.call('LINDEX', ledgerKey, firstSeq + j - 1) ~= ARGV[ENTRY_BASE + cursor + j - 1] then
+            return {'SEQ_CONFLICT', ledgerKey, tostring(firstSeq + j)}
+          end
         end
-      end
-      replayCount = replayCount + 1
-    else
-      return {'SEQ_CONFLICT', ledgerKey, tostring(firstSeq)}
-    end
-  end
-  cursor = cursor + count
-end
-
-if replayCount > 0 and newCount > 0 then
-  return {'SEQ_CONFLICT', 'mixed replay', '0'}
-end
-
--- The first outcome of a bidId is kept. A bid of the batch whose bidId has an outcome already
--- was judged before (a bid in a ledger always has one): only a stale writer sends it again.
-local function knownOutcomes(ids)
-  if #ids == 0 then return {} end
-  return callEach('HMGET', KEYS[2], ids, 1)
-end
-
-local outcomeIds = {}
-for k = 1, m do outcomeIds[k] = ARGV[OUTCOME_BASE + 2 * k - 2] end
-
--- Writes the first `count` outcomes the hash lacks, once each; `known` holds what it had, in order.
-local function keepOutcomes(count, known)
-  local fields = {}
-  local taken = {}
-  for k = 1, count do
-    local id = outcomeIds[k]
-    if not known[k] and not taken[id] then
-      taken[id] = true
-      fields[#fields + 1] = id
-      fields[#fields + 1] = ARGV[OUTCOME_BASE + 2 * k - 1]
-    end
-  end
-  if #fields > 0 then
-    callEach('HSET', KEYS[2], fields, 2)
-  end
-end
-
-if replayCount > 0 then
-  -- Sent again: minted bidIds may hold their outcomes already, so every one is looked up.
-  for k = m + 1, m + f do outcomeIds[k] = ARGV[OUTCOME_BASE + 2 * k - 2] end
-  keepOutcomes(m + f, knownOutcomes(outcomeIds))
-  return {'REPLAY'}
-end
-
--- One HMGET for the outcomes and the new bids: a new bid's outcome is usually in the batch.
-local asked = {}
-local position = {}
-for k = 1, m do
-  asked[k] = outcomeIds[k]
-  position[outcomeIds[k]] = position[outcomeIds[k]] or k
-end
-for k = 1, #newBids do
-  local id = newBids[k]
-  if not position[id] then
-    asked[#asked + 1] = id
-    position[id] = #asked
-  end
-end
-local known = knownOutcomes(asked)
-for k = 1, #newBids do
-  if known[position[newBids[k]]] then
-    return {'BID_CONFLICT', newBids[k]}
-  end
-end
-
--- Writes.
-if token > highest then
-  redis.call('SET', KEYS[1], tostring(token))
-end
-local values = {}
-local created = 0
-local members = {}
-local memberStatus = {}
-for i = 1, n do
-  local base = AUCTION_BASE + (i - 1) * PER_AUCTION
-  if ARGV[base + 5] ~= '' then
-    created = created + 1
-    values[#values + 1] = KEYS[9 + 2 * n + created]
-    values[#values + 1] = ARGV[base + 5]
-  end
-  if ARGV[base] ~= '' then
-    values[#values + 1] = KEYS[8 + 2 * i]
-    values[#values + 1] = ARGV[base]
-  end
-  if ARGV[base + 1] ~= '' then
-    members[#members + 1] = ARGV[base + 2]
-    memberStatus[#members] = ARGV[base + 1]
-  end
-end
-if #values > 0 then
-  -- MSET has no leading key, so it is chunked here rather than by callEach.
-  for from = 1, #values, CHUNK * 2 do
-    redis.call('MSET', unpack(values, from, math.min(from + CHUNK * 2 - 1, #values)))
-  end
-end
-if #members > 0 then
-  local statusKeys = { scheduled = KEYS[5], open = KEYS[6], closed = KEYS[7], cancelled = KEYS[8] }
-  local previous = callEach('HMGET', KEYS[3], members, 1)
-  local changed = {}
-  for k = 1, #members do
-    local member, status, before = members[k], memberStatus[k], previous[k]
-    if before ~= status then
-      if before then
-        redis.call('ZREM', statusKeys[before], member)
+        replayCount = replayCount + 1
       else
-        redis.call('ZADD', KEYS[4], 0, member)
+        return {'SEQ_CONFLICT', ledgerKey, tostring(firstSeq)}
       end
-      redis.call('ZADD', statusKeys[status], 0, member)
-      changed[#changed + 1] = member
-      changed[#changed + 1] = status
+    end
+    cursor = cursor + count
+  end
+
+  if replayCount > 0 and newCount > 0 then
+    return {'SEQ_CONFLICT', 'mixed replay', '0'}
+  end
+
+  -- The first outcome of a bidId is kept. A bid of the batch whose bidId has an outcome already
+  -- was judged before (a bid in a ledger always has one): only a stale writer sends it again.
+  local function knownOutcomes(ids)
+    if #ids == 0 then return {} end
+    return callEach('HMGET', KEYS[2], ids, 1)
+  end
+
+  local outcomeIds = {}
+  for k = 1, m do outcomeIds[k] = ARGV[OUTCOME_BASE + 2 * k - 2] end
+
+  -- Writes the first `count` outcomes the hash lacks, once each; `known` holds what it had, in order.
+  local function keepOutcomes(count, known)
+    local fields = {}
+    local taken = {}
+    for k = 1, count do
+      local id = outcomeIds[k]
+      if not known[k] and not taken[id] then
+        taken[id] = true
+        fields[#fields + 1] = id
+        fields[#fields + 1] = ARGV[OUTCOME_BASE + 2 * k - 1]
+      end
+    end
+    if #fields > 0 then
+      callEach('HSET', KEYS[2], fields, 2)
     end
   end
-  if #changed > 0 then
-    callEach('HSET', KEYS[3], changed, 2)
+
+  if replayCount > 0 then
+    -- Sent again: minted bidIds may hold their outcomes already, so every one is looked up.
+    for k = m + 1, m + f do outcomeIds[k] = ARGV[OUTCOME_BASE + 2 * k - 2] end
+    keepOutcomes(m + f, knownOutcomes(outcomeIds))
+    return {'REPLAY'}
   end
-end
-cursor = 1
-for i = 1, n do
-  local count = tonumber(ARGV[AUCTION_BASE + (i - 1) * PER_AUCTION + 4])
-  local last = ENTRY_BASE + cursor + count - 2
-  for from = ENTRY_BASE + cursor - 1, last, CHUNK do
-    redis.call('RPUSH', KEYS[9 + 2 * i], unpack(ARGV, from, math.min(from + CHUNK - 1, last)))
+
+  -- One HMGET for the outcomes and the new bids: a new bid's outcome is usually in the batch.
+  local asked = {}
+  local position = {}
+  for k = 1, m do
+    asked[k] = outcomeIds[k]
+    position[outcomeIds[k]] = position[outcomeIds[k]] or k
   end
-  cursor = cursor + count
+  for k = 1, #newBids do
+    local id = newBids[k]
+    if not position[id] then
+      asked[#asked + 1] = id
+      position[id] = #asked
+    end
+  end
+  local known = knownOutcomes(asked)
+  for k = 1, #newBids do
+    if known[position[newBids[k]]] then
+      return {'BID_CONFLICT', newBids[k]}
+    end
+  end
+
+  -- Writes.
+  if token > highest then
+    redis.call('SET', KEYS[1], tostring(token))
+  end
+  local values = {}
+  local created = 0
+  local members = {}
+  local memberStatus = {}
+  for i = 1, n do
+    local base = AUCTION_BASE + (i - 1) * PER_AUCTION
+    if ARGV[base + 5] ~= '' then
+      created = created + 1
+      values[#values + 1] = KEYS[9 + 2 * n + created]
+      values[#values + 1] = ARGV[base + 5]
+    end
+    if ARGV[base] ~= '' then
+      values[#values + 1] = KEYS[8 + 2 * i]
+      values[#values + 1] = ARGV[base]
+    end
+    if ARGV[base + 1] ~= '' then
+      members[#members + 1] = ARGV[base + 2]
+      memberStatus[#members] = ARGV[base + 1]
+    end
+  end
+  if #values > 0 then
+    -- MSET has no leading key, so it is chunked here rather than by callEach.
+    for from = 1, #values, CHUNK * 2 do
+      redis.call('MSET', unpack(values, from, math.min(from + CHUNK * 2 - 1, #values)))
+    end
+  end
+  if #members > 0 then
+    local statusKeys = { scheduled = KEYS[5], open = KEYS[6], closed = KEYS[7], cancelled = KEYS[8] }
+    local previous = callEach('HMGET', KEYS[3], members, 1)
+    local changed = {}
+    for k = 1, #members do
+      local member, status, before = members[k], memberStatus[k], previous[k]
+      if before ~= status then
+        if before then
+          redis.call('ZREM', statusKeys[before], member)
+        else
+          redis.call('ZADD', KEYS[4], 0, member)
+        end
+        redis.call('ZADD', statusKeys[status], 0, member)
+        changed[#changed + 1] = member
+        changed[#changed + 1] = status
+      end
+    end
+    if #changed > 0 then
+      callEach('HSET', KEYS[3], changed, 2)
+    end
+  end
+  cursor = 1
+  for i = 1, n do
+    local count = tonumber(ARGV[AUCTION_BASE + (i - 1) * PER_AUCTION + 4])
+    local last = ENTRY_BASE + cursor + count - 2
+    for from = ENTRY_BASE + cursor - 1, last, CHUNK do
+      redis.call('RPUSH', KEYS[9 + 2 * i], unpack(ARGV, from, math.min(from + CHUNK - 1, last)))
+    end
+    cursor = cursor + count
+  end
+  keepOutcomes(m, known)
+  local freshFrom = OUTCOME_BASE + 2 * m
+  local freshTo = freshFrom + 2 * f - 1
+  for from = freshFrom, freshTo, CHUNK * 2 do
+    redis.call('HSET', KEYS[2], unpack(ARGV, from, math.min(from + CHUNK * 2 - 1, freshTo)))
+  end
+  if ARGV[6] ~= '' then
+    redis.call(ARGV[6], KEYS[9], ARGV[7])
+  end
+  return {'OK'}
 end
-keepOutcomes(m, known)
-local freshFrom = OUTCOME_BASE + 2 * m
-local freshTo = freshFrom + 2 * f - 1
-for from = freshFrom, freshTo, CHUNK * 2 do
-  redis.call('HSET', KEYS[2], unpack(ARGV, from, math.min(from + CHUNK * 2 - 1, freshTo)))
+
+if ARGV[1] ~= 'MANY' then
+  return commit(KEYS, ARGV)
 end
-if ARGV[6] ~= '' then
-  redis.call(ARGV[6], KEYS[9], ARGV[7])
+local count = tonumber(ARGV[2])
+local results = {}
+local keyAt, argAt = 0, 2 + 2 * count
+for b = 1, count do
+  local keyCount, argCount = tonumber(ARGV[1 + 2 * b]), tonumber(ARGV[2 + 2 * b])
+  local keys, args = {}, {}
+  for i = 1, keyCount do keys[i] = KEYS[keyAt + i] end
+  for i = 1, argCount do args[i] = ARGV[argAt + i] end
+  keyAt, argAt = keyAt + keyCount, argAt + argCount
+  results[b] = commit(keys, args)
 end
-return {'OK'}
+return results
