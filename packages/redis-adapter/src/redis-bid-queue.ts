@@ -46,6 +46,16 @@ interface EnqueueCall {
   readonly items: readonly QueueItem[];
 }
 
+/** A read of one partition's waiting entries. */
+interface ReadCall {
+  readonly partition: number;
+  readonly consumer: string;
+  readonly max: number;
+}
+
+/** One stream's part of the read-batch script's reply: entries, bidIds, their outcomes (or null). */
+type ReadReply = [StreamEntry[], string[], (string | null)[]];
+
 /** Entries of one partition to acknowledge. */
 interface AckCall {
   readonly partition: number;
@@ -141,6 +151,10 @@ export class RedisBidQueue implements BidQueue {
   readonly #enqueues: SameTickCalls<EnqueueCall, void> | null;
   /** Acknowledgements of one turn, likewise. */
   readonly #acks: SameTickCalls<AckCall, void> | null;
+  /** Reads of waiting entries of one turn, likewise. */
+  readonly #reads: SameTickCalls<ReadCall, QueuedCommand[]> | null;
+  /** The turn the reads of this one wait for (see #nextTurn). */
+  #turn: Promise<void> | null = null;
   #closed = false;
   /** Entries whose payload was not a queue item (written by another program): acknowledged unjudged. */
   unreadable = 0;
@@ -155,6 +169,7 @@ export class RedisBidQueue implements BidQueue {
     this.#idleConsumerMs = options.idleConsumerMs ?? 60_000;
     const cluster = isCluster(options.redis);
     this.#enqueues = cluster ? null : new SameTickCalls((calls) => this.#enqueueTogether(calls));
+    this.#reads = cluster ? null : new SameTickCalls((calls) => this.#readTogether(calls));
     this.#acks = cluster
       ? null
       : new SameTickCalls((calls) => {
@@ -283,7 +298,7 @@ export class RedisBidQueue implements BidQueue {
         // One turn of the event loop lets this tick's intake reach the client first; the read
         // then goes on the same connection behind it, so it finds those entries without
         // blocking (and with their bids' outcomes looked up in the same step).
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.#nextTurn();
         const ready = await this.#readNow(partition, consumer, max);
         if (ready.length > 0) return ready;
       }
@@ -306,23 +321,85 @@ export class RedisBidQueue implements BidQueue {
   }
 
   /** Entries waiting now, without blocking, read by a script that also looks up their bids' outcomes. */
-  async #readNow(partition: number, consumer: string, max: number): Promise<QueuedCommand[]> {
+  #readNow(partition: number, consumer: string, max: number): Promise<QueuedCommand[]> {
+    const call: ReadCall = { partition, consumer, max };
+    return this.#reads === null ? this.#readNowAlone(call) : this.#reads.add(call);
+  }
+
+  async #readNowAlone(call: ReadCall): Promise<QueuedCommand[]> {
+    const { partition, consumer, max } = call;
     const keys = [this.#keys.stream(partition), ...this.#outcomeKeys];
-    const args = [this.#group, consumer, max];
-    let reply: [StreamEntry[], string[], (string | null)[]];
+    const args = [this.#group, consumer, max, 1];
+    let reply: ReadReply[];
     try {
-      reply = (await runScript(this.#redis, 'read-batch', keys, args)) as typeof reply;
+      reply = (await runScript(this.#redis, 'read-batch', keys, args)) as ReadReply[];
     } catch (error) {
       if (!isNoGroup(error)) throw error;
       await this.#ensureGroup(partition, true);
-      reply = (await runScript(this.#redis, 'read-batch', keys, args)) as typeof reply;
+      reply = (await runScript(this.#redis, 'read-batch', keys, args)) as ReadReply[];
     }
-    const [entries, bidIds, outcomes] = reply;
+    return this.#delivered(partition, reply[0]);
+  }
+
+  /**
+   * The reads of one turn by the same consumer, of several partitions, in one script call; a
+   * call that fails as a whole (a stream without its group) is sent again read by read.
+   */
+  #readTogether(calls: ReadonlyArray<WaitingCall<ReadCall, QueuedCommand[]>>): void {
+    const alone = (call: WaitingCall<ReadCall, QueuedCommand[]>) =>
+      this.#readNowAlone(call.item).then(call.resolve, call.reject);
+    const groups = new Map<string, Array<WaitingCall<ReadCall, QueuedCommand[]>>>();
+    for (const call of calls) {
+      const key = `${call.item.max} ${call.item.consumer}`;
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [call]);
+      else group.push(call);
+    }
+    for (const group of groups.values()) {
+      const [first] = group;
+      if (first === undefined) continue;
+      if (group.length === 1) {
+        void alone(first);
+        continue;
+      }
+      const keys = group.map(({ item }) => this.#keys.stream(item.partition));
+      for (const key of this.#outcomeKeys) keys.push(key);
+      const args = [this.#group, first.item.consumer, first.item.max, group.length];
+      runScript(this.#redis, 'read-batch', keys, args).then(
+        (reply) => {
+          group.forEach((call, i) => {
+            this.#delivered(call.item.partition, (reply as ReadReply[])[i]).then(call.resolve, call.reject);
+          });
+        },
+        () => {
+          for (const call of group) void alone(call);
+        },
+      );
+    }
+  }
+
+  /** The commands of one stream's part of a read-batch reply; its prefetched outcomes kept for the store. */
+  async #delivered(partition: number, reply: ReadReply | undefined): Promise<QueuedCommand[]> {
+    const [entries, bidIds, outcomes] = reply ?? [[], [], []];
     if (this.#prefetch !== undefined) this.#prefetch.put(partition, bidIds, outcomes);
     const { commands, deleted, unreadable } = parseEntries(entries, true);
     this.unreadable += unreadable;
     if (deleted.length > 0) await this.ack(partition, deleted);
     return commands;
+  }
+
+  /**
+   * Resolves in the next turn of the event loop, the same for every caller of this turn: the
+   * reads that wait for it then go out together.
+   */
+  #nextTurn(): Promise<void> {
+    this.#turn ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.#turn = null;
+        resolve();
+      }),
+    );
+    return this.#turn;
   }
 
   #reader(partition: number): Reader {

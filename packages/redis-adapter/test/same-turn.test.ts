@@ -104,7 +104,7 @@ describe.skipIf(!up)('calls of several partitions in one turn share one Redis co
     expect(await store.getLedger(auctions[0]?.id as string, { afterSeq: 0, limit: 10 })).toHaveLength(1);
   });
 
-  it('enqueues and acks: one script call each, every partition in order, fresh kept', async () => {
+  it('enqueues, reads and acks: one script call each, every partition in order, fresh kept', async () => {
     const items = [0, 1, 2].map((partition) => [
       queueItem(10 + partition),
       { ...queueItem(20 + partition), fresh: true },
@@ -113,10 +113,13 @@ describe.skipIf(!up)('calls of several partitions in one turn share one Redis co
     await Promise.all(items.map((its, partition) => queue.enqueue(partition, its)));
     const enqueued = counts.get('evalsha') ?? 0;
     expect(enqueued).toBe(1);
-    for (const [partition, its] of items.entries()) {
-      const read = await queue.read(partition, 'reader', { max: 10, blockMs: 0 });
+    const reads = await Promise.all(
+      [0, 1, 2].map((partition) => queue.read(partition, 'reader', { max: 10, blockMs: 1_000 })),
+    );
+    expect((counts.get('evalsha') ?? 0) - enqueued).toBe(1);
+    for (const [partition, read] of reads.entries()) {
       expect(read.map((item) => [item.commandId, item.fresh === true])).toEqual(
-        its.map((item) => [item.commandId, item.fresh === true]),
+        items[partition]?.map((item) => [item.commandId, item.fresh === true]),
       );
       items[partition] = read;
     }
@@ -125,7 +128,7 @@ describe.skipIf(!up)('calls of several partitions in one turn share one Redis co
       items.map((read, partition) =>
         queue.ack(
           partition,
-          read.map((item) => (item as { id: string }).id),
+          read.map((item) => (item as unknown as { id: string }).id),
         ),
       ),
     );
