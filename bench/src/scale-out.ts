@@ -29,6 +29,7 @@ import { clusterRedis, type RedisTarget, singleRedis } from './redis-target.js';
 import type { Routing } from './scale-out-child.js';
 import { type HousePoint, measureHousePoint } from './scale-out-houses.js';
 import { type HttpPoint, measureHttpCurve } from './scale-out-http.js';
+import { measureWsPoint, type WsPoint } from './ws-scale-out.js';
 
 const SUITE = 'scale-out';
 
@@ -61,6 +62,14 @@ export interface ScaleOutBudget {
     readonly auctions: number;
     readonly durationMs: number;
   } | null;
+  /** Watchers of one auction on one gateway process, then on two. */
+  readonly ws: {
+    readonly watchers: number;
+    readonly bidsPerSecond: number;
+    readonly seconds: number;
+    /** CPU of each gateway process, in cores. */
+    readonly gatewayCores: number;
+  } | null;
 }
 
 const BUDGETS: Record<BenchMode, ScaleOutBudget> = {
@@ -74,6 +83,7 @@ const BUDGETS: Record<BenchMode, ScaleOutBudget> = {
     routedPartitions: 16,
     cluster: { masters: [1, 3], houses: 4, partitions: 24, redisCores: 0.1, houseCores: null, routing: 'routed' },
     http: { serverCounts: [1, 2, 4], connectionsPerServer: 50, auctions: 1_000, durationMs: 6_000 },
+    ws: { watchers: 10_000, bidsPerSecond: 5, seconds: 6, gatewayCores: 0.5 },
   },
   quick: {
     processCounts: [1, 2, 4],
@@ -85,6 +95,7 @@ const BUDGETS: Record<BenchMode, ScaleOutBudget> = {
     routedPartitions: 16,
     cluster: null,
     http: { serverCounts: [1, 2], connectionsPerServer: 50, auctions: 1_000, durationMs: 3_000 },
+    ws: { watchers: 4_000, bidsPerSecond: 5, seconds: 3, gatewayCores: 0.5 },
   },
   tiny: {
     processCounts: [1, 2],
@@ -96,6 +107,7 @@ const BUDGETS: Record<BenchMode, ScaleOutBudget> = {
     routedPartitions: 4,
     cluster: null,
     http: null,
+    ws: null,
   },
 };
 
@@ -305,6 +317,7 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
           ),
         );
       }
+      if (b.ws !== null) rows.push(...(await wsRows(context, b.ws, target, caps)));
     } finally {
       await target.close();
       await servers?.stop();
@@ -318,6 +331,58 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
     caps.release();
   }
   return rows;
+}
+
+/** Watchers of one auction on one gateway process, then split over two on the same Redis. */
+async function wsRows(
+  context: SuiteContext,
+  ws: NonNullable<ScaleOutBudget['ws']>,
+  target: RedisTarget,
+  caps: CpuCaps,
+): Promise<BenchRow[]> {
+  const points: WsPoint[] = [];
+  for (const gateways of [1, 2]) {
+    const point = await measureWsPoint({
+      redis: target,
+      gateways,
+      watchers: ws.watchers,
+      bidsPerSecond: ws.bidsPerSecond,
+      seconds: ws.seconds,
+      caps,
+      cores: ws.gatewayCores,
+    });
+    context.log(
+      `${ws.watchers.toLocaleString('en-US')} watchers on ${plural(gateways, 'gateway process')}: delivery p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}, delivered ${formatNumber(point.deliveries)}/${formatNumber(point.expected)}, messages from Redis per bid ${point.fromRedisPerBid.map((n) => n.toFixed(2)).join('/')}, gateway CPU per delivery ${us(point.gatewayCpuUsPerDelivery)}`,
+    );
+    points.push(point);
+  }
+  const [one, two] = points;
+  if (one === undefined || two === undefined) return [];
+  return points.map((point) =>
+    createRow({
+      suite: SUITE,
+      name: `scale-out: WebSocket delivery p99, ${ws.watchers.toLocaleString('en-US')} watchers of one auction on ${plural(point.gateways, 'gateway process')}`,
+      figure: point.p99Ms,
+      unit: 'ms',
+      baseline: 'the same watchers on 1 gateway process (same run)',
+      baselineFigure: one.p99Ms,
+      better: 'lower',
+      notes: `target: 2 processes' p99 below 1's; ${ws.bidsPerSecond} bids/s for ${ws.seconds} s placed by the first process, latency from each bid's scheduled time; gateway processes ${caps.enabled ? `${ws.gatewayCores} core each` : 'UNCAPPED'}, houses on ${target.label}; p50 ${ms(point.p50Ms)}, max ${ms(point.maxMs)}; delivered ${formatNumber(point.deliveries)} of ${formatNumber(point.expected)}; messages each process received from Redis per bid ${point.fromRedisPerBid.map((n) => n.toFixed(2)).join('/')} (the partition owner's broadcasts when another process owns it, and the first process's answers); gateway CPU per delivery ${us(point.gatewayCpuUsPerDelivery)}`,
+      details: {
+        scaleOutCurve: 'ws',
+        processes: point.gateways,
+        watchers: point.watchers,
+        p50Ms: point.p50Ms,
+        p99Ms: point.p99Ms,
+        deliveries: point.deliveries,
+        expected: point.expected,
+        fromRedisPerBid: point.fromRedisPerBid.map((n) => n.toFixed(2)).join('/'),
+        gatewayCpuUsPerDelivery: point.gatewayCpuUsPerDelivery,
+        capped: caps.enabled,
+        capCores: ws.gatewayCores,
+      },
+    }),
+  );
 }
 
 /** The same houses on a Redis Cluster of 1 and of 3 masters, each master capped. */

@@ -20,13 +20,14 @@
  * broadcast and fan-out included) or the moment the bare broadcast loop starts. Rate: deliveries
  * per second of a burst, from its first send to the last delivery.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createAuctionHouse } from '@outcry/core';
 import { createWebSocketGateway } from '@outcry/ws-adapter';
 import { WebSocketServer } from 'ws';
+import { forkScript } from './fork-script.js';
 import { openRawWebSocket, type RawWebSocket } from './raw-ws-client.js';
 
 /** One steady phase: so many bids a second for so long (the bare run sends as many messages). */
@@ -224,17 +225,14 @@ interface Report {
   cpuUs: number;
 }
 
-class ClientPool {
+export class ClientPool {
   readonly #children: ChildProcess[] = [];
 
   static async start(processes: number): Promise<ClientPool> {
     const pool = new ClientPool();
     const file = fileURLToPath(import.meta.url);
     for (let i = 0; i < processes; i++) {
-      const child = fork(file, ['--client'], {
-        execArgv: process.execArgv,
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
+      const child = forkScript(file, ['--client']);
       pool.#children.push(child);
       await pool.#await(child, 'ready');
     }
@@ -323,7 +321,7 @@ class ClientPool {
   }
 }
 
-function summarize(latencies: number[], expected: number): LatencySummary {
+export function summarize(latencies: number[], expected: number): LatencySummary {
   const sorted = Float64Array.from(latencies).sort();
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
   return { deliveries: sorted.length, expected, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN };
