@@ -24,7 +24,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createAuctionHouse } from '@outcry/core';
+import { type CreateAuctionInput, createAuctionHouse } from '@outcry/core';
 import { createWebSocketGateway } from '@outcry/ws-adapter';
 import { WebSocketServer } from 'ws';
 import { forkScript } from './fork-script.js';
@@ -336,6 +336,18 @@ function subscribersCpuPerDelivery(report: Report): number {
   return report.latencies.length === 0 ? Number.NaN : report.cpuUs / report.latencies.length;
 }
 
+/** The auction the fan-out benches' watchers follow: an hour long, every bid 10 above the last. */
+export function benchLot(): CreateAuctionInput {
+  return {
+    sellerId: 'seller',
+    title: 'Bench lot',
+    currency: 'USD',
+    startingPrice: 100,
+    increment: { type: 'fixed', amount: 1 },
+    endsAt: Date.now() + 3_600_000,
+  };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -348,7 +360,7 @@ async function listen(server: Server): Promise<number> {
  * Drive `emit(i, due)` at `perSecond` for `seconds`, `due` being the scheduled time (ms). Returns
  * how many were emitted and how late the producer got behind its schedule at worst.
  */
-async function steady(
+export async function steady(
   perSecond: number,
   seconds: number,
   emit: (i: number, due: number) => void,
@@ -377,14 +389,7 @@ async function runGateway(
   // bench counts events, not the snapshots a slow consumer would get instead.
   const gateway = createWebSocketGateway({ house, server, maxBufferedBytes: 4 * 1_024 * 1_024, maxBehindMs: 60_000 });
   const port = await listen(server);
-  const auction = await house.createAuction({
-    sellerId: 'seller',
-    title: 'Bench lot',
-    currency: 'USD',
-    startingPrice: 100,
-    increment: { type: 'fixed', amount: 1 },
-    endsAt: Date.now() + 3_600_000,
-  });
+  const auction = await house.createAuction(benchLot());
   await pool.connect(`ws://127.0.0.1:${port}/ws`, sockets, auction.id);
   let amount = 1_000;
   let n = 0;

@@ -11,6 +11,7 @@ import { createRedisAdapters } from '@outcry/redis-adapter';
 import { createWebSocketGateway } from '@outcry/ws-adapter';
 import { Redis } from 'ioredis';
 import { boundChildLifetime } from './fork-script.js';
+import { benchLot, steady } from './ws-fanout.js';
 
 export type ToGateway =
   | { readonly cmd: 'create' }
@@ -29,8 +30,6 @@ export type FromGateway =
       readonly fromRedis: number;
       readonly cpuUs: number;
     };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
   boundChildLifetime(600_000);
@@ -58,27 +57,14 @@ async function main(): Promise<void> {
   process.on('message', (message: ToGateway) => {
     void (async () => {
       if (message.cmd === 'create') {
-        const auction = await house.createAuction({
-          sellerId: 'seller',
-          title: 'Bench lot',
-          currency: 'USD',
-          startingPrice: 100,
-          increment: { type: 'fixed', amount: 1 },
-          endsAt: Date.now() + 3_600_000,
-        });
+        const auction = await house.createAuction(benchLot());
         send({ kind: 'created', auctionId: auction.id });
       } else if (message.cmd === 'bids') {
-        const total = Math.round(message.perSecond * message.seconds);
-        const start = Date.now();
-        let slipMs = 0;
-        for (let i = 0; i < total; i++) {
-          const due = Math.round(start + (i * 1_000) / message.perSecond);
-          if (due > Date.now()) await sleep(due - Date.now());
-          slipMs = Math.max(slipMs, Date.now() - due);
+        const { total, slipMs } = await steady(message.perSecond, message.seconds, (i, due) => {
           amount += 10;
           const bidderId = i % 2 === 0 ? 'bob' : 'carol';
           void house.placeBid({ auctionId: message.auctionId, bidderId, amount, bidId: `d${due}-${++n}` });
-        }
+        });
         send({ kind: 'bid', total, slipMs });
       } else {
         const cpu = process.cpuUsage();
