@@ -19,8 +19,8 @@ import { runScript, runScriptNow } from './lua-scripts.js';
 import type { OutcomePrefetch } from './outcome-prefetch.js';
 import type { RedisBroadcaster } from './redis-broadcaster.js';
 import { isCluster, type RedisClient, whenConnected } from './redis-client.js';
-import { SameTickCalls, type WaitingCall } from './same-tick-calls.js';
 import { toStoreError } from './redis-errors.js';
+import { SameTickCalls, type WaitingCall } from './same-tick-calls.js';
 import {
   decodeLedgerEntry,
   decodeOutcome,

@@ -1,15 +1,9 @@
 import { connectionErrorLog, type HouseLogger, silentLogger } from '@outcry/core';
-import {
-  type BidQueue,
-  commandJson,
-  type QueuedCommand,
-  type QueueItem,
-  type ReadOptions,
-  stringJson,
-} from '@outcry/core/adapter-kit';
+import type { BidQueue, QueuedCommand, QueueItem, ReadOptions } from '@outcry/core/adapter-kit';
 import type { RedisKeys } from './keys.js';
 import { runScript } from './lua-scripts.js';
 import type { OutcomePrefetch } from './outcome-prefetch.js';
+import { parseEntries, pushItemArgs, type StreamEntry } from './queue-entries.js';
 import { duplicateClient, isCluster, type RedisClient } from './redis-client.js';
 import { SameTickCalls, type WaitingCall } from './same-tick-calls.js';
 
@@ -68,62 +62,10 @@ interface Reader {
   inflight: { readonly consumer: string; readonly result: Promise<QueuedCommand[]> } | null;
 }
 
-type StreamEntry = [id: string, fields: string[] | null];
 type StreamReply = Array<[stream: string, entries: StreamEntry[]]> | null;
 
 const ERROR_BACKOFF_MS = 100;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** The queue item in an entry's payload; null when it is not one (written by another program). */
-/** A stored item: its `fresh` is kept in the payload, and the bidId of a fresh bid is not looked up. */
-function parseItem(payload: string): (QueueItem & { readonly fresh?: boolean }) | null {
-  try {
-    const item = JSON.parse(payload) as Partial<QueueItem> | null;
-    const ok =
-      typeof item?.command === 'object' &&
-      item.command !== null &&
-      typeof item.command.type === 'string' &&
-      typeof item.origin === 'string' &&
-      typeof item.commandId === 'string';
-    return ok ? (item as QueueItem & { readonly fresh?: boolean }) : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Commands of the entries, and the ids of entries to acknowledge unjudged: deleted while pending
- * (they come back without fields) or unreadable, which would otherwise be delivered again forever.
- * `fresh` is handed back on an entry's first delivery only: one delivered before may have been
- * committed by a consumer that died before acknowledging it.
- */
-function parseEntries(
-  entries: readonly StreamEntry[],
-  firstDelivery: boolean,
-): {
-  commands: QueuedCommand[];
-  deleted: string[];
-  unreadable: number;
-} {
-  const commands: QueuedCommand[] = [];
-  const deleted: string[] = [];
-  let unreadable = 0;
-  for (const [id, fields] of entries) {
-    const payload = fields === null ? undefined : fields[fields.indexOf('c') + 1];
-    const item = payload === undefined ? null : parseItem(payload);
-    if (item === null) {
-      if (payload !== undefined) unreadable++;
-      deleted.push(id);
-      continue;
-    }
-    commands.push(
-      firstDelivery && item.fresh === true
-        ? { command: item.command, origin: item.origin, commandId: item.commandId, fresh: true, id }
-        : { command: item.command, origin: item.origin, commandId: item.commandId, id },
-    );
-  }
-  return { commands, deleted, unreadable };
-}
 
 function isNoGroup(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOGROUP');
@@ -189,23 +131,9 @@ export class RedisBidQueue implements BidQueue {
     this.#groups.add(partition);
   }
 
-  /** The enqueue script's two arguments per item: a bid's bidId ('' when none is looked up) and its payload. */
-  #itemArgs(items: readonly QueueItem[], args: string[], keepFresh: boolean): void {
-    for (const item of items) {
-      const command = item.command;
-      const isBid = command.type === 'bid' || command.type === 'buy-now';
-      // A minted bidId has no past: without a b field, read-batch does not look it up.
-      const fresh = keepFresh && isBid && item.fresh === true;
-      args.push(
-        isBid && !fresh ? command.bidId : '',
-        `{"command":${commandJson(command)},"origin":${stringJson(item.origin)},"commandId":${stringJson(item.commandId)}${fresh ? ',"fresh":true' : ''}}`,
-      );
-    }
-  }
-
   async #enqueueAlone(call: EnqueueCall, keepFresh: boolean): Promise<void> {
     const args = [this.#group, String(call.items.length)];
-    this.#itemArgs(call.items, args, keepFresh);
+    pushItemArgs(call.items, args, keepFresh);
     await runScript(this.#redis, 'enqueue', [this.#keys.stream(call.partition)], args);
   }
 
@@ -224,7 +152,7 @@ export class RedisBidQueue implements BidQueue {
     }
     const args = [this.#group];
     for (const { item } of calls) args.push(String(item.items.length));
-    for (const { item } of calls) this.#itemArgs(item.items, args, true);
+    for (const { item } of calls) pushItemArgs(item.items, args, true);
     const keys = calls.map(({ item }) => this.#keys.stream(item.partition));
     runScript(this.#redis, 'enqueue', keys, args).then(
       () => {
