@@ -60,6 +60,8 @@ interface AckCall {
 interface Reader {
   readonly connection: RedisClient;
   inflight: { readonly consumer: string; readonly result: Promise<QueuedCommand[]> } | null;
+  /** The last blocking read ran out its BLOCK with nothing: the partition is idle. */
+  idle: boolean;
 }
 
 type StreamReply = Array<[stream: string, entries: StreamEntry[]]> | null;
@@ -222,10 +224,13 @@ export class RedisBidQueue implements BidQueue {
         this.#orphans.delete(orphanKey);
       }
       if (options.blockMs <= 0) return await this.#readNow(partition, consumer, max);
-      if (this.#readers.get(partition)?.inflight == null) {
+      const reader = this.#readers.get(partition);
+      if (reader?.inflight == null && reader?.idle !== true) {
         // One turn of the event loop lets this tick's intake reach the client first; the read
         // then goes on the same connection behind it, so it finds those entries without
-        // blocking (and with their bids' outcomes looked up in the same step).
+        // blocking (and with their bids' outcomes looked up in the same step). Not on an idle
+        // partition: a blocking read gives whatever comes at once, and the look first would
+        // cost a script call every BLOCK of every partition nobody sends to.
         await this.#nextTurn();
         const ready = await this.#readNow(partition, consumer, max);
         if (ready.length > 0) return ready;
@@ -338,7 +343,7 @@ export class RedisBidQueue implements BidQueue {
       // 'close' the read is given up here, its consumer marked to look at its pending entries
       // first, and the waiting caller woken.
       const connection = duplicateClient(this.#redis, { autoResendUnfulfilledCommands: false });
-      const created: Reader = { connection, inflight: null };
+      const created: Reader = { connection, inflight: null, idle: false };
       connection.on('error', this.#connectionError);
       connection.on('close', () => {
         const lost = created.inflight;
@@ -378,6 +383,7 @@ export class RedisBidQueue implements BidQueue {
       // Interrupted: the read goes on; its entries are handed to the next read of this partition.
       if (commands === null) return [];
       if (reader.inflight === inflight) reader.inflight = null;
+      reader.idle = commands.length === 0;
       return commands;
     } catch (error) {
       if (reader.inflight === inflight) reader.inflight = null;

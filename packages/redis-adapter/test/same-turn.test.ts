@@ -138,6 +138,37 @@ describe.skipIf(!up)('calls of several partitions in one turn share one Redis co
   });
 });
 
+describe.skipIf(!up)('reads of an idle partition', () => {
+  const prefix = uniquePrefix('idle-reads:');
+  let redis: Redis;
+  let queue: RedisBidQueue;
+
+  beforeAll(() => {
+    redis = new Redis(REDIS_URL);
+    defineScripts(redis);
+    queue = new RedisBidQueue({ redis, keys: new RedisKeys(prefix) });
+  });
+  afterAll(async () => {
+    await queue.close();
+    await deletePrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('block at once after a BLOCK ran out with nothing, and still get what comes', async () => {
+    await queue.enqueue(0, [queueItem(1)]);
+    expect(await queue.read(0, 'reader', { max: 10, blockMs: 100 })).toHaveLength(1);
+    expect(await queue.read(0, 'reader', { max: 10, blockMs: 100 })).toEqual([]);
+    const counts = countCommands(redis);
+    const reading = queue.read(0, 'reader', { max: 10, blockMs: 2_000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // No look first (the read-batch script) on the shared client: the read went straight to its BLOCK.
+    expect(counts.get('evalsha') ?? 0).toBe(0);
+    const item = queueItem(2);
+    await queue.enqueue(0, [item]);
+    expect((await reading).map((read) => read.commandId)).toEqual([item.commandId]);
+  });
+});
+
 describe.skipIf(!up)('answers of one turn', () => {
   const prefix = uniquePrefix('same-turn-answers:');
   let publisher: Redis;
