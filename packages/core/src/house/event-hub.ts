@@ -33,6 +33,9 @@ export interface EventHubOptions {
   readonly problem: (operation: 'cache' | 'subscribe', partition: number, error: unknown) => void;
 }
 
+/** How soon a partition subscription that failed is tried again. */
+const SUBSCRIBE_AGAIN_MS = 1_000;
+
 /** `on` listeners of these do not need broadcasts. */
 const LOCAL_TYPES = new Set(['error']);
 
@@ -58,6 +61,8 @@ export class EventHub {
   /** The broadcaster subscription of each partition listened to (resolves to its unsubscribe). */
   readonly #listening = new Map<number, Promise<(() => Promise<void>) | null>>();
   #open = false;
+  /** The pending retry of subscriptions that failed. */
+  #retry: NodeJS.Timeout | null = null;
 
   constructor(options: EventHubOptions) {
     this.#options = options;
@@ -72,6 +77,8 @@ export class EventHub {
   /** Stop listening to every partition. */
   async close(): Promise<void> {
     this.#open = false;
+    if (this.#retry !== null) clearTimeout(this.#retry);
+    this.#retry = null;
     await this.#sync();
   }
 
@@ -89,10 +96,13 @@ export class EventHub {
       const listening = this.#listening.get(partition);
       const wanted = this.#wants(partition);
       if (wanted && listening === undefined) {
-        const subscribing = broadcaster
+        const subscribing: Promise<(() => Promise<void>) | null> = broadcaster
           .subscribe([partition], (message) => this.receive(message))
           .catch((error: unknown) => {
             this.#options.problem('subscribe', partition, error);
+            // Not listened to: tried again in a moment, while somebody still wants it.
+            if (this.#listening.get(partition) === subscribing) this.#listening.delete(partition);
+            this.#syncSoon();
             return null;
           });
         this.#listening.set(partition, subscribing);
@@ -107,6 +117,16 @@ export class EventHub {
 
   #changed(): void {
     void this.#sync();
+  }
+
+  /** Subscribe again what failed, after a pause (one timer for every partition). */
+  #syncSoon(): void {
+    if (this.#retry !== null || !this.#open) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = null;
+      void this.#sync();
+    }, SUBSCRIBE_AGAIN_MS);
+    this.#retry.unref();
   }
 
   /** Broadcasts received. */

@@ -38,6 +38,19 @@ class CountingBroadcaster extends MemoryBroadcaster {
   }
 }
 
+/** Refuses the next `failures` subscriptions, as a broadcaster whose server is away. */
+class FlakyBroadcaster extends CountingBroadcaster {
+  failures = 0;
+
+  override async subscribe(partitions: readonly number[], handler: BroadcastHandler) {
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error('subscriber connection lost');
+    }
+    return super.subscribe(partitions, handler);
+  }
+}
+
 const houses: AuctionHouse[] = [];
 afterEach(async () => {
   for (const house of houses.splice(0)) await house.stop();
@@ -113,5 +126,28 @@ describe('a house listens only where somebody in it does', () => {
     errors();
     await second.placeBid({ auctionId: auction.id, bidderId: 'bob', amount: 900 });
     expect(all.map((event) => event.bidderId)).toEqual(['carol']);
+  });
+
+  it('tries a partition subscription that failed again, and says so', async () => {
+    const broadcaster = new FlakyBroadcaster();
+    const ports = { store: new MemoryAuctionStore(), broadcaster, queue: new CopyingQueue(), lock: new MemoryLock() };
+    const backendOf = () => memoryBackendOf(ports, { queueInProcess: false, cacheShared: true });
+    const house = createAuctionHouse({ backend: backendOf(), partitions: PARTITIONS, leaseTtlMs: 300 });
+    await house.start();
+    houses.push(house);
+    const errors: string[] = [];
+    const offErrors = house.on('error', (error) => errors.push(error.operation));
+    const auction = await lot(house, 1);
+    broadcaster.failures = 1;
+    const heard: AuctionEvent[] = [];
+    const off = house.subscribe(auction.id, (event) => heard.push(event));
+    await off.ready;
+    expect(errors).toContain('subscribe');
+    expect(broadcaster.listened()).toEqual([]);
+    await eventually(() => broadcaster.listened().length === 1, 3_000, 'the partition subscribed again');
+    await house.placeBid({ auctionId: auction.id, bidderId: 'ann', amount: 500 });
+    await eventually(() => heard.some((event) => event.type === 'bid.accepted'), 2_000, 'the bid event');
+    off();
+    offErrors();
   });
 });
