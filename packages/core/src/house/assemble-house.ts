@@ -103,7 +103,7 @@ export function metricsOf(parts: HouseParts): HouseMetrics {
   return {
     houseId: settings.houseId,
     state: lifecycle.state,
-    partitions: { total: settings.partitions, owned: ownership.owned() },
+    partitions: { total: settings.partitions, owned: ownership.owned(), listened: events.listened() },
     cache: settings.backend.cache.stats(),
     queue: {
       intake: router.intakeSize,

@@ -129,6 +129,11 @@ export class EventHub {
     this.#retry.unref();
   }
 
+  /** The partitions listened to (subscribed, or being subscribed), in order. */
+  listened(): number[] {
+    return [...this.#listening.keys()].sort((a, b) => a - b);
+  }
+
   /** Broadcasts received. */
   get received(): number {
     return this.#received;

@@ -31,7 +31,12 @@ export interface AuctionStats {
 export interface HouseMetrics {
   readonly houseId: string;
   readonly state: 'new' | 'running' | 'stopping' | 'stopped';
-  readonly partitions: { readonly total: number; readonly owned: number[] };
+  readonly partitions: {
+    readonly total: number;
+    readonly owned: number[];
+    /** Partitions whose broadcasts this house receives: where somebody in it listens. */
+    readonly listened: number[];
+  };
   readonly cache: CacheStats;
   readonly queue: {
     readonly intake: number;

@@ -106,6 +106,8 @@ describe('a house listens only where somebody in it does', () => {
     const offTwo = second.subscribe(auction.id, () => undefined);
     await offOne.ready;
     expect(broadcaster.listened()).toEqual([partition]);
+    expect(second.metrics().partitions.listened).toEqual([partition]);
+    expect(first.metrics().partitions.listened).toEqual([]);
     // Placed through the other house: whichever owns the partition, the event reaches `second`.
     await first.placeBid({ auctionId: auction.id, bidderId: 'ann', amount: 500 });
     await eventually(() => heard.some((event) => event.type === 'bid.accepted'), 2_000, 'the bid event');
@@ -118,6 +120,7 @@ describe('a house listens only where somebody in it does', () => {
     const off = first.on('bid.accepted', (event) => all.push(event));
     await off.ready;
     expect(broadcaster.listened().sort((a, b) => a - b)).toEqual(Array.from({ length: PARTITIONS }, (_, p) => p));
+    expect(first.metrics().partitions.listened).toEqual(Array.from({ length: PARTITIONS }, (_, p) => p));
     await second.placeBid({ auctionId: auction.id, bidderId: 'carol', amount: 700 });
     await eventually(() => all.length === 1, 2_000, 'the bid event of every partition');
     const errors = first.on('error', () => undefined);
@@ -144,6 +147,7 @@ describe('a house listens only where somebody in it does', () => {
     await off.ready;
     expect(errors).toContain('subscribe');
     expect(broadcaster.listened()).toEqual([]);
+    expect(house.metrics().partitions.listened).toEqual([]);
     await eventually(() => broadcaster.listened().length === 1, 3_000, 'the partition subscribed again');
     await house.placeBid({ auctionId: auction.id, bidderId: 'ann', amount: 500 });
     await eventually(() => heard.some((event) => event.type === 'bid.accepted'), 2_000, 'the bid event');
