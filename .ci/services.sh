@@ -75,7 +75,8 @@ pg_sql() {
 # pg_version — the first installed PostgreSQL major version, or nothing (never fails).
 pg_version() {
   [[ -d /etc/postgresql ]] || return 0
-  ls /etc/postgresql | sort -V | head -1
+  # sed reads to the end: head would leave the writer to a SIGPIPE, which pipefail reports.
+  ls /etc/postgresql | sort -V | sed -n 1p
 }
 
 # pg_trust_localhost — first-match pg_hba.conf rules that trust TCP connections from this host.
@@ -144,7 +145,7 @@ ensure_haproxy() {
     echo "services: installing haproxy"
     apt_install haproxy
   fi
-  echo "services: $(haproxy -v 2>/dev/null | head -1)"
+  echo "services: $(haproxy -v 2>/dev/null | sed -n 1p)"
 }
 
 # ensure_services — all of the above, in order (they share apt, so not in parallel).

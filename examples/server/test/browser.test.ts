@@ -217,7 +217,8 @@ describe.skipIf(!canRun)('the live auction page in two browsers', () => {
   });
 
   it('shows a sold auction as sold: the result, no outbid notice, no bid form, no time left', async () => {
-    const auctionId = await createAuction('sam', { endsAt: Date.now() + 4_000 });
+    // Long enough for two pages to open and bid on a busy machine before it ends.
+    const auctionId = await createAuction('sam', { endsAt: Date.now() + 8_000 });
     const alice = await openAs('alice', auctionId);
     const bob = await openAs('bob', auctionId);
     expect(await bid(alice, '20.00')).toContain('you lead');
@@ -225,7 +226,7 @@ describe.skipIf(!canRun)('the live auction page in two browsers', () => {
     await expect.poll(() => alice.locator('#outbid').isVisible()).toBe(true);
     expect(await alice.locator('#outbid a', { hasText: 'Bid again' }).isVisible()).toBe(true);
 
-    await expect.poll(() => alice.textContent('#room-status'), { timeout: 15_000 }).toBe('ended');
+    await expect.poll(() => alice.textContent('#room-status'), { timeout: 20_000 }).toBe('ended');
     const closed = await app.house.getAuction(auctionId);
     expect(closed?.result).toMatchObject({ outcome: 'sold', winnerId: 'bob' });
     const price = `$${((closed?.result?.price ?? 0) / 100).toFixed(2)}`;
