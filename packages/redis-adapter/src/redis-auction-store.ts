@@ -20,7 +20,7 @@ import type { OutcomePrefetch } from './outcome-prefetch.js';
 import type { RedisBroadcaster } from './redis-broadcaster.js';
 import { isCluster, type RedisClient, whenConnected } from './redis-client.js';
 import { toStoreError } from './redis-errors.js';
-import { SameTickCalls, type WaitingCall } from './same-tick-calls.js';
+import { SameTickCalls, sendTogether, type WaitingCall } from './same-tick-calls.js';
 import {
   decodeLedgerEntry,
   decodeOutcome,
@@ -281,10 +281,7 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
 
   async #commit(batch: CommitBatch): Promise<void> {
     const call = this.#commitCall(batch);
-    const result =
-      this.#commits === null
-        ? ((await runScriptNow(this.#redis, 'commit', call.keys, call.args)) as string[])
-        : await this.#commits.add(call);
+    const result = await (this.#commits === null ? this.#commitAlone(call) : this.#commits.add(call));
     const { partition } = batch;
     const [status, detail, seq] = result;
     if (status === 'OK' || status === 'REPLAY') {
@@ -311,39 +308,29 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
     throw new OutcryError('UNAVAILABLE', `Unexpected answer of the commit script: ${String(status)}.`);
   }
 
+  async #commitAlone({ keys, args }: CommitCall): Promise<string[]> {
+    return (await runScriptNow(this.#redis, 'commit', keys, args)) as string[];
+  }
+
   /**
    * Batches of several partitions in one script call, each committed or refused on its own. A
    * call that fails as a whole is sent again batch by batch, so that each hears its own error:
    * a batch the failed call wrote before failing finds itself in its ledgers (REPLAY).
    */
   #commitTogether(calls: ReadonlyArray<WaitingCall<CommitCall, string[]>>): void {
-    const alone = (call: WaitingCall<CommitCall, string[]>) =>
-      runScriptNow(this.#redis, 'commit', call.item.keys, call.item.args).then(
-        (result) => call.resolve(result as string[]),
-        call.reject,
-      );
-    const [first] = calls;
-    if (calls.length === 1 && first !== undefined) {
-      void alone(first);
-      return;
-    }
-    const keys: string[] = [];
-    const args: Array<string | number> = ['MANY', calls.length];
-    for (const { item } of calls) args.push(item.keys.length, item.args.length);
-    for (const { item } of calls) {
-      for (const key of item.keys) keys.push(key);
-      for (const arg of item.args) args.push(arg);
-    }
-    runScriptNow(this.#redis, 'commit', keys, args).then(
-      (results) => {
-        calls.forEach((call, i) => {
-          call.resolve((results as string[][])[i] as string[]);
-        });
+    sendTogether(calls, {
+      alone: (call) => this.#commitAlone(call),
+      together: async (items) => {
+        const keys: string[] = [];
+        const args: Array<string | number> = ['MANY', items.length];
+        for (const item of items) args.push(item.keys.length, item.args.length);
+        for (const item of items) {
+          for (const key of item.keys) keys.push(key);
+          for (const arg of item.args) args.push(arg);
+        }
+        return (await runScriptNow(this.#redis, 'commit', keys, args)) as string[][];
       },
-      () => {
-        for (const call of calls) void alone(call);
-      },
-    );
+    });
   }
 
   /** The batch by auction, in order of first appearance; entries of one auction must follow on without a gap. */

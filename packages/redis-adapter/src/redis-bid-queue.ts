@@ -5,7 +5,7 @@ import { runScript } from './lua-scripts.js';
 import type { OutcomePrefetch } from './outcome-prefetch.js';
 import { parseEntries, pushItemArgs, type StreamEntry } from './queue-entries.js';
 import { duplicateClient, isCluster, type RedisClient } from './redis-client.js';
-import { SameTickCalls, type WaitingCall } from './same-tick-calls.js';
+import { SameTickCalls, sendTogether, type WaitingCall } from './same-tick-calls.js';
 
 /** What a RedisBidQueue needs. */
 export interface RedisBidQueueOptions {
@@ -96,7 +96,7 @@ export class RedisBidQueue implements BidQueue {
   /** Acknowledgements of one turn, likewise. */
   readonly #acks: SameTickCalls<AckCall, void> | null;
   /** Reads of waiting entries of one turn, likewise. */
-  readonly #reads: SameTickCalls<ReadCall, QueuedCommand[]> | null;
+  readonly #reads: SameTickCalls<ReadCall, ReadReply | undefined> | null;
   /** The turn the reads of this one wait for (see #nextTurn). */
   #turn: Promise<void> | null = null;
   #closed = false;
@@ -145,25 +145,18 @@ export class RedisBidQueue implements BidQueue {
    * some of its entries, so the items sent again are not fresh (their bids are looked up).
    */
   #enqueueTogether(calls: ReadonlyArray<WaitingCall<EnqueueCall, void>>): void {
-    const alone = (call: WaitingCall<EnqueueCall, void>, keepFresh: boolean) =>
-      this.#enqueueAlone(call.item, keepFresh).then(call.resolve, call.reject);
-    const [first] = calls;
-    if (calls.length === 1 && first !== undefined) {
-      void alone(first, true);
-      return;
-    }
-    const args = [this.#group];
-    for (const { item } of calls) args.push(String(item.items.length));
-    for (const { item } of calls) pushItemArgs(item.items, args, true);
-    const keys = calls.map(({ item }) => this.#keys.stream(item.partition));
-    runScript(this.#redis, 'enqueue', keys, args).then(
-      () => {
-        for (const call of calls) call.resolve();
+    sendTogether(calls, {
+      alone: (item) => this.#enqueueAlone(item, true),
+      again: (item) => this.#enqueueAlone(item, false),
+      together: async (items) => {
+        const args = [this.#group];
+        for (const item of items) args.push(String(item.items.length));
+        for (const item of items) pushItemArgs(item.items, args, true);
+        const keys = items.map((item) => this.#keys.stream(item.partition));
+        await runScript(this.#redis, 'enqueue', keys, args);
+        return items.map(() => undefined);
       },
-      () => {
-        for (const call of calls) void alone(call, false);
-      },
-    );
+    });
   }
 
   async #ensureGroup(partition: number, force = false): Promise<void> {
@@ -254,12 +247,13 @@ export class RedisBidQueue implements BidQueue {
   }
 
   /** Entries waiting now, without blocking, read by a script that also looks up their bids' outcomes. */
-  #readNow(partition: number, consumer: string, max: number): Promise<QueuedCommand[]> {
+  async #readNow(partition: number, consumer: string, max: number): Promise<QueuedCommand[]> {
     const call: ReadCall = { partition, consumer, max };
-    return this.#reads === null ? this.#readNowAlone(call) : this.#reads.add(call);
+    const reply = await (this.#reads === null ? this.#readAlone(call) : this.#reads.add(call));
+    return this.#delivered(partition, reply);
   }
 
-  async #readNowAlone(call: ReadCall): Promise<QueuedCommand[]> {
+  async #readAlone(call: ReadCall): Promise<ReadReply | undefined> {
     const { partition, consumer, max } = call;
     const keys = [this.#keys.stream(partition), ...this.#outcomeKeys];
     const args = [this.#group, consumer, max, 1];
@@ -271,17 +265,15 @@ export class RedisBidQueue implements BidQueue {
       await this.#ensureGroup(partition, true);
       reply = (await runScript(this.#redis, 'read-batch', keys, args)) as ReadReply[];
     }
-    return this.#delivered(partition, reply[0]);
+    return reply[0];
   }
 
   /**
    * The reads of one turn by the same consumer, of several partitions, in one script call; a
    * call that fails as a whole (a stream without its group) is sent again read by read.
    */
-  #readTogether(calls: ReadonlyArray<WaitingCall<ReadCall, QueuedCommand[]>>): void {
-    const alone = (call: WaitingCall<ReadCall, QueuedCommand[]>) =>
-      this.#readNowAlone(call.item).then(call.resolve, call.reject);
-    const groups = new Map<string, Array<WaitingCall<ReadCall, QueuedCommand[]>>>();
+  #readTogether(calls: ReadonlyArray<WaitingCall<ReadCall, ReadReply | undefined>>): void {
+    const groups = new Map<string, Array<WaitingCall<ReadCall, ReadReply | undefined>>>();
     for (const call of calls) {
       const key = `${call.item.max} ${call.item.consumer}`;
       const group = groups.get(key);
@@ -289,25 +281,20 @@ export class RedisBidQueue implements BidQueue {
       else group.push(call);
     }
     for (const group of groups.values()) {
-      const [first] = group;
-      if (first === undefined) continue;
-      if (group.length === 1) {
-        void alone(first);
-        continue;
-      }
-      const keys = group.map(({ item }) => this.#keys.stream(item.partition));
-      for (const key of this.#outcomeKeys) keys.push(key);
-      const args = [this.#group, first.item.consumer, first.item.max, group.length];
-      runScript(this.#redis, 'read-batch', keys, args).then(
-        (reply) => {
-          group.forEach((call, i) => {
-            this.#delivered(call.item.partition, (reply as ReadReply[])[i]).then(call.resolve, call.reject);
-          });
+      sendTogether(group, {
+        alone: (item) => this.#readAlone(item),
+        together: async (items) => {
+          const keys = items.map((item) => this.#keys.stream(item.partition));
+          for (const key of this.#outcomeKeys) keys.push(key);
+          const { consumer, max } = items[0] as ReadCall;
+          return (await runScript(this.#redis, 'read-batch', keys, [
+            this.#group,
+            consumer,
+            max,
+            items.length,
+          ])) as ReadReply[];
         },
-        () => {
-          for (const call of group) void alone(call);
-        },
-      );
+      });
     }
   }
 

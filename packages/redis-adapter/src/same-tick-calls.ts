@@ -36,3 +36,39 @@ export class SameTickCalls<T, R> {
     }
   };
 }
+
+/** How the calls of one turn go to Redis: together, or one by one. */
+export interface TurnSends<T, R> {
+  /** One command for several items: one result each, in their order. */
+  together(items: readonly T[]): Promise<readonly R[]>;
+  /** One item on its own: a turn with a single call. */
+  alone(item: T): Promise<R>;
+  /** Each item after a command for several failed as a whole (`alone` unless said). */
+  again?(item: T): Promise<R>;
+}
+
+/**
+ * Settles the calls of one turn with one command, or with one per call when there is one call
+ * or when the command for all of them failed as a whole: each then hears its own answer or error.
+ */
+export function sendTogether<T, R>(calls: ReadonlyArray<WaitingCall<T, R>>, sends: TurnSends<T, R>): void {
+  const one = (call: WaitingCall<T, R>, send: (item: T) => Promise<R>) => {
+    send(call.item).then(call.resolve, call.reject);
+  };
+  const [first] = calls;
+  if (first === undefined) return;
+  if (calls.length === 1) {
+    one(first, sends.alone);
+    return;
+  }
+  sends.together(calls.map((call) => call.item)).then(
+    (results) => {
+      calls.forEach((call, i) => {
+        call.resolve(results[i] as R);
+      });
+    },
+    () => {
+      for (const call of calls) one(call, sends.again ?? sends.alone);
+    },
+  );
+}
