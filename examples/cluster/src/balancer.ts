@@ -2,7 +2,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { BACKEND, type HaproxyConfigOptions, haproxyConfig } from './haproxy-config.js';
+import { LUA_PARTITION_OF } from './assets.generated.js';
+import { BACKEND, type HaproxyConfigOptions, haproxyConfig, ownerBackend } from './haproxy-config.js';
 import { type LineLog, waitFor } from './processes.js';
 
 /** Whether HAProxy is installed (`apt-get install haproxy` on Debian). */
@@ -19,15 +20,26 @@ export interface SlotStatus {
   readonly sessions: number;
 }
 
+/** What `Balancer.start` needs: the configuration's options, owner routes given by the partition count alone. */
+export type BalancerOptions = Omit<HaproxyConfigOptions, 'socket' | 'ownerRoutes'> & {
+  /** Route bids to the owner of their partition (`setRoutes` says who owns what); null: round robin. */
+  readonly ownerRoutes: { readonly partitions: number } | null;
+};
+
 /** HAProxy in front of the servers, run in the foreground as a child of this process. */
 export class Balancer {
   readonly #process: ChildProcess;
   readonly #socket: string;
   readonly #exited: Promise<void>;
+  /** The owners map file, null without owner routes. */
+  readonly #mapFile: string | null;
+  /** The owners map as HAProxy holds it: partition -> slot. */
+  #routes = new Map<number, string>();
 
-  private constructor(child: ChildProcess, socket: string) {
+  private constructor(child: ChildProcess, socket: string, mapFile: string | null) {
     this.#process = child;
     this.#socket = socket;
+    this.#mapFile = mapFile;
     this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
@@ -39,20 +51,25 @@ export class Balancer {
    * Writes the configuration into `folder`, starts HAProxy (in a process group of its own when
    * `detached`) and waits until it answers on its socket.
    */
-  static async start(
-    folder: string,
-    options: Omit<HaproxyConfigOptions, 'socket'>,
-    log: LineLog,
-    detached: boolean,
-  ): Promise<Balancer> {
+  static async start(folder: string, options: BalancerOptions, log: LineLog, detached: boolean): Promise<Balancer> {
     const socket = join(folder, 'haproxy.sock');
     const file = join(folder, 'haproxy.cfg');
-    writeFileSync(file, haproxyConfig({ ...options, socket }));
+    let ownerRoutes: HaproxyConfigOptions['ownerRoutes'] = null;
+    if (options.ownerRoutes !== null) {
+      ownerRoutes = {
+        luaFile: join(folder, 'partition-of.lua'),
+        mapFile: join(folder, 'owners.map'),
+        partitions: options.ownerRoutes.partitions,
+      };
+      writeFileSync(ownerRoutes.luaFile, LUA_PARTITION_OF);
+      writeFileSync(ownerRoutes.mapFile, '');
+    }
+    writeFileSync(file, haproxyConfig({ ...options, socket, ownerRoutes }));
     const check = spawnSync('haproxy', ['-c', '-q', '-f', file], { encoding: 'utf8' });
     if (check.status !== 0) throw new Error(`HAProxy refused its configuration (${file}):\n${check.stderr}`);
     const child = spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'], detached });
     log.attach('haproxy', child);
-    const balancer = new Balancer(child, socket);
+    const balancer = new Balancer(child, socket, ownerRoutes?.mapFile ?? null);
     let exited = false;
     void balancer.#exited.then(() => {
       exited = true;
@@ -101,6 +118,36 @@ export class Balancer {
   async setState(name: string, state: 'ready' | 'maint'): Promise<void> {
     const answer = await this.command(`set server ${BACKEND}/${name} state ${state}`);
     if (answer.trim() !== '') throw new Error(`HAProxy refused "set server ${name} state ${state}": ${answer.trim()}`);
+  }
+
+  /** The owner routes HAProxy holds: partition -> slot. */
+  get routes(): ReadonlyMap<number, string> {
+    return this.#routes;
+  }
+
+  /**
+   * Makes HAProxy's owners map `routes` (partition -> slot), changing only the entries that
+   * differ; a partition left out goes round robin. Does nothing without owner routes.
+   */
+  async setRoutes(routes: ReadonlyMap<number, string>): Promise<void> {
+    const map = this.#mapFile;
+    if (map === null) return;
+    for (const partition of this.#routes.keys()) {
+      if (routes.has(partition)) continue;
+      await this.#mapCommand(`del map ${map} ${partition}`);
+      this.#routes.delete(partition);
+    }
+    for (const [partition, slot] of routes) {
+      const held = this.#routes.get(partition);
+      if (held === slot) continue;
+      await this.#mapCommand(`${held === undefined ? 'add' : 'set'} map ${map} ${partition} ${ownerBackend(slot)}`);
+      this.#routes.set(partition, slot);
+    }
+  }
+
+  async #mapCommand(text: string): Promise<void> {
+    const answer = (await this.command(text)).trim();
+    if (answer !== '' && answer !== 'Done.') throw new Error(`HAProxy refused "${text}": ${answer}`);
   }
 
   /** Waits until the slot's status starts with `status` (UP, MAINT...). */

@@ -6,6 +6,7 @@ import { Balancer } from './balancer.js';
 import { freePort } from './free-port.js';
 import type { ServerSlot } from './haproxy-config.js';
 import { LocalRedisCluster } from './local-redis-cluster.js';
+import { OwnerRoutes, ownedPartitions } from './owner-routes.js';
 import type { LineLog } from './processes.js';
 import { ServerProcess } from './server-process.js';
 
@@ -34,6 +35,12 @@ export interface DeploymentOptions {
    * this process's group, where the terminal's signals reach them too.
    */
   readonly ownProcessGroups?: boolean;
+  /**
+   * `owner` (the default): the balancer sends each bid to the server that owns its auction's
+   * partition, asking the servers every 500 ms which they own; `any`: every request round robin,
+   * each bid forwarded through the queue when it reaches a server that does not own it.
+   */
+  readonly routeBids?: 'owner' | 'any';
 }
 
 /** How long a leaving server's open sessions may take to finish before it is told to stop. */
@@ -58,6 +65,7 @@ export class Deployment {
   readonly #log: LineLog;
   readonly #folder: string;
   readonly #detached: boolean;
+  readonly #ownerRoutes: OwnerRoutes | null;
   /** Kills what is left if this process exits before `stop()`. */
   readonly #killOnExit = () => this.kill();
 
@@ -71,6 +79,7 @@ export class Deployment {
     log: LineLog;
     folder: string;
     detached: boolean;
+    routeBids: 'owner' | 'any';
   }) {
     this.url = args.url;
     this.slots = args.slots;
@@ -81,6 +90,14 @@ export class Deployment {
     this.#log = args.log;
     this.#folder = args.folder;
     this.#detached = args.detached;
+    this.#ownerRoutes =
+      args.routeBids === 'owner'
+        ? new OwnerRoutes(
+            this.balancer,
+            () => this.servers,
+            (error) => this.#log.say(`owner routes not updated: ${(error as Error).message}`),
+          )
+        : null;
     process.once('exit', this.#killOnExit);
   }
 
@@ -115,10 +132,31 @@ export class Deployment {
       for (const result of started) if (result.status === 'fulfilled') servers.push(result.value);
       const failed = started.find((result) => result.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
-      balancer = await Balancer.start(folder, { bind: { host: options.bind.host, port }, slots }, log, detached);
+      const routeBids = options.routeBids ?? 'owner';
+      const ownerRoutes =
+        routeBids === 'owner' ? { partitions: (await ownedPartitions(servers[0] as ServerProcess)).total } : null;
+      balancer = await Balancer.start(
+        folder,
+        { bind: { host: options.bind.host, port }, slots, ownerRoutes },
+        log,
+        detached,
+      );
       for (const slot of slots.filter((s) => s.enabled)) await balancer.waitFor(slot.name, 'UP');
       const url = `http://${options.bind.host.includes(':') ? `[${options.bind.host}]` : options.bind.host}:${port}`;
-      return new Deployment({ url, slots, balancer, redisCluster, servers, env, log, folder, detached });
+      const deployment = new Deployment({
+        url,
+        slots,
+        balancer,
+        redisCluster,
+        servers,
+        env,
+        log,
+        folder,
+        detached,
+        routeBids,
+      });
+      await deployment.#ownerRoutes?.start();
+      return deployment;
     } catch (error) {
       await Promise.all(servers.map((server) => server.kill()));
       await balancer?.stop(0);
@@ -159,6 +197,7 @@ export class Deployment {
   /** Stops everything in order: servers out of service and drained, then HAProxy, then the Redis Cluster it started. */
   async stop(): Promise<void> {
     process.off('exit', this.#killOnExit);
+    await this.#ownerRoutes?.stop();
     const running = this.servers;
     await Promise.all(running.map((server) => this.balancer.setState(server.name, 'maint').catch(() => undefined)));
     await Promise.all(running.map((server) => server.stop()));
@@ -170,6 +209,7 @@ export class Deployment {
   /** Ends every process at once: for a launcher that is exiting anyway. */
   kill(): void {
     process.off('exit', this.#killOnExit);
+    void this.#ownerRoutes?.stop();
     for (const server of this.#servers.values()) if (server.running) void server.kill();
     this.balancer.kill();
     this.redisCluster?.kill();

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { partitionOf } from '@outcry/core/adapter-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasHaproxy } from '../src/balancer.js';
 import { Deployment } from '../src/deployment.js';
@@ -6,11 +7,12 @@ import { createLineLog } from '../src/processes.js';
 import {
   createAuction,
   ledgerProblems,
-  openSocket,
+  openSocketAvoiding,
   type PlacedBid,
   placeBid,
   signIn,
 } from './support/balancer-client.js';
+import { ownersOnceRouted } from './support/owners.js';
 
 const servicesRequired = process.env.CI === 'true' || process.env.REQUIRE_SERVICES === '1';
 const missing = [
@@ -46,17 +48,20 @@ describe.skipIf(missing.length > 0)('two servers on a three-master Redis Cluster
     expect(deployment.redisCluster?.ports).toHaveLength(3);
     const seller = await signIn(base, 'seller');
     const bidders = await Promise.all(['ann', 'bob', 'cyd'].map(async (id) => ({ id, token: await signIn(base, id) })));
-    // Auctions on several partitions, so on several masters.
-    const auctions = await Promise.all(Array.from({ length: 6 }, (_, i) => createAuction(base, seller, `Lot ${i}`)));
-    const watcher = await openSocket(base);
+    // Auctions on several partitions, so on several masters, and on both servers (each owns
+    // half the partitions; all on one: 2^-11).
+    const auctions = await Promise.all(Array.from({ length: 12 }, (_, i) => createAuction(base, seller, `Lot ${i}`)));
+    const { total, owners } = await ownersOnceRouted(deployment);
     const watched = auctions[0] as string;
+    // Watching on the server that does not own the auction: its events cross the Cluster.
+    const watcher = await openSocketAvoiding(base, owners.get(partitionOf(watched, total)) ?? null);
     watcher.send({ type: 'subscribe', auctionId: watched });
     await watcher.next((f) => f.type === 'snapshot');
 
     const bids: PlacedBid[] = await Promise.all(
       auctions.flatMap((auctionId) =>
         bidders.flatMap((bidder, b) =>
-          Array.from({ length: 10 }, (_, r) =>
+          Array.from({ length: 5 }, (_, r) =>
             placeBid(base, bidder.token, bidder.id, auctionId, 2_000 + (r * bidders.length + b) * 10),
           ),
         ),

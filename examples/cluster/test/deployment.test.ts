@@ -1,3 +1,4 @@
+import { partitionOf } from '@outcry/core/adapter-kit';
 import { deleteMatching } from '@outcry/redis-adapter';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,12 +9,12 @@ import {
   call,
   createAuction,
   ledgerProblems,
-  openSocket,
   openSocketAvoiding,
   type PlacedBid,
   placeBid,
   signIn,
 } from './support/balancer-client.js';
+import { ownersOnceRouted } from './support/owners.js';
 
 const servicesRequired = process.env.CI === 'true' || process.env.REQUIRE_SERVICES === '1';
 const haproxy = hasHaproxy();
@@ -26,13 +27,17 @@ if (!haproxy) {
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `outcry-cluster-test:${process.pid}:`;
 /** Writes (sessions per address, auctions per user): few, so that the per-address limit shows. */
-const WRITES_BURST = 20;
+const WRITES_BURST = 40;
 
 describe.skipIf(!haproxy)('two servers on one Redis behind HAProxy', () => {
   let deployment: Deployment;
   let base: string;
   let seller: string;
   const bidders: Array<{ id: string; token: string }> = [];
+  /** Twelve auctions: both servers own the partitions of some of them (all on one: 2^-11). */
+  const lots: string[] = [];
+  /** Every bid placed on `lots`, for their ledgers. */
+  const lotBids: PlacedBid[] = [];
 
   beforeAll(async () => {
     deployment = await Deployment.start({
@@ -53,6 +58,7 @@ describe.skipIf(!haproxy)('two servers on one Redis behind HAProxy', () => {
     base = deployment.url;
     seller = await signIn(base, 'seller');
     for (const id of ['ann', 'bob', 'cyd', 'dee']) bidders.push({ id, token: await signIn(base, id) });
+    for (let i = 0; i < 12; i++) lots.push(await createAuction(base, seller, `Lot ${i}`));
   });
   afterAll(async () => {
     await deployment?.stop();
@@ -73,31 +79,44 @@ describe.skipIf(!haproxy)('two servers on one Redis behind HAProxy', () => {
       ),
     );
 
+  const settledOwners = (shared = true) => ownersOnceRouted(deployment, shared);
+
   it('takes HTTP bids on both servers, and every accepted bid is in its ledger once', async () => {
-    const auctions = [await createAuction(base, seller, 'Lamp'), await createAuction(base, seller, 'Desk')];
-    const bids = await bidOn(auctions, 25, 2_000);
+    await settledOwners();
+    const bids = await bidOn(lots, 5, 2_000);
+    lotBids.push(...bids);
     expect(new Set(bids.map((bid) => bid.server))).toEqual(new Set(['s1', 's2']));
     expect(bids.filter((bid) => bid.status === 200).length).toBeGreaterThan(0);
     expect(bids.filter((bid) => bid.status !== 200 && bid.status !== 409)).toEqual([]);
-    expect(await ledgerProblems(base, bids)).toEqual([]);
+    expect(await ledgerProblems(base, lotBids)).toEqual([]);
+  });
+
+  it("sends each bid to the server that owns its auction's partition, where it is judged without the queue", async () => {
+    const { total, owners } = await settledOwners();
+    const bids = await bidOn(lots, 3, 10_000);
+    lotBids.push(...bids);
+    expect(bids.filter((bid) => bid.status !== 200 && bid.status !== 409)).toEqual([]);
+    const misrouted = bids.filter((bid) => bid.server !== owners.get(partitionOf(bid.auctionId, total)));
+    expect(misrouted).toEqual([]);
+    expect(new Set(bids.map((bid) => bid.server))).toEqual(new Set(['s1', 's2']));
+    expect(await ledgerProblems(base, lotBids)).toEqual([]);
   });
 
   it('shows a watcher on one server the bids placed through the other, over HTTP and WebSocket', async () => {
     const auctionId = await createAuction(base, seller, 'Clock');
-    const watcher = await openSocket(base);
+    const { total, owners } = await settledOwners();
+    const owner = owners.get(partitionOf(auctionId, total)) ?? null;
+    // Watching on the server that does not judge the auction's bids: every event crosses Redis.
+    const watcher = await openSocketAvoiding(base, owner);
     expect(['s1', 's2']).toContain(watcher.server());
     watcher.send({ type: 'subscribe', auctionId });
     await watcher.next((f) => f.type === 'snapshot');
     const heard = (seq: number) => watcher.next((f) => f.type === 'event' && (f.event as { seq: number }).seq === seq);
 
-    let elsewhere: PlacedBid | null = null;
-    for (let i = 0; elsewhere === null && i < 10; i++) {
-      const bid = await placeBid(base, bidders[0]?.token ?? '', 'ann', auctionId, 2_000 + i * 100);
-      expect(bid.status).toBe(200);
-      if (bid.server !== watcher.server()) elsewhere = bid;
-    }
-    expect(elsewhere?.seq).toEqual(expect.any(Number));
-    await heard(elsewhere?.seq as number);
+    const elsewhere = await placeBid(base, bidders[0]?.token ?? '', 'ann', auctionId, 2_000);
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.server).not.toBe(watcher.server());
+    await heard(elsewhere.seq as number);
 
     const bidder = await openSocketAvoiding(base, watcher.server());
     bidder.send({ type: 'auth', token: bidders[1]?.token });
@@ -120,7 +139,9 @@ describe.skipIf(!haproxy)('two servers on one Redis behind HAProxy', () => {
   });
 
   it('loses nothing while a server joins and another leaves under load', async () => {
-    const auctions = [await createAuction(base, seller, 'Vase'), await createAuction(base, seller, 'Rug')];
+    // Twelve: some are in partitions s3 comes to own (none: 2^-12).
+    const auctions: string[] = [];
+    for (let i = 0; i < 12; i++) auctions.push(await createAuction(base, seller, `Vase ${i}`));
     const placed: PlacedBid[] = [];
     let going = true;
     let amount = 2_000;
@@ -137,11 +158,15 @@ describe.skipIf(!haproxy)('two servers on one Redis behind HAProxy', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       const joined = await deployment.startServer();
       expect(joined.name).toBe('s3');
+      // Each of s1 and s2 owns 2 of the 4 partitions, a fair share of 3 houses: s3 waits.
+      await settledOwners(false);
       await new Promise((resolve) => setTimeout(resolve, 500));
       const servedBeforeLeaving = placed.length;
       await deployment.stopServer('s1');
       const afterLeaving = placed.length;
-      await new Promise((resolve) => setTimeout(resolve, 800));
+      // s1's partitions go to s3, and their bids follow.
+      await settledOwners();
+      await new Promise((resolve) => setTimeout(resolve, 500));
       expect(placed.length).toBeGreaterThan(afterLeaving);
       expect(servedBeforeLeaving).toBeGreaterThan(0);
     } finally {

@@ -173,6 +173,13 @@ export const readinessSchema = z
   })
   .strict();
 
+const partitionsSchema = z
+  .object({
+    total: z.int().min(1).meta({ description: "The house's partition count: an auction is in partitionOf(id, total)." }),
+    owned: z.array(z.int().min(0)).meta({ description: 'The partitions this process sequences now.' }),
+  })
+  .strict();
+
 /** Admin figures: their shape follows the house's metrics. */
 const figuresSchema = z.record(z.string(), z.unknown());
 
@@ -191,5 +198,6 @@ export const RESPONSE_SCHEMAS = {
   Error: errorSchema,
   Health: healthSchema,
   Readiness: readinessSchema,
+  Partitions: partitionsSchema,
   Figures: figuresSchema,
 } as const;

@@ -729,6 +729,15 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
       if (store === 'postgres' || store === 'hybrid') expect(checks.postgres).toBe('ok');
     });
 
+    it('GET /partitions says which partitions this process sequences', async () => {
+      const answer = (await app.inject({ method: 'GET', url: '/partitions' })).json() as {
+        total: number;
+        owned: number[];
+      };
+      // Alone on its store, the house owns every partition.
+      expect(answer.owned).toEqual(Array.from({ length: answer.total }, (_, i) => i));
+    });
+
     it('GET /metrics is Prometheus text with the bid, queue, cache and WebSocket figures', async () => {
       const auction = await openAuction();
       await bob.request({ method: 'POST', url: `/auctions/${auction.id}/bids`, payload: { amount: 2_000 } });
@@ -770,6 +779,7 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
         '/bids/{bidId}',
         '/health',
         '/ready',
+        '/partitions',
         '/metrics',
         '/admin/stats',
         '/admin/cache/warm',

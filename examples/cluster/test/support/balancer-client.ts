@@ -150,7 +150,7 @@ export async function ledgerProblems(base: string, bids: readonly PlacedBid[]): 
 }
 
 /** A WebSocket client through the balancer that keeps every frame, and the server that took its upgrade. */
-export async function openSocket(base: string) {
+async function openSocket(base: string) {
   const url = `${base.replace(/^http/, 'ws')}/ws`;
   const socket = new WebSocket(url);
   const frames: Array<Record<string, unknown>> = [];

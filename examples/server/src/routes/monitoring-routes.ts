@@ -50,6 +50,13 @@ export function registerMonitoringRoutes(app: FastifyInstance, context: AppConte
       });
   });
 
+  // Which partitions this process sequences: a balancer that sends the bids of an auction to the
+  // owner of partitionOf(id, total) spares them a trip through the queue to another process.
+  app.get('/partitions', async () => {
+    const { total, owned } = context.house.health().partitions;
+    return { total, owned };
+  });
+
   app.get('/metrics', async (_request, reply) => {
     const { contentType, text } = await context.metrics.render();
     return reply.header('Content-Type', contentType).send(text);
