@@ -24,7 +24,8 @@ const CURVES: ReadonlyArray<{ curve: ScaleOutCurve; label: string; color: string
   { curve: 'spread', label: 'library houses, spread', color: '#cf222e' },
   { curve: 'spread-wide', label: 'library houses, spread, 16 partitions', color: '#bf8700' },
   { curve: 'routed', label: 'library houses, routed', color: '#1f6feb' },
-  { curve: 'http', label: 'servers behind HAProxy', color: '#8250df' },
+  { curve: 'http', label: 'servers behind HAProxy, bids to their owner', color: '#8250df' },
+  { curve: 'http-any', label: 'servers behind HAProxy, round robin', color: '#d63384' },
   { curve: 'cluster', label: 'Redis Cluster, masters capped', color: '#1a7f37' },
 ];
 
@@ -209,7 +210,10 @@ export function renderScaleOutChart(points: readonly ScaleOutPoint[], subtitle: 
       title: 'Example servers behind HAProxy, HTTP bids',
       xLabel: 'server processes (capped)',
       yLabel: 'bids/s, all servers',
-      series: throughputSeries(points, 'http', color('http')),
+      series: [
+        ...throughputSeries(points, 'http', color('http')),
+        ...throughputSeries(points, 'http-any', color('http-any')),
+      ],
     }),
     panel({
       left: 20 + 2 * (PANEL_W + GAP),

@@ -13,6 +13,7 @@ import { Redis } from 'ioredis';
 import { hasHaproxy } from '../../examples/cluster/src/balancer.js';
 import { Deployment } from '../../examples/cluster/src/deployment.js';
 import { createLineLog } from '../../examples/cluster/src/processes.js';
+import type { ServerProcess } from '../../examples/cluster/src/server-process.js';
 import type { CpuCaps } from './cpu-caps.js';
 import type { HttpLoadRequest, HttpLoadResult } from './http-load.js';
 import { statusesOf } from './http-load.js';
@@ -23,6 +24,8 @@ import { hasRedisServer, redisUsage, startRedisServers } from './redis-servers.j
 
 export interface HttpCurveOptions {
   readonly serverCounts: readonly number[];
+  /** `owner`: HAProxy sends each bid to the server owning its partition; `any`: round robin. */
+  readonly routeBids: 'owner' | 'any';
   readonly connectionsPerServer: number;
   readonly auctions: number;
   readonly durationMs: number;
@@ -41,6 +44,8 @@ export interface HttpPoint {
   readonly serverCpuUsPerBid: number;
   readonly redisCpuUsPerBid: number;
   readonly balancerCpuUsPerBid: number;
+  /** Of the commands the servers took in over the window, the share sent through the queue to another. */
+  readonly queuedShare: number;
   readonly statuses: string;
   readonly ledger: LedgerCheck;
   /** The machine's 1-minute load average at the end of the window. */
@@ -87,11 +92,21 @@ async function post(url: string, path: string, body: unknown, token?: string): P
   return json;
 }
 
+/** Commands the servers judged in their own process and sent through the queue, since start (their /metrics). */
+async function intakeOf(servers: readonly ServerProcess[]): Promise<{ inMemory: number; queued: number }> {
+  const texts = await Promise.all(
+    servers.map(async (server) => (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text()),
+  );
+  const sum = (name: string) =>
+    texts.reduce((total, text) => total + Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0), 0);
+  return { inMemory: sum('outcry_commands_in_memory'), queued: sum('outcry_commands_queued') };
+}
+
 async function measurePoint(servers: number, options: HttpCurveOptions): Promise<HttpPoint> {
   const redisServers = await startRedisServers(1, { cluster: false });
   const node = redisServers.nodes[0] as (typeof redisServers.nodes)[number];
   const admin = new Redis(node.url);
-  const prefix = `outcry-bench-scale-out-http:${servers}:`;
+  const prefix = `outcry-bench-scale-out-http:${options.routeBids}:${servers}:`;
   let deployment: Deployment | null = null;
   try {
     deployment = await Deployment.start({
@@ -108,6 +123,7 @@ async function measurePoint(servers: number, options: HttpCurveOptions): Promise
         LOG_LEVEL: 'warn',
       },
       log: createLineLog(null),
+      routeBids: options.routeBids,
       // In the bench's process group: a Ctrl-C on the bench stops the servers and HAProxy too.
       ownProcessGroups: false,
     });
@@ -175,8 +191,10 @@ async function measurePoint(servers: number, options: HttpCurveOptions): Promise
       balancer: processCpuSeconds(balancer),
     });
     const before = await usage();
+    const intakeBefore = await intakeOf(deployment.servers);
     const result = await load(options.durationMs / 1_000);
     const after = await usage();
+    const intakeAfter = await intakeOf(deployment.servers);
     const loadAverage = loadavg()[0] ?? Number.NaN;
     const answered = Math.max(1, result.requests.total);
 
@@ -192,6 +210,9 @@ async function measurePoint(servers: number, options: HttpCurveOptions): Promise
       serverCpuUsPerBid: ((after.server - before.server) * 1e6) / answered,
       redisCpuUsPerBid: ((after.redis - before.redis) * 1e6) / answered,
       balancerCpuUsPerBid: ((after.balancer - before.balancer) * 1e6) / answered,
+      queuedShare:
+        (intakeAfter.queued - intakeBefore.queued) /
+        Math.max(1, intakeAfter.queued - intakeBefore.queued + intakeAfter.inMemory - intakeBefore.inMemory),
       statuses: statusesOf(result),
       ledger,
       loadAverage,
@@ -212,7 +233,7 @@ export async function measureHttpCurve(options: HttpCurveOptions): Promise<HttpP
   for (const servers of options.serverCounts) {
     const point = await measurePoint(servers, options);
     options.log(
-      `${servers} server${servers === 1 ? '' : 's'} behind HAProxy: ${Math.round(point.bidsPerSecond)} bids/s, server CPU per bid ${point.serverCpuUsPerBid.toFixed(1)} µs, Redis ${point.redisCpuUsPerBid.toFixed(1)} µs, HAProxy ${point.balancerCpuUsPerBid.toFixed(1)} µs, p99 ${point.p99Ms} ms, ${point.statuses}`,
+      `${servers} server${servers === 1 ? '' : 's'} behind HAProxy (bids to ${options.routeBids === 'owner' ? 'their owner' : 'any server'}): ${Math.round(point.bidsPerSecond)} bids/s, ${Math.round(point.queuedShare * 100)}% through the queue, server CPU per bid ${point.serverCpuUsPerBid.toFixed(1)} µs, Redis ${point.redisCpuUsPerBid.toFixed(1)} µs, HAProxy ${point.balancerCpuUsPerBid.toFixed(1)} µs, p99 ${point.p99Ms} ms, ${point.statuses}`,
     );
     points.push(point);
   }

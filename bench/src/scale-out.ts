@@ -34,7 +34,7 @@ import { measureWsPoint, type WsPoint } from './ws-scale-out.js';
 const SUITE = 'scale-out';
 
 /** The curves, as the chart names them. */
-export type ScaleOutCurve = Routing | 'spread-wide' | 'http' | 'cluster';
+export type ScaleOutCurve = Routing | 'spread-wide' | 'http' | 'http-any' | 'cluster';
 
 interface ClusterBudget {
   readonly masters: readonly number[];
@@ -453,30 +453,46 @@ async function httpRows(
   caps: CpuCaps,
   cores: number,
 ): Promise<BenchRow[]> {
-  const points: HttpPoint[] | string = await measureHttpCurve({ ...http, caps, cores, log: context.log });
-  if (typeof points === 'string') {
-    context.log(`servers behind a load balancer: skipped, ${points}`);
-    return [];
+  const rows: BenchRow[] = [];
+  for (const routeBids of ['owner', 'any'] as const) {
+    const points: HttpPoint[] | string = await measureHttpCurve({ ...http, routeBids, caps, cores, log: context.log });
+    if (typeof points === 'string') {
+      context.log(`servers behind a load balancer: skipped, ${points}`);
+      return [];
+    }
+    rows.push(...httpCurveRows(points, routeBids, http, caps, cores));
   }
+  return rows;
+}
+
+function httpCurveRows(
+  points: readonly HttpPoint[],
+  routeBids: 'owner' | 'any',
+  http: NonNullable<ScaleOutBudget['http']>,
+  caps: CpuCaps,
+  cores: number,
+): BenchRow[] {
   const first = points[0];
   if (first === undefined) return [];
+  const route = routeBids === 'owner' ? "each bid sent to its partition's owner" : 'round robin';
   return points.map((point) =>
     createRow({
       suite: SUITE,
-      name: `scale-out: ${point.servers} example server process${point.servers === 1 ? '' : 'es'} behind HAProxy, HTTP bids`,
+      name: `scale-out: ${point.servers} example server process${point.servers === 1 ? '' : 'es'} behind HAProxy, HTTP bids, ${route}`,
       figure: point.bidsPerSecond,
       unit: 'bids/s',
-      baseline: '1 server process behind HAProxy (same run)',
+      baseline: `1 server process behind HAProxy, ${route} (same run)`,
       baselineFigure: first.bidsPerSecond,
       better: 'higher',
-      notes: `target 2 >= 1.6x, 4 >= 3x; ${capNote(caps, cores)}; STORE=redis (a redis-server of the suite's own, uncapped), HAProxy uncapped; ${point.connections} connections (raw HTTP client, ${http.auctions.toLocaleString('en-US')} auctions); server CPU per bid ${us(point.serverCpuUsPerBid)} (1 server ${us(first.serverCpuUsPerBid)}), Redis ${us(point.redisCpuUsPerBid)}, HAProxy ${us(point.balancerCpuUsPerBid)}; p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}; statuses ${point.statuses}; ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once; load average ${point.loadAverage.toFixed(2)}`,
+      notes: `target 2 >= 1.6x, 4 >= 3x; ${capNote(caps, cores)}; STORE=redis (a redis-server of the suite's own, uncapped), HAProxy uncapped; ${point.connections} connections (raw HTTP client, ${http.auctions.toLocaleString('en-US')} auctions); ${Math.round(point.queuedShare * 100)}% of bids sent through the queue to another server; server CPU per bid ${us(point.serverCpuUsPerBid)} (1 server ${us(first.serverCpuUsPerBid)}), Redis ${us(point.redisCpuUsPerBid)}, HAProxy ${us(point.balancerCpuUsPerBid)}; p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}; statuses ${point.statuses}; ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once; load average ${point.loadAverage.toFixed(2)}`,
       details: {
-        scaleOutCurve: 'http',
+        scaleOutCurve: routeBids === 'owner' ? 'http' : 'http-any',
         processes: point.servers,
         bidsPerSecond: point.bidsPerSecond,
         processCpuUsPerBid: point.serverCpuUsPerBid,
         redisCpuUsPerBid: point.redisCpuUsPerBid,
         balancerCpuUsPerBid: point.balancerCpuUsPerBid,
+        forwardedShare: point.queuedShare,
         p50Ms: point.p50Ms,
         p99Ms: point.p99Ms,
         statuses: point.statuses,
