@@ -17,6 +17,7 @@ const optionsSchema = z
       .string()
       .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, { error: 'host:port pairs, comma-separated' })
       .optional(),
+    'route-bids': z.enum(['owner', 'any']).default('owner'),
     quiet: z.boolean().default(false),
     help: z.boolean().default(false),
   })
@@ -34,6 +35,8 @@ export interface ClusterOptions {
   readonly spare: number;
   readonly bind: { readonly host: string; readonly port: number };
   readonly redis: RedisChoice;
+  /** `owner`: HAProxy sends each bid to the server owning its partition; `any`: round robin. */
+  readonly routeBids: 'owner' | 'any';
   /** Do not print the processes' lines. */
   readonly quiet: boolean;
   readonly help: boolean;
@@ -47,6 +50,8 @@ export const USAGE = `Usage: npm run cluster -- [options]
   --redis-url=URL            one Redis (REDIS_URL, else redis://127.0.0.1:6379)
   --redis-cluster            start a local Redis Cluster of 3 masters for this deployment
   --redis-cluster-nodes=L    an existing Redis Cluster: host:port seed nodes, comma-separated
+  --route-bids=owner|any     owner (default): HAProxy sends each bid to the server sequencing its
+                             auction; any: round robin, bids forwarded through Redis
   --quiet                    do not print the servers' and HAProxy's lines
   --help                     this text
 
@@ -66,6 +71,7 @@ export function parseClusterOptions(args: readonly string[], env: NodeJS.Process
         'redis-url': { type: 'string' },
         'redis-cluster': { type: 'boolean' },
         'redis-cluster-nodes': { type: 'string' },
+        'route-bids': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -91,6 +97,7 @@ export function parseClusterOptions(args: readonly string[], env: NodeJS.Process
     spare: o.spare,
     bind: { host: o.host, port: o.port },
     redis,
+    routeBids: o['route-bids'],
     quiet: o.quiet,
     help: o.help,
   };
