@@ -46,7 +46,7 @@ describe('the HAProxy configuration', () => {
         expect(config).toContain(`lua.outcry_partition(16),map(${ownerRoutes.mapFile})`);
         expect(config).toContain(`backend ${ownerBackend('s2')}\n`);
         expect(config).toMatch(
-          /backend owner-s2\n(.*\n)*  server s2 127\.0\.0\.1:9002 track servers\/s2\n  server s1 127\.0\.0\.1:9001 track servers\/s1 backup/,
+          /backend owner-s2\n(.*\n)* {2}server s2 127\.0\.0\.1:9002 track servers\/s2\n {2}server s1 127\.0\.0\.1:9001 track servers\/s1 backup/,
         );
         writeFileSync(join(folder, 'haproxy.cfg'), config);
         const check = spawnSync('haproxy', ['-c', '-f', join(folder, 'haproxy.cfg')], { encoding: 'utf8' });
