@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { partitionTag } from '@outcry/redis-adapter';
 import { Redis } from 'ioredis';
 
 const SLOTS = 16_384;
@@ -187,8 +188,8 @@ export async function redisUsage(redis: Pick<Redis, 'info'>): Promise<RedisUsage
 
 /**
  * How many of `partitions` partitions each node of a cluster holds: a partition's keys carry the
- * hash tag `{p<n>}`, so its slot is that of `p<n>` (CLUSTER KEYSLOT), and CLUSTER SLOTS says whose
- * it is. Slots spread tags unevenly: with few partitions one master may hold twice its share.
+ * hash tag `partitionTag(n, partitions)`, whose slot is CLUSTER KEYSLOT's, and CLUSTER SLOTS says
+ * whose it is.
  */
 export async function partitionsPerNode(nodes: readonly RedisNode[], partitions: number): Promise<number[]> {
   const [first] = nodes;
@@ -197,7 +198,7 @@ export async function partitionsPerNode(nodes: readonly RedisNode[], partitions:
     const ranges = (await redis.call('CLUSTER', 'SLOTS')) as Array<[number, number, [string, number, ...unknown[]]]>;
     const counts = nodes.map(() => 0);
     for (let p = 0; p < partitions; p++) {
-      const slot = Number(await redis.call('CLUSTER', 'KEYSLOT', `{p${p}}`));
+      const slot = Number(await redis.call('CLUSTER', 'KEYSLOT', `{${partitionTag(p, partitions)}}`));
       const range = ranges.find(([from, to]) => slot >= from && slot <= to);
       const at = nodes.findIndex((node) => node.port === Number(range?.[2][1]));
       if (at >= 0) counts[at] = (counts[at] ?? 0) + 1;

@@ -435,7 +435,7 @@ async function clusterRows(
       baseline: `Redis Cluster of ${first.masters} master${first.masters === 1 ? '' : 's'} (same run)`,
       baselineFigure: first.point.bidsPerSecond,
       better: 'higher',
-      notes: `target: 3 masters >= 2.5x 1; ${redisCap}; ${cluster.houses} house processes (${cluster.houseCores === null ? 'uncapped' : `${cluster.houseCores} core each`}), ${cluster.routing}, ${cluster.partitions} partitions (on each master ${placement}: the {p<n>} hash tags fall where their slots do); masters busy ${point.redisCores.map((c) => c.toFixed(2)).join('/')} core; ${housePointNotes(point, first.point, cluster.partitions)}`,
+      notes: `target: 3 masters >= 2.5x 1; ${redisCap}; ${cluster.houses} house processes (${cluster.houseCores === null ? 'uncapped' : `${cluster.houseCores} core each`}), ${cluster.routing}, ${cluster.partitions} partitions (on each master ${placement}); masters busy ${point.redisCores.map((c) => c.toFixed(2)).join('/')} core; ${housePointNotes(point, first.point, cluster.partitions)}`,
       details: {
         ...housePointDetails('cluster', point, cluster.houseCores, caps),
         masters,

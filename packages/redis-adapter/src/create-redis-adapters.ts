@@ -90,7 +90,7 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
       "The client has a keyPrefix, which ioredis puts before keys but not before Pub/Sub channels: give the adapters a client without one, and their own 'prefix' option instead.",
     );
   }
-  const keys = new RedisKeys(options.prefix ?? 'outcry:');
+  const keys = new RedisKeys(options.prefix ?? 'outcry:', partitions);
   const owned = typeof options.redis === 'string';
   // Auto-pipelining: the publishes, queue calls and reads of one tick go out in one write (commits
   // go out at once: see runScriptNow).

@@ -1,5 +1,6 @@
 import type { AuctionStatus } from '@outcry/core';
 import { OutcryError } from '@outcry/core';
+import { partitionTag } from './partition-tags.js';
 
 /** The statuses that have their own listing index, in a fixed order (the commit script relies on it). */
 export const LISTED_STATUSES: readonly AuctionStatus[] = ['scheduled', 'open', 'closed', 'cancelled'];
@@ -9,7 +10,8 @@ const CREATED_AT_WIDTH = 15;
 
 /**
  * Every key, channel and stream name the adapters use. All keys of one partition carry the same
- * hash tag, `{p<partition>}`, so that one Lua script touches one Cluster slot; keys of a lock carry
+ * hash tag, `{p<partition>}` or `{p<partition>-<k>}` (`partitionTag`: the partitions' slots
+ * spread evenly over a Cluster), so that one Lua script touches one Cluster slot; keys of a lock carry
  * the lock key as their tag. Every name starts with the prefix, so one prefix is one namespace.
  * An auction id in a name always comes after the partition's tag (the first `{...}` of a name
  * decides its slot, so no id can move a key); user ids and bidIds never go into a name, only into
@@ -17,18 +19,28 @@ const CREATED_AT_WIDTH = 15;
  */
 export class RedisKeys {
   readonly prefix: string;
+  readonly partitions: number;
+  /** Each partition's `<prefix>{<tag>}:`, made on first use. */
+  readonly #partitionPrefixes = new Map<number, string>();
 
-  constructor(prefix: string) {
+  /** `partitions`: the count the data is laid out for; a partition's tag depends on it. */
+  constructor(prefix: string, partitions: number) {
     // A brace in the prefix would move the hash tag and split a partition across slots.
     if (prefix.includes('{') || prefix.includes('}')) {
       throw new OutcryError('INVALID_INPUT', 'The Redis key prefix must not contain { or }.');
     }
     this.prefix = prefix;
+    this.partitions = partitions;
   }
 
-  /** `<prefix>{p<n>}:`, the start of every key of a partition. */
+  /** `<prefix>{<tag>}:`, the start of every key of a partition. */
   partition(partition: number): string {
-    return `${this.prefix}{p${partition}}:`;
+    let start = this.#partitionPrefixes.get(partition);
+    if (start === undefined) {
+      start = `${this.prefix}{${partitionTag(partition, this.partitions)}}:`;
+      this.#partitionPrefixes.set(partition, start);
+    }
+    return start;
   }
 
   // ---- store ------------------------------------------------------------------------------

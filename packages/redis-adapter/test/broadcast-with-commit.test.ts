@@ -13,7 +13,7 @@ const PARTITIONS = 4;
 
 describe.skipIf(!up)('broadcasts published by the commit script', () => {
   const prefix = uniquePrefix('broadcast-commit:');
-  const keys = new RedisKeys(prefix);
+  const keys = new RedisKeys(prefix, PARTITIONS);
   let redis: Redis;
   let listener: Redis;
   let adapters: RedisAdapters;

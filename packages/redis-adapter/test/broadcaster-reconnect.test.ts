@@ -19,7 +19,7 @@ const messageOf = (partition: number, id: string): BroadcastMessage => ({
 
 describe.skipIf(!up)('a broadcaster whose subscriber connection comes back', () => {
   const prefix = uniquePrefix('broadcaster-reconnect:');
-  const keys = new RedisKeys(prefix);
+  const keys = new RedisKeys(prefix, 8);
   let admin: Redis;
   beforeAll(() => {
     admin = new Redis(REDIS_URL);

@@ -5,6 +5,7 @@ import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';
 import { RedisKeys } from '../src/keys.js';
+import { partitionTag, slotOfTag } from '../src/partition-tags.js';
 import { RedisBroadcaster } from '../src/redis-broadcaster.js';
 import { checkAuctions, createAuctions } from './support/auction-checks.js';
 import { ChildHouse } from './support/child-house.js';
@@ -43,6 +44,18 @@ describe.skipIf(!hasRedisServer)('on a three-master Redis Cluster', () => {
     expect(masters).toHaveLength(3);
     const keysPerMaster = await Promise.all(masters.map((node) => node.dbsize()));
     for (const keys of keysPerMaster) expect(keys).toBeGreaterThan(0);
+    // Each master holds 5 or 6 of the 16 partitions, their slots as the adapter computes them.
+    const keys = new RedisKeys('spread:', PARTITIONS);
+    const slots = await Promise.all(
+      Array.from(
+        { length: PARTITIONS },
+        (_, p) => cluster.call('CLUSTER', 'KEYSLOT', keys.state(p, 'a')) as Promise<number>,
+      ),
+    );
+    expect(slots).toEqual(Array.from({ length: PARTITIONS }, (_, p) => slotOfTag(partitionTag(p, PARTITIONS))));
+    const ranges = (await cluster.call('CLUSTER', 'SLOTS')) as Array<[number, number, ...unknown[]]>;
+    const perMaster = ranges.map(([from, to]) => slots.filter((slot) => slot >= from && slot <= to).length);
+    expect(perMaster.sort()).toEqual([5, 5, 6]);
     expect((await adapters.store.getMany(auctionIds)).every((state) => state?.status === 'open')).toBe(true);
     await adapters.close();
   });
@@ -58,7 +71,7 @@ describe.skipIf(!hasRedisServer)('on a three-master Redis Cluster', () => {
   it("publishes each commit's broadcast from the script with SPUBLISH, on every partition's node", async () => {
     const prefix = 'spublish:';
     const adapters = createRedisAdapters({ redis: cluster, prefix, partitions: PARTITIONS });
-    const elsewhere = new RedisBroadcaster({ redis: cluster, keys: new RedisKeys(prefix) });
+    const elsewhere = new RedisBroadcaster({ redis: cluster, keys: new RedisKeys(prefix, PARTITIONS) });
     const heard: BroadcastMessage[] = [];
     const all = Array.from({ length: PARTITIONS }, (_, p) => p);
     await elsewhere.subscribe(all, (message) => heard.push(message));

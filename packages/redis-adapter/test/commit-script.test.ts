@@ -19,7 +19,7 @@ describe.skipIf(!up)('the commit script on batches larger than one chunk of valu
     redis = new Redis(REDIS_URL);
     defineScripts(redis);
     // One partition: every auction is at home in it.
-    store = new RedisAuctionStore({ redis, keys: new RedisKeys(prefix), partitions: 1 });
+    store = new RedisAuctionStore({ redis, keys: new RedisKeys(prefix, 1), partitions: 1 });
   });
   afterAll(async () => {
     await deletePrefix(redis, prefix);
@@ -108,7 +108,7 @@ describe.skipIf(!up)('the commit script on batches larger than one chunk of valu
   it("commits through a client with its own keyPrefix under that prefix, as ioredis's other commands", async () => {
     const prefixed = new Redis(REDIS_URL, { keyPrefix: `${prefix}kp:` });
     defineScripts(prefixed);
-    const keys = new RedisKeys(prefix);
+    const keys = new RedisKeys(prefix, 1);
     const viaPrefix = new RedisAuctionStore({ redis: prefixed, keys, partitions: 1 });
     try {
       const auction = ScriptedAuction.create();

@@ -43,7 +43,7 @@ describe.skipIf(!up)('snapshots written by the commit script', () => {
     auction.bid('bob', 2_000);
     await store.commit(commitBatchOf(home, lease?.token ?? 0, [auction]));
     expect(await cache.getMany([auction.id])).toEqual([toPublicAuction(auction.state)]);
-    expect(await redis.keys(new RedisKeys(prefix).snapshotPattern())).toEqual([]);
+    expect(await redis.keys(new RedisKeys(prefix, PARTITIONS).snapshotPattern())).toEqual([]);
 
     // Another auction of the same partition, committed with a token below the one that wrote there.
     let n = 0;
@@ -86,7 +86,11 @@ describe.skipIf(!up)('snapshots written by the commit script', () => {
       return send(command as Parameters<typeof send>[0]);
     }) as typeof client.sendCommand;
     defineScripts(client);
-    const cache = new RedisSnapshotCache({ redis: client, keys: new RedisKeys(prefix), partitions: PARTITIONS });
+    const cache = new RedisSnapshotCache({
+      redis: client,
+      keys: new RedisKeys(prefix, PARTITIONS),
+      partitions: PARTITIONS,
+    });
     const views = [ScriptedAuction.create(), ScriptedAuction.create(), ScriptedAuction.create()].map((a) =>
       toPublicAuction(a.state),
     );
@@ -141,7 +145,7 @@ describe.skipIf(!up)('snapshots written by the commit script', () => {
     }
     const cache = new CountingCache({
       redis,
-      keys: new RedisKeys(prefix),
+      keys: new RedisKeys(prefix, PARTITIONS),
       partitions: PARTITIONS,
       filledBy: adapters.store,
     });

@@ -23,7 +23,7 @@ describe.skipIf(!up)('a read left blocked in Redis by a frozen process', () => {
 
   it("takes over what a frozen process's read was given after the owner's first claim", async () => {
     const ghostPrefix = uniquePrefix('handover-ghost:');
-    const keys = new RedisKeys(ghostPrefix);
+    const keys = new RedisKeys(ghostPrefix, 1);
     // A process that froze while its read waited in Redis: the read takes the next entry, and
     // nobody acknowledges it. It blocks before the owner's read, so Redis serves it first.
     const ghostClient = new Redis(REDIS_URL);

@@ -46,7 +46,7 @@ describe.skipIf(!up)('the partition count of a prefix', () => {
   it('is refused before anything is recorded when the house and its adapters differ, then recorded by the first house', async () => {
     const prefix = freshPrefix();
     const four = adaptersOf(prefix, 4);
-    const recorded = () => redis.get(new RedisKeys(prefix).partitionCount());
+    const recorded = () => redis.get(new RedisKeys(prefix, 4).partitionCount());
     expect(() => createAuctionHouse({ backend: four, partitions: 8 })).toThrow(
       expect.objectContaining({
         code: 'INVALID_INPUT',

@@ -21,7 +21,7 @@ describe.skipIf(!up)('RedisBidQueue beyond the contract', () => {
   });
 
   it('reports depth, pending and lag', async () => {
-    const queue = new RedisBidQueue({ redis, keys: new RedisKeys(prefix) });
+    const queue = new RedisBidQueue({ redis, keys: new RedisKeys(prefix, 8) });
     await queue.enqueue(1, [queueItem(1), queueItem(2), queueItem(3)]);
     const [first] = await queue.read(1, 'house-a', { max: 1, blockMs: 0 });
     expect(await queue.stats(1)).toEqual({ depth: 3, pending: 1, lag: 2 });
@@ -31,7 +31,7 @@ describe.skipIf(!up)('RedisBidQueue beyond the contract', () => {
   });
 
   it('release cuts off a blocked read: what is queued after it goes to the next owner, not to the consumer that left', async () => {
-    const keys = new RedisKeys(prefix);
+    const keys = new RedisKeys(prefix, 8);
     const leaving = new RedisBidQueue({ redis, keys });
     const next = new RedisBidQueue({ redis, keys });
     const partition = 5;
@@ -53,7 +53,7 @@ describe.skipIf(!up)('RedisBidQueue beyond the contract', () => {
   });
 
   it('acknowledges entries that are not queue items (another program wrote them) instead of delivering them forever', async () => {
-    const keys = new RedisKeys(prefix);
+    const keys = new RedisKeys(prefix, 8);
     const queue = new RedisBidQueue({ redis, keys });
     const good = queueItem(1);
     await queue.enqueue(3, [good]);
@@ -74,7 +74,7 @@ describe.skipIf(!up)('RedisBidQueue beyond the contract', () => {
   });
 
   it('forgets consumers that hold nothing and have been idle, at a takeover', async () => {
-    const keys = new RedisKeys(prefix);
+    const keys = new RedisKeys(prefix, 8);
     const queue = new RedisBidQueue({ redis, keys, idleConsumerMs: 50 });
     await queue.enqueue(2, [queueItem(1)]);
     const delivered = await queue.read(2, 'dead-house', { max: 10, blockMs: 0 });

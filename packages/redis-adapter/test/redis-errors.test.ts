@@ -66,7 +66,7 @@ describe.skipIf(!up)('errors of a real Redis', () => {
   beforeAll(() => {
     redis = new Redis(REDIS_URL);
     defineScripts(redis);
-    store = new RedisAuctionStore({ redis, keys: new RedisKeys(prefix), partitions: 1 });
+    store = new RedisAuctionStore({ redis, keys: new RedisKeys(prefix, 1), partitions: 1 });
   });
   afterAll(async () => {
     await deletePrefix(redis, prefix);
@@ -94,7 +94,7 @@ describe.skipIf(!up)('errors of a real Redis', () => {
 
   it('a commit onto a key of the wrong type (WRONGTYPE) is refused with STORE_REJECTED', async () => {
     const auction = ScriptedAuction.create();
-    await redis.set(new RedisKeys(prefix).ledger(0, auction.id), 'not a list');
+    await redis.set(new RedisKeys(prefix, 1).ledger(0, auction.id), 'not a list');
     const error = await failureOf(() => store.commit(commitBatchOf(0, 1, [auction])));
     expect(isOutcryError(error) && error.code).toBe('STORE_REJECTED');
     expect(String((error as Error).message)).toContain('WRONGTYPE');
@@ -104,7 +104,7 @@ describe.skipIf(!up)('errors of a real Redis', () => {
     const closed = new Redis(REDIS_URL, { enableOfflineQueue: false, lazyConnect: true });
     closed.on('error', () => undefined);
     defineScripts(closed);
-    const offline = new RedisAuctionStore({ redis: closed, keys: new RedisKeys(prefix), partitions: 1 });
+    const offline = new RedisAuctionStore({ redis: closed, keys: new RedisKeys(prefix, 1), partitions: 1 });
     const error = await failureOf(() => offline.commit(commitBatchOf(0, 1, [ScriptedAuction.create()])));
     expect(isOutcryError(error) && error.code).toBe('UNAVAILABLE');
     closed.disconnect();

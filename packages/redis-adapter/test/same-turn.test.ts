@@ -44,7 +44,7 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
 
 describe.skipIf(!up)('calls of several partitions in one turn share one Redis command', () => {
   const prefix = uniquePrefix('same-turn:');
-  const keys = new RedisKeys(prefix);
+  const keys = new RedisKeys(prefix, PARTITIONS);
   let redis: Redis;
   let store: RedisAuctionStore;
   let queue: RedisBidQueue;
@@ -146,7 +146,7 @@ describe.skipIf(!up)('reads of an idle partition', () => {
   beforeAll(() => {
     redis = new Redis(REDIS_URL);
     defineScripts(redis);
-    queue = new RedisBidQueue({ redis, keys: new RedisKeys(prefix) });
+    queue = new RedisBidQueue({ redis, keys: new RedisKeys(prefix, PARTITIONS) });
   });
   afterAll(async () => {
     await queue.close();
@@ -179,8 +179,8 @@ describe.skipIf(!up)('answers of one turn', () => {
   beforeAll(() => {
     publisher = new Redis(REDIS_URL);
     listener = new Redis(REDIS_URL);
-    sender = new RedisBroadcaster({ redis: publisher, keys: new RedisKeys(prefix) });
-    receiver = new RedisBroadcaster({ redis: listener, keys: new RedisKeys(prefix) });
+    sender = new RedisBroadcaster({ redis: publisher, keys: new RedisKeys(prefix, PARTITIONS) });
+    receiver = new RedisBroadcaster({ redis: listener, keys: new RedisKeys(prefix, PARTITIONS) });
   });
   afterAll(async () => {
     await sender.close();

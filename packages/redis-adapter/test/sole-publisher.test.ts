@@ -24,7 +24,7 @@ const idsOf = (messages: readonly BroadcastMessage[]) => messages.flatMap((m) =>
 
 describe.skipIf(!up)('a partition this process alone publishes for is not listened to', () => {
   const prefix = uniquePrefix('sole-publisher:');
-  const keys = new RedisKeys(prefix);
+  const keys = new RedisKeys(prefix, PARTITIONS);
   let redis: Redis;
   let admin: Redis;
 

@@ -29,7 +29,7 @@ describe.skipIf(!up)('values a commit writes', () => {
     auction.bid('alice', 1_500);
     const batch = commitBatchOf(home, 1, [auction]);
     await adapters.store.commit(batch);
-    const keys = new RedisKeys(prefix);
+    const keys = new RedisKeys(prefix, PARTITIONS);
     const live = JSON.parse((await redis.get(keys.state(home, auction.id))) as string);
     expect(live.spec).toBeUndefined();
     expect(live.seq).toBe(2);

@@ -29,7 +29,7 @@ export function describeRedisContracts(redis: () => RedisClient, runPrefix: stri
   describeSnapshotCacheContract((options) => {
     const client = redis();
     defineScripts(client);
-    const keys = new RedisKeys(`${runPrefix}${++instances}:`);
+    const keys = new RedisKeys(`${runPrefix}${++instances}:`, partitions);
     return new RedisSnapshotCache({
       redis: client,
       keys,
