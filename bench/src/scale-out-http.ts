@@ -12,6 +12,7 @@ import { createRedisAdapters, deleteMatching } from '@outcry/redis-adapter';
 import { Redis } from 'ioredis';
 import { hasHaproxy } from '../../examples/cluster/src/balancer.js';
 import { Deployment } from '../../examples/cluster/src/deployment.js';
+import { ownedPartitions } from '../../examples/cluster/src/owner-routes.js';
 import { createLineLog } from '../../examples/cluster/src/processes.js';
 import type { ServerProcess } from '../../examples/cluster/src/server-process.js';
 import type { CpuCaps } from './cpu-caps.js';
@@ -198,7 +199,9 @@ async function measurePoint(servers: number, options: HttpCurveOptions): Promise
     const loadAverage = loadavg()[0] ?? Number.NaN;
     const answered = Math.max(1, result.requests.total);
 
-    const reader = createRedisAdapters({ redis: admin, prefix });
+    // The servers' partition count: an auction's keys are under its partition.
+    const { total: partitions } = await ownedPartitions(deployment.servers[0] as ServerProcess);
+    const reader = createRedisAdapters({ redis: admin, prefix, partitions });
     const ledger = await checkLedgers(reader.store, auctionIds, accepted).finally(() => reader.close());
     assertLedgersHold(ledger, unanswered, `${servers} servers behind HAProxy`);
     return {

@@ -230,18 +230,20 @@ function serverEnv(options: DeploymentOptions, cluster: LocalRedisCluster | null
   };
   if (options.redis.kind === 'url') env.REDIS_URL = options.redis.url;
   else env.REDIS_CLUSTER_NODES = options.redis.kind === 'cluster' ? options.redis.nodes : (cluster?.nodes ?? '');
-  // A Cluster wants more partitions than masters (the default, 4, puts two on one of three masters).
-  if (options.redis.kind !== 'url') env.PARTITIONS = process.env.PARTITIONS ?? '12';
+  // Bids go to their partition's owner, so the servers' shares of the partitions are their shares
+  // of the bids: 12 shares evenly over 1, 2, 3, 4 or 6 servers (and over 3 Cluster masters), where
+  // the server's default, 4, gives three servers 2, 1 and 1.
+  env.PARTITIONS = process.env.PARTITIONS ?? '12';
   return { ...env, ...options.env };
 }
 
 function describeRedis(env: Record<string, string>): string {
   if (env.REDIS_CLUSTER_NODES !== undefined)
-    return `Redis Cluster ${env.REDIS_CLUSTER_NODES}, ${env.PARTITIONS ?? process.env.PARTITIONS ?? 4} partitions`;
+    return `Redis Cluster ${env.REDIS_CLUSTER_NODES}, ${env.PARTITIONS} partitions`;
   try {
     const url = new URL(env.REDIS_URL ?? '');
     if (url.password !== '') url.password = '***';
-    return `Redis ${url.toString()}`;
+    return `Redis ${url.toString()}, ${env.PARTITIONS} partitions`;
   } catch {
     return 'Redis (unparsable REDIS_URL)';
   }
