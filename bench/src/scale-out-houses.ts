@@ -105,7 +105,7 @@ export async function measureHousePoint(setup: HousePointSetup): Promise<HousePo
     BENCH_PARTITIONS: String(setup.partitions),
     BENCH_PROCESSES: String(setup.processes),
   };
-  const children = Array.from({ length: setup.processes }, (_, i) => forkScript(childFile, [], { env, ...(process.env.SCRATCH_PROF ? { cpuProfile: { dir: process.env.SCRATCH_PROF, name: `house-${setup.partitions}-${i}.cpuprofile` } } : {}) }));
+  const children = Array.from({ length: setup.processes }, () => forkScript(childFile, [], { env }));
   const admin = setup.redis.client();
   try {
     await Promise.all(
