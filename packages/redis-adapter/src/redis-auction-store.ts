@@ -109,6 +109,8 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
   readonly #broadcaster: RedisBroadcaster | undefined;
   /** Commits of one turn, sent as one script call (one server only: a script stays on one node). */
   readonly #commits: SameTickCalls<CommitCall, string[]> | null;
+  /** Settles once the count the data is laid out for is known to be this store's (see #laidOut). */
+  #countChecked: Promise<void> | null = null;
 
   constructor(options: RedisAuctionStoreOptions) {
     this.#redis = options.redis;
@@ -142,6 +144,27 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
       throw partitionCountMismatch(Number(recorded), partitions);
   }
 
+  /**
+   * A store read with another partition count than its data's would look under the wrong keys
+   * and find nothing: reads compare the count recorded by the first house and refuse with
+   * INVALID_INPUT when it differs. Once a count is recorded it never changes, so the answer is
+   * kept; until then (and after a failed look) the next read looks again.
+   */
+  #laidOut(): Promise<void> {
+    this.#countChecked ??= this.#redis.get(this.#keys.partitionCount()).then(
+      (recorded) => {
+        if (recorded === null) this.#countChecked = null;
+        else if (Number(recorded) !== this.#partitions)
+          throw partitionCountMismatch(Number(recorded), this.#partitions);
+      },
+      (error: unknown) => {
+        this.#countChecked = null;
+        throw error;
+      },
+    );
+    return this.#countChecked;
+  }
+
   #home(auctionId: string): number {
     return partitionOf(auctionId, this.#partitions);
   }
@@ -172,6 +195,7 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
   }
 
   async getMany(ids: readonly string[]): Promise<(AuctionState | null)[]> {
+    await this.#laidOut();
     if (ids.length === 0) return [];
     return this.#readStates(ids, (id) => this.#home(id));
   }
@@ -360,6 +384,7 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
   }
 
   async list(query: ListAuctionsQuery): Promise<Page<AuctionState>> {
+    await this.#laidOut();
     const after = query.cursor === undefined ? null : decodeListCursor(query.cursor);
     const limit = Math.max(0, Math.floor(query.limit));
     const max = after === null ? '+' : `(${listMember(after.createdAt, after.id)}`;
@@ -399,12 +424,14 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
   }
 
   async getLedger(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
+    await this.#laidOut();
     if (query.limit <= 0) return [];
     const from = Math.max(0, query.afterSeq);
     return this.#ledgerRange(auctionId, from, from + query.limit - 1);
   }
 
   async getBids(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
+    await this.#laidOut();
     if (query.limit <= 0) return [];
     const items: LedgerEntry[] = [];
     // Bids are most of a ledger: read a little more than asked, and again while short.
@@ -436,6 +463,8 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
   }
 
   async #fetchOutcomes(bidIds: readonly string[]): Promise<(StoredOutcome | null)[]> {
+    // Not before the prefetch: outcomes a queue read looked up are answered without Redis.
+    await this.#laidOut();
     // A bidId says nothing of its auction: every partition's hash is asked. On one server that
     // is one script; on a Cluster, whose scripts stay within one slot, one HMGET per partition.
     if (!isCluster(this.#redis)) {
@@ -467,6 +496,7 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
   }
 
   async listActive(partition: number): Promise<AuctionState[]> {
+    await this.#laidOut();
     const [scheduled, open] = await Promise.all([
       this.#redis.zrange(this.#keys.listByStatus(partition, 'scheduled'), 0, -1),
       this.#redis.zrange(this.#keys.listByStatus(partition, 'open'), 0, -1),

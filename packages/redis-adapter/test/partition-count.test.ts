@@ -57,4 +57,20 @@ describe.skipIf(!up)('the partition count of a prefix', () => {
     expect(await startOf(createAuctionHouse({ backend: four }))).toBe('started');
     expect(await recorded()).toBe('4');
   });
+
+  it("refuses a bare store's reads under another count than the recorded one, which would find nothing", async () => {
+    const prefix = freshPrefix();
+    const fresh = adaptersOf(prefix, 12).store;
+    // Nothing recorded yet: any count reads.
+    expect(await fresh.getMany(['a-1'])).toEqual([null]);
+    expect(await startOf(createAuctionHouse({ backend: adaptersOf(prefix, 4) }))).toBe('started');
+    // The store that read before the count was recorded is refused too.
+    const twelve = fresh;
+    for (const read of [() => twelve.getMany(['a-1']), () => twelve.getOutcomes(['b-1']), () => twelve.listActive(0)])
+      await expect(read()).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringMatching(/laid out for 4 partitions/),
+      });
+    expect(await adaptersOf(prefix, 4).store.getMany(['a-1'])).toEqual([null]);
+  });
 });
