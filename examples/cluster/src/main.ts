@@ -60,7 +60,8 @@ const describe = (d: Deployment) =>
   d.servers.map((server) => `${server.name} (port ${server.port}, pid ${server.pid})`).join(', ');
 console.log(`
 Outcry: ${deployment.servers.length} servers behind HAProxy at ${deployment.url}/
-  servers: ${describe(deployment)}${deployment.redisCluster === null ? '' : `\n  Redis Cluster: ${deployment.redisCluster.nodes}`}
+  servers: ${describe(deployment)}
+  bids: ${options.routeBids === 'owner' ? "each to the server owning its auction's partition" : 'round robin, forwarded through Redis to the owner'}${deployment.redisCluster === null ? '' : `\n  Redis Cluster: ${deployment.redisCluster.nodes}`}
   type "add" to start one more server, "remove s1" to drain and stop one, "list"; Ctrl-C stops everything
 `);
 
