@@ -9,7 +9,6 @@ import {
   type Page,
   type PartitionClaim,
   type PartitionFencing,
-  partitionCountMismatch,
   partitionOf,
   type StoredOutcome,
 } from '@outcry/core/adapter-kit';
@@ -17,8 +16,9 @@ import type { AuctionState } from '@outcry/core/engine';
 import { idOfListMember, LISTED_STATUSES, listMember, type RedisKeys } from './keys.js';
 import { runScript, runScriptNow } from './lua-scripts.js';
 import type { OutcomePrefetch } from './outcome-prefetch.js';
+import { RecordedPartitionCount } from './recorded-partition-count.js';
 import type { RedisBroadcaster } from './redis-broadcaster.js';
-import { isCluster, type RedisClient, whenConnected } from './redis-client.js';
+import { isCluster, type RedisClient } from './redis-client.js';
 import { toStoreError } from './redis-errors.js';
 import { SameTickCalls, sendTogether, type WaitingCall } from './same-tick-calls.js';
 import {
@@ -54,9 +54,6 @@ interface CommitCall {
   readonly keys: string[];
   readonly args: Array<string | number>;
 }
-
-/** How long a starting house waits for a connection before it says Redis is down. */
-const CONNECT_WAIT_MS = 5_000;
 
 /** MGET keys in chunks, so a huge batch does not become one huge command. */
 const MGET_CHUNK = 500;
@@ -109,8 +106,8 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
   readonly #broadcaster: RedisBroadcaster | undefined;
   /** Commits of one turn, sent as one script call (one server only: a script stays on one node). */
   readonly #commits: SameTickCalls<CommitCall, string[]> | null;
-  /** Settles once the count the data is laid out for is known to be this store's (see #laidOut). */
-  #countChecked: Promise<void> | null = null;
+  /** Reads are refused under another count than the one the prefix's data is laid out for. */
+  readonly #recordedCount: RecordedPartitionCount;
 
   constructor(options: RedisAuctionStoreOptions) {
     this.#redis = options.redis;
@@ -119,50 +116,12 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
     this.#prefetch = options.prefetch;
     this.#broadcaster = options.broadcaster;
     this.#commits = isCluster(options.redis) ? null : new SameTickCalls((calls) => this.#commitTogether(calls));
+    this.#recordedCount = new RecordedPartitionCount(options.redis, options.keys, options.partitions);
   }
 
-  /**
-   * The first house records its count; another count is refused, and so is a house whose count
-   * differs from the adapters'.
-   */
-  async checkPartitionCount(partitions: number): Promise<void> {
-    if (partitions !== this.#partitions) {
-      throw new OutcryError(
-        'INVALID_INPUT',
-        `The house has ${partitions} partitions and the Redis adapters ${this.#partitions}: give both the same count (leave the house's partitions out: it takes the backend's).`,
-        { details: { house: partitions, adapters: this.#partitions } },
-      );
-    }
-    // The first call a starting house makes: a Redis that is down is said so at once.
-    await whenConnected(this.#redis, CONNECT_WAIT_MS);
-    const key = this.#keys.partitionCount();
-    let recorded = await this.#redis.get(key);
-    // Two houses starting at once: the first SET wins, the other compares against it.
-    if (recorded === null && (await this.#redis.set(key, String(partitions), 'NX')) === null)
-      recorded = await this.#redis.get(key);
-    if (recorded !== null && Number(recorded) !== partitions)
-      throw partitionCountMismatch(Number(recorded), partitions);
-  }
-
-  /**
-   * A store read with another partition count than its data's would look under the wrong keys
-   * and find nothing: reads compare the count recorded by the first house and refuse with
-   * INVALID_INPUT when it differs. Once a count is recorded it never changes, so the answer is
-   * kept; until then (and after a failed look) the next read looks again.
-   */
-  #laidOut(): Promise<void> {
-    this.#countChecked ??= this.#redis.get(this.#keys.partitionCount()).then(
-      (recorded) => {
-        if (recorded === null) this.#countChecked = null;
-        else if (Number(recorded) !== this.#partitions)
-          throw partitionCountMismatch(Number(recorded), this.#partitions);
-      },
-      (error: unknown) => {
-        this.#countChecked = null;
-        throw error;
-      },
-    );
-    return this.#countChecked;
+  /** The first house records its count; another count is refused (see RecordedPartitionCount). */
+  checkPartitionCount(partitions: number): Promise<void> {
+    return this.#recordedCount.record(partitions);
   }
 
   #home(auctionId: string): number {
@@ -195,7 +154,7 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
   }
 
   async getMany(ids: readonly string[]): Promise<(AuctionState | null)[]> {
-    await this.#laidOut();
+    await this.#recordedCount.checked();
     if (ids.length === 0) return [];
     return this.#readStates(ids, (id) => this.#home(id));
   }
@@ -384,7 +343,7 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
   }
 
   async list(query: ListAuctionsQuery): Promise<Page<AuctionState>> {
-    await this.#laidOut();
+    await this.#recordedCount.checked();
     const after = query.cursor === undefined ? null : decodeListCursor(query.cursor);
     const limit = Math.max(0, Math.floor(query.limit));
     const max = after === null ? '+' : `(${listMember(after.createdAt, after.id)}`;
@@ -424,14 +383,14 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
   }
 
   async getLedger(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
-    await this.#laidOut();
+    await this.#recordedCount.checked();
     if (query.limit <= 0) return [];
     const from = Math.max(0, query.afterSeq);
     return this.#ledgerRange(auctionId, from, from + query.limit - 1);
   }
 
   async getBids(auctionId: string, query: HistoryQuery): Promise<LedgerEntry[]> {
-    await this.#laidOut();
+    await this.#recordedCount.checked();
     if (query.limit <= 0) return [];
     const items: LedgerEntry[] = [];
     // Bids are most of a ledger: read a little more than asked, and again while short.
@@ -464,7 +423,7 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
 
   async #fetchOutcomes(bidIds: readonly string[]): Promise<(StoredOutcome | null)[]> {
     // Not before the prefetch: outcomes a queue read looked up are answered without Redis.
-    await this.#laidOut();
+    await this.#recordedCount.checked();
     // A bidId says nothing of its auction: every partition's hash is asked. On one server that
     // is one script; on a Cluster, whose scripts stay within one slot, one HMGET per partition.
     if (!isCluster(this.#redis)) {
@@ -496,7 +455,7 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
   }
 
   async listActive(partition: number): Promise<AuctionState[]> {
-    await this.#laidOut();
+    await this.#recordedCount.checked();
     const [scheduled, open] = await Promise.all([
       this.#redis.zrange(this.#keys.listByStatus(partition, 'scheduled'), 0, -1),
       this.#redis.zrange(this.#keys.listByStatus(partition, 'open'), 0, -1),
