@@ -122,20 +122,20 @@ async function untilFairShare(house: AuctionHouse, partitions: number, processes
   }
 }
 
-/** The auctions a caller may bid on now: all, or those of the partitions owned (refreshed). */
+/**
+ * The auctions a caller may bid on now: all, or those of the partitions owned (refreshed), in
+ * the order they were created, as with all of them: the callers' consecutive bids then fall on
+ * the owned partitions as they would for users, instead of one partition after another (which
+ * would make every group commit hold one partition's bids).
+ */
 function auctionPicker(house: AuctionHouse, load: Load, partitions: number) {
   const ids = load.auctionIds;
   if (load.routing === 'spread') return { current: () => ids, stop: () => undefined };
-  const byPartition = new Map<number, string[]>();
-  for (const id of ids) {
-    const p = partitionOf(id, partitions);
-    const list = byPartition.get(p) ?? [];
-    list.push(id);
-    byPartition.set(p, list);
-  }
+  const partitionOfId = ids.map((id) => partitionOf(id, partitions));
   let mine: readonly string[] = [];
   const refresh = () => {
-    mine = house.metrics().partitions.owned.flatMap((p) => byPartition.get(p) ?? []);
+    const owned = new Set(house.metrics().partitions.owned);
+    mine = ids.filter((_, i) => owned.has(partitionOfId[i] as number));
   };
   refresh();
   const timer = setInterval(refresh, 250);
