@@ -8,15 +8,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { type AuctionHouse, createAuctionHouse, type HouseMetrics } from '@outcry/core';
-import { partitionOf } from '@outcry/core/adapter-kit';
 import { createRedisAdapters } from '@outcry/redis-adapter';
 import { Cluster, Redis } from 'ioredis';
+import { auctionPicker, type Routing } from './auction-picker.js';
 import { boundChildLifetime } from './fork-script.js';
 
 const STARTING_PRICE = 1_000;
-
-/** How callers pick auctions: every auction, or only those of the partitions this process owns. */
-export type Routing = 'spread' | 'routed';
 
 /** What the callers bid on, and how many there are. */
 export interface Load {
@@ -122,26 +119,6 @@ async function untilFairShare(house: AuctionHouse, partitions: number, processes
   }
 }
 
-/**
- * The auctions a caller may bid on now: all, or those of the partitions owned (refreshed), in
- * the order they were created, as with all of them: the callers' consecutive bids then fall on
- * the owned partitions as they would for users, instead of one partition after another (which
- * would make every group commit hold one partition's bids).
- */
-function auctionPicker(house: AuctionHouse, load: Load, partitions: number) {
-  const ids = load.auctionIds;
-  if (load.routing === 'spread') return { current: () => ids, stop: () => undefined };
-  const partitionOfId = ids.map((id) => partitionOf(id, partitions));
-  let mine: readonly string[] = [];
-  const refresh = () => {
-    const owned = new Set(house.metrics().partitions.owned);
-    mine = ids.filter((_, i) => owned.has(partitionOfId[i] as number));
-  };
-  refresh();
-  const timer = setInterval(refresh, 250);
-  return { current: () => mine, stop: () => clearInterval(timer) };
-}
-
 /** The callers of this process, and what they were answered over its life. */
 class Bidders {
   readonly accepted: string[] = [];
@@ -163,7 +140,12 @@ class Bidders {
    * sees every call.
    */
   async drive(load: Load, going: () => boolean, answered: (started: number, ended: number, ok: boolean) => void) {
-    const picker = auctionPicker(this.#house, load, this.#partitions);
+    const picker = auctionPicker(
+      load.auctionIds,
+      load.routing,
+      this.#partitions,
+      () => this.#house.metrics().partitions.owned,
+    );
     const bidderPrefix = `p${process.pid}-`;
     try {
       await Promise.all(

@@ -17,7 +17,8 @@ import { assertLedgersHold, checkLedgers, type LedgerCheck, parseAccepted } from
 import { quantile } from './quantile.js';
 import type { RedisUsage } from './redis-servers.js';
 import type { RedisTarget } from './redis-target.js';
-import type { ChildResult, FromChild, HouseCounts, Load, Routing, ToChild } from './scale-out-child.js';
+import type { Routing } from './auction-picker.js';
+import type { ChildResult, FromChild, HouseCounts, Load, ToChild } from './scale-out-child.js';
 
 export interface HousePointSetup {
   readonly redis: RedisTarget;

@@ -26,7 +26,7 @@ import { type CpuCaps, createCpuCaps } from './cpu-caps.js';
 import { formatNumber } from './format-number.js';
 import { hasRedisServer, partitionsPerNode, type RedisServers, startRedisServers } from './redis-servers.js';
 import { clusterRedis, type RedisTarget, singleRedis } from './redis-target.js';
-import type { Routing } from './scale-out-child.js';
+import type { Routing } from './auction-picker.js';
 import { type HousePoint, measureHousePoint } from './scale-out-houses.js';
 import { type HttpPoint, measureHttpCurve } from './scale-out-http.js';
 import { measureWsPoint, type WsPoint } from './ws-scale-out.js';
