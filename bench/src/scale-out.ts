@@ -10,7 +10,8 @@
  * - `routed`: the same, each process bidding only on the auctions of the partitions it owns
  *   (`house.metrics().partitions.owned`, `partitionOf`), with more partitions than processes;
  * - `http`: example server processes behind HAProxy, HTTP bids (`scale-out-http.ts`);
- * and a Redis Cluster pair (full mode): the same houses on 1 and on 3 masters, each master
+ * the cost of partitions: one spread process with 64 partitions (and 16, from the wide spread
+ * curve) against the default count, CPU per bid; and a Redis Cluster pair (full mode): the same houses on 1 and on 3 masters, each master
  * capped, so that Redis is the limit.
  * After every point every accepted bid must be in its auction's ledger exactly once, or the
  * suite fails. Rows carry per-process CPU per bid and Redis CPU per bid beside bids/s, p50, p99
@@ -55,6 +56,11 @@ export interface ScaleOutBudget {
   readonly settleMs: number;
   readonly durationMs: number;
   readonly routedPartitions: number;
+  /**
+   * Partitions of the one-process point that measures what many partitions cost against the
+   * default's (spread, same cap); null: not measured.
+   */
+  readonly manyPartitions: number | null;
   readonly cluster: ClusterBudget | null;
   readonly http: {
     readonly serverCounts: readonly number[];
@@ -81,6 +87,7 @@ const BUDGETS: Record<BenchMode, ScaleOutBudget> = {
     settleMs: 2_000,
     durationMs: 6_000,
     routedPartitions: 16,
+    manyPartitions: 64,
     cluster: { masters: [1, 3], houses: 4, partitions: 24, redisCores: 0.1, houseCores: null, routing: 'routed' },
     http: { serverCounts: [1, 2, 4], connectionsPerServer: 50, auctions: 1_000, durationMs: 6_000 },
     ws: { watchers: 10_000, bidsPerSecond: 5, seconds: 6, gatewayCores: 0.5 },
@@ -93,6 +100,7 @@ const BUDGETS: Record<BenchMode, ScaleOutBudget> = {
     settleMs: 1_000,
     durationMs: 3_000,
     routedPartitions: 16,
+    manyPartitions: 64,
     cluster: null,
     http: { serverCounts: [1, 2], connectionsPerServer: 50, auctions: 1_000, durationMs: 3_000 },
     ws: { watchers: 4_000, bidsPerSecond: 5, seconds: 3, gatewayCores: 0.5 },
@@ -105,6 +113,7 @@ const BUDGETS: Record<BenchMode, ScaleOutBudget> = {
     settleMs: 200,
     durationMs: 500,
     routedPartitions: 4,
+    manyPartitions: 8,
     cluster: null,
     http: null,
     ws: null,
@@ -235,6 +244,45 @@ function houseCurveRows(
   return rows;
 }
 
+/**
+ * What a process pays for more partitions than the default, where nothing is forwarded: one
+ * process bidding on every auction, its CPU per bid against the same with the default count.
+ * More partitions make smaller group commits (about callers / (2 x partitions) bids each).
+ */
+function partitionCostRows(lonePoints: ReadonlyMap<number, HousePoint>, setting: string): BenchRow[] {
+  const base = lonePoints.get(DEFAULT_SHARED_PARTITIONS);
+  if (base === undefined) return [];
+  const rows: BenchRow[] = [];
+  for (const [partitions, point] of [...lonePoints].sort(([a], [b]) => a - b)) {
+    if (partitions === DEFAULT_SHARED_PARTITIONS) continue;
+    rows.push(
+      createRow({
+        suite: SUITE,
+        name: `scale-out: CPU per bid of 1 house process, ${partitions} partitions vs ${DEFAULT_SHARED_PARTITIONS} (the default), bids spread over every auction`,
+        figure: point.meanProcessCpuUsPerBid,
+        unit: 'µs',
+        baseline: `the same with ${DEFAULT_SHARED_PARTITIONS} partitions (same run)`,
+        baselineFigure: base.meanProcessCpuUsPerBid,
+        better: 'lower',
+        notes: `target <= 1x (many partitions cost no more than the default's); ${setting}; bids/s ${formatNumber(point.bidsPerSecond)} vs ${formatNumber(base.bidsPerSecond)}; Redis CPU per bid ${us(point.redisCpuUsPerBid)} vs ${us(base.redisCpuUsPerBid)}; group commits of ${formatNumber(point.averageBatch)} vs ${formatNumber(base.averageBatch)}; p99 ${ms(point.p99Ms)} vs ${ms(base.p99Ms)}; ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once`,
+        details: {
+          scaleOutCurve: 'partition-cost',
+          partitions,
+          bidsPerSecond: point.bidsPerSecond,
+          processCpuUsPerBid: point.meanProcessCpuUsPerBid,
+          redisCpuUsPerBid: point.redisCpuUsPerBid,
+          averageBatch: point.averageBatch,
+          p99Ms: point.p99Ms,
+          ledgerAccepted: point.ledger.accepted,
+          ledgerMissing: point.ledger.missing,
+          ledgerDoubled: point.ledger.doubled,
+        },
+      }),
+    );
+  }
+  return rows;
+}
+
 /** The Redis the library curves run on: a redis-server of the suite's own when it can start one. */
 async function openRedis(context: SuiteContext): Promise<{ target: RedisTarget; servers: RedisServers | null }> {
   if (hasRedisServer()) {
@@ -289,34 +337,41 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
           label: `routed: each process bids on the auctions of the partitions it owns, ${b.routedPartitions} partitions`,
         },
       ];
+      const measure = async (routing: Routing, partitions: number, processes: number): Promise<HousePoint> => {
+        const point = await measureHousePoint({
+          redis: target,
+          processes,
+          partitions,
+          routing,
+          auctions: b.auctions,
+          callersPerProcess: b.callersPerProcess,
+          warmCpuMs: b.warmCpuMs,
+          settleMs: b.settleMs,
+          durationMs: b.durationMs,
+          caps,
+          cores,
+        });
+        context.log(
+          `${routing}, ${partitions} partitions, ${plural(processes, 'process')}: ${formatNumber(point.bidsPerSecond)} bids/s, CPU per bid ${us(point.meanProcessCpuUsPerBid)} a process, Redis ${us(point.redisCpuUsPerBid)}, p99 ${ms(point.p99Ms)}, owned ${point.owned.map((p) => p.length).join('/')}, forwarded ${(point.forwardedShare * 100).toFixed(0)}%, broadcasts ${formatNumber(point.broadcastsPerBid)} a bid, load ${point.loadAverage.toFixed(1)}, ledgers hold ${formatNumber(point.ledger.accepted)} accepted bids once`,
+        );
+        return point;
+      };
+      const setting = `${capNote(caps, cores)}; ${b.callersPerProcess} callers in each process; ${target.label}; ${b.durationMs / 1_000} s window after ${b.settleMs / 1_000} s capped (and ${b.warmCpuMs} ms of CPU uncapped) warm-up`;
+      /** One process's spread point by partition count: what partitions cost where nothing is forwarded. */
+      const lonePoints = new Map<number, HousePoint>();
       for (const curve of curves) {
         const points: HousePoint[] = [];
-        for (const processes of b.processCounts) {
-          const point = await measureHousePoint({
-            redis: target,
-            processes,
-            partitions: curve.partitions,
-            routing: curve.routing,
-            auctions: b.auctions,
-            callersPerProcess: b.callersPerProcess,
-            warmCpuMs: b.warmCpuMs,
-            settleMs: b.settleMs,
-            durationMs: b.durationMs,
-            caps,
-            cores,
-          });
-          context.log(
-            `${curve.routing}, ${curve.partitions} partitions, ${plural(processes, 'process')}: ${formatNumber(point.bidsPerSecond)} bids/s, CPU per bid ${us(point.meanProcessCpuUsPerBid)} a process, Redis ${us(point.redisCpuUsPerBid)}, p99 ${ms(point.p99Ms)}, owned ${point.owned.map((p) => p.length).join('/')}, forwarded ${(point.forwardedShare * 100).toFixed(0)}%, broadcasts ${formatNumber(point.broadcastsPerBid)} a bid, load ${point.loadAverage.toFixed(1)}, ledgers hold ${formatNumber(point.ledger.accepted)} accepted bids once`,
-          );
-          points.push(point);
-        }
-        const setting = `${capNote(caps, cores)}; ${b.callersPerProcess} callers in each process; ${target.label}; ${b.durationMs / 1_000} s window after ${b.settleMs / 1_000} s capped (and ${b.warmCpuMs} ms of CPU uncapped) warm-up`;
+        for (const processes of b.processCounts) points.push(await measure(curve.routing, curve.partitions, processes));
+        if (curve.routing === 'spread' && points[0]?.processes === 1) lonePoints.set(curve.partitions, points[0]);
         rows.push(
           ...houseCurveRows(curve.curve, curve.label, points, curve.partitions, setting, (point) =>
             housePointDetails(curve.curve, point, cores, caps),
           ),
         );
       }
+      if (b.manyPartitions !== null && !lonePoints.has(b.manyPartitions))
+        lonePoints.set(b.manyPartitions, await measure('spread', b.manyPartitions, 1));
+      rows.push(...partitionCostRows(lonePoints, setting));
       if (b.ws !== null) rows.push(...(await wsRows(context, b.ws, target, caps)));
     } finally {
       await target.close();

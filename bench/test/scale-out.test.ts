@@ -94,7 +94,7 @@ const redisServer = hasRedisServer();
 if (!redisServer && servicesRequired) throw new Error('redis-server is not installed (CI=true or REQUIRE_SERVICES=1)');
 
 describe.skipIf(!redisServer)('the scale-out suite, tiny', () => {
-  it('measures both curves of house processes, checks every ledger, and removes its cgroups', async () => {
+  it('measures both curves of house processes and what more partitions cost, checks every ledger, and removes its cgroups', async () => {
     const lines: string[] = [];
     const rows = await runScaleOutSuite({ mode: 'tiny', log: (line) => lines.push(line) });
     const points = rows.filter((row) => row.unit === 'bids/s');
@@ -104,6 +104,13 @@ describe.skipIf(!redisServer)('the scale-out suite, tiny', () => {
       ['routed', 1],
       ['routed', 2],
     ]);
+    // What many partitions cost: one process with 8 against the same with the default 4.
+    const partitionCost = rows.filter((row) => row.details.scaleOutCurve === 'partition-cost');
+    expect(partitionCost.map((row) => [row.details.partitions, row.unit])).toEqual([[8, 'µs']]);
+    const [lone] = partitionCost;
+    expect(lone?.baselineFigure).toBe(points[0]?.details.processCpuUsPerBid);
+    expect([lone?.details.ledgerMissing, lone?.details.ledgerDoubled]).toEqual([0, 0]);
+    expect(lone?.details.ledgerAccepted).toBeGreaterThan(0);
     for (const row of rows) {
       expect(Number.isFinite(row.figure) && row.figure > 0, row.name).toBe(true);
       expect(row.ratio).toBeCloseTo(row.figure / row.baselineFigure, 9);
