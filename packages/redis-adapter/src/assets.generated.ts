@@ -157,6 +157,8 @@ return {1, token}
  * for each batch the number of its keys and of its arguments (2c values), then every batch's
  * keys in KEYS and arguments in ARGV, one batch after the other, each laid out as above. Each
  * batch is committed, or refused, on its own, in order; the result is the list of their results.
+ * A batch is read where it lies (its keys from KEYS[kb + 1], its arguments from ARGV[ab + 1]):
+ * copying each batch's values out would cost Redis time for every value of every batch.
  *
  * Generated from `src/lua/commit.lua`.
  */
@@ -202,37 +204,67 @@ export const LUA_COMMIT = `--[[
   for each batch the number of its keys and of its arguments (2c values), then every batch's
   keys in KEYS and arguments in ARGV, one batch after the other, each laid out as above. Each
   batch is committed, or refused, on its own, in order; the result is the list of their results.
+  A batch is read where it lies (its keys from KEYS[kb + 1], its arguments from ARGV[ab + 1]):
+  copying each batch's values out would cost Redis time for every value of every batch.
 ]]
-local function commit(KEYS, ARGV)
-  local token = tonumber(ARGV[1])
-  local highest = tonumber(redis.call('GET', KEYS[1]) or '0')
+
+local CHUNK = 200
+
+-- One call for many values: chunked, since Lua's unpack has a small stack.
+local function callEach(command, key, values, width)
+  local replies = {}
+  for from = 1, #values, CHUNK * width do
+    local to = math.min(from + CHUNK * width - 1, #values)
+    local reply = redis.call(command, key, unpack(values, from, to))
+    if type(reply) == 'table' then
+      for _, value in ipairs(reply) do replies[#replies + 1] = value end
+    end
+  end
+  return replies
+end
+
+-- The first outcome of a bidId is kept. A bid of the batch whose bidId has an outcome already
+-- was judged before (a bid in a ledger always has one): only a stale writer sends it again.
+local function knownOutcomes(outcomesKey, ids)
+  if #ids == 0 then return {} end
+  return callEach('HMGET', outcomesKey, ids, 1)
+end
+
+-- Writes the first \`count\` outcomes the hash lacks, once each; \`known\` holds what it had, in
+-- order. The JSON of the outcome of outcomeIds[i] is ARGV[outcomeBase + 2i - 1].
+local function keepOutcomes(outcomesKey, outcomeIds, outcomeBase, count, known)
+  local fields = {}
+  local taken = {}
+  for i = 1, count do
+    local id = outcomeIds[i]
+    if not known[i] and not taken[id] then
+      taken[id] = true
+      fields[#fields + 1] = id
+      fields[#fields + 1] = ARGV[outcomeBase + 2 * i - 1]
+    end
+  end
+  if #fields > 0 then
+    callEach('HSET', outcomesKey, fields, 2)
+  end
+end
+
+-- One batch, whose keys start after KEYS[kb] and its arguments after ARGV[ab].
+local function commit(kb, ab)
+  local token = tonumber(ARGV[ab + 1])
+  local highest = tonumber(redis.call('GET', KEYS[kb + 1]) or '0')
   if token < highest then
     return {'STALE_TOKEN', tostring(highest)}
   end
 
-  local n = tonumber(ARGV[2])
-  local m = tonumber(ARGV[3])
-  local f = tonumber(ARGV[4])
-  local e = tonumber(ARGV[5])
-  local AUCTION_BASE = 8
+  local n = tonumber(ARGV[ab + 2])
+  local m = tonumber(ARGV[ab + 3])
+  local f = tonumber(ARGV[ab + 4])
+  local e = tonumber(ARGV[ab + 5])
+  local AUCTION_BASE = ab + 8
   local PER_AUCTION = 6
   local ENTRY_BASE = AUCTION_BASE + n * PER_AUCTION
   local BID_BASE = ENTRY_BASE + e
   local OUTCOME_BASE = BID_BASE + e
-
-  -- One call for many values: chunked, since Lua's unpack has a small stack.
-  local CHUNK = 200
-  local function callEach(command, key, values, width)
-    local replies = {}
-    for from = 1, #values, CHUNK * width do
-      local to = math.min(from + CHUNK * width - 1, #values)
-      local reply = redis.call(command, key, unpack(values, from, to))
-      if type(reply) == 'table' then
-        for _, value in ipairs(reply) do replies[#replies + 1] = value end
-      end
-    end
-    return replies
-  end
 
   -- Checks first: a refused batch must leave no trace.
   local newCount = 0
@@ -245,7 +277,7 @@ local function commit(KEYS, ARGV)
     local firstSeq = tonumber(ARGV[base + 3])
     local count = tonumber(ARGV[base + 4])
     if count > 0 then
-      local ledgerKey = KEYS[9 + 2 * i]
+      local ledgerKey = KEYS[kb + 9 + 2 * i]
       local length = redis.call('LLEN', ledgerKey)
       if firstSeq == length + 1 then
         newCount = newCount + 1
@@ -277,37 +309,13 @@ local function commit(KEYS, ARGV)
     return {'SEQ_CONFLICT', 'mixed replay', '0'}
   end
 
-  -- The first outcome of a bidId is kept. A bid of the batch whose bidId has an outcome already
-  -- was judged before (a bid in a ledger always has one): only a stale writer sends it again.
-  local function knownOutcomes(ids)
-    if #ids == 0 then return {} end
-    return callEach('HMGET', KEYS[2], ids, 1)
-  end
-
   local outcomeIds = {}
   for k = 1, m do outcomeIds[k] = ARGV[OUTCOME_BASE + 2 * k - 2] end
-
-  -- Writes the first \`count\` outcomes the hash lacks, once each; \`known\` holds what it had, in order.
-  local function keepOutcomes(count, known)
-    local fields = {}
-    local taken = {}
-    for k = 1, count do
-      local id = outcomeIds[k]
-      if not known[k] and not taken[id] then
-        taken[id] = true
-        fields[#fields + 1] = id
-        fields[#fields + 1] = ARGV[OUTCOME_BASE + 2 * k - 1]
-      end
-    end
-    if #fields > 0 then
-      callEach('HSET', KEYS[2], fields, 2)
-    end
-  end
 
   if replayCount > 0 then
     -- Sent again: minted bidIds may hold their outcomes already, so every one is looked up.
     for k = m + 1, m + f do outcomeIds[k] = ARGV[OUTCOME_BASE + 2 * k - 2] end
-    keepOutcomes(m + f, knownOutcomes(outcomeIds))
+    keepOutcomes(KEYS[kb + 2], outcomeIds, OUTCOME_BASE, m + f, knownOutcomes(KEYS[kb + 2], outcomeIds))
     return {'REPLAY'}
   end
 
@@ -325,7 +333,7 @@ local function commit(KEYS, ARGV)
       position[id] = #asked
     end
   end
-  local known = knownOutcomes(asked)
+  local known = knownOutcomes(KEYS[kb + 2], asked)
   for k = 1, #newBids do
     if known[position[newBids[k]]] then
       return {'BID_CONFLICT', newBids[k]}
@@ -334,7 +342,7 @@ local function commit(KEYS, ARGV)
 
   -- Writes.
   if token > highest then
-    redis.call('SET', KEYS[1], tostring(token))
+    redis.call('SET', KEYS[kb + 1], tostring(token))
   end
   local values = {}
   local created = 0
@@ -344,11 +352,11 @@ local function commit(KEYS, ARGV)
     local base = AUCTION_BASE + (i - 1) * PER_AUCTION
     if ARGV[base + 5] ~= '' then
       created = created + 1
-      values[#values + 1] = KEYS[9 + 2 * n + created]
+      values[#values + 1] = KEYS[kb + 9 + 2 * n + created]
       values[#values + 1] = ARGV[base + 5]
     end
     if ARGV[base] ~= '' then
-      values[#values + 1] = KEYS[8 + 2 * i]
+      values[#values + 1] = KEYS[kb + 8 + 2 * i]
       values[#values + 1] = ARGV[base]
     end
     if ARGV[base + 1] ~= '' then
@@ -363,8 +371,8 @@ local function commit(KEYS, ARGV)
     end
   end
   if #members > 0 then
-    local statusKeys = { scheduled = KEYS[5], open = KEYS[6], closed = KEYS[7], cancelled = KEYS[8] }
-    local previous = callEach('HMGET', KEYS[3], members, 1)
+    local statusKeys = { scheduled = KEYS[kb + 5], open = KEYS[kb + 6], closed = KEYS[kb + 7], cancelled = KEYS[kb + 8] }
+    local previous = callEach('HMGET', KEYS[kb + 3], members, 1)
     local changed = {}
     for k = 1, #members do
       local member, status, before = members[k], memberStatus[k], previous[k]
@@ -372,7 +380,7 @@ local function commit(KEYS, ARGV)
         if before then
           redis.call('ZREM', statusKeys[before], member)
         else
-          redis.call('ZADD', KEYS[4], 0, member)
+          redis.call('ZADD', KEYS[kb + 4], 0, member)
         end
         redis.call('ZADD', statusKeys[status], 0, member)
         changed[#changed + 1] = member
@@ -380,7 +388,7 @@ local function commit(KEYS, ARGV)
       end
     end
     if #changed > 0 then
-      callEach('HSET', KEYS[3], changed, 2)
+      callEach('HSET', KEYS[kb + 3], changed, 2)
     end
   end
   cursor = 1
@@ -388,35 +396,32 @@ local function commit(KEYS, ARGV)
     local count = tonumber(ARGV[AUCTION_BASE + (i - 1) * PER_AUCTION + 4])
     local last = ENTRY_BASE + cursor + count - 2
     for from = ENTRY_BASE + cursor - 1, last, CHUNK do
-      redis.call('RPUSH', KEYS[9 + 2 * i], unpack(ARGV, from, math.min(from + CHUNK - 1, last)))
+      redis.call('RPUSH', KEYS[kb + 9 + 2 * i], unpack(ARGV, from, math.min(from + CHUNK - 1, last)))
     end
     cursor = cursor + count
   end
-  keepOutcomes(m, known)
+  keepOutcomes(KEYS[kb + 2], outcomeIds, OUTCOME_BASE, m, known)
   local freshFrom = OUTCOME_BASE + 2 * m
   local freshTo = freshFrom + 2 * f - 1
   for from = freshFrom, freshTo, CHUNK * 2 do
-    redis.call('HSET', KEYS[2], unpack(ARGV, from, math.min(from + CHUNK * 2 - 1, freshTo)))
+    redis.call('HSET', KEYS[kb + 2], unpack(ARGV, from, math.min(from + CHUNK * 2 - 1, freshTo)))
   end
-  if ARGV[6] ~= '' then
-    redis.call(ARGV[6], KEYS[9], ARGV[7])
+  if ARGV[ab + 6] ~= '' then
+    redis.call(ARGV[ab + 6], KEYS[kb + 9], ARGV[ab + 7])
   end
   return {'OK'}
 end
 
 if ARGV[1] ~= 'MANY' then
-  return commit(KEYS, ARGV)
+  return commit(0, 0)
 end
 local count = tonumber(ARGV[2])
 local results = {}
 local keyAt, argAt = 0, 2 + 2 * count
 for b = 1, count do
-  local keyCount, argCount = tonumber(ARGV[1 + 2 * b]), tonumber(ARGV[2 + 2 * b])
-  local keys, args = {}, {}
-  for i = 1, keyCount do keys[i] = KEYS[keyAt + i] end
-  for i = 1, argCount do args[i] = ARGV[argAt + i] end
-  keyAt, argAt = keyAt + keyCount, argAt + argCount
-  results[b] = commit(keys, args)
+  results[b] = commit(keyAt, argAt)
+  keyAt = keyAt + tonumber(ARGV[1 + 2 * b])
+  argAt = argAt + tonumber(ARGV[2 + 2 * b])
 end
 return results
 `;

@@ -104,6 +104,56 @@ describe.skipIf(!up)('calls of several partitions in one turn share one Redis co
     expect(await store.getLedger(auctions[0]?.id as string, { afterSeq: 0, limit: 10 })).toHaveLength(1);
   });
 
+  it('commits: batches of every shape in one call land as each would alone', async () => {
+    // Last of the commits here: its fencing token (11) is above the others'.
+    // Per partition: how many auctions the batch creates, and how many bids each then gets.
+    const shapes = [
+      [3, 2],
+      [1, 0],
+      [2, 4],
+      [1, 1],
+    ] as const;
+    const scriptedBatches = () =>
+      shapes.map(([count, bids], partition) =>
+        Array.from({ length: count }, () => {
+          const auction = auctionIn(partition);
+          for (let i = 0; i < bids; i++) auction.bid(`bidder-${i % 2}`, 1_000 + 100 * i);
+          return auction;
+        }),
+      );
+    const scripted = scriptedBatches();
+    // The same batches on auctions of their own, one call each: what landing alone writes.
+    const alone = scriptedBatches();
+    const counts = countCommands(redis);
+    await Promise.all(scripted.map((auctions, partition) => store.commit(commitBatchOf(partition, 11, auctions))));
+    expect(counts.get('evalsha')).toBe(1);
+    for (const [partition, auctions] of alone.entries()) await store.commit(commitBatchOf(partition, 11, auctions));
+    expect(counts.get('evalsha')).toBe(1 + shapes.length);
+
+    const seen = async (id: string) => ({
+      state: (await store.getMany([id]))[0],
+      ledger: await store.getLedger(id, { afterSeq: 0, limit: 100 }),
+    });
+    for (const [partition, auctions] of scripted.entries()) {
+      for (const [i, auction] of auctions.entries()) {
+        const together = await seen(auction.id);
+        const single = await seen(alone[partition]?.[i]?.id as string);
+        expect(together.ledger).toHaveLength(1 + (shapes[partition]?.[1] ?? 0));
+        expect(together.state?.seq).toBe(together.ledger.length);
+        expect(together.ledger.map((entry) => entry.command.type)).toEqual(single.ledger.map((entry) => entry.command.type));
+        expect(together.state?.currentPrice).toBe(single.state?.currentPrice);
+        expect(together.state?.bidCount).toBe(single.state?.bidCount);
+      }
+      const active = (await store.listActive(partition)).map((state) => state.spec.id);
+      for (const auction of auctions) expect(active).toContain(auction.id);
+    }
+    // Every listing index holds them: all auctions, and the open ones.
+    for (const status of [undefined, 'open'] as const) {
+      const listed = (await store.list({ status, limit: 100 })).items.map((state) => state.spec.id);
+      for (const auction of scripted.flat()) expect(listed).toContain(auction.id);
+    }
+  });
+
   it('enqueues, reads and acks: one script call each, every partition in order, fresh kept', async () => {
     const items = [0, 1, 2].map((partition) => [
       queueItem(10 + partition),
