@@ -202,14 +202,7 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
     this.#assertPartition(partition);
     const parts = this.#partsOf(batch);
     const keys = this.#keys;
-    const scriptKeys = [
-      keys.fence(partition),
-      keys.outcomes(partition),
-      keys.statuses(partition),
-      keys.listAll(partition),
-      ...LISTED_STATUSES.map((status) => keys.listByStatus(partition, status)),
-      keys.channel(partition),
-    ];
+    const scriptKeys = [keys.fence(partition), keys.outcomes(partition), keys.channel(partition)];
     const publication =
       batch.broadcast === null || this.#broadcaster === undefined
         ? null
@@ -229,6 +222,7 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
     ];
     const entryBids: string[] = [];
     const specKeys: string[] = [];
+    let anyListed = false;
     for (const part of parts) {
       const { auctionId, state, entries } = part;
       scriptKeys.push(keys.state(partition, auctionId), keys.ledger(partition, auctionId));
@@ -236,6 +230,7 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
       const created = state !== undefined && entries.some((entry) => entry.command.type === 'create');
       if (created) specKeys.push(keys.spec(partition, auctionId));
       const listed = state !== undefined && !onlyBidsOnOpen(state, entries);
+      anyListed ||= listed;
       args.push(
         state === undefined ? '' : encodeLiveState(state),
         listed ? state.status : '',
@@ -254,6 +249,10 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
       }
     }
     for (const key of specKeys) scriptKeys.push(key);
+    if (anyListed) {
+      scriptKeys.push(keys.statuses(partition), keys.listAll(partition));
+      for (const status of LISTED_STATUSES) scriptKeys.push(keys.listByStatus(partition, status));
+    }
     for (const bidId of entryBids) args.push(bidId);
     // Outcomes to look up first, then the minted ones (ARGV[3] and ARGV[4] count them).
     for (const outcome of batch.outcomes) if (!isMinted(outcome)) args.push(outcome.bidId, encodeOutcome(outcome));

@@ -140,8 +140,11 @@ describe.skipIf(!up)('calls of several partitions in one turn share one Redis co
         const single = await seen(alone[partition]?.[i]?.id as string);
         expect(together.ledger).toHaveLength(1 + (shapes[partition]?.[1] ?? 0));
         expect(together.state?.seq).toBe(together.ledger.length);
-        expect(together.ledger.map((entry) => entry.command.type)).toEqual(single.ledger.map((entry) => entry.command.type));
-        expect(together.state?.currentPrice).toBe(single.state?.currentPrice);
+        expect(together.ledger.map((entry) => entry.command.type)).toEqual(
+          single.ledger.map((entry) => entry.command.type),
+        );
+        expect(together.state?.price).toBe(single.state?.price);
+        expect(together.state?.leaderId === null).toBe(single.state?.leaderId === null);
         expect(together.state?.bidCount).toBe(single.state?.bidCount);
       }
       const active = (await store.listActive(partition)).map((state) => state.spec.id);

@@ -3,12 +3,16 @@
 
   KEYS[1]  fence        string, highest fencing token claimed or committed for the partition
   KEYS[2]  outcomes     hash bidId -> outcome JSON (first outcome kept); every bid in a ledger has one
-  KEYS[3]  statuses     hash listing member -> status
-  KEYS[4]  list:all     sorted set of every auction's listing member
-  KEYS[5..8]            sorted sets list:scheduled, list:open, list:closed, list:cancelled
-  KEYS[9]  channel      the partition's Pub/Sub channel (sharded on a Cluster)
-  KEYS[8+2i], KEYS[9+2i]  state and ledger keys of the batch's i-th auction (i = 1..n)
-  KEYS[9+2n+c]            spec key of the c-th auction the batch creates (in the order above)
+  KEYS[3]  channel      the partition's Pub/Sub channel (sharded on a Cluster)
+  KEYS[2+2i], KEYS[3+2i]  state and ledger keys of the batch's i-th auction (i = 1..n)
+  KEYS[3+2n+c]            spec key of the c-th auction the batch creates (in the order above)
+  then, only when the batch may change a listing (some auction's status is given, below), with
+  L = 3 + 2n + the number of auctions created:
+  KEYS[L+1]  statuses   hash listing member -> status
+  KEYS[L+2]  list:all   sorted set of every auction's listing member
+  KEYS[L+3..L+6]        sorted sets list:scheduled, list:open, list:closed, list:cancelled
+  (A batch of bids on open auctions, the usual one, sends none of the six: each key is bytes
+  Redis reads and a string its Lua makes, for every batch of every partition.)
   Every key and the channel carry the partition's hash tag.
 
   ARGV[1]  fencing token of the writer's lease
@@ -113,7 +117,7 @@ local function commit(kb, ab)
     local firstSeq = tonumber(ARGV[base + 3])
     local count = tonumber(ARGV[base + 4])
     if count > 0 then
-      local ledgerKey = KEYS[kb + 9 + 2 * i]
+      local ledgerKey = KEYS[kb + 3 + 2 * i]
       local length = redis.call('LLEN', ledgerKey)
       if firstSeq == length + 1 then
         newCount = newCount + 1
@@ -188,11 +192,11 @@ local function commit(kb, ab)
     local base = AUCTION_BASE + (i - 1) * PER_AUCTION
     if ARGV[base + 5] ~= '' then
       created = created + 1
-      values[#values + 1] = KEYS[kb + 9 + 2 * n + created]
+      values[#values + 1] = KEYS[kb + 3 + 2 * n + created]
       values[#values + 1] = ARGV[base + 5]
     end
     if ARGV[base] ~= '' then
-      values[#values + 1] = KEYS[kb + 8 + 2 * i]
+      values[#values + 1] = KEYS[kb + 2 + 2 * i]
       values[#values + 1] = ARGV[base]
     end
     if ARGV[base + 1] ~= '' then
@@ -207,8 +211,9 @@ local function commit(kb, ab)
     end
   end
   if #members > 0 then
-    local statusKeys = { scheduled = KEYS[kb + 5], open = KEYS[kb + 6], closed = KEYS[kb + 7], cancelled = KEYS[kb + 8] }
-    local previous = callEach('HMGET', KEYS[kb + 3], members, 1)
+    local L = kb + 3 + 2 * n + created
+    local statusKeys = { scheduled = KEYS[L + 3], open = KEYS[L + 4], closed = KEYS[L + 5], cancelled = KEYS[L + 6] }
+    local previous = callEach('HMGET', KEYS[L + 1], members, 1)
     local changed = {}
     for k = 1, #members do
       local member, status, before = members[k], memberStatus[k], previous[k]
@@ -216,7 +221,7 @@ local function commit(kb, ab)
         if before then
           redis.call('ZREM', statusKeys[before], member)
         else
-          redis.call('ZADD', KEYS[kb + 4], 0, member)
+          redis.call('ZADD', KEYS[L + 2], 0, member)
         end
         redis.call('ZADD', statusKeys[status], 0, member)
         changed[#changed + 1] = member
@@ -224,7 +229,7 @@ local function commit(kb, ab)
       end
     end
     if #changed > 0 then
-      callEach('HSET', KEYS[kb + 3], changed, 2)
+      callEach('HSET', KEYS[L + 1], changed, 2)
     end
   end
   cursor = 1
@@ -232,7 +237,7 @@ local function commit(kb, ab)
     local count = tonumber(ARGV[AUCTION_BASE + (i - 1) * PER_AUCTION + 4])
     local last = ENTRY_BASE + cursor + count - 2
     for from = ENTRY_BASE + cursor - 1, last, CHUNK do
-      redis.call('RPUSH', KEYS[kb + 9 + 2 * i], unpack(ARGV, from, math.min(from + CHUNK - 1, last)))
+      redis.call('RPUSH', KEYS[kb + 3 + 2 * i], unpack(ARGV, from, math.min(from + CHUNK - 1, last)))
     end
     cursor = cursor + count
   end
@@ -243,7 +248,7 @@ local function commit(kb, ab)
     redis.call('HSET', KEYS[kb + 2], unpack(ARGV, from, math.min(from + CHUNK * 2 - 1, freshTo)))
   end
   if ARGV[ab + 6] ~= '' then
-    redis.call(ARGV[ab + 6], KEYS[kb + 9], ARGV[ab + 7])
+    redis.call(ARGV[ab + 6], KEYS[kb + 3], ARGV[ab + 7])
   end
   return {'OK'}
 end
