@@ -21,6 +21,15 @@ export class HousePresence {
     return this.#slot === null ? null : Number(this.#slot.key.slice('house:'.length));
   }
 
+  /** Renew this house's slot, if it has one (between counts, which can take long). */
+  async keep(ttlMs: number): Promise<void> {
+    const slot = this.#slot;
+    if (slot === null) return;
+    const renewed = await this.#lock.renew(slot, ttlMs);
+    // A count running meanwhile may have replaced the slot: only this one is dropped when lost.
+    if (this.#slot === slot) this.#slot = renewed;
+  }
+
   /** Keep this house's slot and count the houses present, this one included. */
   async count(ttlMs: number): Promise<number> {
     if (this.#slot !== null) this.#slot = await this.#lock.renew(this.#slot, ttlMs);

@@ -39,8 +39,10 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
   readonly #sole = new Set<number>();
   readonly #presence: HousePresence;
   #claiming = false;
+  #renewing = false;
   #lastHouseCount: number | null = null;
   #leaseTimer: NodeJS.Timeout | null = null;
+  #renewTimer: NodeJS.Timeout | null = null;
   #soonTimer: NodeJS.Timeout | null = null;
   /** Failed lock calls and failed starts. */
   failures = 0;
@@ -80,29 +82,42 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
     return count;
   }
 
-  /** Take the free partitions up to a fair share, then look again every third of a lease. */
+  /**
+   * Take the free partitions up to a fair share, then look again every third of a lease; renew
+   * the leases held every third of a lease too, on a rhythm of their own: a busy process's count
+   * of the houses present (one lock call after another) can take longer than a lease lasts, and
+   * renewals that waited for it would let the leases lapse.
+   */
   async start(): Promise<void> {
     await this.#claimPartitions();
     const every = Math.max(50, Math.floor(this.#options.leaseTtlMs / 3));
     // Each house keeps its own rhythm (±20%): houses started together would otherwise probe the
     // presence slots at the same instants and see each other's probes as houses.
+    const jittered = () => every * (0.8 + 0.4 * Math.random());
     const tick = () => {
-      this.#leaseTimer = setTimeout(
-        () => {
-          void this.#claimPartitions().finally(() => {
-            if (this.#options.lifecycle.running) tick();
-          });
-        },
-        every * (0.8 + 0.4 * Math.random()),
-      );
+      this.#leaseTimer = setTimeout(() => {
+        void this.#claimPartitions().finally(() => {
+          if (this.#options.lifecycle.running) tick();
+        });
+      }, jittered());
       this.#leaseTimer.unref();
     };
+    const renewTick = () => {
+      this.#renewTimer = setTimeout(() => {
+        void this.#renewAll().finally(() => {
+          if (this.#options.lifecycle.running) renewTick();
+        });
+      }, jittered());
+      this.#renewTimer.unref();
+    };
     tick();
+    renewTick();
   }
 
   /** Stop every sequencer (each finishes its batch in hand), then give the leases up. */
   async stop(): Promise<void> {
     if (this.#leaseTimer) clearTimeout(this.#leaseTimer);
+    if (this.#renewTimer) clearTimeout(this.#renewTimer);
     if (this.#soonTimer) clearTimeout(this.#soonTimer);
     const sequencers = [...this.#sequencers.values()];
     this.#sequencers.clear();
@@ -113,9 +128,9 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
   }
 
   /**
-   * Every third of a lease: renew what this house owns, count the houses present, hand over
-   * partitions above a fair share (ceil(P / houses)) and take free ones up to it. A house that
-   * dies stops counting once its presence lease expires, and the others share its partitions.
+   * Every third of a lease: count the houses present, hand over partitions above a fair share
+   * (ceil(P / houses)) and take free ones up to it. A house that dies stops counting once its
+   * presence lease expires, and the others share its partitions.
    */
   async #claimPartitions(): Promise<void> {
     const { lifecycle, leaseTtlMs: ttl, partitions, presenceSlots, health } = this.#options;
@@ -128,7 +143,6 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
       const houses = Math.min(counted, this.#lastHouseCount ?? counted);
       this.#lastHouseCount = counted;
       const share = Math.ceil(partitions / Math.max(1, houses));
-      await Promise.all([...this.#sequencers.values()].map((sequencer) => this.#renew(sequencer, ttl)));
       // Handing over and starting run beside the claim loop, so that a slow stop or load never
       // holds up the renewal of the other leases.
       for (const partition of this.owned().slice(share)) {
@@ -157,6 +171,22 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
       void this.#claimPartitions();
     }, CLAIM_AGAIN_MS);
     this.#soonTimer.unref();
+  }
+
+  /** Renew every lease this house holds, its presence slot too, all at once; a round still running is not doubled. */
+  async #renewAll(): Promise<void> {
+    if (!this.#options.lifecycle.running || this.#renewing) return;
+    this.#renewing = true;
+    try {
+      const ttl = this.#options.leaseTtlMs;
+      const presence = this.#presence.keep(ttl).catch(() => {
+        this.failures++;
+      });
+      await Promise.all([...this.#sequencers.values()].map((sequencer) => this.#renew(sequencer, ttl)));
+      await presence;
+    } finally {
+      this.#renewing = false;
+    }
   }
 
   async #renew(sequencer: Sequencer, ttl: number): Promise<void> {

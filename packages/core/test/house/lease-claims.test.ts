@@ -176,3 +176,44 @@ describe('partition leases claimed in the store', () => {
     ]);
   });
 });
+
+/** A MemoryLock whose calls on the presence slots (`house:<n>`) take `delayMs` each, as on a busy process. */
+class SlowPresenceLock extends WatchedLock {
+  constructor(readonly delayMs: number) {
+    super();
+  }
+
+  override async acquire(key: string, owner: string, ttlMs: number, options?: AcquireOptions): Promise<Lease | null> {
+    if (key.startsWith('house:')) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    return super.acquire(key, owner, ttlMs, options);
+  }
+}
+
+describe('partition leases kept', () => {
+  it('renews its leases on time while counting the houses present takes longer than a lease lasts', async () => {
+    // 16 presence slots at 40 ms each: a count takes about 600 ms, twice the lease.
+    const lock = new SlowPresenceLock(40);
+    const house = createAuctionHouse({
+      backend: memoryBackendOf({ store: new MemoryAuctionStore(), lock }),
+      partitions: 4,
+      leaseTtlMs: 300,
+      answerTimeoutMs: 3_000,
+    });
+    houses.push(house);
+    await house.start();
+    expect(house.metrics().partitions.owned).toEqual([0, 1, 2, 3]);
+    const auction = await house.createAuction(lot());
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Every partition taken once and never lost: no lease lapsed and was taken again.
+    expect(lock.acquired.map((lease) => lease.key).sort()).toEqual([
+      'partition:0',
+      'partition:1',
+      'partition:2',
+      'partition:3',
+    ]);
+    expect(house.metrics().partitions.owned).toEqual([0, 1, 2, 3]);
+    expect(await house.placeBid({ auctionId: auction.id, bidderId: 'bob', amount: 500 })).toMatchObject({
+      status: 'accepted',
+    });
+  });
+});
