@@ -48,6 +48,8 @@ export interface HouseCounts {
   readonly commands: number;
   /** Broadcast messages this process received. */
   readonly received: number;
+  /** Partitions this house took or gave up (lease moves), sampled every 100 ms. */
+  readonly partitionMoves: number;
 }
 
 export interface ChildResult {
@@ -74,7 +76,21 @@ function countsBetween(before: HouseMetrics, after: HouseMetrics): HouseCounts {
     batches: after.sequencer.batches - before.sequencer.batches,
     commands: after.sequencer.commands - before.sequencer.commands,
     received: after.broadcaster.received - before.broadcaster.received,
+    partitionMoves: 0,
   };
+}
+
+/** Counts the partitions a house takes or gives up, looking every 100 ms, until stopped. */
+function watchOwnership(house: AuctionHouse): { moves(): number; stop(): void } {
+  let owned = new Set(house.metrics().partitions.owned);
+  let moves = 0;
+  const look = setInterval(() => {
+    const now = new Set(house.metrics().partitions.owned);
+    for (const partition of now) if (!owned.has(partition)) moves++;
+    for (const partition of owned) if (!now.has(partition)) moves++;
+    owned = now;
+  }, 100);
+  return { moves: () => moves, stop: () => clearInterval(look) };
 }
 
 export type FromChild =
@@ -209,7 +225,9 @@ async function run(house: AuctionHouse, bidders: Bidders, message: Extract<ToChi
   let cpuBefore: NodeJS.CpuUsage | null = null;
   let cpuUs = 0;
   let metricsBefore: HouseMetrics | null = null;
-  let counts: HouseCounts = { inMemory: 0, queued: 0, batches: 0, commands: 0, received: 0 };
+  let counts: HouseCounts = { inMemory: 0, queued: 0, batches: 0, commands: 0, received: 0, partitionMoves: 0 };
+  // Set by markWindow, which TypeScript does not follow: declared wide.
+  let ownership = null as ReturnType<typeof watchOwnership> | null;
   let windowStart = measureFrom;
   let windowEnd = stopAt;
   let closed = false;
@@ -218,12 +236,15 @@ async function run(house: AuctionHouse, bidders: Bidders, message: Extract<ToChi
     if (cpuBefore === null && now >= measureFrom) {
       cpuBefore = process.cpuUsage();
       metricsBefore = house.metrics();
+      ownership = watchOwnership(house);
       windowStart = now;
     }
     if (!closed && cpuBefore !== null && now >= stopAt) {
       const used = process.cpuUsage(cpuBefore);
       cpuUs = used.user + used.system;
       if (metricsBefore !== null) counts = countsBetween(metricsBefore, house.metrics());
+      ownership?.stop();
+      counts = { ...counts, partitionMoves: ownership?.moves() ?? 0 };
       windowEnd = now;
       closed = true;
     }
@@ -244,6 +265,7 @@ async function run(house: AuctionHouse, bidders: Bidders, message: Extract<ToChi
   );
   clearTimeout(windowOpens);
   markWindow();
+  ownership?.stop();
   const { accepted } = bidders;
   writeFileSync(message.acceptedFile, accepted.length === 0 ? '' : `${accepted.join('\n')}\n`);
   const result: ChildResult = {

@@ -66,6 +66,8 @@ export interface HousePoint {
   readonly averageBatch: number;
   /** The machine's 1-minute load average at the end of the window (a shared machine is noisy). */
   readonly loadAverage: number;
+  /** Partitions taken or given up over the window, all processes together: not a steady state when above 0. */
+  readonly partitionMoves: number;
   /** Partitions owned by each process at the end. */
   readonly owned: readonly (readonly number[])[];
   readonly ledger: LedgerCheck;
@@ -191,6 +193,7 @@ export async function measureHousePoint(setup: HousePointSetup): Promise<HousePo
       broadcastsPerBid: perBid(total('received')),
       averageBatch: total('commands') / Math.max(1, total('batches')),
       loadAverage,
+      partitionMoves: total('partitionMoves'),
       owned: answers.map((r) => r.owned),
       ledger,
     };

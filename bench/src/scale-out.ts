@@ -146,7 +146,7 @@ function housePointNotes(point: HousePoint, first: HousePoint, partitions: numbe
     `process CPU per bid ${us(point.meanProcessCpuUsPerBid)} (each ${point.processCpuUsPerBid.map((n) => formatNumber(n)).join('/')}; 1 process ${us(first.meanProcessCpuUsPerBid)})`,
     `Redis CPU per bid ${us(point.redisCpuUsPerBid)} (1 process ${us(first.redisCpuUsPerBid)})`,
     `p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}`,
-    `partitions owned ${owned} of ${partitions}`,
+    `partitions owned ${owned} of ${partitions}, taken or given up in the window ${point.partitionMoves}`,
     `cores used by each process ${point.processCores.map((c) => c.toFixed(2)).join('/')}, by Redis ${point.redisCores.map((c) => c.toFixed(2)).join('/')}`,
     `${(point.forwardedShare * 100).toFixed(0)}% of commands sent through the queue to another process; ${formatNumber(point.broadcastsPerBid)} broadcasts received per bid; group commits of ${formatNumber(point.averageBatch)}; Redis bytes per bid in/out ${point.redisBytesInPerBid.toFixed(0)}/${point.redisBytesOutPerBid.toFixed(0)}`,
     `load average ${point.loadAverage.toFixed(2)}`,
@@ -176,6 +176,7 @@ function housePointDetails(curve: ScaleOutCurve, point: HousePoint, cores: numbe
     bids: point.bids,
     errors: point.errors,
     partitionsOwned: point.owned.map((p) => `[${p.join(',')}]`).join(' '),
+    partitionMoves: point.partitionMoves,
     capped: cores !== null && caps.enabled,
     capCores: cores ?? 0,
     ledgerAccepted: point.ledger.accepted,
@@ -352,7 +353,7 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
           cores,
         });
         context.log(
-          `${routing}, ${partitions} partitions, ${plural(processes, 'process')}: ${formatNumber(point.bidsPerSecond)} bids/s, CPU per bid ${us(point.meanProcessCpuUsPerBid)} a process, Redis ${us(point.redisCpuUsPerBid)}, p99 ${ms(point.p99Ms)}, owned ${point.owned.map((p) => p.length).join('/')}, forwarded ${(point.forwardedShare * 100).toFixed(0)}%, broadcasts ${formatNumber(point.broadcastsPerBid)} a bid, load ${point.loadAverage.toFixed(1)}, ledgers hold ${formatNumber(point.ledger.accepted)} accepted bids once`,
+          `${routing}, ${partitions} partitions, ${plural(processes, 'process')}: ${formatNumber(point.bidsPerSecond)} bids/s, CPU per bid ${us(point.meanProcessCpuUsPerBid)} a process, Redis ${us(point.redisCpuUsPerBid)}, p99 ${ms(point.p99Ms)}, owned ${point.owned.map((p) => p.length).join('/')} (moves in the window ${point.partitionMoves}), forwarded ${(point.forwardedShare * 100).toFixed(0)}%, broadcasts ${formatNumber(point.broadcastsPerBid)} a bid, load ${point.loadAverage.toFixed(1)}, ledgers hold ${formatNumber(point.ledger.accepted)} accepted bids once`,
         );
         return point;
       };
