@@ -41,8 +41,7 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
   #claiming = false;
   #renewing = false;
   #lastHouseCount: number | null = null;
-  #leaseTimer: NodeJS.Timeout | null = null;
-  #renewTimer: NodeJS.Timeout | null = null;
+  readonly #timers: { claim?: NodeJS.Timeout; renew?: NodeJS.Timeout } = {};
   #soonTimer: NodeJS.Timeout | null = null;
   /** Failed lock calls and failed starts. */
   failures = 0;
@@ -90,34 +89,33 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
    */
   async start(): Promise<void> {
     await this.#claimPartitions();
+    this.#repeat('claim', () => this.#claimPartitions());
+    this.#repeat('renew', () => this.#renewAll());
+  }
+
+  /**
+   * Runs `work` a third of a lease after each run ends, while the house runs. Each house keeps its
+   * own rhythm (±20%): houses started together would otherwise probe the presence slots at the
+   * same instants and see each other's probes as houses.
+   */
+  #repeat(name: 'claim' | 'renew', work: () => Promise<void>): void {
     const every = Math.max(50, Math.floor(this.#options.leaseTtlMs / 3));
-    // Each house keeps its own rhythm (±20%): houses started together would otherwise probe the
-    // presence slots at the same instants and see each other's probes as houses.
-    const jittered = () => every * (0.8 + 0.4 * Math.random());
-    const tick = () => {
-      this.#leaseTimer = setTimeout(() => {
-        void this.#claimPartitions().finally(() => {
-          if (this.#options.lifecycle.running) tick();
+    const timer = setTimeout(
+      () => {
+        void work().finally(() => {
+          if (this.#options.lifecycle.running) this.#repeat(name, work);
         });
-      }, jittered());
-      this.#leaseTimer.unref();
-    };
-    const renewTick = () => {
-      this.#renewTimer = setTimeout(() => {
-        void this.#renewAll().finally(() => {
-          if (this.#options.lifecycle.running) renewTick();
-        });
-      }, jittered());
-      this.#renewTimer.unref();
-    };
-    tick();
-    renewTick();
+      },
+      every * (0.8 + 0.4 * Math.random()),
+    );
+    timer.unref();
+    this.#timers[name] = timer;
   }
 
   /** Stop every sequencer (each finishes its batch in hand), then give the leases up. */
   async stop(): Promise<void> {
-    if (this.#leaseTimer) clearTimeout(this.#leaseTimer);
-    if (this.#renewTimer) clearTimeout(this.#renewTimer);
+    clearTimeout(this.#timers.claim);
+    clearTimeout(this.#timers.renew);
     if (this.#soonTimer) clearTimeout(this.#soonTimer);
     const sequencers = [...this.#sequencers.values()];
     this.#sequencers.clear();
