@@ -30,22 +30,35 @@ export class HousePresence {
     if (this.#slot === slot) this.#slot = renewed;
   }
 
-  /** Keep this house's slot and count the houses present, this one included. */
+  /**
+   * Keep this house's slot and count the houses present, this one included. A slot held on the
+   * first look is looked at again after the others: another house counting at the same time holds
+   * each of its spare slots for a moment, and two houses walking the slots together would each
+   * take the other's passing hold for one more house, shrink their fair shares and hand
+   * partitions over for nothing.
+   */
   async count(ttlMs: number): Promise<number> {
     if (this.#slot !== null) this.#slot = await this.#lock.renew(this.#slot, ttlMs);
     const mine = this.#slot?.key;
-    let present = 1;
+    const held: string[] = [];
     // One slot at a time, each spare one given back at once: another house probing meanwhile
     // sees at most one of them as a house.
     for (let i = 0; i < this.#slots; i++) {
       const key = `house:${i}`;
-      if (key === mine) continue;
-      const lease = await this.#lock.acquire(key, this.#houseId, ttlMs);
-      if (lease === null) present++;
-      else if (this.#slot === null) this.#slot = lease;
-      else await this.#lock.release(lease);
+      if (key !== mine && !(await this.#probe(key, ttlMs))) held.push(key);
     }
+    let present = 1;
+    for (const key of held) if (!(await this.#probe(key, ttlMs))) present++;
     return present;
+  }
+
+  /** False when `key` is held; else it is taken, kept as this house's slot when it has none, given back otherwise. */
+  async #probe(key: string, ttlMs: number): Promise<boolean> {
+    const lease = await this.#lock.acquire(key, this.#houseId, ttlMs);
+    if (lease === null) return false;
+    if (this.#slot === null) this.#slot = lease;
+    else await this.#lock.release(lease);
+    return true;
   }
 
   async leave(): Promise<void> {

@@ -217,3 +217,39 @@ describe('partition leases kept', () => {
     });
   });
 });
+
+/**
+ * A MemoryLock on which presence slot 7 looks held, as another house's count would hold it for a
+ * moment, except to a second look right after a first (within 50 ms).
+ */
+class PassingHoldLock extends WatchedLock {
+  #lastLookAt = 0;
+  #lastLookHeld = false;
+
+  override async acquire(key: string, owner: string, ttlMs: number, options?: AcquireOptions): Promise<Lease | null> {
+    if (key !== 'house:7') return super.acquire(key, owner, ttlMs, options);
+    const now = Date.now();
+    const held = !(this.#lastLookHeld && now - this.#lastLookAt < 50);
+    this.#lastLookAt = now;
+    this.#lastLookHeld = held;
+    return held ? null : super.acquire(key, owner, ttlMs, options);
+  }
+}
+
+describe('houses counted', () => {
+  it("does not take another house's passing hold on a presence slot for a house", async () => {
+    const lock = new PassingHoldLock();
+    const house = createAuctionHouse({
+      backend: memoryBackendOf({ store: new MemoryAuctionStore(), lock }),
+      partitions: 4,
+      leaseTtlMs: 300,
+      answerTimeoutMs: 3_000,
+    });
+    houses.push(house);
+    await house.start();
+    // Counts every 100 ms: taking slot 7 for a second house, the share would be 2 of 4 partitions.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(house.metrics().partitions.owned).toEqual([0, 1, 2, 3]);
+    expect(lock.released.filter((lease) => lease.key.startsWith('partition:'))).toEqual([]);
+  });
+});
