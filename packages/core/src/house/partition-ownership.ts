@@ -142,7 +142,7 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
       this.#lastHouseCount = counted;
       const share = Math.ceil(partitions / Math.max(1, houses));
       // Handing over and starting run beside the claim loop, so that a slow stop or load never
-      // holds up the renewal of the other leases.
+      // holds up the next count.
       for (const partition of this.owned().slice(share)) {
         // Its next owner judges its commands now: what this house saw of its store is old news.
         health.forget(partition);
