@@ -69,14 +69,14 @@ export interface ChildResult {
   readonly counts: HouseCounts;
 }
 
-function countsBetween(before: HouseMetrics, after: HouseMetrics): HouseCounts {
+function countsBetween(before: HouseMetrics, after: HouseMetrics, partitionMoves: number): HouseCounts {
   return {
     inMemory: after.queue.inMemory - before.queue.inMemory,
     queued: after.queue.queued - before.queue.queued,
     batches: after.sequencer.batches - before.sequencer.batches,
     commands: after.sequencer.commands - before.sequencer.commands,
     received: after.broadcaster.received - before.broadcaster.received,
-    partitionMoves: 0,
+    partitionMoves,
   };
 }
 
@@ -242,9 +242,8 @@ async function run(house: AuctionHouse, bidders: Bidders, message: Extract<ToChi
     if (!closed && cpuBefore !== null && now >= stopAt) {
       const used = process.cpuUsage(cpuBefore);
       cpuUs = used.user + used.system;
-      if (metricsBefore !== null) counts = countsBetween(metricsBefore, house.metrics());
       ownership?.stop();
-      counts = { ...counts, partitionMoves: ownership?.moves() ?? 0 };
+      if (metricsBefore !== null) counts = countsBetween(metricsBefore, house.metrics(), ownership?.moves() ?? 0);
       windowEnd = now;
       closed = true;
     }

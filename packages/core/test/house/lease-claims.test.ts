@@ -177,6 +177,19 @@ describe('partition leases claimed in the store', () => {
   });
 });
 
+/** A house of 4 partitions on `lock` with leases of 300 ms: it counts the houses and renews every 100 ms. */
+async function startShortLeaseHouse(lock: MemoryLock): Promise<AuctionHouse> {
+  const house = createAuctionHouse({
+    backend: memoryBackendOf({ store: new MemoryAuctionStore(), lock }),
+    partitions: 4,
+    leaseTtlMs: 300,
+    answerTimeoutMs: 3_000,
+  });
+  houses.push(house);
+  await house.start();
+  return house;
+}
+
 /** A MemoryLock whose calls on the presence slots (`house:<n>`) take `delayMs` each, as on a busy process. */
 class SlowPresenceLock extends WatchedLock {
   constructor(readonly delayMs: number) {
@@ -193,14 +206,7 @@ describe('partition leases kept', () => {
   it('renews its leases on time while counting the houses present takes longer than a lease lasts', async () => {
     // 16 presence slots at 40 ms each: a count takes about 600 ms, twice the lease.
     const lock = new SlowPresenceLock(40);
-    const house = createAuctionHouse({
-      backend: memoryBackendOf({ store: new MemoryAuctionStore(), lock }),
-      partitions: 4,
-      leaseTtlMs: 300,
-      answerTimeoutMs: 3_000,
-    });
-    houses.push(house);
-    await house.start();
+    const house = await startShortLeaseHouse(lock);
     expect(house.metrics().partitions.owned).toEqual([0, 1, 2, 3]);
     const auction = await house.createAuction(lot());
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -239,14 +245,7 @@ class PassingHoldLock extends WatchedLock {
 describe('houses counted', () => {
   it("does not take another house's passing hold on a presence slot for a house", async () => {
     const lock = new PassingHoldLock();
-    const house = createAuctionHouse({
-      backend: memoryBackendOf({ store: new MemoryAuctionStore(), lock }),
-      partitions: 4,
-      leaseTtlMs: 300,
-      answerTimeoutMs: 3_000,
-    });
-    houses.push(house);
-    await house.start();
+    const house = await startShortLeaseHouse(lock);
     // Counts every 100 ms: taking slot 7 for a second house, the share would be 2 of 4 partitions.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(house.metrics().partitions.owned).toEqual([0, 1, 2, 3]);
