@@ -35,9 +35,11 @@ export class HousePresence {
    * first look is looked at again after the others: another house counting at the same time holds
    * each of its spare slots for a moment, and two houses walking the slots together would each
    * take the other's passing hold for one more house, shrink their fair shares and hand
-   * partitions over for nothing.
+   * partitions over for nothing. With `join` false (a house standing aside), this house leaves
+   * its slot, takes none, and counts the others only.
    */
-  async count(ttlMs: number): Promise<number> {
+  async count(ttlMs: number, join = true): Promise<number> {
+    if (!join) await this.leave();
     if (this.#slot !== null) this.#slot = await this.#lock.renew(this.#slot, ttlMs);
     const mine = this.#slot?.key;
     const held: string[] = [];
@@ -45,18 +47,18 @@ export class HousePresence {
     // sees at most one of them as a house.
     for (let i = 0; i < this.#slots; i++) {
       const key = `house:${i}`;
-      if (key !== mine && !(await this.#probe(key, ttlMs))) held.push(key);
+      if (key !== mine && !(await this.#probe(key, ttlMs, join))) held.push(key);
     }
-    let present = 1;
-    for (const key of held) if (!(await this.#probe(key, ttlMs))) present++;
+    let present = join ? 1 : 0;
+    for (const key of held) if (!(await this.#probe(key, ttlMs, join))) present++;
     return present;
   }
 
-  /** False when `key` is held; else it is taken, kept as this house's slot when it has none, given back otherwise. */
-  async #probe(key: string, ttlMs: number): Promise<boolean> {
+  /** False when `key` is held; else it is taken, kept as this house's slot when it joins and has none, given back otherwise. */
+  async #probe(key: string, ttlMs: number, join: boolean): Promise<boolean> {
     const lease = await this.#lock.acquire(key, this.#houseId, ttlMs);
     if (lease === null) return false;
-    if (this.#slot === null) this.#slot = lease;
+    if (join && this.#slot === null) this.#slot = lease;
     else await this.#lock.release(lease);
     return true;
   }

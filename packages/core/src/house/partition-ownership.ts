@@ -12,6 +12,8 @@ import type { PartitionSignals } from './sequencer-links.js';
 
 /** How soon a house under its fair share of partitions looks for free ones again. */
 const CLAIM_AGAIN_MS = 250;
+/** A house that stands aside does so for this many leases at first, doubling to the most. */
+const ASIDE_LEASES = { first: 1, most: 8 };
 
 export interface PartitionOwnershipOptions {
   readonly houseId: string;
@@ -41,6 +43,8 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
   #claiming = false;
   #renewing = false;
   #lastHouseCount: number | null = null;
+  /** Set while this house stands aside (see #standAside): until when, and for how long this time. */
+  #aside: { until: number; forMs: number } | null = null;
   readonly #timers: { claim?: NodeJS.Timeout; renew?: NodeJS.Timeout } = {};
   #soonTimer: NodeJS.Timeout | null = null;
   /** Failed lock calls and failed starts. */
@@ -137,9 +141,11 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
     try {
       // A probe can catch another house's probe mid-way and count it once too often: the share
       // follows the smaller of the last two counts, so one odd count moves nothing.
-      const counted = await this.#presence.count(ttl).catch(() => 1);
+      const aside = this.#aside !== null && Date.now() < this.#aside.until;
+      const counted = await this.#presence.count(ttl, !aside).catch(() => 1);
       const houses = Math.min(counted, this.#lastHouseCount ?? counted);
       this.#lastHouseCount = counted;
+      // Standing aside, the count is of the others: a house alone takes every free partition.
       const share = Math.ceil(partitions / Math.max(1, houses));
       // Handing over and starting run beside the claim loop, so that a slow stop or load never
       // holds up the next count.
@@ -216,17 +222,37 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
       const sequencer = this.#options.newSequencer(partition, lease);
       this.#sequencers.set(partition, sequencer);
       sequencer.start().then(
-        () => health.recovered('store', partition),
+        () => {
+          this.#aside = null;
+          health.recovered('store', partition);
+        },
         (error: unknown) => {
           this.failures++;
           health.failed('start', partition, error);
+          this.#standAside();
           if (this.#sequencers.get(partition) === sequencer) void this.#handOver(partition);
         },
       );
     } catch (error) {
       this.failures++;
       health.failed('acquire', partition, error);
+      this.#standAside();
     }
+  }
+
+  /**
+   * This house could not take a partition (its lock call, the store's claim or the load failed):
+   * it leaves the count of houses for a while, so that the houses that can take its share do,
+   * instead of that share waiting for it. Meanwhile it still takes partitions nobody holds, and a
+   * take that succeeds ends it; otherwise it joins again when the time is up, and each failure in
+   * a row doubles the time (one lease at first, eight at most).
+   */
+  #standAside(): void {
+    const ttl = this.#options.leaseTtlMs;
+    const forMs =
+      this.#aside === null ? ASIDE_LEASES.first * ttl : Math.min(2 * this.#aside.forMs, ASIDE_LEASES.most * ttl);
+    this.#aside = { until: Date.now() + forMs, forMs };
+    void this.#presence.leave();
   }
 
   /**

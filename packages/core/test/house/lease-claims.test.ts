@@ -1,4 +1,4 @@
-import { type AuctionHouse, createAuctionHouse } from '@outcry/core';
+import { type AuctionHouse, createAuctionHouse, OutcryError } from '@outcry/core';
 import {
   type AcquireOptions,
   type CommitBatch,
@@ -8,6 +8,7 @@ import {
   MemoryBidQueue,
   MemoryBroadcaster,
   MemoryLock,
+  partitionOf,
 } from '@outcry/core/adapter-kit';
 import { eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -250,5 +251,50 @@ describe('houses counted', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(house.metrics().partitions.owned).toEqual([0, 1, 2, 3]);
     expect(lock.released.filter((lease) => lease.key.startsWith('partition:'))).toEqual([]);
+  });
+});
+
+/** A store on the same data whose loads fail while `failing`, as a process cut off from the database sees it. */
+function storeCutOffWhile(store: MemoryAuctionStore, failing: () => boolean): MemoryAuctionStore {
+  return new Proxy(store, {
+    get(target, key) {
+      if (key === 'listActive' && failing())
+        return () => Promise.reject(new OutcryError('UNAVAILABLE', 'The store does not answer this process.'));
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+describe('a house that cannot own partitions', () => {
+  it('stands aside: the houses that can take its share, and it takes a share again once it can', async () => {
+    const store = new MemoryAuctionStore();
+    const shared = { lock: new MemoryLock(), queue: new MemoryBidQueue(), broadcaster: new MemoryBroadcaster() };
+    const start = async (own: MemoryAuctionStore) => {
+      const house = createAuctionHouse({
+        backend: memoryBackendOf({ store: own, ...shared }),
+        partitions: 4,
+        leaseTtlMs: 300,
+        answerTimeoutMs: 3_000,
+      });
+      houses.push(house);
+      await house.start();
+      return house;
+    };
+    const healthy = await start(store);
+    const auctions = await Promise.all(Array.from({ length: 16 }, () => healthy.createAuction(lot())));
+    expect(new Set(auctions.map((auction) => partitionOf(auction.id, 4))).size).toBe(4);
+    let cutOff = true;
+    const sick = await start(storeCutOffWhile(store, () => cutOff));
+    // The healthy house first hands half its partitions to the other, which cannot load them.
+    await eventually(() => healthy.metrics().partitions.owned.length === 2, 3_000, 'a hand-over');
+    await eventually(() => healthy.metrics().partitions.owned.length === 4, 3_000, 'the healthy house to own all');
+    const outcomes = await Promise.all(
+      auctions.map((auction) => sick.placeBid({ auctionId: auction.id, bidderId: 'bob', amount: 500 })),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(auctions.map(() => 'accepted'));
+    cutOff = false;
+    await eventually(() => sick.metrics().partitions.owned.length === 2, 5_000, 'the recovered house to take a share');
+    expect(healthy.metrics().partitions.owned).toHaveLength(2);
   });
 });
