@@ -81,6 +81,7 @@ export function assembleHouse(settings: HouseSettings): HouseParts {
     maxCommitsInFlight: settings.maxCommitsInFlight,
     minPipelinedBatch: MIN_PIPELINED_BATCH,
     staleEntryMs: settings.staleEntryMs,
+    giveUpAfterMs: settings.leaseTtlMs,
   };
   const ownership: PartitionOwnership = new PartitionOwnership({
     ...settings,

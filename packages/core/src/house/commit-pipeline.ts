@@ -22,6 +22,8 @@ interface InFlight {
 export interface CommitPipelineOptions {
   readonly partition: number;
   readonly retryDelayMs: number;
+  /** Failures in a row for this long stop the writer (see #givingUp). */
+  readonly giveUpAfterMs: number;
   /** The lease of the partition's writer, whose token each commit carries. */
   readonly lease: () => Lease;
   /** False once the writer stops: failed commands are kept for rerouting instead of tried again. */
@@ -54,6 +56,8 @@ export class CommitPipeline {
   #retryLocal: readonly SequencedCommand[] = [];
   /** Failed commits in a row, for the back-off. */
   #failures = 0;
+  /** When the failures in a row began (Date.now), null while commits land. */
+  #failingSince: number | null = null;
   /** Set once a commit of this writer was taken by the store. */
   #fenced = false;
   /** The operation whose failures were last reported: its recovery is reported once one succeeds. */
@@ -186,7 +190,7 @@ export class CommitPipeline {
     }
     this.#retry = entries.concat(this.#retry);
     this.#retryLocal = local.concat(this.#retryLocal);
-    if (kind === 'stale' || !this.#options.running()) throw error;
+    if (kind === 'stale' || !this.#options.running() || this.#givingUp()) throw error;
     await this.#backOff(head.batch === null ? 'read' : 'commit', error);
   }
 
@@ -227,6 +231,7 @@ export class CommitPipeline {
   #landed(batch: PreparedBatch): void {
     this.#judge.landed();
     this.#failures = 0;
+    this.#failingSince = null;
     this.landedAt = Date.now();
     if (this.#failing !== null) {
       this.#links.health.recovered(dependencyOf(this.#failing), this.#options.partition);
@@ -238,9 +243,20 @@ export class CommitPipeline {
     }
   }
 
+  /**
+   * The store has failed this writer for `giveUpAfterMs` (a lease) without a commit landing: the
+   * writer stops and the partition is given up, so that a house the store answers can take it
+   * (this one stands aside meanwhile); where the store answers nobody, the next owner waits as
+   * this one would have.
+   */
+  #givingUp(): boolean {
+    return this.#failingSince !== null && Date.now() - this.#failingSince >= this.#options.giveUpAfterMs;
+  }
+
   /** A transient failure: reported, then waited out before the same commands are tried again. */
   async #backOff(operation: HouseOperation, error: unknown): Promise<void> {
     this.troubleAt = this.#env.clock.now();
+    this.#failingSince ??= Date.now();
     this.#env.stats.commitErrors++;
     this.#failing = operation;
     this.#links.health.failed(operation, this.#options.partition, error);
@@ -273,7 +289,7 @@ export class CommitPipeline {
         else parts.unshift(...halves(part));
         continue;
       }
-      if (kind === 'stale' || !this.#options.running()) {
+      if (kind === 'stale' || !this.#options.running() || this.#givingUp()) {
         const rest = parts.flat();
         this.#retry = rest.concat(this.#retry);
         this.#retryLocal = rest.filter((entry) => handedOver.has(entry)).concat(this.#retryLocal);

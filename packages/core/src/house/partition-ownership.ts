@@ -4,6 +4,7 @@ import type { PartitionFencing, SolePublisher } from '../ports/backend.js';
 import type { Lease, Lock } from '../ports/lock.js';
 import type { DeadlineScheduler } from './deadline-scheduler.js';
 import type { HealthMonitor, OwnedPartitions } from './health-monitor.js';
+import { commitFailureOf } from './commit-failure.js';
 import { HousePresence } from './house-presence.js';
 import type { Lifecycle } from './lifecycle.js';
 import { partitionOf } from './partition-of.js';
@@ -320,9 +321,11 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
    * and free partitions are looked for soon, so that the next owner, this house or another,
    * need not wait for an expiry or a renewal.
    */
-  lost(partition: number): void {
+  lost(partition: number, error?: unknown): void {
     const sequencer = this.#sequencers.get(partition);
     if (sequencer === undefined) return;
+    // Given up because the store kept failing this house, not taken by a newer owner.
+    if (error !== undefined && commitFailureOf(error) !== 'stale') this.#standAside();
     this.#sequencers.delete(partition);
     this.#options.health.forget(partition);
     void this.#hearOthers(partition);

@@ -16,6 +16,8 @@ export interface SequencerOptions {
   readonly minPipelinedBatch: number;
   /** Entries other consumers have left unacknowledged this long are taken over (see #sweepDue). */
   readonly staleEntryMs: number;
+  /** A partition whose commits (or loads) keep failing this long is given up, for a house that can. */
+  readonly giveUpAfterMs: number;
 }
 
 /**
@@ -72,6 +74,7 @@ export class Sequencer {
     this.#pipeline = new CommitPipeline(env, links, this.#judge, this.#completion, {
       partition,
       retryDelayMs: options.retryDelayMs,
+      giveUpAfterMs: options.giveUpAfterMs,
       lease: () => this.#lease,
       running: () => this.#running,
     });

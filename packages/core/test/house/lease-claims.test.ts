@@ -11,7 +11,7 @@ import {
   partitionOf,
 } from '@outcry/core/adapter-kit';
 import { eventually } from '@outcry/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryBackendOf } from '../support/memory-backend-of.js';
 
 /** A MemoryLock that keeps what it handed out and what was given back. */
@@ -254,47 +254,78 @@ describe('houses counted', () => {
   });
 });
 
-/** A store on the same data whose loads fail while `failing`, as a process cut off from the database sees it. */
+/** A store on the same data that fails every call while `failing`, as a process cut off from the database sees it. */
 function storeCutOffWhile(store: MemoryAuctionStore, failing: () => boolean): MemoryAuctionStore {
   return new Proxy(store, {
     get(target, key) {
-      if (key === 'listActive' && failing())
-        return () => Promise.reject(new OutcryError('UNAVAILABLE', 'The store does not answer this process.'));
       const value: unknown = Reflect.get(target, key, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        failing()
+          ? Promise.reject(new OutcryError('UNAVAILABLE', 'The store does not answer this process.'))
+          : (value as (...args: unknown[]) => unknown).apply(target, args);
     },
   });
 }
 
 describe('a house that cannot own partitions', () => {
-  it('stands aside: the houses that can take its share, and it takes a share again once it can', async () => {
-    const store = new MemoryAuctionStore();
-    const shared = { lock: new MemoryLock(), queue: new MemoryBidQueue(), broadcaster: new MemoryBroadcaster() };
-    const start = async (own: MemoryAuctionStore) => {
-      const house = createAuctionHouse({
-        backend: memoryBackendOf({ store: own, ...shared }),
-        partitions: 4,
-        leaseTtlMs: 300,
-        answerTimeoutMs: 3_000,
-      });
-      houses.push(house);
-      await house.start();
-      return house;
-    };
-    const healthy = await start(store);
-    const auctions = await Promise.all(Array.from({ length: 16 }, () => healthy.createAuction(lot())));
+  const store = new MemoryAuctionStore();
+  let shared: { lock: MemoryLock; queue: MemoryBidQueue; broadcaster: MemoryBroadcaster };
+  const start = async (own: MemoryAuctionStore) => {
+    const house = createAuctionHouse({
+      backend: memoryBackendOf({ store: own, ...shared }),
+      partitions: 4,
+      leaseTtlMs: 300,
+      answerTimeoutMs: 3_000,
+    });
+    houses.push(house);
+    await house.start();
+    return house;
+  };
+  const lots = async (house: AuctionHouse) => {
+    const auctions = await Promise.all(Array.from({ length: 16 }, () => house.createAuction(lot())));
     expect(new Set(auctions.map((auction) => partitionOf(auction.id, 4))).size).toBe(4);
-    let cutOff = true;
+    return auctions;
+  };
+  const bidOnAll = async (house: AuctionHouse, auctions: readonly { id: string }[], amount: number) => {
+    const outcomes = await Promise.all(
+      auctions.map((auction) => house.placeBid({ auctionId: auction.id, bidderId: 'bob', amount })),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(auctions.map(() => 'accepted'));
+  };
+  beforeEach(() => {
+    shared = { lock: new MemoryLock(), queue: new MemoryBidQueue(), broadcaster: new MemoryBroadcaster() };
+  });
+
+  it('stands aside: the houses that can take its share, and it takes a share again once it can', async () => {
+    const healthy = await start(store);
+    const auctions = await lots(healthy);
+    let cutOff = false;
     const sick = await start(storeCutOffWhile(store, () => cutOff));
+    // Cut off once started, before the healthy house has handed it anything.
+    cutOff = true;
     // The healthy house first hands half its partitions to the other, which cannot load them.
     await eventually(() => healthy.metrics().partitions.owned.length === 2, 3_000, 'a hand-over');
     await eventually(() => healthy.metrics().partitions.owned.length === 4, 3_000, 'the healthy house to own all');
-    const outcomes = await Promise.all(
-      auctions.map((auction) => sick.placeBid({ auctionId: auction.id, bidderId: 'bob', amount: 500 })),
-    );
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(auctions.map(() => 'accepted'));
+    await bidOnAll(sick, auctions, 500);
     cutOff = false;
     await eventually(() => sick.metrics().partitions.owned.length === 2, 5_000, 'the recovered house to take a share');
     expect(healthy.metrics().partitions.owned).toHaveLength(2);
+  });
+
+  it('gives up the partitions whose commits keep failing for a lease, for the houses the store answers', async () => {
+    const healthy = await start(store);
+    let cutOff = false;
+    const cut = await start(storeCutOffWhile(store, () => cutOff));
+    await eventually(() => cut.metrics().partitions.owned.length === 2, 3_000, 'a share each');
+    const auctions = await lots(healthy);
+    cutOff = true;
+    // Bids on the cut-off house's partitions wait in its queue until the healthy house takes them.
+    await bidOnAll(healthy, auctions, 500);
+    expect(healthy.metrics().partitions.owned).toEqual([0, 1, 2, 3]);
+    expect(cut.metrics().partitions.owned).toEqual([]);
+    cutOff = false;
+    await eventually(() => cut.metrics().partitions.owned.length === 2, 5_000, 'the reconnected house to take a share');
+    await bidOnAll(cut, auctions, 600);
   });
 });
