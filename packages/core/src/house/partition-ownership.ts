@@ -2,9 +2,9 @@ import type { AuctionState } from '../engine/types.js';
 import type { PartitionClaim } from '../ports/auction-store.js';
 import type { PartitionFencing, SolePublisher } from '../ports/backend.js';
 import type { Lease, Lock } from '../ports/lock.js';
+import { commitFailureOf } from './commit-failure.js';
 import type { DeadlineScheduler } from './deadline-scheduler.js';
 import type { HealthMonitor, OwnedPartitions } from './health-monitor.js';
-import { commitFailureOf } from './commit-failure.js';
 import { HousePresence } from './house-presence.js';
 import type { Lifecycle } from './lifecycle.js';
 import { partitionOf } from './partition-of.js';
@@ -46,6 +46,8 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
   #lastHouseCount: number | null = null;
   /** Set while this house stands aside (see #standAside): until when, and for how long this time. */
   #aside: { until: number; forMs: number } | null = null;
+  /** When the takes that fail in a row began to fail (Date.now), null after one that succeeds. */
+  #takesFailingSince: number | null = null;
   readonly #timers: { claim?: NodeJS.Timeout; renew?: NodeJS.Timeout } = {};
   #soonTimer: NodeJS.Timeout | null = null;
   /** Failed lock calls and failed starts. */
@@ -225,34 +227,45 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
       sequencer.start().then(
         () => {
           this.#aside = null;
+          this.#takesFailingSince = null;
           health.recovered('store', partition);
         },
         (error: unknown) => {
           this.failures++;
           health.failed('start', partition, error);
-          this.#standAside();
+          this.#takeFailed();
           if (this.#sequencers.get(partition) === sequencer) void this.#handOver(partition);
         },
       );
     } catch (error) {
       this.failures++;
       health.failed('acquire', partition, error);
-      this.#standAside();
+      this.#takeFailed();
     }
   }
 
+  /** A take failed: after a lease of failed takes in a row, this house stands aside. */
+  #takeFailed(): void {
+    const now = Date.now();
+    this.#takesFailingSince ??= now;
+    if (now - this.#takesFailingSince >= this.#options.leaseTtlMs) this.#standAside();
+  }
+
   /**
-   * This house could not take a partition (its lock call, the store's claim or the load failed):
-   * it leaves the count of houses for a while, so that the houses that can take its share do,
-   * instead of that share waiting for it. Meanwhile it still takes partitions nobody holds, and a
-   * take that succeeds ends it; otherwise it joins again when the time is up, and each failure in
-   * a row doubles the time (one lease at first, eight at most).
+   * This house could not take partitions for a lease (its lock calls, the store's claims or the
+   * loads failed), or gave one up whose commits kept failing: it leaves the count of houses for a
+   * while, so that the houses that can take its share do, instead of that share waiting for it.
+   * Meanwhile it still takes partitions nobody holds, and a take that succeeds ends it; otherwise
+   * it joins again when the time is up, and a failure after that stands it aside twice as long
+   * (one lease at first, eight at most).
    */
   #standAside(): void {
+    const now = Date.now();
+    if (this.#aside !== null && now < this.#aside.until) return;
     const ttl = this.#options.leaseTtlMs;
     const forMs =
       this.#aside === null ? ASIDE_LEASES.first * ttl : Math.min(2 * this.#aside.forMs, ASIDE_LEASES.most * ttl);
-    this.#aside = { until: Date.now() + forMs, forMs };
+    this.#aside = { until: now + forMs, forMs };
     void this.#presence.leave();
   }
 
