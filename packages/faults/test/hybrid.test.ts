@@ -4,8 +4,9 @@ import { type AuctionHouse, createAuctionHouse, isOutcryError } from '@outcry/co
 import { partitionOf } from '@outcry/core/adapter-kit';
 import { commitBatchOf, eventually, expectLedgersConsistent, ScriptedAuction, sleep } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CuttableProxy } from './support/cuttable-proxy.js';
 import { type HybridInstance, type HybridProcess, hybridInstance } from './support/hybrid-stack.js';
-import { noSharedServices } from './support/shared-services.js';
+import { DATABASE_URL, noSharedServices } from './support/shared-services.js';
 
 const PARTITIONS = 4;
 
@@ -82,4 +83,55 @@ describe.skipIf(noSharedServices)('hybrid: PostgreSQL store with Redis queue, lo
     await expect(stale).rejects.toSatisfy((e: unknown) => isOutcryError(e) && e.code === 'STALE_OWNER');
     expect((await postgres.store.getMany([auction.id]))[0]?.seq).toBe(1);
   });
+
+  it('gives the partitions of a process cut off from PostgreSQL to one that is not, and takes a share back once reconnected', async () => {
+    instance = await hybridInstance(PARTITIONS);
+    const { proxy, url } = await CuttableProxy.to(DATABASE_URL);
+    try {
+      const a = await startedHouse();
+      const cutProcess = instance.connect({ databaseUrl: url });
+      processes.push(cutProcess);
+      const b = createAuctionHouse({ backend: cutProcess.backend, leaseTtlMs: 2_000 });
+      houses.push(b);
+      await b.start();
+      await eventually(() => b.metrics().partitions.owned.length === 2, 10_000, 'a share each');
+      const auctions = await Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          a.createAuction({
+            sellerId: 'seller',
+            title: `Lot ${i}`,
+            currency: 'USD',
+            startingPrice: 1_000,
+            endsAt: Date.now() + 3_600_000,
+          }),
+        ),
+      );
+      expect(new Set(auctions.map((auction) => partitionOf(auction.id, PARTITIONS))).size).toBe(PARTITIONS);
+      const bidOnAll = (house: AuctionHouse, amount: number) =>
+        Promise.all(auctions.map((auction) => house.placeBid({ auctionId: auction.id, bidderId: 'bob', amount })));
+
+      proxy.cut();
+      // The bids on the cut-off process's partitions wait in the Redis queue until the other takes them.
+      const whileCut = await bidOnAll(a, 1_100);
+      expect(whileCut.map((outcome) => outcome.status)).toEqual(auctions.map(() => 'accepted'));
+      expect(a.metrics().partitions.owned).toEqual([0, 1, 2, 3]);
+      expect(b.metrics().partitions.owned).toEqual([]);
+
+      proxy.restore();
+      await eventually(() => b.metrics().partitions.owned.length === 2, 15_000, 'a share taken back');
+      const afterwards = await bidOnAll(b, 1_200);
+      expect(afterwards.map((outcome) => outcome.status)).toEqual(auctions.map(() => 'accepted'));
+      const accepted = [...whileCut, ...afterwards].map((outcome) => outcome.bidId);
+      const { postgres } = connect();
+      expect(
+        await expectLedgersConsistent(
+          postgres.store,
+          auctions.map((auction) => auction.id),
+          accepted,
+        ),
+      ).toBe(32);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
 });

@@ -14,7 +14,8 @@ export interface HybridProcess extends StackProcess {
 
 /** One isolated hybrid instance: a key prefix in the shared Redis, a schema in the shared PostgreSQL. */
 export interface HybridInstance {
-  connect(options?: { readonly partitions?: number }): HybridProcess;
+  /** A process's adapters; `databaseUrl` reaches the same PostgreSQL another way (a proxy of its own). */
+  connect(options?: { readonly partitions?: number; readonly databaseUrl?: string }): HybridProcess;
   close(): Promise<void>;
 }
 
@@ -33,10 +34,11 @@ export async function hybridInstance(partitions: number): Promise<HybridInstance
   const tag = randomBytes(4).toString('hex');
   const prefix = `outcry-hybrid:${process.pid}:${tag}:`;
   const schema = `outcry_hybrid_${process.pid}_${tag}`;
-  const connect = (options: { readonly partitions?: number } = {}): HybridProcess => {
+  const connect = (options: { readonly partitions?: number; readonly databaseUrl?: string } = {}): HybridProcess => {
     const count = options.partitions ?? partitions;
     const redis = createRedisAdapters({ redis: REDIS_URL, prefix, partitions: count });
-    const postgres = createPostgresAdapters({ connectionString: DATABASE_URL, schema, partitions: count });
+    const connectionString = options.databaseUrl ?? DATABASE_URL;
+    const postgres = createPostgresAdapters({ connectionString, schema, partitions: count });
     return {
       redis,
       postgres,
