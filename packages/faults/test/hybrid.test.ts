@@ -19,8 +19,8 @@ describe.skipIf(noSharedServices)('hybrid: PostgreSQL store with Redis queue, lo
     processes.push(process);
     return process;
   };
-  const startedHouse = async () => {
-    const house = createAuctionHouse({ backend: connect().backend, leaseTtlMs: 2_000 });
+  const startedHouse = async (process: HybridProcess = connect()) => {
+    const house = createAuctionHouse({ backend: process.backend, leaseTtlMs: 2_000 });
     houses.push(house);
     await house.start();
     return house;
@@ -91,9 +91,7 @@ describe.skipIf(noSharedServices)('hybrid: PostgreSQL store with Redis queue, lo
       const a = await startedHouse();
       const cutProcess = instance.connect({ databaseUrl: url });
       processes.push(cutProcess);
-      const b = createAuctionHouse({ backend: cutProcess.backend, leaseTtlMs: 2_000 });
-      houses.push(b);
-      await b.start();
+      const b = await startedHouse(cutProcess);
       await eventually(() => b.metrics().partitions.owned.length === 2, 10_000, 'a share each');
       const auctions = await Promise.all(
         Array.from({ length: 16 }, (_, i) =>

@@ -1,4 +1,4 @@
-import { type AuctionHouse, createAuctionHouse, OutcryError } from '@outcry/core';
+import { type AuctionHouse, createAuctionHouse, type MemoryBackendOptions, OutcryError } from '@outcry/core';
 import {
   type AcquireOptions,
   type CommitBatch,
@@ -178,10 +178,10 @@ describe('partition leases claimed in the store', () => {
   });
 });
 
-/** A house of 4 partitions on `lock` with leases of 300 ms: it counts the houses and renews every 100 ms. */
-async function startShortLeaseHouse(lock: MemoryLock): Promise<AuctionHouse> {
+/** A house of 4 partitions on these ports with leases of 300 ms: it counts the houses and renews every 100 ms. */
+async function startShortLeaseHouse(ports: MemoryBackendOptions): Promise<AuctionHouse> {
   const house = createAuctionHouse({
-    backend: memoryBackendOf({ store: new MemoryAuctionStore(), lock }),
+    backend: memoryBackendOf({ store: new MemoryAuctionStore(), ...ports }),
     partitions: 4,
     leaseTtlMs: 300,
     answerTimeoutMs: 3_000,
@@ -207,7 +207,7 @@ describe('partition leases kept', () => {
   it('renews its leases on time while counting the houses present takes longer than a lease lasts', async () => {
     // 16 presence slots at 40 ms each: a count takes about 600 ms, twice the lease.
     const lock = new SlowPresenceLock(40);
-    const house = await startShortLeaseHouse(lock);
+    const house = await startShortLeaseHouse({ lock });
     expect(house.metrics().partitions.owned).toEqual([0, 1, 2, 3]);
     const auction = await house.createAuction(lot());
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -246,7 +246,7 @@ class PassingHoldLock extends WatchedLock {
 describe('houses counted', () => {
   it("does not take another house's passing hold on a presence slot for a house", async () => {
     const lock = new PassingHoldLock();
-    const house = await startShortLeaseHouse(lock);
+    const house = await startShortLeaseHouse({ lock });
     // Counts every 100 ms: taking slot 7 for a second house, the share would be 2 of 4 partitions.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(house.metrics().partitions.owned).toEqual([0, 1, 2, 3]);
@@ -269,19 +269,9 @@ function storeCutOffWhile(store: MemoryAuctionStore, failing: () => boolean): Me
 }
 
 describe('a house that cannot own partitions', () => {
-  const store = new MemoryAuctionStore();
+  let store: MemoryAuctionStore;
   let shared: { lock: MemoryLock; queue: MemoryBidQueue; broadcaster: MemoryBroadcaster };
-  const start = async (own: MemoryAuctionStore) => {
-    const house = createAuctionHouse({
-      backend: memoryBackendOf({ store: own, ...shared }),
-      partitions: 4,
-      leaseTtlMs: 300,
-      answerTimeoutMs: 3_000,
-    });
-    houses.push(house);
-    await house.start();
-    return house;
-  };
+  const start = (own: MemoryAuctionStore) => startShortLeaseHouse({ store: own, ...shared });
   const lots = async (house: AuctionHouse) => {
     const auctions = await Promise.all(Array.from({ length: 16 }, () => house.createAuction(lot())));
     expect(new Set(auctions.map((auction) => partitionOf(auction.id, 4))).size).toBe(4);
@@ -294,6 +284,7 @@ describe('a house that cannot own partitions', () => {
     expect(outcomes.map((outcome) => outcome.status)).toEqual(auctions.map(() => 'accepted'));
   };
   beforeEach(() => {
+    store = new MemoryAuctionStore();
     shared = { lock: new MemoryLock(), queue: new MemoryBidQueue(), broadcaster: new MemoryBroadcaster() };
   });
 
