@@ -6,7 +6,7 @@ import type { HouseSettings } from './house-options.js';
 import { HouseReads } from './house-reads.js';
 import type { HouseMetrics } from './house-types.js';
 import { Lifecycle } from './lifecycle.js';
-import { PartitionOwnership } from './partition-ownership.js';
+import { FAILING_LEASES_BEFORE_GIVING_UP, PartitionOwnership } from './partition-ownership.js';
 import { PendingAnswers } from './pending-answers.js';
 import { Sequencer } from './sequencer.js';
 import type { SequencerEnvironment, SequencerLinks } from './sequencer-links.js';
@@ -81,7 +81,7 @@ export function assembleHouse(settings: HouseSettings): HouseParts {
     maxCommitsInFlight: settings.maxCommitsInFlight,
     minPipelinedBatch: MIN_PIPELINED_BATCH,
     staleEntryMs: settings.staleEntryMs,
-    giveUpAfterMs: settings.leaseTtlMs,
+    giveUpAfterMs: FAILING_LEASES_BEFORE_GIVING_UP * settings.leaseTtlMs,
   };
   const ownership: PartitionOwnership = new PartitionOwnership({
     ...settings,

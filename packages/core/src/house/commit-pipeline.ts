@@ -244,7 +244,7 @@ export class CommitPipeline {
   }
 
   /**
-   * The store has failed this writer for `giveUpAfterMs` (a lease) without a commit landing: the
+   * The store has failed this writer for `giveUpAfterMs` (three leases) without a commit landing: the
    * writer stops and the partition is given up, so that a house the store answers can take it
    * (this one stands aside meanwhile); where the store answers nobody, the next owner waits as
    * this one would have.

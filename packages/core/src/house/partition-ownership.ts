@@ -15,6 +15,12 @@ import type { PartitionSignals } from './sequencer-links.js';
 const CLAIM_AGAIN_MS = 250;
 /** A house that stands aside does so for this many leases at first, doubling to the most. */
 const ASIDE_LEASES = { first: 1, most: 8 };
+/**
+ * Leases of failures in a row (of takes, or of a partition's commits) before a house stands
+ * aside or gives the partition up: a whole backend restarting fails every house for a few
+ * seconds, and houses that moved partitions then would only slow its recovery.
+ */
+export const FAILING_LEASES_BEFORE_GIVING_UP = 3;
 
 export interface PartitionOwnershipOptions {
   readonly houseId: string;
@@ -196,15 +202,22 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
     }
   }
 
+  /**
+   * A renewal answered after its partition was handed over says nothing about this house's
+   * partitions: a failure recorded then would stay, with no renewal left to clear it, and make
+   * the partition look unavailable here while another house serves it.
+   */
   async #renew(sequencer: Sequencer, ttl: number): Promise<void> {
+    const { partition } = sequencer;
     try {
       const renewed = await this.#options.lock.renew(sequencer.lease, ttl);
-      this.#options.health.recovered('lock', sequencer.partition);
-      if (renewed === null) this.lost(sequencer.partition);
+      if (this.#sequencers.get(partition) !== sequencer) return;
+      this.#options.health.recovered('lock', partition);
+      if (renewed === null) this.lost(partition);
       else sequencer.lease = renewed;
     } catch (error) {
       this.failures++;
-      this.#options.health.failed('renew', sequencer.partition, error);
+      if (this.#sequencers.get(partition) === sequencer) this.#options.health.failed('renew', partition, error);
     }
   }
 
@@ -244,16 +257,16 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
     }
   }
 
-  /** A take failed: after a lease of failed takes in a row, this house stands aside. */
+  /** A take failed: after three leases of failed takes in a row, this house stands aside. */
   #takeFailed(): void {
     const now = Date.now();
     this.#takesFailingSince ??= now;
-    if (now - this.#takesFailingSince >= this.#options.leaseTtlMs) this.#standAside();
+    if (now - this.#takesFailingSince >= FAILING_LEASES_BEFORE_GIVING_UP * this.#options.leaseTtlMs) this.#standAside();
   }
 
   /**
-   * This house could not take partitions for a lease (its lock calls, the store's claims or the
-   * loads failed), or gave one up whose commits kept failing: it leaves the count of houses for a
+   * This house could not take partitions for three leases (its lock calls, the store's claims or
+   * the loads failed), or gave one up whose commits kept failing that long: it leaves the count of houses for a
    * while, so that the houses that can take its share do, instead of that share waiting for it.
    * Meanwhile it still takes partitions nobody holds, and a take that succeeds ends it; otherwise
    * it joins again when the time is up, and a failure after that stands it aside twice as long
