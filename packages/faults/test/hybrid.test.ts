@@ -105,8 +105,19 @@ describe.skipIf(noSharedServices)('hybrid: PostgreSQL store with Redis queue, lo
             endsAt: Date.now() + 3_600_000,
           }),
         );
+      // Each bid sent again with its bidId while refused UNAVAILABLE, as callers do: a process whose
+      // own takes failed refuses for a moment, until it finds those partitions held.
       const bidOnAll = (house: AuctionHouse, amount: number) =>
-        Promise.all(auctions.map((auction) => house.placeBid({ auctionId: auction.id, bidderId: 'bob', amount })));
+        Promise.all(
+          auctions.map((auction, i) => {
+            const bid = { auctionId: auction.id, bidderId: 'bob', amount, bidId: `bid-${amount}-${i}` };
+            const refusedForNow = (error: unknown) => {
+              if (isOutcryError(error) && error.code === 'UNAVAILABLE') return null;
+              throw error;
+            };
+            return eventually(() => house.placeBid(bid).catch(refusedForNow), 40_000, `an answer to ${bid.bidId}`);
+          }),
+        );
 
       proxy.cut();
       // The bids on the cut-off process's partitions wait in the Redis queue until the other takes them.

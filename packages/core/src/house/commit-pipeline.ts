@@ -244,10 +244,10 @@ export class CommitPipeline {
   }
 
   /**
-   * The store has failed this writer for `giveUpAfterMs` (three leases) without a commit landing: the
-   * writer stops and the partition is given up, so that a house the store answers can take it
-   * (this one stands aside meanwhile); where the store answers nobody, the next owner waits as
-   * this one would have.
+   * The store has failed this writer for `giveUpAfterMs` (three leases) without a commit landing:
+   * the writer stops and the partition is given up, so that a house the store answers can take
+   * it (this one stands aside meanwhile); where the store answers nobody, the next owner waits
+   * as this one would have.
    */
   #givingUp(): boolean {
     return this.#failingSince !== null && Date.now() - this.#failingSince >= this.#options.giveUpAfterMs;

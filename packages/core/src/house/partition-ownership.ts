@@ -52,8 +52,8 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
   #lastHouseCount: number | null = null;
   /** Set while this house stands aside (see #standAside): until when, and for how long this time. */
   #aside: { until: number; forMs: number } | null = null;
-  /** When the takes that fail in a row began to fail (Date.now), null after one that succeeds. */
-  #takesFailingSince: number | null = null;
+  /** The takes failing in a row: when the first and the last failed (Date.now); null after one that succeeds. */
+  #takeFailures: { since: number; lastAt: number } | null = null;
   readonly #timers: { claim?: NodeJS.Timeout; renew?: NodeJS.Timeout } = {};
   #soonTimer: NodeJS.Timeout | null = null;
   /** Failed lock calls and failed starts. */
@@ -240,7 +240,7 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
       sequencer.start().then(
         () => {
           this.#aside = null;
-          this.#takesFailingSince = null;
+          this.#takeFailures = null;
           health.recovered('store', partition);
         },
         (error: unknown) => {
@@ -257,17 +257,25 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
     }
   }
 
-  /** A take failed: after three leases of failed takes in a row, this house stands aside. */
+  /**
+   * A take failed: after three leases of failed takes in a row, this house stands aside. Failures
+   * more than a lease apart are not in a row (a house that fails keeps trying every claim round).
+   */
   #takeFailed(): void {
     const now = Date.now();
-    this.#takesFailingSince ??= now;
-    if (now - this.#takesFailingSince >= FAILING_LEASES_BEFORE_GIVING_UP * this.#options.leaseTtlMs) this.#standAside();
+    const ttl = this.#options.leaseTtlMs;
+    let failures = this.#takeFailures;
+    if (failures === null || now - failures.lastAt > ttl) failures = { since: now, lastAt: now };
+    failures.lastAt = now;
+    this.#takeFailures = failures;
+    if (now - failures.since >= FAILING_LEASES_BEFORE_GIVING_UP * ttl) this.#standAside();
   }
 
   /**
    * This house could not take partitions for three leases (its lock calls, the store's claims or
-   * the loads failed), or gave one up whose commits kept failing that long: it leaves the count of houses for a
-   * while, so that the houses that can take its share do, instead of that share waiting for it.
+   * the loads failed), or gave one up whose commits kept failing that long: it leaves the count of
+   * houses for a while, so that the houses that can take its share do, instead of that share
+   * waiting for it.
    * Meanwhile it still takes partitions nobody holds, and a take that succeeds ends it; otherwise
    * it joins again when the time is up, and a failure after that stands it aside twice as long
    * (one lease at first, eight at most).
