@@ -107,14 +107,14 @@ describe.skipIf(noSharedServices)('hybrid: PostgreSQL store with Redis queue, lo
         );
       // Each bid sent again with its bidId while refused UNAVAILABLE, as callers do: a process whose
       // own takes failed refuses for a moment, until it finds those partitions held.
+      const refusedForNow = (error: unknown): null => {
+        if (isOutcryError(error) && error.code === 'UNAVAILABLE') return null;
+        throw error;
+      };
       const bidOnAll = (house: AuctionHouse, amount: number) =>
         Promise.all(
           auctions.map((auction, i) => {
             const bid = { auctionId: auction.id, bidderId: 'bob', amount, bidId: `bid-${amount}-${i}` };
-            const refusedForNow = (error: unknown) => {
-              if (isOutcryError(error) && error.code === 'UNAVAILABLE') return null;
-              throw error;
-            };
             return eventually(() => house.placeBid(bid).catch(refusedForNow), 40_000, `an answer to ${bid.bidId}`);
           }),
         );

@@ -275,10 +275,9 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
    * This house could not take partitions for three leases (its lock calls, the store's claims or
    * the loads failed), or gave one up whose commits kept failing that long: it leaves the count of
    * houses for a while, so that the houses that can take its share do, instead of that share
-   * waiting for it.
-   * Meanwhile it still takes partitions nobody holds, and a take that succeeds ends it; otherwise
-   * it joins again when the time is up, and a failure after that stands it aside twice as long
-   * (one lease at first, eight at most).
+   * waiting for it. Meanwhile it still takes partitions nobody holds, and a take that succeeds
+   * ends it; otherwise it joins again when the time is up, and a failure after that stands it
+   * aside twice as long (one lease at first, eight at most).
    */
   #standAside(): void {
     const now = Date.now();
