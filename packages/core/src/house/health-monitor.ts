@@ -60,8 +60,21 @@ export class HealthMonitor implements DependencyReports {
   recovered(dependency: HouseDependency, partition: number | null): void {
     if (this.#tracker.clear) return;
     const trouble = this.#tracker.recovered(dependency, partition);
-    if (trouble === undefined) return;
-    const { operation, failures, since } = trouble;
+    if (trouble !== undefined) this.#emitRecovered(trouble);
+  }
+
+  /**
+   * A lock call answered: partitions this house failed to take are no longer unavailable here
+   * on that account (the others' owners judge them), though no take of theirs was tried again.
+   */
+  lockAnswered(): void {
+    if (this.#tracker.clear) return;
+    const { partitionsOwned } = this.#options;
+    for (const trouble of this.#tracker.lockAnswered((partition) => partitionsOwned.owns(partition)))
+      this.#emitRecovered(trouble);
+  }
+
+  #emitRecovered({ dependency, operation, partition, failures, since }: Trouble): void {
     this.#options.events.emitHealth({
       type: 'recovered',
       dependency,

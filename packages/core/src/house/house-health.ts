@@ -65,9 +65,28 @@ export class HouseHealthTracker {
     return trouble;
   }
 
-  /** What this house saw of a partition's store, forgotten: another house owns the partition now. */
+  /**
+   * What this house saw of a partition's store and lease, forgotten: another house owns the
+   * partition now. A renewal that failed while it was owned here would otherwise count, once it is
+   * not, as a lock this house cannot reach.
+   */
   forget(partition: number): void {
     this.#troubles.delete(keyOf('store', partition));
+    this.#troubles.delete(keyOf('lock', partition));
+  }
+
+  /**
+   * The lock answered a call: the troubles of taking partitions not owned here (`owns` false)
+   * only said it was out of reach, and are cleared; the ones cleared are returned.
+   */
+  lockAnswered(owns: (partition: number) => boolean): Trouble[] {
+    const cleared: Trouble[] = [];
+    for (const [key, trouble] of this.#troubles) {
+      if (trouble.dependency !== 'lock' || trouble.partition === null || owns(trouble.partition)) continue;
+      this.#troubles.delete(key);
+      cleared.push(trouble);
+    }
+    return cleared;
   }
 
   /** Troubles nothing was heard of for `quietMs`: no failing call keeps them up to date any more. */

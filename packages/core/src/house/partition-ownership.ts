@@ -151,7 +151,13 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
       // A probe can catch another house's probe mid-way and count it once too often: the share
       // follows the smaller of the last two counts, so one odd count moves nothing.
       const aside = this.#aside !== null && Date.now() < this.#aside.until;
-      const counted = await this.#presence.count(ttl, !aside).catch(() => 1);
+      const counted = await this.#presence.count(ttl, !aside).then(
+        (count) => {
+          health.lockAnswered();
+          return count;
+        },
+        () => 1,
+      );
       const houses = Math.min(counted, this.#lastHouseCount ?? counted);
       this.#lastHouseCount = counted;
       // Standing aside, the count is of the others: a house alone takes every free partition.
@@ -192,9 +198,12 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
     this.#renewing = true;
     try {
       const ttl = this.#options.leaseTtlMs;
-      const presence = this.#presence.keep(ttl).catch(() => {
-        this.failures++;
-      });
+      const presence = this.#presence.keep(ttl).then(
+        () => this.#options.health.lockAnswered(),
+        () => {
+          this.failures++;
+        },
+      );
       await Promise.all([...this.#sequencers.values()].map((sequencer) => this.#renew(sequencer, ttl)));
       await presence;
     } finally {
@@ -211,6 +220,7 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
     const { partition } = sequencer;
     try {
       const renewed = await this.#options.lock.renew(sequencer.lease, ttl);
+      this.#options.health.lockAnswered();
       if (this.#sequencers.get(partition) !== sequencer) return;
       this.#options.health.recovered('lock', partition);
       if (renewed === null) this.lost(partition);
@@ -226,6 +236,7 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
     try {
       const lease = await this.#acquireClaimed(partition, ttl);
       health.recovered('lock', partition);
+      health.lockAnswered();
       if (lease === null) {
         // Another house owns it: what this house saw of its store there is old news.
         health.recovered('store', partition);
