@@ -85,6 +85,7 @@ const POSTGRES_CAPABILITIES: BackendCapabilities = {
   cacheShared: false,
   fencing: true,
   solePublisher: false,
+  directCommands: false,
 };
 
 /**

@@ -1,5 +1,6 @@
 import { CommandRouter } from './command-router.js';
 import { DeadlineScheduler } from './deadline-scheduler.js';
+import { DirectIntake } from './direct-intake.js';
 import { EventHub } from './event-hub.js';
 import { HealthMonitor } from './health-monitor.js';
 import type { HouseSettings } from './house-options.js';
@@ -33,6 +34,7 @@ export interface HouseParts {
 export function assembleHouse(settings: HouseSettings): HouseParts {
   const { backend, clock, houseId } = settings;
   const { store, queue, lock, cache, capabilities } = backend;
+  const direct = capabilities.directCommands ? backend.directCommands : undefined;
   const lifecycle = new Lifecycle();
   const stats = createSequencerStats();
   const pending = new PendingAnswers();
@@ -65,7 +67,18 @@ export function assembleHouse(settings: HouseSettings): HouseParts {
     pending,
     health,
     sequencerOf: (partition) => ownership.sequencerOf(partition),
+    direct,
+    resendAfterMs: settings.leaseTtlMs,
   });
+  const intake =
+    direct === undefined
+      ? undefined
+      : new DirectIntake({
+          direct,
+          sequencerOf: (partition) => ownership.sequencerOf(partition),
+          forward: (partition, items) => router.forward(partition, items),
+          problem: (partition, error) => health.problem('subscribe', partition, error),
+        });
   const scheduler = new DeadlineScheduler({
     clock,
     lifecycle,
@@ -88,6 +101,7 @@ export function assembleHouse(settings: HouseSettings): HouseParts {
     lock,
     fencing: capabilities.fencing ? backend.fencing : undefined,
     solePublisher: capabilities.solePublisher ? backend.solePublisher : undefined,
+    intake,
     lifecycle,
     health,
     scheduler,
@@ -112,6 +126,7 @@ export function metricsOf(parts: HouseParts): HouseMetrics {
       intakeErrors: router.intakeErrors + ownership.failures,
       inMemory: router.inMemory,
       queued: router.queued,
+      direct: router.direct,
     },
     sequencer: {
       batches: s.batches,

@@ -3,6 +3,7 @@ import { OutcryError } from '../errors.js';
 import type { AuctionStore } from '../ports/auction-store.js';
 import type { BidQueue } from '../ports/bid-queue.js';
 import type { RoutedOutcome } from '../ports/broadcaster.js';
+import type { DirectCommands } from '../ports/direct-commands.js';
 import { commitFailureOf } from './commit-failure.js';
 import type { HealthMonitor } from './health-monitor.js';
 import { partitionOf } from './partition-of.js';
@@ -25,11 +26,25 @@ export interface CommandRouterOptions {
   readonly health: HealthMonitor;
   /** The sequencer of the partition, when this house runs it. */
   readonly sequencerOf: (partition: number) => Sequencer | undefined;
+  /** Hands bids to the owners of other partitions, when the backend can (see DirectCommands). */
+  readonly direct: DirectCommands | undefined;
+  /** How long a bid handed to an owner directly may stay unanswered before it is queued. */
+  readonly resendAfterMs: number;
 }
+
+/** A bid handed to another house's sequencer directly, kept until answered. */
+interface SentDirect {
+  readonly partition: number;
+  readonly item: HouseItem;
+  readonly at: number;
+}
+
+const isBid = (item: HouseItem) => item.command.type === 'bid' || item.command.type === 'buy-now';
 
 /**
  * Takes commands in and routes them: to this house's own sequencer in memory when it owns the
- * partition, through the queue otherwise; and routes answers back to the callers waiting here.
+ * partition; bids to the owner's sequencer directly when the backend can; through the queue
+ * otherwise; and routes answers back to the callers waiting here.
  */
 export class CommandRouter implements AnswerRouter {
   readonly #options: CommandRouterOptions;
@@ -41,9 +56,12 @@ export class CommandRouter implements AnswerRouter {
   /** Real time, refreshed by the timeout sweep: waiters need no clock read each. */
   #now = Date.now();
   intakeErrors = 0;
-  /** Commands handed to this house's own sequencers, and commands sent through the queue. */
+  /** Commands handed to this house's own sequencers, sent through the queue, handed to other houses directly. */
   inMemory = 0;
   queued = 0;
+  direct = 0;
+  /** Bids handed to other houses directly and not answered yet, oldest first. */
+  readonly #sentDirect = new Map<string, SentDirect>();
 
   constructor(options: CommandRouterOptions) {
     this.#options = options;
@@ -119,7 +137,7 @@ export class CommandRouter implements AnswerRouter {
       const batches = [...this.#intake];
       this.#intake.clear();
       this.#flushing = Promise.all(
-        batches.map(([partition, items]) => this.forward(partition, this.#handOverLocally(partition, items))),
+        batches.map(([partition, items]) => this.#send(partition, this.#handOverLocally(partition, items))),
       ).then(() => undefined);
     }
     await this.#flushing;
@@ -136,6 +154,47 @@ export class CommandRouter implements AnswerRouter {
     if (!sequencer.offer(local)) return items;
     this.inMemory += local.length;
     return closes;
+  }
+
+  /**
+   * Bids go to the partition's owner directly when a house there receives them, and are kept
+   * until answered: an owner that dies with them never answers, and they are queued then (see
+   * #resendUnanswered). A turn's commands of a partition that hold anything but bids go through
+   * the queue together, in order (a create before the bids on it).
+   */
+  async #send(partition: number, items: readonly HouseItem[]): Promise<void> {
+    const { direct } = this.#options;
+    if (direct === undefined || items.length === 0 || !items.every(isBid)) return this.forward(partition, items);
+    const at = this.#now;
+    // Kept before sending: the answer may come back on another connection before the send
+    // returns. Not a bid whose caller's waiter rides on it: its owner runs in this process,
+    // answers it through the waiter, and queues it again if it stops first.
+    for (const item of items) if (item.local === undefined) this.#sentDirect.set(item.commandId, { partition, item, at });
+    const heard = await direct.send(partition, items).catch(() => false);
+    if (heard) {
+      this.direct += items.length;
+      return;
+    }
+    for (const item of items) this.#sentDirect.delete(item.commandId);
+    await this.forward(partition, items);
+  }
+
+  /**
+   * Bids handed to an owner directly and unanswered for `resendAfterMs` are queued, for the
+   * partition's next owner if that one died with them. They are no longer fresh: the one sent
+   * directly may have been committed, and its outcome is then looked up instead of judged again.
+   */
+  #resendUnanswered(now: number): void {
+    const due = new Map<number, HouseItem[]>();
+    for (const [commandId, sent] of this.#sentDirect) {
+      if (now - sent.at < this.#options.resendAfterMs) break;
+      this.#sentDirect.delete(commandId);
+      const { fresh: _fresh, ...item } = sent.item;
+      const items = due.get(sent.partition);
+      if (items === undefined) due.set(sent.partition, [item]);
+      else items.push(item);
+    }
+    for (const [partition, items] of due) void this.forward(partition, items);
   }
 
   /**
@@ -197,7 +256,11 @@ export class CommandRouter implements AnswerRouter {
 
   /** Outcomes sent to this house by the sequencers of other houses. */
   receive(outcomes: readonly RoutedOutcome[]): void {
-    for (const { commandId, outcome } of outcomes) this.#options.pending.settle(commandId, outcome);
+    const sentDirect = this.#sentDirect.size > 0;
+    for (const { commandId, outcome } of outcomes) {
+      if (sentDirect) this.#sentDirect.delete(commandId);
+      this.#options.pending.settle(commandId, outcome);
+    }
   }
 
   /**
@@ -208,6 +271,7 @@ export class CommandRouter implements AnswerRouter {
     const { pending, store, answerTimeoutMs } = this.#options;
     const now = Date.now();
     this.#now = now;
+    if (this.#sentDirect.size > 0) this.#resendUnanswered(now);
     const timeout = (commandId: string | null) =>
       new OutcryError(
         'TIMEOUT',

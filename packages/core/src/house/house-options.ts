@@ -121,6 +121,7 @@ const BACKEND_KEYS: ReadonlySet<string> = new Set([
   'capabilities',
   'fencing',
   'solePublisher',
+  'directCommands',
   'close',
 ]);
 
@@ -153,6 +154,9 @@ function checkBackend(backend: Backend): void {
   }
   if (capabilities.solePublisher && backend.solePublisher === undefined) {
     throw invalid('The backend declares capabilities.solePublisher but carries no solePublisher.');
+  }
+  if (capabilities.directCommands && backend.directCommands === undefined) {
+    throw invalid('The backend declares capabilities.directCommands but carries no directCommands.');
   }
 }
 

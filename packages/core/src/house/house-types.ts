@@ -46,6 +46,8 @@ export interface HouseMetrics {
     readonly inMemory: number;
     /** Commands sent through the queue (for other houses' partitions, closes, reroutes). */
     readonly queued: number;
+    /** Bids handed to the sequencer of another house directly (see `capabilities.directCommands`). */
+    readonly direct: number;
   };
   readonly sequencer: {
     readonly batches: number;

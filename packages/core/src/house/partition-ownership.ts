@@ -4,6 +4,7 @@ import type { PartitionFencing, SolePublisher } from '../ports/backend.js';
 import type { Lease, Lock } from '../ports/lock.js';
 import { commitFailureOf } from './commit-failure.js';
 import type { DeadlineScheduler } from './deadline-scheduler.js';
+import type { DirectIntake } from './direct-intake.js';
 import type { HealthMonitor, OwnedPartitions } from './health-monitor.js';
 import { HousePresence } from './house-presence.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -30,6 +31,8 @@ export interface PartitionOwnershipOptions {
   readonly lock: Lock;
   readonly fencing: PartitionFencing | undefined;
   readonly solePublisher: SolePublisher | undefined;
+  /** Receives the bids other houses hand to the partitions this house owns, when the backend can. */
+  readonly intake: DirectIntake | undefined;
   readonly lifecycle: Lifecycle;
   readonly health: HealthMonitor;
   readonly scheduler: DeadlineScheduler;
@@ -132,6 +135,7 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
     if (this.#soonTimer) clearTimeout(this.#soonTimer);
     const sequencers = [...this.#sequencers.values()];
     this.#sequencers.clear();
+    await this.#options.intake?.closeAll();
     await Promise.all([...this.#sole].map((partition) => this.#hearOthers(partition)));
     await Promise.all(sequencers.map((s) => s.stop()));
     await Promise.all(sequencers.map((s) => this.#options.lock.release(s.lease).catch(() => false)));
@@ -253,6 +257,7 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
           this.#aside = null;
           this.#takeFailures = null;
           health.recovered('store', partition);
+          if (this.#sequencers.get(partition) === sequencer) this.#options.intake?.open(partition);
         },
         (error: unknown) => {
           this.failures++;
@@ -353,7 +358,7 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
     const sequencer = this.#sequencers.get(partition);
     if (sequencer === undefined) return;
     this.#sequencers.delete(partition);
-    await this.#hearOthers(partition);
+    await Promise.all([this.#options.intake?.close(partition), this.#hearOthers(partition)]);
     this.#options.scheduler.disarm(sequencer.auctionIds());
     await sequencer.stop().catch(() => undefined);
     await this.#options.lock.release(sequencer.lease).catch(() => false);
@@ -372,6 +377,7 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
     if (error !== undefined && commitFailureOf(error) !== 'stale') this.#standAside();
     this.#sequencers.delete(partition);
     this.#options.health.forget(partition);
+    void this.#options.intake?.close(partition);
     void this.#hearOthers(partition);
     this.#options.scheduler.disarm(sequencer.auctionIds());
     // Released once stopped: the sequencer first drops its queue reads, as in a hand-over.

@@ -39,6 +39,7 @@ const MEMORY_CAPABILITIES: BackendCapabilities = {
   cacheShared: false,
   fencing: true,
   solePublisher: false,
+  directCommands: false,
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { AuctionStore, PartitionClaim } from './auction-store.js';
 import type { BidQueue } from './bid-queue.js';
 import type { Broadcaster } from './broadcaster.js';
+import type { DirectCommands } from './direct-commands.js';
 import type { Lock } from './lock.js';
 import type { SnapshotCache } from './snapshot-cache.js';
 
@@ -41,6 +42,12 @@ export interface BackendCapabilities {
   readonly fencing: boolean;
   /** The backend carries `solePublisher` (see `SolePublisher`). */
   readonly solePublisher: boolean;
+  /**
+   * The backend carries `directCommands` (see `DirectCommands`): bids for a partition another
+   * process owns are handed to that process directly, and queued only when nobody received them
+   * or they stayed unanswered.
+   */
+  readonly directCommands: boolean;
 }
 
 /**
@@ -91,6 +98,8 @@ export interface Backend {
   readonly fencing?: PartitionFencing | undefined;
   /** Present when `capabilities.solePublisher`. */
   readonly solePublisher?: SolePublisher | undefined;
+  /** Present when `capabilities.directCommands`. */
+  readonly directCommands?: DirectCommands | undefined;
   /**
    * The partition count the backend's data is laid out for, when it is fixed: a house on it
    * takes this count by default and is refused another.

@@ -27,6 +27,8 @@ export function composeBackend(mix: BackendMix): Backend {
     cacheShared: cache.capabilities.cacheShared,
     fencing: store.capabilities.fencing,
     solePublisher: broadcaster.capabilities.solePublisher,
+    // Beside the queue: what is not received directly, or stays unanswered, is queued.
+    directCommands: queue.capabilities.directCommands,
   };
   const sources = [...new Set([store, queue, lock, broadcaster, cache])];
   const counts = new Set(sources.flatMap((source) => (source.partitions === undefined ? [] : [source.partitions])));
@@ -47,6 +49,7 @@ export function composeBackend(mix: BackendMix): Backend {
     capabilities,
     fencing: capabilities.fencing ? store.fencing : undefined,
     solePublisher: capabilities.solePublisher ? broadcaster.solePublisher : undefined,
+    directCommands: capabilities.directCommands ? queue.directCommands : undefined,
     partitions,
     close() {
       closing ??= Promise.all(sources.map((source) => source.close())).then(() => undefined);

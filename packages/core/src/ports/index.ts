@@ -21,6 +21,12 @@ export {
   type RoutedOutcome,
 } from './broadcaster.js';
 export { type Clock, systemClock } from './clock.js';
+export {
+  type DirectCommandHandler,
+  type DirectCommands,
+  directCommandsJson,
+  parseDirectCommands,
+} from './direct-commands.js';
 export { type BackendMix, composeBackend } from './compose-backend.js';
 export { type AcquireOptions, type Lease, type Lock, minTokenOf } from './lock.js';
 export type { CacheStats, SnapshotCache } from './snapshot-cache.js';
