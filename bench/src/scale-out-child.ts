@@ -44,6 +44,8 @@ export interface HouseCounts {
   readonly inMemory: number;
   /** Commands sent through the queue to another process's partitions. */
   readonly queued: number;
+  /** Bids handed to another process's sequencer directly. */
+  readonly direct: number;
   readonly batches: number;
   readonly commands: number;
   /** Broadcast messages this process received. */
@@ -72,6 +74,7 @@ export interface ChildResult {
 function countsBetween(before: HouseMetrics, after: HouseMetrics, partitionMoves: number): HouseCounts {
   return {
     inMemory: after.queue.inMemory - before.queue.inMemory,
+    direct: after.queue.direct - before.queue.direct,
     queued: after.queue.queued - before.queue.queued,
     batches: after.sequencer.batches - before.sequencer.batches,
     commands: after.sequencer.commands - before.sequencer.commands,
@@ -225,7 +228,7 @@ async function run(house: AuctionHouse, bidders: Bidders, message: Extract<ToChi
   let cpuBefore: NodeJS.CpuUsage | null = null;
   let cpuUs = 0;
   let metricsBefore: HouseMetrics | null = null;
-  let counts: HouseCounts = { inMemory: 0, queued: 0, batches: 0, commands: 0, received: 0, partitionMoves: 0 };
+  let counts: HouseCounts = { inMemory: 0, queued: 0, direct: 0, batches: 0, commands: 0, received: 0, partitionMoves: 0 };
   // Set by markWindow, which TypeScript does not follow: declared wide.
   let ownership = null as ReturnType<typeof watchOwnership> | null;
   let windowStart = measureFrom;

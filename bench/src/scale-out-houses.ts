@@ -58,7 +58,7 @@ export interface HousePoint {
   /** Bytes Redis read from and wrote to its clients over the window / all bids. */
   readonly redisBytesInPerBid: number;
   readonly redisBytesOutPerBid: number;
-  /** Share of the commands the houses took in that went through the queue to another process. */
+  /** Share of the commands the houses took in that went to another process (queued or handed over directly). */
   readonly forwardedShare: number;
   /** Broadcast messages all processes received / all bids. */
   readonly broadcastsPerBid: number;
@@ -189,7 +189,8 @@ export async function measureHousePoint(setup: HousePointSetup): Promise<HousePo
       redisCores: redisAfter.map((after, i) => (after.cpuSeconds - (redisBefore[i]?.cpuSeconds ?? 0)) / windowS),
       redisBytesInPerBid: perBid(redisDelta('bytesIn')),
       redisBytesOutPerBid: perBid(redisDelta('bytesOut')),
-      forwardedShare: total('queued') / Math.max(1, total('queued') + total('inMemory')),
+      forwardedShare:
+        (total('queued') + total('direct')) / Math.max(1, total('queued') + total('direct') + total('inMemory')),
       broadcastsPerBid: perBid(total('received')),
       averageBatch: total('commands') / Math.max(1, total('batches')),
       loadAverage,

@@ -76,6 +76,14 @@ export class ServerMetrics {
       },
     });
     new Gauge({
+      name: 'outcry_commands_direct',
+      help: "Bids this process handed to the owner of another process's partition directly.",
+      registers,
+      collect() {
+        this.set(read((m) => m.queue.direct));
+      },
+    });
+    new Gauge({
       name: 'outcry_sequencer_average_batch',
       help: 'Average commands per group commit.',
       registers,

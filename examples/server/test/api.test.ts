@@ -753,6 +753,7 @@ describe.each(stores)('HTTP API on STORE=%s', (store) => {
         'outcry_queue_waiting_callers',
         'outcry_commands_in_memory',
         'outcry_commands_queued',
+        'outcry_commands_direct',
         'outcry_cache_hit_ratio',
         'outcry_websocket_connections',
       ]) {

@@ -2,6 +2,7 @@ import {
   MemoryAuctionStore,
   MemoryBidQueue,
   MemoryBroadcaster,
+  MemoryDirectCommands,
   MemoryLock,
   MemorySnapshotCache,
 } from '@outcry/core/adapter-kit';
@@ -9,6 +10,7 @@ import {
   describeAuctionStoreContract,
   describeBidQueueContract,
   describeBroadcasterContract,
+  describeDirectCommandsContract,
   describeLockContract,
   describeSnapshotCacheContract,
 } from '@outcry/core/testing';
@@ -26,4 +28,8 @@ describe('in-memory adapters', () => {
     },
   });
   describeSnapshotCacheContract((options) => new MemorySnapshotCache(options));
+  describeDirectCommandsContract(() => {
+    const direct = new MemoryDirectCommands();
+    return [direct, direct];
+  });
 });

@@ -16,6 +16,7 @@ import { RedisAuctionStore } from './redis-auction-store.js';
 import { RedisBidQueue } from './redis-bid-queue.js';
 import { RedisBroadcaster } from './redis-broadcaster.js';
 import type { RedisClient } from './redis-client.js';
+import { RedisDirectCommands } from './redis-direct-commands.js';
 import { RedisLock } from './redis-lock.js';
 import { RedisSnapshotCache } from './redis-snapshot-cache.js';
 
@@ -49,6 +50,7 @@ export interface RedisAdapters extends Backend {
   readonly cache: RedisSnapshotCache;
   readonly fencing: RedisAuctionStore;
   readonly solePublisher: RedisBroadcaster;
+  readonly directCommands: RedisDirectCommands;
   /** The partition count the keys are built for. */
   readonly partitions: number;
   /** The client every port shares. */
@@ -69,6 +71,7 @@ const REDIS_CAPABILITIES: BackendCapabilities = {
   cacheShared: true,
   fencing: true,
   solePublisher: true,
+  directCommands: true,
 };
 
 /**
@@ -111,6 +114,7 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
   const store = new RedisAuctionStore({ redis, keys, partitions, prefetch: outcomes, broadcaster });
   const queue = new RedisBidQueue({ redis, keys, prefetch: { outcomes, partitions }, logger });
   const lock = new RedisLock({ redis, keys });
+  const directCommands = new RedisDirectCommands({ redis, keys, logger });
   const cache = new RedisSnapshotCache({ redis, keys, partitions, filledBy: store });
   let closing: Promise<void> | null = null;
   return {
@@ -122,11 +126,19 @@ export function createRedisAdapters(options: RedisAdaptersOptions): RedisAdapter
     capabilities: REDIS_CAPABILITIES,
     fencing: store,
     solePublisher: broadcaster,
+    directCommands,
     partitions,
     redis,
     close() {
       closing ??= (async () => {
-        await Promise.all([queue.close(), broadcaster.close(), store.close(), lock.close(), cache.close()]);
+        await Promise.all([
+          queue.close(),
+          broadcaster.close(),
+          directCommands.close(),
+          store.close(),
+          lock.close(),
+          cache.close(),
+        ]);
         if (owned) await redis.quit().catch(() => redis.disconnect());
       })();
       return closing;

@@ -102,6 +102,11 @@ export class RedisKeys {
     return `${this.partition(partition)}events`;
   }
 
+  /** Pub/Sub channel (sharded on a Cluster) of the bids handed to the partition's owner directly. */
+  commands(partition: number): string {
+    return `${this.partition(partition)}commands`;
+  }
+
   /** Pub/Sub channel (sharded on a Cluster) of the answers to one house's callers. */
   answers(houseId: string): string {
     return `${this.prefix}{a:${houseId}}answers`;

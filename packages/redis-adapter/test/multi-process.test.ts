@@ -64,6 +64,9 @@ describe.skipIf(!up)('several AuctionHouse processes on one Redis', () => {
         }
         const owned = done.flatMap((line) => JSON.parse(line.slice('done '.length)).owned as number[]);
         expect(new Set(owned).size).toBe(owned.length);
+        // Bids for another process's partitions were handed to their owner directly (Pub/Sub).
+        const direct = done.map((line) => JSON.parse(line.slice('done '.length)).direct as number);
+        expect(direct.reduce((sum, n) => sum + n, 0)).toBeGreaterThan(0);
         await adapters.close();
       } finally {
         await Promise.all(children.map((child) => child.stop()));

@@ -20,6 +20,12 @@ export {
 } from './contracts/broadcaster-contract.js';
 export type { Closable, ContractHooks, PartitionHook } from './contracts/contract-hooks.js';
 export {
+  type DirectCommandsContractOptions,
+  type DirectCommandsPair,
+  type DirectCommandsPairFactory,
+  describeDirectCommandsContract,
+} from './contracts/direct-commands-contract.js';
+export {
   batchOfSteps,
   broadcastMessage,
   commitBatchOf,

@@ -5,7 +5,8 @@
 // Environment: REDIS_URL, PREFIX, PARTITIONS, HOUSE_ID, AUCTIONS (comma separated, or given
 // with "go <ids>"),
 // DURATION_MS, MIN_ACCEPTED (bid on past the duration until this many were accepted, for at most
-// 30 s more), CONCURRENCY, LEASE_TTL_MS, ANSWER_TIMEOUT_MS, CLUSTER_NODES (host:port,... to use a Cluster).
+// 30 s more), CONCURRENCY, PAUSE_MS (each caller's pause between bids, 0: bounds the bids to
+// check), LEASE_TTL_MS, ANSWER_TIMEOUT_MS, CLUSTER_NODES (host:port,... to use a Cluster).
 import { createInterface } from 'node:readline';
 import { createAuctionHouse } from '@outcry/core';
 import { Cluster } from 'ioredis';
@@ -23,6 +24,7 @@ let auctions = (process.env.AUCTIONS ?? '').split(',').filter((id) => id !== '')
 const durationMs = Number(env('DURATION_MS', '2000'));
 const minAccepted = Number(env('MIN_ACCEPTED', '0'));
 const concurrency = Number(env('CONCURRENCY', '20'));
+const pauseMs = Number(env('PAUSE_MS', '0'));
 const clusterNodes = process.env.CLUSTER_NODES;
 const cluster =
   clusterNodes === undefined
@@ -68,6 +70,7 @@ async function bidFor(ms: number): Promise<void> {
         counts.failed++;
         say(`failed ${bidId} ${(error as Error).message}`);
       }
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, lane) => worker(lane)));
@@ -80,7 +83,8 @@ for await (const line of lines) {
     // "go <id>,<id>..." names the auctions when they were created after this process started.
     if (line.length > 3) auctions = line.slice(3).split(',');
     await bidFor(durationMs);
-    say(`done ${JSON.stringify({ ...counts, owned: house.metrics().partitions.owned })}`);
+    const { partitions, queue } = house.metrics();
+    say(`done ${JSON.stringify({ ...counts, owned: partitions.owned, direct: queue.direct })}`);
   } else if (line === 'stop') {
     break;
   }

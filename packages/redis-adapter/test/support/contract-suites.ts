@@ -2,6 +2,7 @@ import {
   describeAuctionStoreContract,
   describeBidQueueContract,
   describeBroadcasterContract,
+  describeDirectCommandsContract,
   describeLockContract,
   describeSnapshotCacheContract,
 } from '@outcry/core/testing';
@@ -12,7 +13,7 @@ import type { RedisClient } from '../../src/redis-client.js';
 import { RedisSnapshotCache } from '../../src/redis-snapshot-cache.js';
 
 /**
- * Core's five contract suites on `redis` (a server or a Cluster), every instance under a fresh
+ * Core's six contract suites on `redis` (a server or a Cluster), every instance under a fresh
  * prefix below `runPrefix`, so that tests share nothing but the server.
  */
 export function describeRedisContracts(redis: () => RedisClient, runPrefix: string): void {
@@ -39,4 +40,12 @@ export function describeRedisContracts(redis: () => RedisClient, runPrefix: stri
   });
   const shared = `${runPrefix}bus:`;
   describeBroadcasterContract(() => createRedisAdapters({ redis: redis(), prefix: shared, partitions }).broadcaster);
+  // Two processes' adapters on one prefix: what one sends, the other's receiver gets through Redis.
+  describeDirectCommandsContract(() => {
+    const prefix = `${runPrefix}${++instances}:`;
+    return [
+      createRedisAdapters({ redis: redis(), prefix, partitions }).directCommands,
+      createRedisAdapters({ redis: redis(), prefix, partitions }).directCommands,
+    ];
+  });
 }
