@@ -45,8 +45,8 @@ export interface HttpPoint {
   readonly serverCpuUsPerBid: number;
   readonly redisCpuUsPerBid: number;
   readonly balancerCpuUsPerBid: number;
-  /** Of the commands the servers took in over the window, the share sent through the queue to another. */
-  readonly queuedShare: number;
+  /** Of the commands the servers took in over the window, the share sent to another (queued or handed over directly). */
+  readonly forwardedShare: number;
   readonly statuses: string;
   readonly ledger: LedgerCheck;
   /** The machine's 1-minute load average at the end of the window. */
@@ -93,14 +93,17 @@ async function post(url: string, path: string, body: unknown, token?: string): P
   return json;
 }
 
-/** Commands the servers judged in their own process and sent through the queue, since start (their /metrics). */
-async function intakeOf(servers: readonly ServerProcess[]): Promise<{ inMemory: number; queued: number }> {
+/** Commands the servers judged in their own process and sent to another, since start (their /metrics). */
+async function intakeOf(servers: readonly ServerProcess[]): Promise<{ inMemory: number; forwarded: number }> {
   const texts = await Promise.all(
     servers.map(async (server) => (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text()),
   );
   const sum = (name: string) =>
     texts.reduce((total, text) => total + Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0), 0);
-  return { inMemory: sum('outcry_commands_in_memory'), queued: sum('outcry_commands_queued') };
+  return {
+    inMemory: sum('outcry_commands_in_memory'),
+    forwarded: sum('outcry_commands_queued') + sum('outcry_commands_direct'),
+  };
 }
 
 async function measurePoint(servers: number, options: HttpCurveOptions): Promise<HttpPoint> {
@@ -213,9 +216,9 @@ async function measurePoint(servers: number, options: HttpCurveOptions): Promise
       serverCpuUsPerBid: ((after.server - before.server) * 1e6) / answered,
       redisCpuUsPerBid: ((after.redis - before.redis) * 1e6) / answered,
       balancerCpuUsPerBid: ((after.balancer - before.balancer) * 1e6) / answered,
-      queuedShare:
-        (intakeAfter.queued - intakeBefore.queued) /
-        Math.max(1, intakeAfter.queued - intakeBefore.queued + intakeAfter.inMemory - intakeBefore.inMemory),
+      forwardedShare:
+        (intakeAfter.forwarded - intakeBefore.forwarded) /
+        Math.max(1, intakeAfter.forwarded - intakeBefore.forwarded + intakeAfter.inMemory - intakeBefore.inMemory),
       statuses: statusesOf(result),
       ledger,
       loadAverage,
@@ -236,7 +239,7 @@ export async function measureHttpCurve(options: HttpCurveOptions): Promise<HttpP
   for (const servers of options.serverCounts) {
     const point = await measurePoint(servers, options);
     options.log(
-      `${servers} server${servers === 1 ? '' : 's'} behind HAProxy (bids to ${options.routeBids === 'owner' ? 'their owner' : 'any server'}): ${Math.round(point.bidsPerSecond)} bids/s, ${Math.round(point.queuedShare * 100)}% through the queue, server CPU per bid ${point.serverCpuUsPerBid.toFixed(1)} µs, Redis ${point.redisCpuUsPerBid.toFixed(1)} µs, HAProxy ${point.balancerCpuUsPerBid.toFixed(1)} µs, p99 ${point.p99Ms} ms, ${point.statuses}`,
+      `${servers} server${servers === 1 ? '' : 's'} behind HAProxy (bids to ${options.routeBids === 'owner' ? 'their owner' : 'any server'}): ${Math.round(point.bidsPerSecond)} bids/s, ${Math.round(point.forwardedShare * 100)}% to another server, server CPU per bid ${point.serverCpuUsPerBid.toFixed(1)} µs, Redis ${point.redisCpuUsPerBid.toFixed(1)} µs, HAProxy ${point.balancerCpuUsPerBid.toFixed(1)} µs, p99 ${point.p99Ms} ms, ${point.statuses}`,
     );
     points.push(point);
   }

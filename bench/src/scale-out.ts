@@ -540,7 +540,7 @@ function httpCurveRows(
       baseline: `1 server process behind HAProxy, ${route} (same run)`,
       baselineFigure: first.bidsPerSecond,
       better: 'higher',
-      notes: `target 2 >= 1.6x, 4 >= 3x; ${capNote(caps, cores)}; STORE=redis (a redis-server of the suite's own, uncapped), HAProxy uncapped; ${point.connections} connections (raw HTTP client, ${http.auctions.toLocaleString('en-US')} auctions); ${Math.round(point.queuedShare * 100)}% of bids sent through the queue to another server; server CPU per bid ${us(point.serverCpuUsPerBid)} (1 server ${us(first.serverCpuUsPerBid)}), Redis ${us(point.redisCpuUsPerBid)}, HAProxy ${us(point.balancerCpuUsPerBid)}; p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}; statuses ${point.statuses}; ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once; load average ${point.loadAverage.toFixed(2)}`,
+      notes: `target 2 >= 1.6x, 4 >= 3x; ${capNote(caps, cores)}; STORE=redis (a redis-server of the suite's own, uncapped), HAProxy uncapped; ${point.connections} connections (raw HTTP client, ${http.auctions.toLocaleString('en-US')} auctions); ${Math.round(point.forwardedShare * 100)}% of bids sent to another server (queued or handed over directly); server CPU per bid ${us(point.serverCpuUsPerBid)} (1 server ${us(first.serverCpuUsPerBid)}), Redis ${us(point.redisCpuUsPerBid)}, HAProxy ${us(point.balancerCpuUsPerBid)}; p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}; statuses ${point.statuses}; ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once; load average ${point.loadAverage.toFixed(2)}`,
       details: {
         scaleOutCurve: routeBids === 'owner' ? 'http' : 'http-any',
         processes: point.servers,
@@ -548,7 +548,7 @@ function httpCurveRows(
         processCpuUsPerBid: point.serverCpuUsPerBid,
         redisCpuUsPerBid: point.redisCpuUsPerBid,
         balancerCpuUsPerBid: point.balancerCpuUsPerBid,
-        forwardedShare: point.queuedShare,
+        forwardedShare: point.forwardedShare,
         p50Ms: point.p50Ms,
         p99Ms: point.p99Ms,
         statuses: point.statuses,

@@ -165,7 +165,8 @@ export class CommandRouter implements AnswerRouter {
   async #send(partition: number, items: readonly HouseItem[]): Promise<void> {
     const { direct } = this.#options;
     if (direct === undefined || items.length === 0 || !items.every(isBid)) return this.forward(partition, items);
-    const at = this.#now;
+    // Real time, not the sweep's: a bid sent just before a sweep must wait its whole time there.
+    const at = Date.now();
     // Kept before sending: the answer may come back on another connection before the send
     // returns. Not a bid whose caller's waiter rides on it: its owner runs in this process,
     // answers it through the waiter, and queues it again if it stops first.
