@@ -23,18 +23,22 @@ export interface BroadcastMessage {
 
 export type BroadcastHandler = (message: BroadcastMessage) => void;
 
+/** The value of a JSON text read off a bus, or null when it is not JSON. */
+export function parsedOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The message in a broadcast's JSON text; null for anything else read off a channel (another
  * program's message, a truncated payload), which broadcasters drop instead of handing it to
  * handlers that would fail on it.
  */
 export function parseBroadcastMessage(text: string): BroadcastMessage | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
+  const value = parsedOrNull(text);
   if (typeof value !== 'object' || value === null) return null;
   const message = value as Record<string, unknown>;
   const wellFormed =
@@ -47,12 +51,7 @@ export function parseBroadcastMessage(text: string): BroadcastMessage | null {
 
 /** The outcomes in an answer's JSON text; null for anything else (dropped, as for broadcasts). */
 export function parseAnswers(text: string): RoutedOutcome[] | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
+  const value = parsedOrNull(text);
   if (!Array.isArray(value)) return null;
   for (const item of value) {
     if (typeof item !== 'object' || item === null) return null;

@@ -1,5 +1,6 @@
 import { commandJson, stringJson } from '../json/json-text.js';
 import type { QueueItem } from './bid-queue.js';
+import { parsedOrNull } from './broadcaster.js';
 
 /** Receives the commands handed to a partition's owner. */
 export type DirectCommandHandler = (items: readonly QueueItem[]) => void;
@@ -39,12 +40,7 @@ export function directCommandsJson(items: readonly QueueItem[]): string {
 
 /** The items in a sent JSON text; null for anything else (another program's message, a cut payload). */
 export function parseDirectCommands(text: string): QueueItem[] | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
+  const value = parsedOrNull(text);
   if (!Array.isArray(value)) return null;
   for (const item of value) {
     if (typeof item !== 'object' || item === null) return null;
