@@ -77,6 +77,8 @@ const EXPECTED: Record<string, string[]> = {
     'parseDirectCommands',
     'partitionCountMismatch',
     'partitionOf',
+    'queueItemJson',
+    'queueItemOf',
     'readListCursor',
     'stateJson',
     'stringJson',

@@ -1,4 +1,4 @@
-import { commandJson, type QueuedCommand, type QueueItem, stringJson } from '@outcry/core/adapter-kit';
+import { type QueuedCommand, type QueueItem, queueItemJson, queueItemOf } from '@outcry/core/adapter-kit';
 
 /** A stream entry as XREADGROUP and XAUTOCLAIM give it: its fields are null once deleted. */
 export type StreamEntry = [id: string, fields: string[] | null];
@@ -7,16 +7,9 @@ export type StreamEntry = [id: string, fields: string[] | null];
  * The queue item in an entry's payload; null when it is not one (written by another program). A
  * stored item keeps its `fresh` in the payload, and the bidId of a fresh bid is not looked up.
  */
-function parseItem(payload: string): (QueueItem & { readonly fresh?: boolean }) | null {
+function parseItem(payload: string): QueueItem | null {
   try {
-    const item = JSON.parse(payload) as Partial<QueueItem> | null;
-    const ok =
-      typeof item?.command === 'object' &&
-      item.command !== null &&
-      typeof item.command.type === 'string' &&
-      typeof item.origin === 'string' &&
-      typeof item.commandId === 'string';
-    return ok ? (item as QueueItem & { readonly fresh?: boolean }) : null;
+    return queueItemOf(JSON.parse(payload));
   } catch {
     return null;
   }
@@ -63,9 +56,6 @@ export function pushItemArgs(items: readonly QueueItem[], args: string[], keepFr
     const isBid = command.type === 'bid' || command.type === 'buy-now';
     // A minted bidId has no past: without a b field, read-batch does not look it up.
     const fresh = keepFresh && isBid && item.fresh === true;
-    args.push(
-      isBid && !fresh ? command.bidId : '',
-      `{"command":${commandJson(command)},"origin":${stringJson(item.origin)},"commandId":${stringJson(item.commandId)}${fresh ? ',"fresh":true' : ''}}`,
-    );
+    args.push(isBid && !fresh ? command.bidId : '', queueItemJson(item, fresh));
   }
 }

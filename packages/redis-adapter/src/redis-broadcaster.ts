@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connectionErrorLog, type HouseLogger, OutcryError, silentLogger } from '@outcry/core';
+import { type HouseLogger, OutcryError, silentLogger } from '@outcry/core';
 import {
   type AnswerHandler,
   AnswerHandlers,
@@ -15,8 +15,9 @@ import {
 } from '@outcry/core/adapter-kit';
 import type { RedisKeys } from './keys.js';
 import { ListenerCensus } from './listener-census.js';
-import { duplicateClient, isCluster, type RedisClient } from './redis-client.js';
+import { isCluster, type RedisClient } from './redis-client.js';
 import { SameTickCalls, type WaitingCall } from './same-tick-calls.js';
+import { SubscriberConnection } from './subscriber-connection.js';
 
 /** What a RedisBroadcaster needs. */
 export interface RedisBroadcasterOptions {
@@ -62,8 +63,7 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
   readonly #answerChannels = new Map<string, string>();
   /** The answer handlers of the houses of this instance: answers to them never cross Redis. */
   readonly #answers = new AnswerHandlers();
-  #subscriber: RedisClient | null = null;
-  #closed = false;
+  readonly #subscriber: SubscriberConnection;
   /** Messages received from other instances (for metrics). */
   received = 0;
   /** Payloads on the channels that were not broadcasts (another program's, or cut short): dropped. */
@@ -81,10 +81,7 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
   /** Answers to other instances' houses, sent together at the end of the turn. */
   readonly #outbox = new SameTickCalls<OutgoingAnswers, void>((calls) => this.#publishAnswers(calls));
 
-  readonly #logger: HouseLogger;
-
   constructor(options: RedisBroadcasterOptions) {
-    this.#logger = options.logger ?? silentLogger;
     this.#redis = options.redis;
     this.#keys = options.keys;
     this.#sharded = isCluster(options.redis);
@@ -92,6 +89,17 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
     if (!Number.isInteger(checkMs) || checkMs < 1) {
       throw new OutcryError('INVALID_INPUT', 'listenerCheckMs must be a positive integer.');
     }
+    this.#subscriber = new SubscriberConnection({
+      redis: this.#redis,
+      logger: options.logger ?? silentLogger,
+      name: 'Redis subscriber',
+      deliver: (channel, payload) => this.#deliver(channel, payload),
+      channels: () => {
+        const channels = [...this.#channels.keys(), ...this.#answerChannels.keys()];
+        if (this.#census.hearing) channels.push(this.#keys.listeners());
+        return channels;
+      },
+    });
     this.#census = new ListenerCensus({
       redis: this.#redis,
       keys: this.#keys,
@@ -99,7 +107,7 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
       mark: this.#mark.slice(0, -1),
       sole: () => [...this.#sole],
       isSole: (partition) => this.#sole.has(partition),
-      subscribe: (channel) => this.#subscribeChannels([channel]),
+      subscribe: (channel) => this.#subscriber.subscribe([channel]),
     });
   }
 
@@ -124,32 +132,6 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
     const payload = this.#mark + broadcastJson(message);
     if (this.#sharded) await this.#redis.spublish(channel, payload);
     else await this.#redis.publish(channel, payload);
-  }
-
-  #subscriberConnection(): RedisClient {
-    if (this.#subscriber !== null) return this.#subscriber;
-    const client = this.#redis;
-    const subscriber = duplicateClient(client, {}, { shardedSubscribers: true });
-    const deliver = (channel: string, payload: string) => this.#deliver(channel, payload);
-    subscriber.on(this.#sharded ? 'smessage' : 'message', deliver);
-    // Written to the log, once per new error: without a listener a lost connection would crash the process.
-    subscriber.on('error', connectionErrorLog(this.#logger, 'Redis subscriber'));
-    if (!this.#sharded) subscriber.on('ready', () => this.#subscribeAgain(subscriber));
-    this.#subscriber = subscriber;
-    return subscriber;
-  }
-
-  /**
-   * On every (re)connection, subscribes every channel listened to. ioredis subscribes again
-   * what the last ready connection had; a subscription made on a connection that dropped again
-   * before it was ready (a server still loading its data answers SUBSCRIBE) would be lost.
-   * Subscribing a channel twice changes nothing.
-   */
-  #subscribeAgain(subscriber: RedisClient): void {
-    const channels = [...this.#channels.keys(), ...this.#answerChannels.keys()];
-    if (this.#census.hearing) channels.push(this.#keys.listeners());
-    if (channels.length === 0 || this.#closed) return;
-    subscriber.subscribe(...channels).catch(() => undefined);
   }
 
   #deliver(channel: string, payload: string): void {
@@ -217,12 +199,12 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
     const channel = this.#keys.answers(houseId);
     if (this.#answers.add(houseId, handler)) {
       this.#answerChannels.set(channel, houseId);
-      await this.#subscribeChannels([channel]);
+      await this.#subscriber.subscribe([channel]);
     }
     return async () => {
       if (!this.#answers.remove(houseId, handler)) return;
       this.#answerChannels.delete(channel);
-      await this.#unsubscribeChannels([channel]);
+      await this.#subscriber.unsubscribe([channel]);
     };
   }
 
@@ -296,28 +278,10 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
       }
     }
     if (fresh.length === 0) return;
-    await this.#subscribeChannels(fresh);
+    await this.#subscriber.subscribe(fresh);
     // A sole publisher that counted no listener here sends again once it hears this (Cluster: always sends).
-    if (!this.#sharded && !this.#closed)
+    if (!this.#sharded && !this.#subscriber.closed)
       await this.#census.announce(fresh.map((channel) => this.#channels.get(channel) as number));
-  }
-
-  async #subscribeChannels(channels: readonly string[]): Promise<void> {
-    if (this.#closed) return;
-    const subscriber = this.#subscriberConnection();
-    if (this.#sharded) {
-      // Sharded channels of different slots may live on different nodes: one command per channel.
-      await Promise.all(channels.map((channel) => subscriber.ssubscribe(channel)));
-    } else {
-      await subscriber.subscribe(...channels);
-    }
-  }
-
-  async #unsubscribeChannels(channels: readonly string[]): Promise<void> {
-    const subscriber = this.#subscriber;
-    if (channels.length === 0 || subscriber === null || this.#closed) return;
-    if (this.#sharded) await Promise.all(channels.map((channel) => subscriber.sunsubscribe(channel)));
-    else await subscriber.unsubscribe(...channels);
   }
 
   /** Unsubscribes the channels of those partitions that are listened to and no longer wanted. */
@@ -327,20 +291,18 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
       const channel = this.#keys.channel(partition);
       if (this.#channels.has(channel) && !this.#wanted(partition)) unused.push(channel);
     }
-    if (unused.length === 0 || this.#subscriber === null || this.#closed) return;
+    if (unused.length === 0 || !this.#subscriber.made) return;
     for (const channel of unused) this.#channels.delete(channel);
-    await this.#unsubscribeChannels(unused);
+    await this.#subscriber.unsubscribe(unused);
   }
 
   /** Drops the subscriber connection this broadcaster made. */
   async close(): Promise<void> {
-    this.#closed = true;
+    this.#subscriber.close();
     this.#census.close();
     this.#subscriptions.clear();
     this.#channels.clear();
     this.#answerChannels.clear();
     this.#answers.clear();
-    this.#subscriber?.disconnect();
-    this.#subscriber = null;
   }
 }

@@ -1,4 +1,4 @@
-import { connectionErrorLog, type HouseLogger, silentLogger } from '@outcry/core';
+import { type HouseLogger, silentLogger } from '@outcry/core';
 import {
   type DirectCommandHandler,
   type DirectCommands,
@@ -7,7 +7,8 @@ import {
   type QueueItem,
 } from '@outcry/core/adapter-kit';
 import type { RedisKeys } from './keys.js';
-import { duplicateClient, isCluster, type RedisClient } from './redis-client.js';
+import { isCluster, type RedisClient } from './redis-client.js';
+import { SubscriberConnection } from './subscriber-connection.js';
 
 /** What a RedisDirectCommands needs. */
 export interface RedisDirectCommandsOptions {
@@ -22,27 +23,31 @@ export interface RedisDirectCommandsOptions {
  * Cluster), which the process owning the partition listens to. PUBLISH answers how many
  * connections heard a message: with none, the sender queues its bids at once. A handler of this
  * instance gets what is sent to its partition here directly, without a trip through Redis.
- * Subscriptions run on one connection of their own, subscribed again after every reconnect.
+ * Subscriptions run on a SubscriberConnection of their own.
  */
 export class RedisDirectCommands implements DirectCommands {
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
-  readonly #logger: HouseLogger;
   readonly #sharded: boolean;
+  readonly #subscriber: SubscriberConnection;
   /** Handlers by partition, the latest last: it is the one that receives. */
   readonly #handlers = new Map<number, DirectCommandHandler[]>();
   /** Channel -> partition, for every channel subscribed. */
   readonly #channels = new Map<string, number>();
-  #subscriber: RedisClient | null = null;
-  #closed = false;
   /** Messages that were not commands, or reached a partition nobody here receives on any more. */
   dropped = 0;
 
   constructor(options: RedisDirectCommandsOptions) {
     this.#redis = options.redis;
     this.#keys = options.keys;
-    this.#logger = options.logger ?? silentLogger;
     this.#sharded = isCluster(options.redis);
+    this.#subscriber = new SubscriberConnection({
+      redis: options.redis,
+      logger: options.logger ?? silentLogger,
+      name: 'Redis subscriber of direct commands',
+      deliver: (channel, payload) => this.#deliver(channel, payload),
+      channels: () => [...this.#channels.keys()],
+    });
   }
 
   async send(partition: number, items: readonly QueueItem[]): Promise<boolean> {
@@ -67,7 +72,7 @@ export class RedisDirectCommands implements DirectCommands {
     const channel = this.#keys.commands(partition);
     if (!this.#channels.has(channel)) {
       this.#channels.set(channel, partition);
-      await this.#subscribe([channel]);
+      await this.#subscriber.subscribe([channel]);
     }
     let stopped = false;
     return async () => {
@@ -75,7 +80,7 @@ export class RedisDirectCommands implements DirectCommands {
       stopped = true;
       const left = (this.#handlers.get(partition) ?? []).filter((h) => h !== handler);
       // Unsubscribed before the handler leaves: what Redis sent before that still reaches it.
-      if (left.length === 0 && this.#channels.delete(channel)) await this.#unsubscribe(channel);
+      if (left.length === 0 && this.#channels.delete(channel)) await this.#subscriber.unsubscribe([channel]);
       if (left.length === 0) this.#handlers.delete(partition);
       else this.#handlers.set(partition, left);
     };
@@ -98,44 +103,10 @@ export class RedisDirectCommands implements DirectCommands {
     handler(items);
   }
 
-  #subscriberConnection(): RedisClient {
-    if (this.#subscriber !== null) return this.#subscriber;
-    const subscriber = duplicateClient(this.#redis, {}, { shardedSubscribers: true });
-    subscriber.on(this.#sharded ? 'smessage' : 'message', (channel: string, payload: string) =>
-      this.#deliver(channel, payload),
-    );
-    // Without a listener a lost connection would crash the process.
-    subscriber.on('error', connectionErrorLog(this.#logger, 'Redis subscriber of direct commands'));
-    // Every channel again on every (re)connection: see RedisBroadcaster.
-    if (!this.#sharded)
-      subscriber.on('ready', () => {
-        const channels = [...this.#channels.keys()];
-        if (channels.length > 0 && !this.#closed) subscriber.subscribe(...channels).catch(() => undefined);
-      });
-    this.#subscriber = subscriber;
-    return subscriber;
-  }
-
-  async #subscribe(channels: readonly string[]): Promise<void> {
-    if (this.#closed) return;
-    const subscriber = this.#subscriberConnection();
-    if (this.#sharded) await Promise.all(channels.map((channel) => subscriber.ssubscribe(channel)));
-    else await subscriber.subscribe(...channels);
-  }
-
-  async #unsubscribe(channel: string): Promise<void> {
-    const subscriber = this.#subscriber;
-    if (subscriber === null || this.#closed) return;
-    if (this.#sharded) await subscriber.sunsubscribe(channel);
-    else await subscriber.unsubscribe(channel);
-  }
-
   /** Drops the subscriber connection this instance made. */
   async close(): Promise<void> {
-    this.#closed = true;
+    this.#subscriber.close();
     this.#handlers.clear();
     this.#channels.clear();
-    this.#subscriber?.disconnect();
-    this.#subscriber = null;
   }
 }

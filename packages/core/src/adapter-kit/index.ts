@@ -55,6 +55,8 @@ export {
   parseDirectCommands,
   type QueuedCommand,
   type QueueItem,
+  queueItemJson,
+  queueItemOf,
   type ReadOptions,
   type RoutedOutcome,
   type SnapshotCache,

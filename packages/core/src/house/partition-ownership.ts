@@ -239,7 +239,7 @@ export class PartitionOwnership implements PartitionSignals, OwnedPartitions {
     const { health, lifecycle, lock } = this.#options;
     try {
       const lease = await this.#acquireClaimed(partition, ttl);
-      health.recovered('lock', partition);
+      // The partition is not owned here: its failed takes are cleared with the others'.
       health.lockAnswered();
       if (lease === null) {
         // Another house owns it: what this house saw of its store there is old news.

@@ -1,4 +1,5 @@
 import type { AuctionCommand } from '../engine/types.js';
+import { commandJson, stringJson } from '../json/json-text.js';
 
 /** A command on its way to the sequencer of its partition. */
 export interface QueueItem {
@@ -20,6 +21,25 @@ export interface QueueItem {
 /** A queued command with the id the queue gave it. */
 export interface QueuedCommand extends QueueItem {
   readonly id: string;
+}
+
+/** An item's JSON text as carriers of items write it, with `"fresh":true` when `fresh`. */
+export function queueItemJson(item: QueueItem, fresh: boolean): string {
+  return `{"command":${commandJson(item.command)},"origin":${stringJson(item.origin)},"commandId":${stringJson(item.commandId)}${fresh ? ',"fresh":true' : ''}}`;
+}
+
+/** The item a parsed JSON value holds; null when it is not one (written by another program). */
+export function queueItemOf(value: unknown): QueueItem | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { command, origin, commandId, fresh } = value as Record<string, unknown>;
+  const wellFormed =
+    typeof command === 'object' &&
+    command !== null &&
+    typeof (command as { type?: unknown }).type === 'string' &&
+    typeof origin === 'string' &&
+    typeof commandId === 'string' &&
+    (fresh === undefined || fresh === true);
+  return wellFormed ? (value as QueueItem) : null;
 }
 
 export interface ReadOptions {

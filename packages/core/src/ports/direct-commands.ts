@@ -1,5 +1,4 @@
-import { commandJson, stringJson } from '../json/json-text.js';
-import type { QueueItem } from './bid-queue.js';
+import { type QueueItem, queueItemJson, queueItemOf } from './bid-queue.js';
 import { parsedOrNull } from './broadcaster.js';
 
 /** Receives the commands handed to a partition's owner. */
@@ -30,29 +29,12 @@ export interface DirectCommands {
 
 /** The JSON text of items to send: an array of queue items, `fresh` kept. */
 export function directCommandsJson(items: readonly QueueItem[]): string {
-  let text = '[';
-  for (const item of items) {
-    if (text.length > 1) text += ',';
-    text += `{"command":${commandJson(item.command)},"origin":${stringJson(item.origin)},"commandId":${stringJson(item.commandId)}${item.fresh === true ? ',"fresh":true' : ''}}`;
-  }
-  return `${text}]`;
+  return `[${items.map((item) => queueItemJson(item, item.fresh === true)).join(',')}]`;
 }
 
 /** The items in a sent JSON text; null for anything else (another program's message, a cut payload). */
 export function parseDirectCommands(text: string): QueueItem[] | null {
   const value = parsedOrNull(text);
-  if (!Array.isArray(value)) return null;
-  for (const item of value) {
-    if (typeof item !== 'object' || item === null) return null;
-    const { command, origin, commandId, fresh } = item as Record<string, unknown>;
-    const wellFormed =
-      typeof command === 'object' &&
-      command !== null &&
-      typeof (command as { type?: unknown }).type === 'string' &&
-      typeof origin === 'string' &&
-      typeof commandId === 'string' &&
-      (fresh === undefined || fresh === true);
-    if (!wellFormed) return null;
-  }
+  if (!Array.isArray(value) || !value.every((item) => queueItemOf(item) !== null)) return null;
   return value as QueueItem[];
 }

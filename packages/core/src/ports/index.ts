@@ -9,7 +9,14 @@ export type {
   StoredOutcome,
 } from './auction-store.js';
 export type { Backend, BackendCapabilities, PartitionFencing, SolePublisher } from './backend.js';
-export type { BidQueue, QueuedCommand, QueueItem, ReadOptions } from './bid-queue.js';
+export {
+  type BidQueue,
+  type QueuedCommand,
+  type QueueItem,
+  queueItemJson,
+  queueItemOf,
+  type ReadOptions,
+} from './bid-queue.js';
 export {
   type AnswerHandler,
   AnswerHandlers,
