@@ -75,8 +75,7 @@ export function assembleHouse(settings: HouseSettings): HouseParts {
       ? undefined
       : new DirectIntake({
           direct,
-          sequencerOf: (partition) => ownership.sequencerOf(partition),
-          forward: (partition, items) => router.forward(partition, items),
+          take: (partition, items) => router.takeHandedOver(partition, items),
           problem: (partition, error) => health.problem('subscribe', partition, error),
         });
   const scheduler = new DeadlineScheduler({

@@ -1,7 +1,7 @@
 import type { AuctionCommand, CommandOutcome } from '../engine/types.js';
 import { OutcryError } from '../errors.js';
 import type { AuctionStore } from '../ports/auction-store.js';
-import type { BidQueue } from '../ports/bid-queue.js';
+import type { BidQueue, QueueItem } from '../ports/bid-queue.js';
 import type { RoutedOutcome } from '../ports/broadcaster.js';
 import type { DirectCommands } from '../ports/direct-commands.js';
 import { commitFailureOf } from './commit-failure.js';
@@ -49,6 +49,8 @@ const isBid = (item: HouseItem) => item.command.type === 'bid' || item.command.t
 export class CommandRouter implements AnswerRouter {
   readonly #options: CommandRouterOptions;
   readonly #intake = new Map<number, SequencedCommand[]>();
+  /** Commands other houses handed to partitions this house owns, for this turn's offers. */
+  readonly #handedOver = new Map<number, SequencedCommand[]>();
   #flushScheduled = false;
   #flushing: Promise<void> = Promise.resolve();
   #counter = 0;
@@ -130,9 +132,26 @@ export class CommandRouter implements AnswerRouter {
 
   readonly #flushNow = (): void => void this.flush();
 
+  /**
+   * Commands another house handed to a partition this house owns (see DirectIntake): offered to
+   * its sequencer at the end of the turn together with the commands taken in here, so that both
+   * share one group commit (and the partitions' commits one store call) instead of one each.
+   */
+  takeHandedOver(partition: number, items: readonly QueueItem[]): void {
+    let batch = this.#handedOver.get(partition);
+    if (batch === undefined) {
+      batch = [];
+      this.#handedOver.set(partition, batch);
+    }
+    // A waiter riding on an item (sent from this process) stays with it: its answer needs no lookup.
+    for (const item of items) batch.push({ ...item, id: '' });
+    this.#scheduleFlush();
+  }
+
   /** Everything taken in during one tick goes on in one call per partition; resolves once it has. */
   async flush(): Promise<void> {
     this.#flushScheduled = false;
+    if (this.#handedOver.size > 0) this.#offerHandedOver();
     if (this.#intake.size > 0) {
       const batches = [...this.#intake];
       this.#intake.clear();
@@ -141,6 +160,22 @@ export class CommandRouter implements AnswerRouter {
       ).then(() => undefined);
     }
     await this.#flushing;
+  }
+
+  /**
+   * What reaches a partition whose sequencer has stopped is queued for its next owner, no longer
+   * fresh: its sender queues it too once it stays unanswered, and the second is then looked up.
+   */
+  #offerHandedOver(): void {
+    const batches = [...this.#handedOver];
+    this.#handedOver.clear();
+    for (const [partition, items] of batches) {
+      if (this.#options.sequencerOf(partition)?.offer(items) === true) continue;
+      void this.forward(
+        partition,
+        items.map(({ fresh: _fresh, id: _id, ...item }) => item),
+      );
+    }
   }
 
   /** Gives the partition's sequencer, when this house runs it, what it may judge from memory; returns the rest. */
@@ -170,7 +205,8 @@ export class CommandRouter implements AnswerRouter {
     // Kept before sending: the answer may come back on another connection before the send
     // returns. Not a bid whose caller's waiter rides on it: its owner runs in this process,
     // answers it through the waiter, and queues it again if it stops first.
-    for (const item of items) if (item.local === undefined) this.#sentDirect.set(item.commandId, { partition, item, at });
+    for (const item of items)
+      if (item.local === undefined) this.#sentDirect.set(item.commandId, { partition, item, at });
     const heard = await direct.send(partition, items).catch(() => false);
     if (heard) {
       this.direct += items.length;

@@ -11,8 +11,9 @@ import {
 } from '@outcry/core/adapter-kit';
 import { eventually } from '@outcry/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DirectIntake } from '../../src/house/direct-intake.js';
-import type { HouseItem } from '../../src/house/sequenced-command.js';
+import { CommandRouter } from '../../src/house/command-router.js';
+import type { HealthMonitor } from '../../src/house/health-monitor.js';
+import { PendingAnswers } from '../../src/house/pending-answers.js';
 
 const PARTITIONS = 4;
 const LEASE_TTL_MS = 300;
@@ -63,7 +64,10 @@ async function twoHouses(ports: SharedPorts, queueInProcess = true): Promise<[Au
   await eventually(() => pair.every((house) => house.metrics().partitions.owned.length === PARTITIONS / 2), 5_000);
   // Each owner receives once its sequencer has started: an empty send tells.
   const partitions = Array.from({ length: PARTITIONS }, (_, p) => p);
-  await eventually(async () => (await Promise.all(partitions.map((p) => ports.direct.send(p, [])))).every(Boolean), 5_000);
+  await eventually(
+    async () => (await Promise.all(partitions.map((p) => ports.direct.send(p, [])))).every(Boolean),
+    5_000,
+  );
   return pair;
 }
 
@@ -99,30 +103,33 @@ describe('bids handed to the owner of their partition directly', () => {
   it.each([
     ['waiting on their commands by id, as processes do', false],
     ['in one process, their waiters riding on the bids', true],
-  ])('reach the other house’s sequencer without the queue (%s), and each accepted bid is in its ledger once', async (_, queueInProcess) => {
-    const ports = sharedPorts();
-    const [first, second] = await twoHouses(ports, queueInProcess);
-    const auctionIds = await auctionsOnEveryPartition(first);
-    const before = [first.metrics().queue, second.metrics().queue];
-    const outcomes = await Promise.all(
-      Array.from({ length: 80 }, (_, i) =>
-        (i % 2 === 0 ? first : second).placeBid({
-          auctionId: auctionIds[i % auctionIds.length] as string,
-          bidderId: `b${i % 3}`,
-          amount: 200 + i * 10,
-        }),
-      ),
-    );
-    const accepted = outcomes.filter((outcome) => outcome.status === 'accepted').map((outcome) => outcome.bidId);
-    expect(accepted.length).toBeGreaterThan(auctionIds.length);
-    const after = [first.metrics().queue, second.metrics().queue];
-    for (const [i, queue] of after.entries()) {
-      const earlier = before[i] as typeof queue;
-      expect(queue.direct - earlier.direct).toBeGreaterThan(0);
-      expect(queue.queued - earlier.queued).toBe(0);
-    }
-    await acceptedOnce(ports.store, auctionIds, accepted);
-  });
+  ])(
+    'reach the other house’s sequencer without the queue (%s), and each accepted bid is in its ledger once',
+    async (_, queueInProcess) => {
+      const ports = sharedPorts();
+      const [first, second] = await twoHouses(ports, queueInProcess);
+      const auctionIds = await auctionsOnEveryPartition(first);
+      const before = [first.metrics().queue, second.metrics().queue];
+      const outcomes = await Promise.all(
+        Array.from({ length: 80 }, (_, i) =>
+          (i % 2 === 0 ? first : second).placeBid({
+            auctionId: auctionIds[i % auctionIds.length] as string,
+            bidderId: `b${i % 3}`,
+            amount: 200 + i * 10,
+          }),
+        ),
+      );
+      const accepted = outcomes.filter((outcome) => outcome.status === 'accepted').map((outcome) => outcome.bidId);
+      expect(accepted.length).toBeGreaterThan(auctionIds.length);
+      const after = [first.metrics().queue, second.metrics().queue];
+      for (const [i, queue] of after.entries()) {
+        const earlier = before[i] as typeof queue;
+        expect(queue.direct - earlier.direct).toBeGreaterThan(0);
+        expect(queue.queued - earlier.queued).toBe(0);
+      }
+      await acceptedOnce(ports.store, auctionIds, accepted);
+    },
+  );
 
   it('queues the bids an owner heard and never answered (it died with them), and they are judged once', async () => {
     // Every send is heard, and nothing arrives: as an owner that died once it had read them.
@@ -133,9 +140,7 @@ describe('bids handed to the owner of their partition directly', () => {
     const ports = sharedPorts(swallowing);
     const [first, second] = await twoHouses(ports, false);
     const auctionIds = await auctionsOnEveryPartition(first);
-    const foreign = auctionIds.filter(
-      (id) => !first.metrics().partitions.owned.includes(partitionOf(id, PARTITIONS)),
-    );
+    const foreign = auctionIds.filter((id) => !first.metrics().partitions.owned.includes(partitionOf(id, PARTITIONS)));
     const outcomes = await Promise.all(
       foreign.map((auctionId, i) => first.placeBid({ auctionId, bidderId: `b${i}`, amount: 500 })),
     );
@@ -171,28 +176,36 @@ describe('bids handed to the owner of their partition directly', () => {
     expect(first.metrics().queue.direct).toBe(0);
   });
 
-  it('queues, no longer fresh, what reaches a partition whose sequencer has stopped', async () => {
-    const direct = new MemoryDirectCommands();
-    const forwarded: HouseItem[][] = [];
-    const intake = new DirectIntake({
-      direct,
+  it('queues, no longer fresh, what is handed over to a partition whose sequencer has stopped', async () => {
+    const queue = new MemoryBidQueue();
+    const router = new CommandRouter({
+      houseId: 'this-house',
+      partitions: PARTITIONS,
+      answerTimeoutMs: 1_000,
+      queueLocalCommands: false,
+      queue,
+      store: new MemoryAuctionStore(),
+      queueInProcess: true,
+      pending: new PendingAnswers(),
+      // Only a queue that answers is asked about here.
+      health: { recovered: () => undefined } as unknown as HealthMonitor,
       sequencerOf: () => undefined,
-      forward: async (_partition, items) => {
-        forwarded.push([...items]);
-      },
-      problem: () => undefined,
+      direct: undefined,
+      resendAfterMs: 1_000,
     });
-    intake.open(2);
-    await eventually(async () => direct.send(2, []), 1_000);
     const item: QueueItem = {
       command: { type: 'bid', auctionId: 'a', bidderId: 'b', amount: 100, bidId: 'x', receivedAt: 0 },
       origin: 'other-house',
       commandId: 'x',
       fresh: true,
     };
-    expect(await direct.send(2, [item])).toBe(true);
-    expect(forwarded).toEqual([[{ command: item.command, origin: 'other-house', commandId: 'x' }]]);
-    await intake.close(2);
-    expect(await direct.send(2, [item])).toBe(false);
+    router.takeHandedOver(2, [item]);
+    const queued = await eventually(async () => {
+      const entries = await queue.read(2, 'next-owner', { max: 10, blockMs: 0 });
+      return entries.length > 0 ? entries : null;
+    }, 1_000);
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({ command: item.command, origin: 'other-house', commandId: 'x' });
+    expect(queued[0]?.fresh).toBeUndefined();
   });
 });
