@@ -11,13 +11,13 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRedisAdapters, deleteMatching } from '@outcry/redis-adapter';
+import type { Routing } from './auction-picker.js';
 import type { CpuCaps } from './cpu-caps.js';
 import { forkScript, nextMessage, stopChild } from './fork-script.js';
 import { assertLedgersHold, checkLedgers, type LedgerCheck, parseAccepted } from './ledger-check.js';
 import { quantile } from './quantile.js';
 import type { RedisUsage } from './redis-servers.js';
 import type { RedisTarget } from './redis-target.js';
-import type { Routing } from './auction-picker.js';
 import type { ChildResult, FromChild, HouseCounts, Load, ToChild } from './scale-out-child.js';
 
 export interface HousePointSetup {
@@ -71,6 +71,35 @@ export interface HousePoint {
   /** Partitions owned by each process at the end. */
   readonly owned: readonly (readonly number[])[];
   readonly ledger: LedgerCheck;
+  /**
+   * Bids/s of each measurement when the point is the mean of two (the one-process baseline,
+   * measured before and after its curve); absent for a point measured once.
+   */
+  readonly repeats?: readonly number[];
+}
+
+const mean = (a: number, b: number) => (a + b) / 2;
+
+/**
+ * One point from two measurements of the same setting, taken before and after a curve: the
+ * machine's speed drifts over minutes, and a baseline taken at both ends of the curve holds the
+ * drift out of its ratios. Rates, CPU per bid and latencies are the means; what only describes
+ * the run (partitions owned, the ledger check) is the first's.
+ */
+export function meanOfTwo(first: HousePoint, again: HousePoint): HousePoint {
+  return {
+    ...first,
+    bids: first.bids + again.bids,
+    bidsPerSecond: mean(first.bidsPerSecond, again.bidsPerSecond),
+    p50Ms: mean(first.p50Ms, again.p50Ms),
+    p99Ms: mean(first.p99Ms, again.p99Ms),
+    errors: first.errors + again.errors,
+    meanProcessCpuUsPerBid: mean(first.meanProcessCpuUsPerBid, again.meanProcessCpuUsPerBid),
+    processCpuUsPerBid: first.processCpuUsPerBid.map((n, i) => mean(n, again.processCpuUsPerBid[i] ?? n)),
+    redisCpuUsPerBid: mean(first.redisCpuUsPerBid, again.redisCpuUsPerBid),
+    averageBatch: mean(first.averageBatch, again.averageBatch),
+    repeats: [first.bidsPerSecond, again.bidsPerSecond],
+  };
 }
 
 const childFile = fileURLToPath(new URL('./scale-out-child.ts', import.meta.url));

@@ -22,13 +22,13 @@
  */
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_SHARED_PARTITIONS } from '@outcry/core';
+import type { Routing } from './auction-picker.js';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
 import { type CpuCaps, createCpuCaps } from './cpu-caps.js';
 import { formatNumber } from './format-number.js';
 import { hasRedisServer, partitionsPerNode, type RedisServers, startRedisServers } from './redis-servers.js';
 import { clusterRedis, type RedisTarget, singleRedis } from './redis-target.js';
-import type { Routing } from './auction-picker.js';
-import { type HousePoint, measureHousePoint } from './scale-out-houses.js';
+import { type HousePoint, meanOfTwo, measureHousePoint } from './scale-out-houses.js';
 import { type HttpPoint, measureHttpCurve } from './scale-out-http.js';
 import { measureWsPoint, type WsPoint } from './ws-scale-out.js';
 
@@ -150,6 +150,11 @@ function housePointNotes(point: HousePoint, first: HousePoint, partitions: numbe
     `cores used by each process ${point.processCores.map((c) => c.toFixed(2)).join('/')}, by Redis ${point.redisCores.map((c) => c.toFixed(2)).join('/')}`,
     `${(point.forwardedShare * 100).toFixed(0)}% of commands sent through the queue to another process; ${formatNumber(point.broadcastsPerBid)} broadcasts received per bid; group commits of ${formatNumber(point.averageBatch)}; Redis bytes per bid in/out ${point.redisBytesInPerBid.toFixed(0)}/${point.redisBytesOutPerBid.toFixed(0)}`,
     `load average ${point.loadAverage.toFixed(2)}`,
+    ...(point.repeats === undefined
+      ? []
+      : [
+          `measured before and after the curve's other points, ${point.repeats.map((n) => `${formatNumber(n)}`).join(' and ')} bids/s: the figures are their means`,
+        ]),
     `ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once`,
     ...(point.errors > 0 ? [`${point.errors} calls failed`] : []),
   ].join('; ');
@@ -363,6 +368,10 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
       for (const curve of curves) {
         const points: HousePoint[] = [];
         for (const processes of b.processCounts) points.push(await measure(curve.routing, curve.partitions, processes));
+        // Measured again after the curve: the baseline is the mean of both ends, so drift does not skew the ratios.
+        const [lone] = points;
+        if (lone?.processes === 1 && points.length > 1)
+          points[0] = meanOfTwo(lone, await measure(curve.routing, curve.partitions, 1));
         if (curve.routing === 'spread' && points[0]?.processes === 1) lonePoints.set(curve.partitions, points[0]);
         rows.push(
           ...houseCurveRows(curve.curve, curve.label, points, curve.partitions, setting, (point) =>

@@ -8,6 +8,7 @@ import { type AcceptedBid, assertLedgersHold, checkLedgers } from '../src/ledger
 import { processCpuSeconds } from '../src/process-cpu.js';
 import { hasRedisServer } from '../src/redis-servers.js';
 import { runScaleOutSuite } from '../src/scale-out.js';
+import { type HousePoint, meanOfTwo } from '../src/scale-out-houses.js';
 
 const servicesRequired = process.env.CI === 'true' || process.env.REQUIRE_SERVICES === '1';
 
@@ -90,6 +91,49 @@ describe('CPU caps', () => {
   });
 });
 
+describe('a baseline measured at both ends of a curve', () => {
+  const point = (bidsPerSecond: number, cpu: number, p99Ms: number): HousePoint => ({
+    processes: 1,
+    bids: bidsPerSecond * 6,
+    bidsPerSecond,
+    p50Ms: p99Ms / 4,
+    p99Ms,
+    errors: 0,
+    processCpuUsPerBid: [cpu],
+    meanProcessCpuUsPerBid: cpu,
+    processCores: [0.15],
+    redisCpuUsPerBid: cpu / 2,
+    redisCores: [0.1],
+    redisBytesInPerBid: 900,
+    redisBytesOutPerBid: 1,
+    forwardedShare: 0,
+    broadcastsPerBid: 0,
+    averageBatch: 20,
+    loadAverage: 1,
+    partitionMoves: 0,
+    owned: [[0, 1, 2, 3]],
+    ledger: {
+      accepted: bidsPerSecond * 6,
+      inLedgers: bidsPerSecond * 6,
+      missing: 0,
+      doubled: 0,
+      unanswered: 0,
+      examples: [],
+    },
+  });
+
+  it('is the mean of the two: rates, CPU per bid and latencies, with both rates kept', () => {
+    const both = meanOfTwo(point(6_000, 20, 80), point(4_000, 30, 120));
+    expect(both.bidsPerSecond).toBe(5_000);
+    expect(both.meanProcessCpuUsPerBid).toBe(25);
+    expect(both.processCpuUsPerBid).toEqual([25]);
+    expect(both.redisCpuUsPerBid).toBe(12.5);
+    expect([both.p50Ms, both.p99Ms]).toEqual([25, 100]);
+    expect(both.bids).toBe(60_000);
+    expect(both.repeats).toEqual([6_000, 4_000]);
+  });
+});
+
 const redisServer = hasRedisServer();
 if (!redisServer && servicesRequired) throw new Error('redis-server is not installed (CI=true or REQUIRE_SERVICES=1)');
 
@@ -122,6 +166,10 @@ describe.skipIf(!redisServer)('the scale-out suite, tiny', () => {
       expect(Number(row.details.redisCpuUsPerBid)).toBeGreaterThan(0);
       expect(String(row.details.partitionsOwned)).toMatch(/^\[/);
     }
+    // Each curve's baseline is measured at both of its ends.
+    for (const row of points.filter((r) => r.details.processes === 1))
+      expect(row.notes).toMatch(/measured before and after the curve's other points/);
+    expect(lines.filter((line) => / 1 process: /.test(line))).toHaveLength(5);
     expect(lines[0]).toMatch(/^CPU caps: /);
     const folder = /\((\/sys\/fs\/cgroup[^)]*)\)/.exec(lines[0] ?? '')?.[1];
     if (folder !== undefined) expect(existsSync(`${folder}/outcry-bench-${process.pid}`)).toBe(false);
