@@ -8,7 +8,7 @@ import { commitFailureOf } from './commit-failure.js';
 import type { HealthMonitor } from './health-monitor.js';
 import { partitionOf } from './partition-of.js';
 import type { PendingAnswers } from './pending-answers.js';
-import type { HouseItem, SequencedCommand } from './sequenced-command.js';
+import { type HouseItem, notFresh, type SequencedCommand } from './sequenced-command.js';
 import type { Sequencer } from './sequencer.js';
 import type { Answer, AnswerRouter, RoutedAnswers } from './sequencer-links.js';
 import { storeRejection } from './store-rejection.js';
@@ -50,7 +50,7 @@ export class CommandRouter implements AnswerRouter {
   readonly #options: CommandRouterOptions;
   readonly #intake = new Map<number, SequencedCommand[]>();
   /** Commands other houses handed to partitions this house owns, for this turn's offers. */
-  readonly #handedOver = new Map<number, SequencedCommand[]>();
+  readonly #handedOver = new Map<number, QueueItem[]>();
   #flushScheduled = false;
   #flushing: Promise<void> = Promise.resolve();
   #counter = 0;
@@ -143,8 +143,7 @@ export class CommandRouter implements AnswerRouter {
       batch = [];
       this.#handedOver.set(partition, batch);
     }
-    // A waiter riding on an item (sent from this process) stays with it: its answer needs no lookup.
-    for (const item of items) batch.push({ ...item, id: '' });
+    batch.push(...items);
     this.#scheduleFlush();
   }
 
@@ -170,11 +169,10 @@ export class CommandRouter implements AnswerRouter {
     const batches = [...this.#handedOver];
     this.#handedOver.clear();
     for (const [partition, items] of batches) {
-      if (this.#options.sequencerOf(partition)?.offer(items) === true) continue;
-      void this.forward(
-        partition,
-        items.map(({ fresh: _fresh, id: _id, ...item }) => item),
-      );
+      // A waiter riding on an item (sent from this process) stays with it: its answer needs no lookup.
+      const entries = items.map((item): SequencedCommand => ({ ...item, id: '' }));
+      if (this.#options.sequencerOf(partition)?.offer(entries) === true) continue;
+      void this.forward(partition, items.map(notFresh));
     }
   }
 
@@ -226,7 +224,7 @@ export class CommandRouter implements AnswerRouter {
     for (const [commandId, sent] of this.#sentDirect) {
       if (now - sent.at < this.#options.resendAfterMs) break;
       this.#sentDirect.delete(commandId);
-      const { fresh: _fresh, ...item } = sent.item;
+      const item = notFresh(sent.item);
       const items = due.get(sent.partition);
       if (items === undefined) due.set(sent.partition, [item]);
       else items.push(item);
@@ -251,7 +249,7 @@ export class CommandRouter implements AnswerRouter {
       if (commitFailureOf(error) === 'refused') {
         if (items.length > 1) {
           // Part of the refused call may have been taken in: a minted bid sent again is no longer fresh.
-          for (const { fresh: _fresh, ...item } of items) await this.forward(partition, [item]);
+          for (const item of items) await this.forward(partition, [notFresh(item)]);
           return;
         }
         // Refused at intake, here: the commands' callers wait in this house.

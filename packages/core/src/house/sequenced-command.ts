@@ -14,3 +14,11 @@ export interface HouseItem extends QueueItem {
 export interface SequencedCommand extends HouseItem {
   readonly id: string;
 }
+
+/**
+ * The item without `fresh`: it may have been committed already (sent before, claimed from
+ * another consumer), so its sequencer looks its outcome up before judging it.
+ */
+export function notFresh<T extends QueueItem>({ fresh: _fresh, ...item }: T): Omit<T, 'fresh'> {
+  return item;
+}

@@ -3,7 +3,7 @@ import type { Lease } from '../ports/lock.js';
 import { BatchCompletion, QueueReports } from './batch-completion.js';
 import { BatchJudge, dueOf } from './batch-judge.js';
 import { CommitPipeline } from './commit-pipeline.js';
-import type { SequencedCommand } from './sequenced-command.js';
+import { notFresh, type SequencedCommand } from './sequenced-command.js';
 import type { SequencerEnvironment, SequencerLinks } from './sequencer-links.js';
 
 export interface SequencerOptions {
@@ -26,7 +26,7 @@ export interface SequencerOptions {
  */
 function delivered(entries: SequencedCommand[]): SequencedCommand[] {
   if (!entries.some((entry) => entry.fresh === true)) return entries;
-  return entries.map(({ fresh: _fresh, ...entry }) => entry);
+  return entries.map(notFresh);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
