@@ -110,10 +110,11 @@ describe('bids handed to the owner of their partition directly', () => {
       const [first, second] = await twoHouses(ports, queueInProcess);
       const auctionIds = await auctionsOnEveryPartition(first);
       const before = [first.metrics().queue, second.metrics().queue];
+      // Each house bids on every auction, so each has bids for the other's partitions.
       const outcomes = await Promise.all(
         Array.from({ length: 80 }, (_, i) =>
           (i % 2 === 0 ? first : second).placeBid({
-            auctionId: auctionIds[i % auctionIds.length] as string,
+            auctionId: auctionIds[Math.floor(i / 2) % auctionIds.length] as string,
             bidderId: `b${i % 3}`,
             amount: 200 + i * 10,
           }),
