@@ -23,6 +23,7 @@ export interface ScaleOutPoint {
 const CURVES: ReadonlyArray<{ curve: ScaleOutCurve; label: string; color: string }> = [
   { curve: 'spread', label: 'library houses, spread', color: '#cf222e' },
   { curve: 'spread-wide', label: 'library houses, spread, 16 partitions', color: '#bf8700' },
+  { curve: 'spread-anywhere', label: 'library houses, spread, bids judged where they land', color: '#0a7d74' },
   { curve: 'routed', label: 'library houses, routed', color: '#1f6feb' },
   { curve: 'http', label: 'servers behind HAProxy, bids to their owner', color: '#8250df' },
   { curve: 'http-any', label: 'servers behind HAProxy, round robin', color: '#d63384' },
@@ -199,6 +200,7 @@ export function renderScaleOutChart(points: readonly ScaleOutPoint[], subtitle: 
       series: [
         ...throughputSeries(points, 'spread', color('spread')),
         ...throughputSeries(points, 'spread-wide', color('spread-wide')),
+        ...throughputSeries(points, 'spread-anywhere', color('spread-anywhere')),
         ...throughputSeries(points, 'routed', color('routed')),
       ],
     }),

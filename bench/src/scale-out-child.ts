@@ -228,7 +228,15 @@ async function run(house: AuctionHouse, bidders: Bidders, message: Extract<ToChi
   let cpuBefore: NodeJS.CpuUsage | null = null;
   let cpuUs = 0;
   let metricsBefore: HouseMetrics | null = null;
-  let counts: HouseCounts = { inMemory: 0, queued: 0, direct: 0, batches: 0, commands: 0, received: 0, partitionMoves: 0 };
+  let counts: HouseCounts = {
+    inMemory: 0,
+    queued: 0,
+    direct: 0,
+    batches: 0,
+    commands: 0,
+    received: 0,
+    partitionMoves: 0,
+  };
   // Set by markWindow, which TypeScript does not follow: declared wide.
   let ownership = null as ReturnType<typeof watchOwnership> | null;
   let windowStart = measureFrom;
@@ -311,6 +319,7 @@ async function main(): Promise<void> {
     partitions,
     houseId: `scale-out-${process.pid}`,
     leaseTtlMs: 3_000,
+    bidJudging: process.env.BENCH_BID_JUDGING === 'anywhere' ? 'anywhere' : 'owner',
   });
   await house.start();
   const bidders = new Bidders(house, partitions);

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BidJudging } from '@outcry/core';
 import { createRedisAdapters, deleteMatching } from '@outcry/redis-adapter';
 import type { Routing } from './auction-picker.js';
 import type { CpuCaps } from './cpu-caps.js';
@@ -25,6 +26,8 @@ export interface HousePointSetup {
   readonly processes: number;
   readonly partitions: number;
   readonly routing: Routing;
+  /** Where each house judges bids (`bidJudging` of its house). */
+  readonly bidJudging: BidJudging;
   readonly auctions: number;
   readonly callersPerProcess: number;
   /** CPU each process spends bidding before it is capped (the JIT's warm-up), ms. */
@@ -136,6 +139,7 @@ export async function measureHousePoint(setup: HousePointSetup): Promise<HousePo
     BENCH_PREFIX: prefix,
     BENCH_PARTITIONS: String(setup.partitions),
     BENCH_PROCESSES: String(setup.processes),
+    BENCH_BID_JUDGING: setup.bidJudging,
   };
   const children = Array.from({ length: setup.processes }, () => forkScript(childFile, [], { env }));
   const admin = setup.redis.client();

@@ -21,6 +21,7 @@
  * `npx tsx --conditions=@outcry/source src/scale-out.ts [--quick|--tiny]` from bench/.
  */
 import { pathToFileURL } from 'node:url';
+import type { BidJudging } from '@outcry/core';
 import { DEFAULT_SHARED_PARTITIONS } from '@outcry/core';
 import type { Routing } from './auction-picker.js';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
@@ -35,7 +36,7 @@ import { measureWsPoint, type WsPoint } from './ws-scale-out.js';
 const SUITE = 'scale-out';
 
 /** The curves, as the chart names them. */
-export type ScaleOutCurve = Routing | 'spread-wide' | 'http' | 'http-any' | 'cluster';
+export type ScaleOutCurve = Routing | 'spread-wide' | 'spread-anywhere' | 'http' | 'http-any' | 'cluster';
 
 interface ClusterBudget {
   readonly masters: readonly number[];
@@ -318,12 +319,27 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
     try {
       const spreadLabel = (partitions: number) =>
         `bids spread over ${b.auctions.toLocaleString('en-US')} auctions, every process on every auction, ${partitions} partitions`;
-      const curves: Array<{ curve: ScaleOutCurve; routing: Routing; partitions: number; label: string }> = [
+      const curves: Array<{
+        curve: ScaleOutCurve;
+        routing: Routing;
+        partitions: number;
+        label: string;
+        bidJudging: BidJudging;
+      }> = [
         {
           curve: 'spread',
           routing: 'spread',
           partitions: DEFAULT_SHARED_PARTITIONS,
           label: spreadLabel(DEFAULT_SHARED_PARTITIONS),
+          bidJudging: 'owner',
+        },
+        // The same with each bid judged by the house it reaches: no hand-over to the owner.
+        {
+          curve: 'spread-anywhere',
+          routing: 'spread',
+          partitions: DEFAULT_SHARED_PARTITIONS,
+          label: `${spreadLabel(DEFAULT_SHARED_PARTITIONS)}, bids judged where they land (bidJudging 'anywhere')`,
+          bidJudging: 'anywhere',
         },
         // The same with as many partitions as the routed curve: every process can own some.
         ...(b.routedPartitions === DEFAULT_SHARED_PARTITIONS
@@ -334,6 +350,7 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
                 routing: 'spread' as const,
                 partitions: b.routedPartitions,
                 label: spreadLabel(b.routedPartitions),
+                bidJudging: 'owner' as const,
               },
             ]),
         {
@@ -341,14 +358,21 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
           routing: 'routed',
           partitions: b.routedPartitions,
           label: `routed: each process bids on the auctions of the partitions it owns, ${b.routedPartitions} partitions`,
+          bidJudging: 'owner',
         },
       ];
-      const measure = async (routing: Routing, partitions: number, processes: number): Promise<HousePoint> => {
+      const measure = async (
+        routing: Routing,
+        partitions: number,
+        processes: number,
+        bidJudging: BidJudging = 'owner',
+      ): Promise<HousePoint> => {
         const point = await measureHousePoint({
           redis: target,
           processes,
           partitions,
           routing,
+          bidJudging,
           auctions: b.auctions,
           callersPerProcess: b.callersPerProcess,
           warmCpuMs: b.warmCpuMs,
@@ -358,7 +382,7 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
           cores,
         });
         context.log(
-          `${routing}, ${partitions} partitions, ${plural(processes, 'process')}: ${formatNumber(point.bidsPerSecond)} bids/s, CPU per bid ${us(point.meanProcessCpuUsPerBid)} a process, Redis ${us(point.redisCpuUsPerBid)}, p99 ${ms(point.p99Ms)}, owned ${point.owned.map((p) => p.length).join('/')} (moves in the window ${point.partitionMoves}), forwarded ${(point.forwardedShare * 100).toFixed(0)}%, broadcasts ${formatNumber(point.broadcastsPerBid)} a bid, load ${point.loadAverage.toFixed(1)}, ledgers hold ${formatNumber(point.ledger.accepted)} accepted bids once`,
+          `${routing}${bidJudging === 'owner' ? '' : ` (bids judged ${bidJudging})`}, ${partitions} partitions, ${plural(processes, 'process')}: ${formatNumber(point.bidsPerSecond)} bids/s, CPU per bid ${us(point.meanProcessCpuUsPerBid)} a process, Redis ${us(point.redisCpuUsPerBid)}, p99 ${ms(point.p99Ms)}, owned ${point.owned.map((p) => p.length).join('/')} (moves in the window ${point.partitionMoves}), forwarded ${(point.forwardedShare * 100).toFixed(0)}%, broadcasts ${formatNumber(point.broadcastsPerBid)} a bid, load ${point.loadAverage.toFixed(1)}, ledgers hold ${formatNumber(point.ledger.accepted)} accepted bids once`,
         );
         return point;
       };
@@ -367,12 +391,14 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
       const lonePoints = new Map<number, HousePoint>();
       for (const curve of curves) {
         const points: HousePoint[] = [];
-        for (const processes of b.processCounts) points.push(await measure(curve.routing, curve.partitions, processes));
+        for (const processes of b.processCounts)
+          points.push(await measure(curve.routing, curve.partitions, processes, curve.bidJudging));
         // Measured again after the curve: the baseline is the mean of both ends, so drift does not skew the ratios.
         const [lone] = points;
         if (lone?.processes === 1 && points.length > 1)
-          points[0] = meanOfTwo(lone, await measure(curve.routing, curve.partitions, 1));
-        if (curve.routing === 'spread' && points[0]?.processes === 1) lonePoints.set(curve.partitions, points[0]);
+          points[0] = meanOfTwo(lone, await measure(curve.routing, curve.partitions, 1, curve.bidJudging));
+        if (curve.routing === 'spread' && curve.bidJudging === 'owner' && points[0]?.processes === 1)
+          lonePoints.set(curve.partitions, points[0]);
         rows.push(
           ...houseCurveRows(curve.curve, curve.label, points, curve.partitions, setting, (point) =>
             housePointDetails(curve.curve, point, cores, caps),
@@ -469,6 +495,7 @@ async function clusterRows(
         processes: cluster.houses,
         partitions: cluster.partitions,
         routing: cluster.routing,
+        bidJudging: 'owner',
         auctions: b.auctions,
         callersPerProcess: b.callersPerProcess,
         warmCpuMs: b.warmCpuMs,

@@ -138,13 +138,15 @@ const redisServer = hasRedisServer();
 if (!redisServer && servicesRequired) throw new Error('redis-server is not installed (CI=true or REQUIRE_SERVICES=1)');
 
 describe.skipIf(!redisServer)('the scale-out suite, tiny', () => {
-  it('measures both curves of house processes and what more partitions cost, checks every ledger, and removes its cgroups', async () => {
+  it('measures each curve of house processes and what more partitions cost, checks every ledger, and removes its cgroups', async () => {
     const lines: string[] = [];
     const rows = await runScaleOutSuite({ mode: 'tiny', log: (line) => lines.push(line) });
     const points = rows.filter((row) => row.unit === 'bids/s');
     expect(points.map((row) => [row.details.scaleOutCurve, row.details.processes])).toEqual([
       ['spread', 1],
       ['spread', 2],
+      ['spread-anywhere', 1],
+      ['spread-anywhere', 2],
       ['routed', 1],
       ['routed', 2],
     ]);
@@ -169,7 +171,10 @@ describe.skipIf(!redisServer)('the scale-out suite, tiny', () => {
     // Each curve's baseline is measured at both of its ends.
     for (const row of points.filter((r) => r.details.processes === 1))
       expect(row.notes).toMatch(/measured before and after the curve's other points/);
-    expect(lines.filter((line) => / 1 process: /.test(line))).toHaveLength(5);
+    expect(lines.filter((line) => / 1 process: /.test(line))).toHaveLength(7);
+    // Bids judged where they land are never handed to another process.
+    for (const row of points.filter((r) => r.details.scaleOutCurve === 'spread-anywhere'))
+      expect(row.details.forwardedShare).toBe(0);
     expect(lines[0]).toMatch(/^CPU caps: /);
     const folder = /\((\/sys\/fs\/cgroup[^)]*)\)/.exec(lines[0] ?? '')?.[1];
     if (folder !== undefined) expect(existsSync(`${folder}/outcry-bench-${process.pid}`)).toBe(false);

@@ -29,6 +29,7 @@ export {
   AuctionHouse,
   type AuctionHouseOptions,
   type AuctionStats,
+  type BidJudging,
   connectionErrorLog,
   createAuctionHouse,
   DEFAULT_SHARED_PARTITIONS,

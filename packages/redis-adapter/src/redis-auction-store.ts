@@ -1,4 +1,4 @@
-import { type LedgerEntry, OutcryError } from '@outcry/core';
+import { type AuctionSpec, type LedgerEntry, OutcryError } from '@outcry/core';
 import {
   type AuctionStore,
   type CommitBatch,
@@ -21,13 +21,14 @@ import type { RedisBroadcaster } from './redis-broadcaster.js';
 import { isCluster, type RedisClient } from './redis-client.js';
 import { toStoreError } from './redis-errors.js';
 import { SameTickCalls, sendTogether, type WaitingCall } from './same-tick-calls.js';
+import { SpecCache } from './spec-cache.js';
 import {
   decodeLedgerEntry,
   decodeOutcome,
-  decodeState,
   encodeLedgerEntry,
   encodeLiveState,
   encodeOutcome,
+  withSpec,
 } from './stored-json.js';
 
 /** What a RedisAuctionStore needs. */
@@ -57,6 +58,9 @@ interface CommitCall {
 
 /** MGET keys in chunks, so a huge batch does not become one huge command. */
 const MGET_CHUNK = 500;
+
+/** Specs of auctions read lately, kept in memory: about 1 KB each. */
+const SPECS_KEPT = 50_000;
 /** bidIds per find-outcomes call. */
 const FIND_CHUNK = 1_000;
 
@@ -108,6 +112,8 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
   readonly #commits: SameTickCalls<CommitCall, string[]> | null;
   /** Reads are refused under another count than the one the prefix's data is laid out for. */
   readonly #recordedCount: RecordedPartitionCount;
+  /** Specs never change once written: a state whose spec is known is read without it. */
+  readonly #specs = new SpecCache(SPECS_KEPT);
 
   constructor(options: RedisAuctionStoreOptions) {
     this.#redis = options.redis;
@@ -133,17 +139,33 @@ export class RedisAuctionStore implements AuctionStore, PartitionFencing {
     const result: (AuctionState | null)[] = new Array(ids.length).fill(null);
     const groups = groupByPartition(ids, partitionOfId);
     const reads: Promise<void>[] = [];
+    const specs = this.#specs;
     for (const [partition, indexes] of groups) {
       for (let from = 0; from < indexes.length; from += MGET_CHUNK) {
         const chunk = indexes.slice(from, from + MGET_CHUNK);
+        // The live part of each state, then its spec unless the spec is known already.
         const keys: string[] = [];
-        for (const i of chunk)
-          keys.push(this.#keys.state(partition, ids[i] as string), this.#keys.spec(partition, ids[i] as string));
+        const known: (AuctionSpec | undefined)[] = [];
+        for (const i of chunk) {
+          const id = ids[i] as string;
+          const spec = specs.get(id);
+          known.push(spec);
+          keys.push(this.#keys.state(partition, id));
+          if (spec === undefined) keys.push(this.#keys.spec(partition, id));
+        }
         reads.push(
           this.#redis.mget(...keys).then((values) => {
+            let at = 0;
             chunk.forEach((index, k) => {
-              const live = values[2 * k] ?? null;
-              if (live !== null) result[index] = decodeState(live, values[2 * k + 1] ?? null);
+              const live = values[at++] ?? null;
+              let spec = known[k];
+              if (spec === undefined) {
+                const text = values[at++] ?? null;
+                if (live === null || text === null) return;
+                spec = JSON.parse(text) as AuctionSpec;
+                specs.set(spec);
+              }
+              if (live !== null) result[index] = withSpec(live, spec);
             });
           }),
         );

@@ -24,7 +24,12 @@ export function encodeLiveState(state: AuctionState): string {
 /** A state from its live part and its spec; null without the spec. */
 export function decodeState(live: string, spec: string | null): AuctionState | null {
   if (spec === null) return null;
-  return { spec: JSON.parse(spec) as AuctionSpec, ...(JSON.parse(live) as Omit<AuctionState, 'spec'>) };
+  return withSpec(live, JSON.parse(spec) as AuctionSpec);
+}
+
+/** A state from its live part and its spec, read before. */
+export function withSpec(live: string, spec: AuctionSpec): AuctionState {
+  return { spec, ...(JSON.parse(live) as Omit<AuctionState, 'spec'>) };
 }
 
 /**

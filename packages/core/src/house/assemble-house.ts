@@ -6,6 +6,7 @@ import { HealthMonitor } from './health-monitor.js';
 import type { HouseSettings } from './house-options.js';
 import { HouseReads } from './house-reads.js';
 import type { HouseMetrics } from './house-types.js';
+import { LandingJudge, LandingJudges } from './landing-judge.js';
 import { Lifecycle } from './lifecycle.js';
 import { FAILING_LEASES_BEFORE_GIVING_UP, PartitionOwnership } from './partition-ownership.js';
 import { PendingAnswers } from './pending-answers.js';
@@ -15,6 +16,9 @@ import { createSequencerStats, type SequencerStats } from './sequencer-stats.js'
 
 /** Waiting commands are split over free commit slots only in shares of at least this many. */
 const MIN_PIPELINED_BATCH = 16;
+
+/** The first pause after a failed store call; doubled after each failure in a row. */
+const RETRY_DELAY_MS = 50;
 
 /** The collaborators of one house, each with one job. */
 export interface HouseParts {
@@ -27,6 +31,8 @@ export interface HouseParts {
   readonly router: CommandRouter;
   readonly scheduler: DeadlineScheduler;
   readonly ownership: PartitionOwnership;
+  /** Bids judged where they land (`bidJudging: 'anywhere'`); null when owners judge them. */
+  readonly landing: LandingJudges | null;
   readonly reads: HouseReads;
 }
 
@@ -59,8 +65,20 @@ export function assembleHouse(settings: HouseSettings): HouseParts {
       landedAt: () => ownership.landedAt(),
     },
   });
+  const anywhere = settings.bidJudging === 'anywhere' && backend.fencing !== undefined;
+  const landing = anywhere
+    ? new LandingJudges(
+        (partition) =>
+          new LandingJudge(environment, links, partition, backend.fencing as NonNullable<typeof backend.fencing>, {
+            maxBatch: settings.maxBatch,
+            retryDelayMs: RETRY_DELAY_MS,
+            giveUpAfterMs: FAILING_LEASES_BEFORE_GIVING_UP * settings.leaseTtlMs,
+          }),
+      )
+    : null;
   const router: CommandRouter = new CommandRouter({
     ...settings,
+    landing,
     queue,
     store,
     queueInProcess: capabilities.queueInProcess,
@@ -89,8 +107,11 @@ export function assembleHouse(settings: HouseSettings): HouseParts {
   const sequencerOptions = {
     maxBatch: settings.maxBatch,
     recentBids: settings.recentBids,
-    retryDelayMs: 50,
-    maxCommitsInFlight: settings.maxCommitsInFlight,
+    retryDelayMs: RETRY_DELAY_MS,
+    // Other houses commit bids to the partition's auctions: each batch reads its auctions, so
+    // the next batch cannot be judged while one is in flight.
+    maxCommitsInFlight: anywhere ? 1 : settings.maxCommitsInFlight,
+    readEachBatch: anywhere,
     minPipelinedBatch: MIN_PIPELINED_BATCH,
     staleEntryMs: settings.staleEntryMs,
     giveUpAfterMs: FAILING_LEASES_BEFORE_GIVING_UP * settings.leaseTtlMs,
@@ -99,7 +120,8 @@ export function assembleHouse(settings: HouseSettings): HouseParts {
     ...settings,
     lock,
     fencing: capabilities.fencing ? backend.fencing : undefined,
-    solePublisher: capabilities.solePublisher ? backend.solePublisher : undefined,
+    // Where bids are judged anywhere, every house publishes for every partition.
+    solePublisher: capabilities.solePublisher && !anywhere ? backend.solePublisher : undefined,
     intake,
     lifecycle,
     health,
@@ -108,7 +130,7 @@ export function assembleHouse(settings: HouseSettings): HouseParts {
   });
   const links: SequencerLinks = { answers: router, deadlines: scheduler, owner: ownership, health };
   const reads = new HouseReads(store, cache, clock);
-  return { settings, lifecycle, stats, pending, events, health, router, scheduler, ownership, reads };
+  return { settings, lifecycle, stats, pending, events, health, router, scheduler, ownership, landing, reads };
 }
 
 /** Figures of the house the parts make up. */
@@ -134,6 +156,7 @@ export function metricsOf(parts: HouseParts): HouseMetrics {
       maxBatch: s.maxBatch,
       commitErrors: s.commitErrors,
       refusedCommands: s.refusedCommands,
+      conflicts: parts.landing?.conflicts ?? 0,
       queueErrors: s.queueErrors,
       auctionsInMemory: ownership.auctionsInMemory(),
     },

@@ -89,6 +89,8 @@ export class AuctionHouse {
     await this.#router.flush();
     const deadline = Date.now() + Math.min(settings.answerTimeoutMs, 10_000);
     while (pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    // Bids still waiting to be judged here go to their owners' queues before the owners stop.
+    await this.#parts.landing?.stop();
     this.#router.stop();
     scheduler.stop();
     health.stop();

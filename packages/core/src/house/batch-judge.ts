@@ -180,6 +180,14 @@ export class BatchJudge {
   }
 
   /**
+   * Let go of what is held of the entries' auctions, so that they are read again before being
+   * judged: with bids judged where they land, other houses commit to them too.
+   */
+  release(entries: readonly SequencedCommand[]): void {
+    for (const entry of entries) this.#states.delete(auctionIdOf(entry));
+  }
+
+  /**
    * A committed batch is done with: ended auctions leave memory (a late command reloads them).
    * Returns the auctions whose next deadline it moved.
    */

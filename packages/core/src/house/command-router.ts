@@ -6,6 +6,7 @@ import type { RoutedOutcome } from '../ports/broadcaster.js';
 import type { DirectCommands } from '../ports/direct-commands.js';
 import { commitFailureOf } from './commit-failure.js';
 import type { HealthMonitor } from './health-monitor.js';
+import type { LandingJudges } from './landing-judge.js';
 import { partitionOf } from './partition-of.js';
 import type { PendingAnswers } from './pending-answers.js';
 import { type HouseItem, notFresh, type SequencedCommand } from './sequenced-command.js';
@@ -26,6 +27,8 @@ export interface CommandRouterOptions {
   readonly health: HealthMonitor;
   /** The sequencer of the partition, when this house runs it. */
   readonly sequencerOf: (partition: number) => Sequencer | undefined;
+  /** Judge this house's bids of every partition here (`bidJudging: 'anywhere'`); null: owners judge them. */
+  readonly landing: LandingJudges | null;
   /** Hands bids to the owners of other partitions, when the backend can (see DirectCommands). */
   readonly direct: DirectCommands | undefined;
   /** How long a bid handed to an owner directly may stay unanswered before it is queued. */
@@ -155,7 +158,7 @@ export class CommandRouter implements AnswerRouter {
       const batches = [...this.#intake];
       this.#intake.clear();
       this.#flushing = Promise.all(
-        batches.map(([partition, items]) => this.#send(partition, this.#handOverLocally(partition, items))),
+        batches.map(([partition, items]) => this.#send(partition, this.#judgeHere(partition, items))),
       ).then(() => undefined);
     }
     await this.#flushing;
@@ -174,6 +177,18 @@ export class CommandRouter implements AnswerRouter {
       if (this.#options.sequencerOf(partition)?.offer(entries) === true) continue;
       void this.forward(partition, items.map(notFresh));
     }
+  }
+
+  /**
+   * A turn's bids of a partition are judged in this house when bids are judged where they land;
+   * a turn holding anything else goes to the owner whole, in order (a create before the bids on it).
+   */
+  #judgeHere(partition: number, items: SequencedCommand[]): HouseItem[] {
+    const { landing } = this.#options;
+    if (landing === null || !items.every(isBid)) return this.#handOverLocally(partition, items);
+    landing.of(partition).offer(items);
+    this.inMemory += items.length;
+    return [];
   }
 
   /** Gives the partition's sequencer, when this house runs it, what it may judge from memory; returns the rest. */

@@ -28,6 +28,11 @@ export interface CommitPipelineOptions {
   readonly lease: () => Lease;
   /** False once the writer stops: failed commands are kept for rerouting instead of tried again. */
   readonly running: () => boolean;
+  /**
+   * Read every batch's auctions from the store before judging it, since other houses commit to
+   * them too (bids judged where they land); only with one commit in flight.
+   */
+  readonly readEachBatch: boolean;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -211,6 +216,7 @@ export class CommitPipeline {
 
   /** Bring missing auctions into memory and learn earlier outcomes of bidIds that may repeat. */
   async #load(entries: readonly SequencedCommand[]): Promise<void> {
+    if (this.#options.readEachBatch) this.#judge.release(entries);
     const { auctionIds, bidIds } = this.#judge.missing(entries);
     if (auctionIds.length === 0 && bidIds.length === 0) return;
     const { store } = this.#env;

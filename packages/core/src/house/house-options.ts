@@ -43,6 +43,18 @@ export interface AuctionHouseOptions {
    */
   queueLocalCommands?: boolean;
   /**
+   * Where a bid is judged. `'owner'` (the default): by the house that owns its partition, which
+   * holds the partition's auctions in memory; a bid taken in by another house is handed over to
+   * it (or queued) and answered back. `'anywhere'`: by the house that takes it in, whoever owns
+   * the partition: it reads the bid's auction from the store, judges it and commits it under the
+   * store's checks (the ledger's next seq, the partition's fencing token), and reads and judges
+   * again when another house committed to the auction first. Every process then serves bids on
+   * every auction without a hop; creates, closes, openings and cancels stay with the owner. All
+   * houses sharing a backend should use the same value. Needs a backend with
+   * `capabilities.fencing`.
+   */
+  bidJudging?: BidJudging;
+  /**
    * Houses counted when partitions are shared out (16): each of up to this many houses sharing
    * a Lock owns about partitions / houses; more houses than this still work, less evenly.
    */
@@ -74,6 +86,9 @@ export interface AuctionHouseOptions {
   logger?: HouseLogger;
 }
 
+/** Where a bid is judged: see `AuctionHouseOptions.bidJudging`. */
+export type BidJudging = 'owner' | 'anywhere';
+
 /** The house's options with every default filled in and checked. */
 export interface HouseSettings {
   readonly backend: Backend;
@@ -88,6 +103,7 @@ export interface HouseSettings {
   readonly closeGraceMs: number;
   readonly presenceSlots: number;
   readonly queueLocalCommands: boolean;
+  readonly bidJudging: BidJudging;
   readonly maxCommitsInFlight: number;
   readonly staleEntryMs: number;
   readonly unavailableAfterMs: number;
@@ -104,6 +120,7 @@ const OPTION_KEYS: ReadonlySet<string> = new Set<keyof AuctionHouseOptions>([
   'houseId',
   'closeGraceMs',
   'queueLocalCommands',
+  'bidJudging',
   'presenceSlots',
   'maxCommitsInFlight',
   'staleEntryMs',
@@ -178,6 +195,17 @@ function maxCommitsInFlightOf(options: AuctionHouseOptions, backend: Backend): n
   return value;
 }
 
+function bidJudgingOf(options: AuctionHouseOptions, backend: Backend): BidJudging {
+  const value = options.bidJudging ?? 'owner';
+  if (value !== 'owner' && value !== 'anywhere') throw invalid("bidJudging must be 'owner' or 'anywhere'.");
+  if (value === 'anywhere' && !backend.capabilities.fencing) {
+    throw invalid(
+      "bidJudging 'anywhere' needs a backend with capabilities.fencing: its commits carry the partition's token.",
+    );
+  }
+  return value;
+}
+
 function partitionsOf(options: AuctionHouseOptions, backend: Backend | undefined): number {
   // In one process on memory there is nothing to spread: one partition makes the largest batches.
   const partitions =
@@ -216,6 +244,7 @@ export function resolveHouseOptions(options: AuctionHouseOptions, newHouseId: ()
     closeGraceMs: options.closeGraceMs ?? 0,
     presenceSlots: options.presenceSlots ?? 16,
     queueLocalCommands: options.queueLocalCommands ?? false,
+    bidJudging: bidJudgingOf(options, backend),
     maxCommitsInFlight: maxCommitsInFlightOf(options, backend),
     staleEntryMs: positiveInteger('staleEntryMs', options.staleEntryMs ?? 10_000),
     unavailableAfterMs: positiveInteger('unavailableAfterMs', options.unavailableAfterMs ?? 1_000),

@@ -57,6 +57,11 @@ export interface HouseMetrics {
     readonly commitErrors: number;
     /** Commands the store refused on their own, rejected with STORE_REJECTED. */
     readonly refusedCommands: number;
+    /**
+     * Batches of bids judged here (`bidJudging: 'anywhere'`) that the store refused because
+     * another house had committed to one of their auctions first; each was read and judged again.
+     */
+    readonly conflicts: number;
     readonly queueErrors: number;
     /** Auctions held in this process's sequencers' memory: the live ones they judged (ended ones leave). */
     readonly auctionsInMemory: number;

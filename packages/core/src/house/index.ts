@@ -1,7 +1,7 @@
 export { AuctionHouse, createAuctionHouse } from './auction-house.js';
 export type { Unsubscribe } from './event-hub.js';
 export { connectionErrorLog, type HouseLogger, silentLogger } from './house-logger.js';
-export type { AuctionHouseOptions } from './house-options.js';
+export type { AuctionHouseOptions, BidJudging } from './house-options.js';
 export type {
   AuctionStats,
   HealthEvent,

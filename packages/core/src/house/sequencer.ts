@@ -18,6 +18,8 @@ export interface SequencerOptions {
   readonly staleEntryMs: number;
   /** A partition whose commits (or loads) keep failing this long is given up, for a house that can. */
   readonly giveUpAfterMs: number;
+  /** Other houses commit bids to this partition's auctions: each batch reads its auctions first. */
+  readonly readEachBatch: boolean;
 }
 
 /**
@@ -77,6 +79,7 @@ export class Sequencer {
       giveUpAfterMs: options.giveUpAfterMs,
       lease: () => this.#lease,
       running: () => this.#running,
+      readEachBatch: options.readEachBatch,
     });
   }
 

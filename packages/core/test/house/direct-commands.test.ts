@@ -184,6 +184,7 @@ describe('bids handed to the owner of their partition directly', () => {
       partitions: PARTITIONS,
       answerTimeoutMs: 1_000,
       queueLocalCommands: false,
+      landing: null,
       queue,
       store: new MemoryAuctionStore(),
       queueInProcess: true,

@@ -1,0 +1,82 @@
+import { createAuctionHouse, createMemoryBackend } from '@outcry/core';
+import { MemoryAuctionStore, MemoryBidQueue, MemoryBroadcaster, MemoryLock } from '@outcry/core/adapter-kit';
+import type { AuctionState } from '@outcry/core/engine';
+import { eventually } from '@outcry/core/testing';
+import { describe, expect, it } from 'vitest';
+
+/** The store, whose reads of auctions wait for `held` once it is set (after reading). */
+function storeWithHeldRead(store: MemoryAuctionStore) {
+  const gate: { held: Promise<void> | null } = { held: null };
+  const getMany = async (ids: readonly string[]): Promise<(AuctionState | null)[]> => {
+    const states = await store.getMany(ids);
+    const { held } = gate;
+    gate.held = null;
+    if (held !== null) await held;
+    return states;
+  };
+  const view = new Proxy(store, {
+    get(target, key) {
+      if (key === 'getMany') return getMany;
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { view, gate };
+}
+
+describe("bidJudging: 'anywhere'", () => {
+  it('judges again a bid whose auction another house moved on between the read and the commit', async () => {
+    const store = new MemoryAuctionStore();
+    const ports = { queue: new MemoryBidQueue(), lock: new MemoryLock(), broadcaster: new MemoryBroadcaster() };
+    const options = { partitions: 2, bidJudging: 'anywhere' as const };
+    const owner = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store }), ...options });
+    await owner.start();
+    const { view, gate } = storeWithHeldRead(store);
+    const guest = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store: view }), ...options });
+    await guest.start();
+    try {
+      expect(owner.metrics().partitions.owned).toEqual([0, 1]);
+      const auction = await owner.createAuction({
+        sellerId: 's',
+        title: 'Lot',
+        currency: 'USD',
+        startingPrice: 100,
+        increment: { type: 'fixed', amount: 10 },
+        endsAt: Date.now() + 60_000,
+      });
+      let release: () => void = () => undefined;
+      gate.held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      // The guest reads the auction with no bid on it, then waits while the owner's bid commits.
+      const late = guest.placeBid({ auctionId: auction.id, bidderId: 'guest', amount: 150 });
+      await eventually(() => gate.held === null, 5_000, 'the guest read the auction');
+      const first = await owner.placeBid({ auctionId: auction.id, bidderId: 'owner', amount: 200 });
+      expect(first.status).toBe('accepted');
+      release();
+      // Judged on what it read, 150 would lead at 100 as seq 2; judged again on what the store
+      // holds, it comes after the owner's bid, whose proxy (up to 200) outbids it at 160.
+      const outcome = await late;
+      expect(outcome).toMatchObject({ status: 'accepted', seq: 3, price: 160, leaderId: 'owner', leading: false });
+      expect(guest.metrics().sequencer.conflicts).toBe(1);
+      expect(owner.metrics().sequencer.conflicts).toBe(0);
+      const ledger = await owner.getLedger(auction.id);
+      expect(ledger.map((entry) => entry.command.type)).toEqual(['create', 'bid', 'bid']);
+      expect((await guest.getAuction(auction.id))?.leaderId).toBe('owner');
+    } finally {
+      await guest.stop();
+      await owner.stop();
+    }
+  });
+
+  it('needs a backend whose commits carry fencing tokens', () => {
+    const backend = createMemoryBackend();
+    expect(() =>
+      createAuctionHouse({
+        backend: { ...backend, capabilities: { ...backend.capabilities, fencing: false } },
+        bidJudging: 'anywhere',
+      }),
+    ).toThrow(/capabilities\.fencing/);
+    expect(() => createAuctionHouse({ bidJudging: 'elsewhere' as 'owner' })).toThrow(/bidJudging/);
+  });
+});
