@@ -195,6 +195,8 @@ export class CommitPipeline {
     }
     this.#retry = entries.concat(this.#retry);
     this.#retryLocal = local.concat(this.#retryLocal);
+    // Where other houses write too, a refusal may only mean one of them committed first.
+    if (kind === 'stale' && this.#options.running() && (await this.#stillFenced())) return;
     if (kind === 'stale' || !this.#options.running() || this.#givingUp()) throw error;
     await this.#backOff(head.batch === null ? 'read' : 'commit', error);
   }
@@ -231,6 +233,19 @@ export class CommitPipeline {
     const judgement = this.#judge.judge(entries);
     for (const { auctionId, at } of judgement.notDue) this.#links.deadlines.arm(auctionId, at);
     return this.#completion.prepare(judgement, this.#options.lease().token);
+  }
+
+  /**
+   * After a refusal for staleness, with bids judged where they land: true when this writer's
+   * token is still the partition's highest, so that the refusal was another house's commit to one
+   * of the batch's auctions coming first (its states are forgotten: judged again, it reads them).
+   */
+  async #stillFenced(): Promise<boolean> {
+    const { fencing } = this.#env;
+    if (!this.#options.readEachBatch || fencing === undefined) return false;
+    const token = this.#options.lease().token;
+    const claim = await fencing.claimPartition(this.#options.partition, token).catch(() => null);
+    return claim !== null && claim.highestToken === token;
   }
 
   /** A batch was committed: the store holds this writer's token and answers again. */

@@ -1,6 +1,6 @@
 import type { CommandOutcome } from '../engine/types.js';
 import type { AuctionStore } from '../ports/auction-store.js';
-import type { BackendCapabilities } from '../ports/backend.js';
+import type { BackendCapabilities, PartitionFencing } from '../ports/backend.js';
 import type { BidQueue } from '../ports/bid-queue.js';
 import type { Broadcaster, RoutedOutcome } from '../ports/broadcaster.js';
 import type { Clock } from '../ports/clock.js';
@@ -26,6 +26,8 @@ export interface SequencerEnvironment {
   readonly broadcaster: Broadcaster;
   readonly cache: SnapshotCache;
   readonly capabilities: BackendCapabilities;
+  /** The store's partition tokens, on a backend declaring `capabilities.fencing`. */
+  readonly fencing?: PartitionFencing | undefined;
   readonly clock: Clock;
   readonly stats: SequencerStats;
 }

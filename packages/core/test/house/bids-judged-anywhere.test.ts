@@ -69,6 +69,47 @@ describe("bidJudging: 'anywhere'", () => {
     }
   });
 
+  it('has the owner judge its cancel again when a bid judged in another house committed first, and keep the partition', async () => {
+    const store = new MemoryAuctionStore();
+    const ports = { queue: new MemoryBidQueue(), lock: new MemoryLock(), broadcaster: new MemoryBroadcaster() };
+    const options = { partitions: 2, bidJudging: 'anywhere' as const };
+    const { view, gate } = storeWithHeldRead(store);
+    const owner = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store: view }), ...options });
+    await owner.start();
+    const guest = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store }), ...options });
+    await guest.start();
+    try {
+      const auction = await owner.createAuction({
+        sellerId: 'seller',
+        title: 'Lot',
+        currency: 'USD',
+        startingPrice: 100,
+        endsAt: Date.now() + 60_000,
+      });
+      let release: () => void = () => undefined;
+      gate.held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      // The owner reads the auction to judge the cancel, then waits while the guest's bid commits.
+      const cancelled = owner.cancelAuction(auction.id, { by: 'seller', reason: 'withdrawn' });
+      await eventually(() => gate.held === null, 5_000, 'the owner read the auction');
+      expect((await guest.placeBid({ auctionId: auction.id, bidderId: 'guest', amount: 150 })).status).toBe('accepted');
+      release();
+      expect((await cancelled).status).toBe('cancelled');
+      const ledger = await owner.getLedger(auction.id);
+      expect(ledger.map((entry) => [entry.seq, entry.command.type])).toEqual([
+        [1, 'create'],
+        [2, 'bid'],
+        [3, 'cancel'],
+      ]);
+      expect(owner.metrics().partitions.owned).toEqual([0, 1]);
+      expect(owner.metrics().sequencer.commitErrors).toBe(0);
+    } finally {
+      await guest.stop();
+      await owner.stop();
+    }
+  });
+
   it('needs a backend whose commits carry fencing tokens', () => {
     const backend = createMemoryBackend();
     expect(() =>
