@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_SHARED_PARTITIONS } from '@outcry/core';
+import { type BidJudging, DEFAULT_SHARED_PARTITIONS } from '@outcry/core';
 import { z } from 'zod';
 import { type TrustProxy, trustProxySchema } from './trust-proxy.js';
 
@@ -53,6 +53,8 @@ export interface ServerConfig {
   readonly logLevel: string;
   /** Grace before an auction is closed, so that bids stamped before its end by another process arrive first. */
   readonly closeGraceMs: number;
+  /** Where bids are judged on shared stores: by the partition's owner, or by the process that takes them. */
+  readonly bidJudging: BidJudging;
 }
 
 /** One node of a Redis Cluster, as REDIS_CLUSTER_NODES names it. */
@@ -134,6 +136,7 @@ export const envSchema = z.object({
   WORKERS: positiveInt(1).pipe(z.number().max(64)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CLOSE_GRACE_MS: z.coerce.number().int().min(0).max(10_000).default(250),
+  BID_JUDGING: z.enum(['owner', 'anywhere']).default('owner'),
 });
 
 /** A configuration error: the message lists every bad variable. */
@@ -180,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     workers: e.WORKERS,
     logLevel: e.LOG_LEVEL,
     closeGraceMs: e.CLOSE_GRACE_MS,
+    bidJudging: e.BID_JUDGING,
   };
   if (config.workers > 1 && config.store !== 'redis' && config.store !== 'hybrid') {
     throw new ConfigError(

@@ -55,7 +55,12 @@ export async function composeStores(
       const house = createAuctionHouse({ closeGraceMs: 0, logger });
       return { house, checks: [], redis: null, close: async () => undefined };
     }
-    const shared: AuctionHouseOptions = { partitions: config.partitions, closeGraceMs: config.closeGraceMs, logger };
+    const shared: AuctionHouseOptions = {
+      partitions: config.partitions,
+      closeGraceMs: config.closeGraceMs,
+      bidJudging: config.bidJudging,
+      logger,
+    };
     const checks: ReadinessCheck[] = [];
     let postgres: Backend | null = null;
     let redisBackend: Backend | null = null;
