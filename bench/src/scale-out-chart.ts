@@ -27,6 +27,11 @@ const CURVES: ReadonlyArray<{ curve: ScaleOutCurve; label: string; color: string
   { curve: 'routed', label: 'library houses, routed', color: '#1f6feb' },
   { curve: 'http', label: 'servers behind HAProxy, bids to their owner', color: '#8250df' },
   { curve: 'http-any', label: 'servers behind HAProxy, round robin', color: '#d63384' },
+  {
+    curve: 'http-any-anywhere',
+    label: 'servers behind HAProxy, round robin, bids judged where they land',
+    color: '#0a7d74',
+  },
   { curve: 'cluster', label: 'Redis Cluster, masters capped', color: '#1a7f37' },
 ];
 
@@ -57,6 +62,8 @@ const SMALL_W = 290;
 const SMALL_H = 200;
 const MARGIN = { left: 58, right: 16, top: 16, bottom: 40 };
 const GAP = 24;
+/** Height of a line of the legend. */
+const LEGEND_LINE = 16;
 const HEADER = 84;
 
 interface Series {
@@ -215,6 +222,7 @@ export function renderScaleOutChart(points: readonly ScaleOutPoint[], subtitle: 
       series: [
         ...throughputSeries(points, 'http', color('http')),
         ...throughputSeries(points, 'http-any', color('http-any')),
+        ...throughputSeries(points, 'http-any-anywhere', color('http-any-anywhere')),
       ],
     }),
     panel({
@@ -259,7 +267,7 @@ export function renderScaleOutChart(points: readonly ScaleOutPoint[], subtitle: 
   const legendX = 20 + 3 * (SMALL_W + GAP) + 10;
   const legend = CURVES.map(
     (c, i) =>
-      `<rect x="${legendX}" y="${legendY + i * 20}" width="14" height="4" fill="${c.color}"/><text x="${legendX + 20}" y="${legendY + i * 20 + 6}" class="axis">${escapeXml(c.label)}</text>`,
+      `<rect x="${legendX}" y="${legendY + i * LEGEND_LINE}" width="14" height="4" fill="${c.color}"/><text x="${legendX + 20}" y="${legendY + i * LEGEND_LINE + 6}" class="axis">${escapeXml(c.label)}</text>`,
   ).join('\n');
   const notes = [
     'Top: each point is labelled bids/s (ratio to the',
@@ -269,7 +277,10 @@ export function renderScaleOutChart(points: readonly ScaleOutPoint[], subtitle: 
     '/ all bids. Every point passed the ledger check:',
     'each accepted bid in its ledger exactly once.',
   ]
-    .map((line, i) => `<text x="${legendX}" y="${legendY + 100 + i * 15}" class="sub">${escapeXml(line)}</text>`)
+    .map(
+      (line, i) =>
+        `<text x="${legendX}" y="${legendY + CURVES.length * LEGEND_LINE + 12 + i * 15}" class="sub">${escapeXml(line)}</text>`,
+    )
     .join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif">
 <style>

@@ -6,8 +6,10 @@
  * (uncapped) and a fresh deployment; after it, every bid answered 200 must be in its auction's
  * ledger once.
  */
+
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
+import type { BidJudging } from '@outcry/core';
 import { createRedisAdapters, deleteMatching } from '@outcry/redis-adapter';
 import { Redis } from 'ioredis';
 import { hasHaproxy } from '../../examples/cluster/src/balancer.js';
@@ -27,6 +29,8 @@ export interface HttpCurveOptions {
   readonly serverCounts: readonly number[];
   /** `owner`: HAProxy sends each bid to the server owning its partition; `any`: round robin. */
   readonly routeBids: 'owner' | 'any';
+  /** Where each server judges bids (its BID_JUDGING). */
+  readonly bidJudging: BidJudging;
   readonly connectionsPerServer: number;
   readonly auctions: number;
   readonly durationMs: number;
@@ -110,7 +114,7 @@ async function measurePoint(servers: number, options: HttpCurveOptions): Promise
   const redisServers = await startRedisServers(1, { cluster: false });
   const node = redisServers.nodes[0] as (typeof redisServers.nodes)[number];
   const admin = new Redis(node.url);
-  const prefix = `outcry-bench-scale-out-http:${options.routeBids}:${servers}:`;
+  const prefix = `outcry-bench-scale-out-http:${options.routeBids}:${options.bidJudging}:${servers}:`;
   let deployment: Deployment | null = null;
   try {
     deployment = await Deployment.start({
@@ -125,6 +129,7 @@ async function measurePoint(servers: number, options: HttpCurveOptions): Promise
         RATE_WRITES_PER_SEC: '1000000',
         RATE_WRITES_BURST: '1000000',
         LOG_LEVEL: 'warn',
+        BID_JUDGING: options.bidJudging,
       },
       log: createLineLog(null),
       routeBids: options.routeBids,

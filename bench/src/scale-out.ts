@@ -36,7 +36,14 @@ import { measureWsPoint, type WsPoint } from './ws-scale-out.js';
 const SUITE = 'scale-out';
 
 /** The curves, as the chart names them. */
-export type ScaleOutCurve = Routing | 'spread-wide' | 'spread-anywhere' | 'http' | 'http-any' | 'cluster';
+export type ScaleOutCurve =
+  | Routing
+  | 'spread-wide'
+  | 'spread-anywhere'
+  | 'http'
+  | 'http-any'
+  | 'http-any-anywhere'
+  | 'cluster';
 
 interface ClusterBudget {
   readonly masters: readonly number[];
@@ -546,13 +553,26 @@ async function httpRows(
   cores: number,
 ): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  for (const routeBids of ['owner', 'any'] as const) {
-    const points: HttpPoint[] | string = await measureHttpCurve({ ...http, routeBids, caps, cores, log: context.log });
+  // Round robin twice: bids handed to their owners, and bids judged by the server they reach.
+  const curves = [
+    { routeBids: 'owner', bidJudging: 'owner' },
+    { routeBids: 'any', bidJudging: 'owner' },
+    { routeBids: 'any', bidJudging: 'anywhere' },
+  ] as const;
+  for (const { routeBids, bidJudging } of curves) {
+    const points: HttpPoint[] | string = await measureHttpCurve({
+      ...http,
+      routeBids,
+      bidJudging,
+      caps,
+      cores,
+      log: context.log,
+    });
     if (typeof points === 'string') {
       context.log(`servers behind a load balancer: skipped, ${points}`);
       return [];
     }
-    rows.push(...httpCurveRows(points, routeBids, http, caps, cores));
+    rows.push(...httpCurveRows(points, routeBids, bidJudging, http, caps, cores));
   }
   return rows;
 }
@@ -560,13 +580,19 @@ async function httpRows(
 function httpCurveRows(
   points: readonly HttpPoint[],
   routeBids: 'owner' | 'any',
+  bidJudging: BidJudging,
   http: NonNullable<ScaleOutBudget['http']>,
   caps: CpuCaps,
   cores: number,
 ): BenchRow[] {
   const first = points[0];
   if (first === undefined) return [];
-  const route = routeBids === 'owner' ? "each bid sent to its partition's owner" : 'round robin';
+  const route =
+    routeBids === 'owner'
+      ? "each bid sent to its partition's owner"
+      : bidJudging === 'owner'
+        ? 'round robin'
+        : 'round robin, bids judged by the server they reach (BID_JUDGING=anywhere)';
   return points.map((point) =>
     createRow({
       suite: SUITE,
@@ -578,7 +604,7 @@ function httpCurveRows(
       better: 'higher',
       notes: `target 2 >= 1.6x, 4 >= 3x; ${capNote(caps, cores)}; STORE=redis (a redis-server of the suite's own, uncapped), HAProxy uncapped; ${point.connections} connections (raw HTTP client, ${http.auctions.toLocaleString('en-US')} auctions); ${Math.round(point.forwardedShare * 100)}% of bids sent to another server (queued or handed over directly); server CPU per bid ${us(point.serverCpuUsPerBid)} (1 server ${us(first.serverCpuUsPerBid)}), Redis ${us(point.redisCpuUsPerBid)}, HAProxy ${us(point.balancerCpuUsPerBid)}; p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}; statuses ${point.statuses}; ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once; load average ${point.loadAverage.toFixed(2)}`,
       details: {
-        scaleOutCurve: routeBids === 'owner' ? 'http' : 'http-any',
+        scaleOutCurve: routeBids === 'owner' ? 'http' : bidJudging === 'owner' ? 'http-any' : 'http-any-anywhere',
         processes: point.servers,
         bidsPerSecond: point.bidsPerSecond,
         processCpuUsPerBid: point.serverCpuUsPerBid,
