@@ -1,6 +1,6 @@
 import type { Lease } from '../ports/lock.js';
 import type { BatchCompletion, PreparedBatch } from './batch-completion.js';
-import type { BatchJudge } from './batch-judge.js';
+import type { BatchJudge, Judgement } from './batch-judge.js';
 import { commitFailureOf } from './commit-failure.js';
 import { dependencyOf } from './house-health.js';
 import type { HouseOperation } from './house-types.js';
@@ -33,6 +33,13 @@ export interface CommitPipelineOptions {
    * them too (bids judged where they land); only with one commit in flight.
    */
   readonly readEachBatch: boolean;
+  /**
+   * Commands of a judged batch whose outcome must be judged again on states read now (the rest
+   * of the batch with them), before anything is sent; none by default. A refusal writes no
+   * ledger entry, so the store's check of each auction's next seq cannot catch one judged on an
+   * old state: a judge whose states other houses may have moved on asks for those.
+   */
+  readonly judgeAgain?: (judgement: Judgement) => readonly SequencedCommand[];
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -114,13 +121,21 @@ export class CommitPipeline {
    * failed commit.
    */
   async submit(entries: SequencedCommand[], local: readonly SequencedCommand[]): Promise<void> {
+    let batch: PreparedBatch;
     try {
       await this.#load(entries);
+      batch = this.#judged(entries);
+      const again = this.#options.judgeAgain?.(batch.judgement) ?? [];
+      if (again.length > 0) {
+        this.#judge.rollBack(batch.judgement);
+        this.#judge.release(again);
+        await this.#load(entries);
+        batch = this.#judged(entries);
+      }
     } catch (error) {
       this.#inFlight.push({ batch: null, entries, local, settled: Promise.resolve(error), result: { error } });
       return;
     }
-    const batch = this.#judged(entries);
     let commit: Promise<void>;
     try {
       commit = batch.commit === null ? Promise.resolve() : this.#env.store.commit(batch.commit);

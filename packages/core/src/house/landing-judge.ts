@@ -1,7 +1,7 @@
 import type { PartitionFencing } from '../ports/backend.js';
 import type { Lease } from '../ports/lock.js';
 import { BatchCompletion, QueueReports } from './batch-completion.js';
-import { BatchJudge } from './batch-judge.js';
+import { BatchJudge, type Judgement } from './batch-judge.js';
 import { commitFailureOf } from './commit-failure.js';
 import { CommitPipeline } from './commit-pipeline.js';
 import { notFresh, type SequencedCommand } from './sequenced-command.js';
@@ -23,6 +23,9 @@ export type LandingLinks = Pick<SequencerLinks, 'answers' | 'health'>;
  * refusal. Where they stopped, states are held again after this, at the cost of one refusal.
  */
 const READ_AFTER_REFUSAL_MS = 10_000;
+
+const auctionIdOf = ({ command }: SequencedCommand): string =>
+  command.type === 'create' ? command.spec.id : command.auctionId;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
@@ -56,6 +59,8 @@ export class LandingJudge {
    * states held, and a refusal finds out when one was old.
    */
   #readUntil = 0;
+  /** Auctions of the batch in hand whose states were held, not read for it. */
+  #held = new Set<string>();
   #running = true;
   #working: Promise<void> | null = null;
   /** Batches refused because the store moved on under them, since the house started. */
@@ -83,6 +88,7 @@ export class LandingJudge {
       lease: () => ({ key: '', owner: env.houseId, token: this.#token, expiresAt: 0 }) satisfies Lease,
       running: () => this.#running,
       readEachBatch: false,
+      judgeAgain: (judgement) => this.#refusedOnHeldStates(judgement),
     });
   }
 
@@ -117,6 +123,7 @@ export class LandingJudge {
             this.#inbox.length <= this.#options.maxBatch ? this.#inbox : this.#inbox.slice(0, this.#options.maxBatch);
           this.#inbox = batch === this.#inbox ? [] : this.#inbox.slice(batch.length);
           if (Date.now() < this.#readUntil) this.#judge.release(batch);
+          this.#noteHeld(batch);
           await pipeline.submit(batch, batch);
         }
         await pipeline.settleHead();
@@ -132,6 +139,28 @@ export class LandingJudge {
         this.#handToOwner();
       }
     }
+  }
+
+  #noteHeld(batch: readonly SequencedCommand[]): void {
+    this.#held.clear();
+    for (const item of batch) {
+      const id = auctionIdOf(item);
+      if (this.#judge.stateOf(id) !== undefined) this.#held.add(id);
+    }
+  }
+
+  /**
+   * Bids refused on a held state: another house may have moved the auction on (its end put off,
+   * its leader changed) without this judge knowing, and a refusal is committed without the
+   * store's check of the auction's seq. They are judged again on states read now.
+   */
+  #refusedOnHeldStates(judgement: Judgement): readonly SequencedCommand[] {
+    if (this.#held.size === 0) return [];
+    const again = judgement.answers
+      .filter(({ entry, outcome }) => outcome.status === 'rejected' && this.#held.has(auctionIdOf(entry)))
+      .map(({ entry }) => entry);
+    this.#held.clear();
+    return again;
   }
 
   /**

@@ -110,6 +110,44 @@ describe("bidJudging: 'anywhere'", () => {
     }
   });
 
+  it('judges again on a state read now a bid it would refuse on a state it held', async () => {
+    const store = new MemoryAuctionStore();
+    const ports = { queue: new MemoryBidQueue(), lock: new MemoryLock(), broadcaster: new MemoryBroadcaster() };
+    const options = { partitions: 2, bidJudging: 'anywhere' as const };
+    const owner = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store }), ...options });
+    await owner.start();
+    const guest = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store }), ...options });
+    await guest.start();
+    try {
+      const start = Date.now();
+      const auction = await owner.createAuction({
+        sellerId: 's',
+        title: 'Lot',
+        currency: 'USD',
+        startingPrice: 100,
+        increment: { type: 'fixed', amount: 10 },
+        endsAt: start + 1_200,
+        softClose: { windowMs: 800, extendMs: 1_500 },
+      });
+      // The guest holds the auction ending at start + 1,200 ...
+      expect((await guest.placeBid({ auctionId: auction.id, bidderId: 'early', amount: 120 })).status).toBe('accepted');
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + 500 - Date.now())));
+      // ... the owner's bid in the last 800 ms puts the end off by 1.5 s ...
+      const late = await owner.placeBid({ auctionId: auction.id, bidderId: 'late', amount: 200 });
+      expect(late.status).toBe('accepted');
+      const extended = (await owner.getAuction(auction.id))?.endsAt as number;
+      expect(extended).toBeGreaterThan(start + 1_800);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + 1_400 - Date.now())));
+      expect(Date.now()).toBeLessThan(extended);
+      // ... so a bid after the old end is still in time: refused on the held state, judged again.
+      const outcome = await guest.placeBid({ auctionId: auction.id, bidderId: 'last', amount: 400 });
+      expect(outcome).toMatchObject({ status: 'accepted', leaderId: 'last' });
+    } finally {
+      await guest.stop();
+      await owner.stop();
+    }
+  });
+
   it('needs a backend whose commits carry fencing tokens', () => {
     const backend = createMemoryBackend();
     expect(() =>
