@@ -158,7 +158,7 @@ export function metricsOf(parts: HouseParts): HouseMetrics {
       refusedCommands: s.refusedCommands,
       conflicts: parts.landing?.conflicts ?? 0,
       queueErrors: s.queueErrors,
-      auctionsInMemory: ownership.auctionsInMemory(),
+      auctionsInMemory: ownership.auctionsInMemory() + (parts.landing?.held ?? 0),
     },
     broadcaster: { received: events.received, publishErrors: s.publishErrors },
     cacheErrors: s.cacheErrors,

@@ -187,6 +187,11 @@ export class BatchJudge {
     for (const entry of entries) this.#states.delete(auctionIdOf(entry));
   }
 
+  /** Let go of every state held: each is read again when next needed. */
+  releaseAll(): void {
+    this.#states.clear();
+  }
+
   /**
    * A committed batch is done with: ended auctions leave memory (a late command reloads them).
    * Returns the auctions whose next deadline it moved.

@@ -63,7 +63,11 @@ export interface HouseMetrics {
      */
     readonly conflicts: number;
     readonly queueErrors: number;
-    /** Auctions held in this process's sequencers' memory: the live ones they judged (ended ones leave). */
+    /**
+     * Auctions held in this process's sequencers' memory: the live ones they judged (ended ones
+     * leave); with bids judged anywhere, also those its landing judges hold (at most 10,000 a
+     * partition: past that a judge lets all go and reads them again).
+     */
     readonly auctionsInMemory: number;
   };
   /** Broadcasts received; publishes, answers sent and subscriptions that failed. */

@@ -24,6 +24,9 @@ export type LandingLinks = Pick<SequencerLinks, 'answers' | 'health'>;
  */
 const READ_AFTER_REFUSAL_MS = 10_000;
 
+/** States a landing judge holds at most, about 1 KB each; past it, it lets all go and reads again. */
+const MAX_HELD = 10_000;
+
 const auctionIdOf = ({ command }: SequencedCommand): string =>
   command.type === 'create' ? command.spec.id : command.auctionId;
 
@@ -92,6 +95,11 @@ export class LandingJudge {
     });
   }
 
+  /** Auctions whose states this judge holds. */
+  get held(): number {
+    return this.#judge.size;
+  }
+
   /** Bids to judge; they are judged at once, or after the batch in flight. */
   offer(items: readonly SequencedCommand[]): void {
     for (const item of items) this.#inbox.push(item);
@@ -123,6 +131,8 @@ export class LandingJudge {
             this.#inbox.length <= this.#options.maxBatch ? this.#inbox : this.#inbox.slice(0, this.#options.maxBatch);
           this.#inbox = batch === this.#inbox ? [] : this.#inbox.slice(batch.length);
           if (Date.now() < this.#readUntil) this.#judge.release(batch);
+          // Auctions that ended elsewhere are never let go one by one here: bounded instead.
+          else if (this.#judge.size > MAX_HELD) this.#judge.releaseAll();
           this.#noteHeld(batch);
           await pipeline.submit(batch, batch);
         }
@@ -214,6 +224,13 @@ export class LandingJudges {
       this.#judges.set(partition, judge);
     }
     return judge;
+  }
+
+  /** Auctions whose states the judges hold. */
+  get held(): number {
+    let held = 0;
+    for (const judge of this.#judges.values()) held += judge.held;
+    return held;
   }
 
   /** Batches read and judged again because another house committed first. */

@@ -148,6 +148,46 @@ describe("bidJudging: 'anywhere'", () => {
     }
   });
 
+  it('holds at most 10,000 states a partition where bids are judged anywhere', async () => {
+    const store = new MemoryAuctionStore();
+    const ports = { queue: new MemoryBidQueue(), lock: new MemoryLock(), broadcaster: new MemoryBroadcaster() };
+    const options = { partitions: 1, bidJudging: 'anywhere' as const };
+    const owner = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store }), ...options });
+    await owner.start();
+    const guest = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store }), ...options });
+    await guest.start();
+    try {
+      const ids: string[] = [];
+      for (let from = 0; from < 10_200; from += 200) {
+        const made = await Promise.all(
+          Array.from({ length: 200 }, (_, k) =>
+            owner.createAuction({
+              sellerId: 's',
+              title: `Lot ${from + k}`,
+              currency: 'USD',
+              startingPrice: 100,
+              endsAt: Date.now() + 600_000,
+            }),
+          ),
+        );
+        for (const auction of made) ids.push(auction.id);
+      }
+      const before = guest.metrics().sequencer.auctionsInMemory;
+      for (let from = 0; from < ids.length; from += 200) {
+        await Promise.all(
+          ids.slice(from, from + 200).map((auctionId) => guest.placeBid({ auctionId, bidderId: 'b', amount: 150 })),
+        );
+        expect(guest.metrics().sequencer.auctionsInMemory - before).toBeLessThanOrEqual(10_200);
+      }
+      // Past 10,000 the next batch lets every state go and holds its own only.
+      await guest.placeBid({ auctionId: ids[0] as string, bidderId: 'c', amount: 300 });
+      expect(guest.metrics().sequencer.auctionsInMemory - before).toBe(1);
+    } finally {
+      await guest.stop();
+      await owner.stop();
+    }
+  });
+
   it('needs a backend whose commits carry fencing tokens', () => {
     const backend = createMemoryBackend();
     expect(() =>
