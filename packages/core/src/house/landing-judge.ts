@@ -175,7 +175,8 @@ export class LandingJudge {
 
   /**
    * The token a commit must carry: the partition's highest (a claim of token 1 never raises it
-   * once an owner has claimed the partition). 0 after a failed read, which is waited out.
+   * once an owner has claimed the partition; on one never owned it sets 1, which only makes an
+   * owner holding token 1 ask the lock for a higher one). 0 after a failed read, waited out.
    */
   async #highestToken(): Promise<number> {
     try {
