@@ -1,4 +1,4 @@
-import { createAuctionHouse, createMemoryBackend } from '@outcry/core';
+import { type AuctionHouse, createAuctionHouse, createMemoryBackend } from '@outcry/core';
 import { MemoryAuctionStore, MemoryBidQueue, MemoryBroadcaster, MemoryLock } from '@outcry/core/adapter-kit';
 import type { AuctionState } from '@outcry/core/engine';
 import { eventually } from '@outcry/core/testing';
@@ -24,17 +24,35 @@ function storeWithHeldRead(store: MemoryAuctionStore) {
   return { view, gate };
 }
 
+/** An owner of every partition and a guest owning none, on one store; `held`: whose store reads wait. */
+async function withTwoHouses(
+  setup: { readonly partitions: number; readonly held?: 'owner' | 'guest' },
+  body: (houses: { owner: AuctionHouse; guest: AuctionHouse; gate: { held: Promise<void> | null } }) => Promise<void>,
+): Promise<void> {
+  const store = new MemoryAuctionStore();
+  const { view, gate } = storeWithHeldRead(store);
+  const ports = { queue: new MemoryBidQueue(), lock: new MemoryLock(), broadcaster: new MemoryBroadcaster() };
+  const house = (held: boolean) =>
+    createAuctionHouse({
+      backend: createMemoryBackend({ ...ports, store: held ? view : store }),
+      partitions: setup.partitions,
+      bidJudging: 'anywhere',
+    });
+  const owner = house(setup.held === 'owner');
+  await owner.start();
+  const guest = house(setup.held === 'guest');
+  await guest.start();
+  try {
+    await body({ owner, guest, gate });
+  } finally {
+    await guest.stop();
+    await owner.stop();
+  }
+}
+
 describe("bidJudging: 'anywhere'", () => {
   it('judges again a bid whose auction another house moved on between the read and the commit', async () => {
-    const store = new MemoryAuctionStore();
-    const ports = { queue: new MemoryBidQueue(), lock: new MemoryLock(), broadcaster: new MemoryBroadcaster() };
-    const options = { partitions: 2, bidJudging: 'anywhere' as const };
-    const owner = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store }), ...options });
-    await owner.start();
-    const { view, gate } = storeWithHeldRead(store);
-    const guest = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store: view }), ...options });
-    await guest.start();
-    try {
+    await withTwoHouses({ partitions: 2, held: 'guest' }, async ({ owner, guest, gate }) => {
       expect(owner.metrics().partitions.owned).toEqual([0, 1]);
       const auction = await owner.createAuction({
         sellerId: 's',
@@ -63,22 +81,11 @@ describe("bidJudging: 'anywhere'", () => {
       const ledger = await owner.getLedger(auction.id);
       expect(ledger.map((entry) => entry.command.type)).toEqual(['create', 'bid', 'bid']);
       expect((await guest.getAuction(auction.id))?.leaderId).toBe('owner');
-    } finally {
-      await guest.stop();
-      await owner.stop();
-    }
+    });
   });
 
   it('has the owner judge its cancel again when a bid judged in another house committed first, and keep the partition', async () => {
-    const store = new MemoryAuctionStore();
-    const ports = { queue: new MemoryBidQueue(), lock: new MemoryLock(), broadcaster: new MemoryBroadcaster() };
-    const options = { partitions: 2, bidJudging: 'anywhere' as const };
-    const { view, gate } = storeWithHeldRead(store);
-    const owner = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store: view }), ...options });
-    await owner.start();
-    const guest = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store }), ...options });
-    await guest.start();
-    try {
+    await withTwoHouses({ partitions: 2, held: 'owner' }, async ({ owner, guest, gate }) => {
       const auction = await owner.createAuction({
         sellerId: 'seller',
         title: 'Lot',
@@ -104,21 +111,11 @@ describe("bidJudging: 'anywhere'", () => {
       ]);
       expect(owner.metrics().partitions.owned).toEqual([0, 1]);
       expect(owner.metrics().sequencer.commitErrors).toBe(0);
-    } finally {
-      await guest.stop();
-      await owner.stop();
-    }
+    });
   });
 
   it('judges again on a state read now a bid it would refuse on a state it held', async () => {
-    const store = new MemoryAuctionStore();
-    const ports = { queue: new MemoryBidQueue(), lock: new MemoryLock(), broadcaster: new MemoryBroadcaster() };
-    const options = { partitions: 2, bidJudging: 'anywhere' as const };
-    const owner = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store }), ...options });
-    await owner.start();
-    const guest = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store }), ...options });
-    await guest.start();
-    try {
+    await withTwoHouses({ partitions: 2 }, async ({ owner, guest }) => {
       const start = Date.now();
       const auction = await owner.createAuction({
         sellerId: 's',
@@ -142,21 +139,11 @@ describe("bidJudging: 'anywhere'", () => {
       // ... so a bid after the old end is still in time: refused on the held state, judged again.
       const outcome = await guest.placeBid({ auctionId: auction.id, bidderId: 'last', amount: 400 });
       expect(outcome).toMatchObject({ status: 'accepted', leaderId: 'last' });
-    } finally {
-      await guest.stop();
-      await owner.stop();
-    }
+    });
   });
 
   it('holds at most 10,000 states a partition where bids are judged anywhere', async () => {
-    const store = new MemoryAuctionStore();
-    const ports = { queue: new MemoryBidQueue(), lock: new MemoryLock(), broadcaster: new MemoryBroadcaster() };
-    const options = { partitions: 1, bidJudging: 'anywhere' as const };
-    const owner = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store }), ...options });
-    await owner.start();
-    const guest = createAuctionHouse({ backend: createMemoryBackend({ ...ports, store }), ...options });
-    await guest.start();
-    try {
+    await withTwoHouses({ partitions: 1 }, async ({ owner, guest }) => {
       const ids: string[] = [];
       for (let from = 0; from < 10_200; from += 200) {
         const made = await Promise.all(
@@ -182,10 +169,7 @@ describe("bidJudging: 'anywhere'", () => {
       // Past 10,000 the next batch lets every state go and holds its own only.
       await guest.placeBid({ auctionId: ids[0] as string, bidderId: 'c', amount: 300 });
       expect(guest.metrics().sequencer.auctionsInMemory - before).toBe(1);
-    } finally {
-      await guest.stop();
-      await owner.stop();
-    }
+    });
   });
 
   it('needs a backend whose commits carry fencing tokens', () => {
