@@ -65,17 +65,20 @@ export function assembleHouse(settings: HouseSettings): HouseParts {
       landedAt: () => ownership.landedAt(),
     },
   });
-  const anywhere = settings.bidJudging === 'anywhere' && backend.fencing !== undefined;
-  const landing = anywhere
-    ? new LandingJudges(
-        (partition) =>
-          new LandingJudge(environment, links, partition, backend.fencing as NonNullable<typeof backend.fencing>, {
-            maxBatch: settings.maxBatch,
-            retryDelayMs: RETRY_DELAY_MS,
-            giveUpAfterMs: FAILING_LEASES_BEFORE_GIVING_UP * settings.leaseTtlMs,
-          }),
-      )
-    : null;
+  // Bids judged where they land carry the partition's token, read from the store's fencing.
+  const landingFencing = settings.bidJudging === 'anywhere' ? backend.fencing : undefined;
+  const landing =
+    landingFencing === undefined
+      ? null
+      : new LandingJudges(
+          (partition) =>
+            new LandingJudge(environment, links, partition, landingFencing, {
+              maxBatch: settings.maxBatch,
+              retryDelayMs: RETRY_DELAY_MS,
+              giveUpAfterMs: FAILING_LEASES_BEFORE_GIVING_UP * settings.leaseTtlMs,
+            }),
+        );
+  const anywhere = landing !== null;
   const router: CommandRouter = new CommandRouter({
     ...settings,
     landing,

@@ -3,7 +3,7 @@ import { fingerprintBid, judgeRepeatedBid } from '../engine/idempotency.js';
 import type { AuctionEvent, AuctionState } from '../engine/types.js';
 import type { LedgerEntry, StoredOutcome } from '../ports/auction-store.js';
 import { RecentBids } from './recent-bids.js';
-import type { SequencedCommand } from './sequenced-command.js';
+import { auctionIdOf, type SequencedCommand } from './sequenced-command.js';
 import type { Answer } from './sequencer-links.js';
 
 /** What judging a batch decided: the changes to commit, and what follows once they are committed. */
@@ -39,9 +39,6 @@ export function dueOf(state: AuctionState): number | null {
   if (state.status === 'open') return state.endsAt;
   return null;
 }
-
-const auctionIdOf = ({ command }: SequencedCommand): string =>
-  command.type === 'create' ? command.spec.id : command.auctionId;
 
 /**
  * The memory of one partition's writer and the rules applied to it, without I/O: it judges

@@ -4,7 +4,7 @@ import { BatchCompletion, QueueReports } from './batch-completion.js';
 import { BatchJudge, type Judgement } from './batch-judge.js';
 import { commitFailureOf } from './commit-failure.js';
 import { CommitPipeline } from './commit-pipeline.js';
-import { notFresh, type SequencedCommand } from './sequenced-command.js';
+import { auctionIdOf, type SequencedCommand } from './sequenced-command.js';
 import type { SequencerEnvironment, SequencerLinks } from './sequencer-links.js';
 
 export interface LandingJudgeOptions {
@@ -26,9 +26,6 @@ const READ_AFTER_REFUSAL_MS = 10_000;
 
 /** States a landing judge holds at most, about 1 KB each; past it, it lets all go and reads again. */
 const MAX_HELD = 10_000;
-
-const auctionIdOf = ({ command }: SequencedCommand): string =>
-  command.type === 'create' ? command.spec.id : command.auctionId;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
@@ -194,17 +191,10 @@ export class LandingJudge {
     const items = this.#pipeline.takeUncommittedLocal().concat(this.#inbox);
     this.#inbox = [];
     if (items.length === 0) return;
+    // Without `fresh`: a failed commit may have landed, so the owner looks each bid up first.
     this.#links.answers.forward(
       this.partition,
-      items.map((item) =>
-        notFresh({
-          command: item.command,
-          origin: item.origin,
-          commandId: item.commandId,
-          local: item.local,
-          fresh: item.fresh,
-        }),
-      ),
+      items.map(({ command, origin, commandId, local }) => ({ command, origin, commandId, local })),
     );
   }
 }

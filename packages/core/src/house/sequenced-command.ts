@@ -22,3 +22,7 @@ export interface SequencedCommand extends HouseItem {
 export function notFresh<T extends QueueItem>({ fresh: _fresh, ...item }: T): Omit<T, 'fresh'> {
   return item;
 }
+
+/** The auction a command is for (a create names it in its spec). */
+export const auctionIdOf = ({ command }: QueueItem): string =>
+  command.type === 'create' ? command.spec.id : command.auctionId;
