@@ -113,12 +113,17 @@ export class BatchCompletion {
     };
   }
 
-  /** A committed batch: acknowledge its queue entries, cache, answer and publish. */
-  async complete(entries: readonly SequencedCommand[], batch: PreparedBatch): Promise<void> {
+  /**
+   * A committed batch: acknowledge its queue entries, cache, answer and publish. Returns a
+   * promise only when the views go to a cache first.
+   */
+  complete(entries: readonly SequencedCommand[], batch: PreparedBatch): Promise<void> | undefined {
     this.acknowledge(entries);
     // Read-your-writes: a caller told "accepted" then reading the auction sees its bid.
-    if (batch.snapshots.length > 0 && !this.#env.capabilities.commitFillsCache) await this.#cache(batch.snapshots);
+    if (batch.snapshots.length > 0 && !this.#env.capabilities.commitFillsCache)
+      return this.#cache(batch.snapshots).then(() => this.#finish(entries.length, batch));
     this.#finish(entries.length, batch);
+    return undefined;
   }
 
   /**

@@ -157,9 +157,13 @@ export class CommandRouter implements AnswerRouter {
     if (this.#intake.size > 0) {
       const batches = [...this.#intake];
       this.#intake.clear();
-      this.#flushing = Promise.all(
-        batches.map(([partition, items]) => this.#send(partition, this.#judgeHere(partition, items))),
-      ).then(() => undefined);
+      // Most turns hand everything to sequencers in this process: nothing is left to send.
+      const sends: Promise<void>[] = [];
+      for (const [partition, items] of batches) {
+        const rest = this.#judgeHere(partition, items);
+        if (rest.length > 0) sends.push(this.#send(partition, rest));
+      }
+      this.#flushing = sends.length === 0 ? Promise.resolve() : Promise.all(sends).then(() => undefined);
     }
     await this.#flushing;
   }

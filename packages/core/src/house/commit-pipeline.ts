@@ -40,6 +40,8 @@ export interface CommitPipelineOptions {
    * old state: a judge whose states other houses may have moved on asks for those.
    */
   readonly judgeAgain?: (judgement: Judgement) => readonly SequencedCommand[];
+  /** Told each time a commit in flight settles, so that a writer waiting for work wakes to complete it. */
+  readonly onSettled?: () => void;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -98,9 +100,9 @@ export class CommitPipeline {
     return this.#inFlight.length;
   }
 
-  /** Settles when the oldest commit in flight does; undefined with none. */
-  get headSettled(): Promise<unknown> | undefined {
-    return this.#inFlight[0]?.settled;
+  /** The oldest commit in flight has settled: `settleFinished` has work. */
+  get headFinished(): boolean {
+    return this.#inFlight[0]?.result != null;
   }
 
   get hasRetry(): boolean {
@@ -118,12 +120,29 @@ export class CommitPipeline {
   /**
    * Judge a batch and send its commit without waiting for it: the commit settles in flight,
    * and the batch is completed when it reaches the head. A failed load is retried like a
-   * failed commit.
+   * failed commit. Returns a promise only when auctions or bids had to be read first: a batch
+   * judged on what is held is sent at once, without a turn of the event loop.
    */
-  async submit(entries: SequencedCommand[], local: readonly SequencedCommand[]): Promise<void> {
+  submit(entries: SequencedCommand[], local: readonly SequencedCommand[]): Promise<void> | undefined {
+    try {
+      const loading = this.#load(entries);
+      if (loading !== undefined || this.#options.judgeAgain !== undefined)
+        return this.#submitAfter(loading, entries, local);
+      this.#send(this.#judged(entries), entries, local);
+    } catch (error) {
+      this.#loadFailed(entries, local, error);
+    }
+    return undefined;
+  }
+
+  async #submitAfter(
+    loading: Promise<void> | undefined,
+    entries: SequencedCommand[],
+    local: readonly SequencedCommand[],
+  ): Promise<void> {
     let batch: PreparedBatch;
     try {
-      await this.#load(entries);
+      await loading;
       batch = this.#judged(entries);
       const again = this.#options.judgeAgain?.(batch.judgement) ?? [];
       if (again.length > 0) {
@@ -133,9 +152,17 @@ export class CommitPipeline {
         batch = this.#judged(entries);
       }
     } catch (error) {
-      this.#inFlight.push({ batch: null, entries, local, settled: Promise.resolve(error), result: { error } });
+      this.#loadFailed(entries, local, error);
       return;
     }
+    this.#send(batch, entries, local);
+  }
+
+  #loadFailed(entries: SequencedCommand[], local: readonly SequencedCommand[], error: unknown): void {
+    this.#inFlight.push({ batch: null, entries, local, settled: Promise.resolve(error), result: { error } });
+  }
+
+  #send(batch: PreparedBatch, entries: SequencedCommand[], local: readonly SequencedCommand[]): void {
     let commit: Promise<void>;
     try {
       commit = batch.commit === null ? Promise.resolve() : this.#env.store.commit(batch.commit);
@@ -143,21 +170,24 @@ export class CommitPipeline {
       // A store that throws instead of rejecting is a failed commit all the same.
       commit = Promise.reject(error);
     }
+    const { onSettled } = this.#options;
     const inFlight: InFlight = { batch, entries, local, settled: Promise.resolve(null), result: null };
     inFlight.settled = commit.then(
       () => {
         inFlight.result = { error: null };
+        onSettled?.();
         return null;
       },
       (error: unknown) => {
         inFlight.result = { error };
+        onSettled?.();
         return error;
       },
     );
     this.#inFlight.push(inFlight);
   }
 
-  submitRetry(): Promise<void> {
+  submitRetry(): Promise<void> | undefined {
     const retry = this.#retry;
     const local = this.#retryLocal;
     this.#retry = [];
@@ -232,16 +262,15 @@ export class CommitPipeline {
   }
 
   /** Bring missing auctions into memory and learn earlier outcomes of bidIds that may repeat. */
-  async #load(entries: readonly SequencedCommand[]): Promise<void> {
+  #load(entries: readonly SequencedCommand[]): Promise<void> | undefined {
     if (this.#options.readEachBatch) this.#judge.release(entries);
     const { auctionIds, bidIds } = this.#judge.missing(entries);
-    if (auctionIds.length === 0 && bidIds.length === 0) return;
+    if (auctionIds.length === 0 && bidIds.length === 0) return undefined;
     const { store } = this.#env;
-    const [states, outcomes] = await Promise.all([
+    return Promise.all([
       auctionIds.length === 0 ? [] : store.getMany(auctionIds),
       bidIds.length === 0 ? [] : store.getOutcomes(bidIds),
-    ]);
-    this.#judge.absorb(states, outcomes);
+    ]).then(([states, outcomes]) => this.#judge.absorb(states, outcomes));
   }
 
   #judged(entries: readonly SequencedCommand[]): PreparedBatch {

@@ -80,6 +80,7 @@ export class Sequencer {
       lease: () => this.#lease,
       running: () => this.#running,
       readEachBatch: options.readEachBatch,
+      onSettled: () => this.#wake?.(),
     });
   }
 
@@ -179,12 +180,10 @@ export class Sequencer {
             this.#wake?.();
           });
         }
-        if (!reading.done && this.#inbox.length === 0 && !pipeline.hasRetry) {
-          const head = pipeline.headSettled;
-          await (head === undefined ? this.#somethingToDo() : Promise.race([this.#somethingToDo(), head]));
-        }
+        if (!reading.done && this.#inbox.length === 0 && !pipeline.hasRetry && !pipeline.headFinished)
+          await this.#somethingToDo();
         this.#wake = null;
-        await pipeline.settleFinished();
+        if (pipeline.headFinished) await pipeline.settleFinished();
         while (pipeline.size >= this.#options.maxCommitsInFlight) await pipeline.settleHead();
         if (pipeline.hasRetry) {
           if (this.#running) await pipeline.submitRetry();
@@ -215,7 +214,8 @@ export class Sequencer {
         const local = this.#inbox.length <= take ? this.#inbox : this.#inbox.slice(0, take);
         this.#inbox = local === this.#inbox ? [] : this.#inbox.slice(take);
         if (local.length === 0 && queued.length === 0) continue;
-        await pipeline.submit(queued.length === 0 ? local : local.concat(queued), local);
+        const loading = pipeline.submit(queued.length === 0 ? local : local.concat(queued), local);
+        if (loading !== undefined) await loading;
       }
       await pipeline.drain();
       // Stopping: what was handed over but not judged goes to the next owner through the queue.
@@ -257,7 +257,7 @@ export class Sequencer {
     return true;
   }
 
-  /** Resolves when commands are handed over or the queue read returns. */
+  /** Resolves when commands are handed over, the queue read returns or a commit settles. */
   #somethingToDo(): Promise<void> {
     return new Promise<void>((resolve) => {
       this.#wake = resolve;
