@@ -195,8 +195,22 @@ export class CommitPipeline {
     return this.submit(retry, local);
   }
 
-  /** Complete every batch at the head whose commit has already settled. */
-  async settleFinished(): Promise<void> {
+  /**
+   * Complete every batch at the head whose commit has already settled. Returns a promise only
+   * when there is something to wait for: a failed commit, or views going to a cache.
+   */
+  settleFinished(): Promise<void> | undefined {
+    for (let head = this.#inFlight[0]; head?.result != null; head = this.#inFlight[0]) {
+      if (head.result.error !== null || head.batch === null) return this.#settleFailed();
+      this.#inFlight.shift();
+      this.#landed(head.batch);
+      const completing = this.#completion.complete(head.entries, head.batch);
+      if (completing !== undefined) return completing.then(() => this.settleFinished());
+    }
+    return undefined;
+  }
+
+  async #settleFailed(): Promise<void> {
     while (this.#inFlight[0]?.result != null) await this.settleHead();
   }
 

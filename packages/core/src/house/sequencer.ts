@@ -183,7 +183,8 @@ export class Sequencer {
         if (!reading.done && this.#inbox.length === 0 && !pipeline.hasRetry && !pipeline.headFinished)
           await this.#somethingToDo();
         this.#wake = null;
-        if (pipeline.headFinished) await pipeline.settleFinished();
+        const settling = pipeline.settleFinished();
+        if (settling !== undefined) await settling;
         while (pipeline.size >= this.#options.maxCommitsInFlight) await pipeline.settleHead();
         if (pipeline.hasRetry) {
           if (this.#running) await pipeline.submitRetry();
