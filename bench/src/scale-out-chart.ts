@@ -18,6 +18,8 @@ export interface ScaleOutPoint {
   readonly processCpuUsPerBid: number;
   readonly redisCpuUsPerBid: number;
   readonly p99Ms: number;
+  /** The one-process figure this point is compared with, when it is not the curve's first point's. */
+  readonly baselineBidsPerSecond?: number;
 }
 
 const CURVES: ReadonlyArray<{ curve: ScaleOutCurve; label: string; color: string }> = [
@@ -51,6 +53,7 @@ export function scaleOutPointsOf(rows: readonly BenchRow[]): ScaleOutPoint[] {
       processCpuUsPerBid: Number(d.processCpuUsPerBid),
       redisCpuUsPerBid: Number(d.redisCpuUsPerBid),
       p99Ms: Number(d.p99Ms),
+      ...(typeof d.baselineBidsPerSecond === 'number' ? { baselineBidsPerSecond: d.baselineBidsPerSecond } : {}),
     });
   }
   return points;
@@ -172,7 +175,7 @@ function throughputSeries(points: readonly ScaleOutPoint[], curve: ScaleOutCurve
         x: p.x,
         y: p.bidsPerSecond,
         labels: [
-          `${shortNumber(p.bidsPerSecond)} (${(p.bidsPerSecond / first.bidsPerSecond).toFixed(2)}x)`,
+          `${shortNumber(p.bidsPerSecond)} (${(p.bidsPerSecond / (p.baselineBidsPerSecond ?? first.bidsPerSecond)).toFixed(2)}x)`,
           `${us(p.processCpuUsPerBid)} · ${us(p.redisCpuUsPerBid)} µs`,
         ],
       })),
@@ -270,9 +273,10 @@ export function renderScaleOutChart(points: readonly ScaleOutPoint[], subtitle: 
       `<rect x="${legendX}" y="${legendY + i * LEGEND_LINE}" width="14" height="4" fill="${c.color}"/><text x="${legendX + 20}" y="${legendY + i * LEGEND_LINE + 6}" class="axis">${escapeXml(c.label)}</text>`,
   ).join('\n');
   const notes = [
-    'Top: each point is labelled bids/s (ratio to the',
-    'first point), then "process · Redis" CPU per bid',
-    'in µs. Dashed: N times the first point.',
+    'Top: each point is labelled bids/s (ratio to one',
+    'process; for houses, those run just before and',
+    'after it), then "process · Redis" CPU per bid in',
+    'µs. Dashed: N times the first point.',
     'Process CPU: its CPU / its bids; Redis: INFO cpu',
     '/ all bids. Every point passed the ledger check:',
     'each accepted bid in its ledger exactly once.',

@@ -75,33 +75,39 @@ export interface HousePoint {
   readonly owned: readonly (readonly number[])[];
   readonly ledger: LedgerCheck;
   /**
-   * Bids/s of each measurement when the point is the mean of two (the one-process baseline,
-   * measured before and after its curve); absent for a point measured once.
+   * Bids/s of each measurement when the point is the mean of several (a one-process baseline,
+   * measured between a curve's points); absent for a point measured once.
    */
   readonly repeats?: readonly number[];
 }
 
-const mean = (a: number, b: number) => (a + b) / 2;
+const meanBy = (points: readonly HousePoint[], of: (point: HousePoint) => number) =>
+  points.reduce((sum, point) => sum + of(point), 0) / points.length;
 
 /**
- * One point from two measurements of the same setting, taken before and after a curve: the
- * machine's speed drifts over minutes, and a baseline taken at both ends of the curve holds the
- * drift out of its ratios. Rates, CPU per bid and latencies are the means; what only describes
- * the run (partitions owned, the ledger check) is the first's.
+ * One point from several measurements of the same setting, taken at different moments of a
+ * curve: the machine's speed drifts over minutes, and a baseline measured between a curve's
+ * points holds the drift out of its ratios. Rates, CPU per bid and latencies are the means; what
+ * only describes the run (partitions owned, the ledger check) is the first's.
  */
-export function meanOfTwo(first: HousePoint, again: HousePoint): HousePoint {
+export function meanOf(points: readonly HousePoint[]): HousePoint {
+  const [first] = points;
+  if (first === undefined) throw new Error('meanOf needs at least one point');
+  if (points.length === 1) return first;
   return {
     ...first,
-    bids: first.bids + again.bids,
-    bidsPerSecond: mean(first.bidsPerSecond, again.bidsPerSecond),
-    p50Ms: mean(first.p50Ms, again.p50Ms),
-    p99Ms: mean(first.p99Ms, again.p99Ms),
-    errors: first.errors + again.errors,
-    meanProcessCpuUsPerBid: mean(first.meanProcessCpuUsPerBid, again.meanProcessCpuUsPerBid),
-    processCpuUsPerBid: first.processCpuUsPerBid.map((n, i) => mean(n, again.processCpuUsPerBid[i] ?? n)),
-    redisCpuUsPerBid: mean(first.redisCpuUsPerBid, again.redisCpuUsPerBid),
-    averageBatch: mean(first.averageBatch, again.averageBatch),
-    repeats: [first.bidsPerSecond, again.bidsPerSecond],
+    bids: points.reduce((sum, point) => sum + point.bids, 0),
+    bidsPerSecond: meanBy(points, (p) => p.bidsPerSecond),
+    p50Ms: meanBy(points, (p) => p.p50Ms),
+    p99Ms: meanBy(points, (p) => p.p99Ms),
+    errors: points.reduce((sum, point) => sum + point.errors, 0),
+    meanProcessCpuUsPerBid: meanBy(points, (p) => p.meanProcessCpuUsPerBid),
+    processCpuUsPerBid: first.processCpuUsPerBid.map((_, i) =>
+      meanBy(points, (p) => p.processCpuUsPerBid[i] ?? first.processCpuUsPerBid[i] ?? 0),
+    ),
+    redisCpuUsPerBid: meanBy(points, (p) => p.redisCpuUsPerBid),
+    averageBatch: meanBy(points, (p) => p.averageBatch),
+    repeats: points.map((p) => p.bidsPerSecond),
   };
 }
 

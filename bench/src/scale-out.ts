@@ -29,7 +29,7 @@ import { type CpuCaps, createCpuCaps } from './cpu-caps.js';
 import { formatNumber } from './format-number.js';
 import { hasRedisServer, partitionsPerNode, type RedisServers, startRedisServers } from './redis-servers.js';
 import { clusterRedis, type RedisTarget, singleRedis } from './redis-target.js';
-import { type HousePoint, meanOfTwo, measureHousePoint } from './scale-out-houses.js';
+import { type HousePoint, meanOf, measureHousePoint } from './scale-out-houses.js';
 import { type HttpPoint, measureHttpCurve } from './scale-out-http.js';
 import { measureWsPoint, type WsPoint } from './ws-scale-out.js';
 
@@ -148,11 +148,12 @@ function capNote(caps: CpuCaps, cores: number | null): string {
   return caps.enabled ? `${cores} core each (${caps.description})` : `UNCAPPED (${caps.description})`;
 }
 
-function housePointNotes(point: HousePoint, first: HousePoint, partitions: number): string {
+function housePointNotes({ point, baseline }: CurvePoint, partitions: number): string {
   const owned = point.owned.map((p) => p.length).join('/');
+  const rates = (p: HousePoint) => (p.repeats ?? [p.bidsPerSecond]).map((n) => formatNumber(n)).join(' and ');
   return [
-    `process CPU per bid ${us(point.meanProcessCpuUsPerBid)} (each ${point.processCpuUsPerBid.map((n) => formatNumber(n)).join('/')}; 1 process ${us(first.meanProcessCpuUsPerBid)})`,
-    `Redis CPU per bid ${us(point.redisCpuUsPerBid)} (1 process ${us(first.redisCpuUsPerBid)})`,
+    `process CPU per bid ${us(point.meanProcessCpuUsPerBid)} (each ${point.processCpuUsPerBid.map((n) => formatNumber(n)).join('/')}; 1 process ${us(baseline.meanProcessCpuUsPerBid)})`,
+    `Redis CPU per bid ${us(point.redisCpuUsPerBid)} (1 process ${us(baseline.redisCpuUsPerBid)})`,
     `p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}`,
     `partitions owned ${owned} of ${partitions}, taken or given up in the window ${point.partitionMoves}`,
     `cores used by each process ${point.processCores.map((c) => c.toFixed(2)).join('/')}, by Redis ${point.redisCores.map((c) => c.toFixed(2)).join('/')}`,
@@ -161,18 +162,22 @@ function housePointNotes(point: HousePoint, first: HousePoint, partitions: numbe
     ...(point.repeats === undefined
       ? []
       : [
-          `measured before and after the curve's other points, ${point.repeats.map((n) => `${formatNumber(n)}`).join(' and ')} bids/s: the figures are their means`,
+          `measured before, between and after the curve's other points, ${rates(point)} bids/s: the figures are their means`,
         ]),
+    ...(baseline === point || baseline.repeats === undefined
+      ? []
+      : [`compared with one process measured just before and just after it, ${rates(baseline)} bids/s`]),
     `ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once`,
     ...(point.errors > 0 ? [`${point.errors} calls failed`] : []),
   ].join('; ');
 }
 
-function housePointDetails(curve: ScaleOutCurve, point: HousePoint, cores: number | null, caps: CpuCaps) {
+function housePointDetails(curve: ScaleOutCurve, { point, baseline }: CurvePoint, cores: number | null, caps: CpuCaps) {
   return {
     scaleOutCurve: curve,
     processes: point.processes,
     bidsPerSecond: point.bidsPerSecond,
+    baselineBidsPerSecond: baseline.bidsPerSecond,
     processCpuUsPerBid: point.meanProcessCpuUsPerBid,
     processCpuUsPerBidEach: point.processCpuUsPerBid.map((n) => n.toFixed(1)).join('/'),
     processCores: point.processCores.map((n) => n.toFixed(3)).join('/'),
@@ -199,30 +204,66 @@ function housePointDetails(curve: ScaleOutCurve, point: HousePoint, cores: numbe
   };
 }
 
+/** A point of a curve and the one-process baseline it is compared with. */
+interface CurvePoint {
+  readonly point: HousePoint;
+  readonly baseline: HousePoint;
+}
+
+/**
+ * A curve of house processes, with one process measured first, between every two points and
+ * last (1, 2, 1, 4, 1, 8, 1): the machine's speed drifts over minutes, so each point is compared
+ * with the mean of the one-process runs just before and after it. The one-process point is the
+ * mean of all of them.
+ */
+async function measureCurve(
+  processCounts: readonly number[],
+  measure: (processes: number) => Promise<HousePoint>,
+): Promise<CurvePoint[]> {
+  const lones = [await measure(1)];
+  const others: HousePoint[] = [];
+  for (const processes of processCounts) {
+    if (processes === 1) continue;
+    others.push(await measure(processes));
+    lones.push(await measure(1));
+  }
+  const lone = meanOf(lones);
+  return [
+    { point: lone, baseline: lone },
+    ...others.map((point, i) => ({ point, baseline: meanOf(lones.slice(i, i + 2)) })),
+  ];
+}
+
 /** Rows of one curve of houses: bids/s per point, then the issue's two goals at the largest N. */
 function houseCurveRows(
   curve: ScaleOutCurve,
   label: string,
-  points: readonly HousePoint[],
+  curvePoints: readonly CurvePoint[],
   partitions: number,
   setting: string,
-  details: (point: HousePoint) => BenchRow['details'],
+  details: (point: CurvePoint) => BenchRow['details'],
 ): BenchRow[] {
-  const first = points[0];
-  if (first === undefined) return [];
-  const rows = points.map((point) =>
+  const [firstPoint] = curvePoints;
+  if (firstPoint === undefined) return [];
+  const first = firstPoint.point;
+  const rows = curvePoints.map((curvePoint) =>
     createRow({
       suite: SUITE,
-      name: `scale-out: ${plural(point.processes, 'house process')}, ${label}`,
-      figure: point.bidsPerSecond,
+      name: `scale-out: ${plural(curvePoint.point.processes, 'house process')}, ${label}`,
+      figure: curvePoint.point.bidsPerSecond,
       unit: 'bids/s',
-      baseline: `1 house process, same curve (same run)`,
-      baselineFigure: first.bidsPerSecond,
+      baseline:
+        curvePoint.point.processes === 1
+          ? '1 house process, same curve (same run)'
+          : '1 house process, same curve, measured just before and after it (same run)',
+      baselineFigure: curvePoint.baseline.bidsPerSecond,
       better: 'higher',
-      notes: `${setting}; ${housePointNotes(point, first, partitions)}`,
-      details: details(point),
+      notes: `${setting}; ${housePointNotes(curvePoint, partitions)}`,
+      details: details(curvePoint),
     }),
   );
+  const lastPoint = curvePoints.at(-1) as CurvePoint;
+  const points = curvePoints.map((p) => p.point);
   const last = points.at(-1) as HousePoint;
   const two = points.find((p) => p.processes === 2);
   if (two !== undefined && last.processes > 2) {
@@ -236,7 +277,7 @@ function houseCurveRows(
         baselineFigure: two.meanProcessCpuUsPerBid,
         better: 'lower',
         notes: `target <= 1.2x; all processes' CPU over the window / their bids; each at ${last.processes}: ${last.processCpuUsPerBid.map((n) => formatNumber(n)).join('/')} µs; at 1 process ${us(first.meanProcessCpuUsPerBid)}`,
-        details: { ...details(last), scaleOutCurve: `${curve}-cpu-goal` },
+        details: { ...details(lastPoint), scaleOutCurve: `${curve}-cpu-goal` },
       }),
     );
   }
@@ -247,15 +288,33 @@ function houseCurveRows(
         name: `scale-out: p99 at ${last.processes} house processes vs 1, ${label}`,
         figure: last.p99Ms,
         unit: 'ms',
-        baseline: 'p99 of 1 house process (same run, same load per process)',
-        baselineFigure: first.p99Ms,
+        baseline: 'p99 of 1 house process just before and after (same run, same load per process)',
+        baselineFigure: lastPoint.baseline.p99Ms,
         better: 'lower',
-        notes: `target <= 2x; p50 ${ms(last.p50Ms)} vs ${ms(first.p50Ms)}`,
-        details: { ...details(last), scaleOutCurve: `${curve}-p99-goal` },
+        notes: `target <= 2x; p50 ${ms(last.p50Ms)} vs ${ms(lastPoint.baseline.p50Ms)}`,
+        details: { ...details(lastPoint), scaleOutCurve: `${curve}-p99-goal` },
       }),
     );
   }
   return rows;
+}
+
+/**
+ * One process bidding on every auction with each partition count, measured in one block, in
+ * order and then in reverse (4, 16, 64, 64, 16, 4): each count's figures are the means of its
+ * two runs, which sit the same distance either side of the block's middle, so that a drift of
+ * the machine's speed over the block weighs on every count alike.
+ */
+async function measurePartitionCosts(
+  counts: readonly number[],
+  measure: (partitions: number) => Promise<HousePoint>,
+): Promise<Map<number, HousePoint>> {
+  const runs = new Map<number, HousePoint[]>();
+  for (const partitions of [...counts, ...[...counts].reverse()]) {
+    const point = await measure(partitions);
+    runs.set(partitions, [...(runs.get(partitions) ?? []), point]);
+  }
+  return new Map([...runs].map(([partitions, points]) => [partitions, meanOf(points)]));
 }
 
 /**
@@ -266,6 +325,8 @@ function houseCurveRows(
 function partitionCostRows(lonePoints: ReadonlyMap<number, HousePoint>, setting: string): BenchRow[] {
   const base = lonePoints.get(DEFAULT_SHARED_PARTITIONS);
   if (base === undefined) return [];
+  const counts = [...lonePoints.keys()];
+  const order = [...counts, ...[...counts].reverse()].join(', ');
   const rows: BenchRow[] = [];
   for (const [partitions, point] of [...lonePoints].sort(([a], [b]) => a - b)) {
     if (partitions === DEFAULT_SHARED_PARTITIONS) continue;
@@ -278,7 +339,7 @@ function partitionCostRows(lonePoints: ReadonlyMap<number, HousePoint>, setting:
         baseline: `the same with ${DEFAULT_SHARED_PARTITIONS} partitions (same run)`,
         baselineFigure: base.meanProcessCpuUsPerBid,
         better: 'lower',
-        notes: `target <= 1x (many partitions cost no more than the default's); ${setting}; bids/s ${formatNumber(point.bidsPerSecond)} vs ${formatNumber(base.bidsPerSecond)}; Redis CPU per bid ${us(point.redisCpuUsPerBid)} vs ${us(base.redisCpuUsPerBid)}; group commits of ${formatNumber(point.averageBatch)} vs ${formatNumber(base.averageBatch)}; p99 ${ms(point.p99Ms)} vs ${ms(base.p99Ms)}; ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once`,
+        notes: `target <= 1x (many partitions cost no more than the default's); ${setting}; measured in one block, each count twice in mirrored order (${order}): the figures are the means of both runs; bids/s ${formatNumber(point.bidsPerSecond)} vs ${formatNumber(base.bidsPerSecond)}; Redis CPU per bid ${us(point.redisCpuUsPerBid)} vs ${us(base.redisCpuUsPerBid)}; group commits of ${formatNumber(point.averageBatch)} vs ${formatNumber(base.averageBatch)}; p99 ${ms(point.p99Ms)} vs ${ms(base.p99Ms)}; ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once`,
         details: {
           scaleOutCurve: 'partition-cost',
           partitions,
@@ -394,27 +455,20 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
         return point;
       };
       const setting = `${capNote(caps, cores)}; ${b.callersPerProcess} callers in each process; ${target.label}; ${b.durationMs / 1_000} s window after ${b.settleMs / 1_000} s capped (and ${b.warmCpuMs} ms of CPU uncapped) warm-up`;
-      /** One process's spread point by partition count: what partitions cost where nothing is forwarded. */
-      const lonePoints = new Map<number, HousePoint>();
       for (const curve of curves) {
-        const points: HousePoint[] = [];
-        for (const processes of b.processCounts)
-          points.push(await measure(curve.routing, curve.partitions, processes, curve.bidJudging));
-        // Measured again after the curve: the baseline is the mean of both ends, so drift does not skew the ratios.
-        const [lone] = points;
-        if (lone?.processes === 1 && points.length > 1)
-          points[0] = meanOfTwo(lone, await measure(curve.routing, curve.partitions, 1, curve.bidJudging));
-        if (curve.routing === 'spread' && curve.bidJudging === 'owner' && points[0]?.processes === 1)
-          lonePoints.set(curve.partitions, points[0]);
+        const points = await measureCurve(b.processCounts, (processes) =>
+          measure(curve.routing, curve.partitions, processes, curve.bidJudging),
+        );
         rows.push(
           ...houseCurveRows(curve.curve, curve.label, points, curve.partitions, setting, (point) =>
             housePointDetails(curve.curve, point, cores, caps),
           ),
         );
       }
-      if (b.manyPartitions !== null && !lonePoints.has(b.manyPartitions))
-        lonePoints.set(b.manyPartitions, await measure('spread', b.manyPartitions, 1));
-      rows.push(...partitionCostRows(lonePoints, setting));
+      if (b.manyPartitions !== null) {
+        const counts = [...new Set([DEFAULT_SHARED_PARTITIONS, b.routedPartitions, b.manyPartitions])];
+        rows.push(...partitionCostRows(await measurePartitionCosts(counts, (n) => measure('spread', n, 1)), setting));
+      }
       if (b.ws !== null) rows.push(...(await wsRows(context, b.ws, target, caps)));
     } finally {
       await target.close();
@@ -534,9 +588,9 @@ async function clusterRows(
       baseline: `Redis Cluster of ${first.masters} master${first.masters === 1 ? '' : 's'} (same run)`,
       baselineFigure: first.point.bidsPerSecond,
       better: 'higher',
-      notes: `target: 3 masters >= 2.5x 1; ${redisCap}; ${cluster.houses} house processes (${cluster.houseCores === null ? 'uncapped' : `${cluster.houseCores} core each`}), ${cluster.routing}, ${cluster.partitions} partitions (on each master ${placement}); masters busy ${point.redisCores.map((c) => c.toFixed(2)).join('/')} core; ${housePointNotes(point, first.point, cluster.partitions)}`,
+      notes: `target: 3 masters >= 2.5x 1; ${redisCap}; ${cluster.houses} house processes (${cluster.houseCores === null ? 'uncapped' : `${cluster.houseCores} core each`}), ${cluster.routing}, ${cluster.partitions} partitions (on each master ${placement}); masters busy ${point.redisCores.map((c) => c.toFixed(2)).join('/')} core; ${housePointNotes({ point, baseline: first.point }, cluster.partitions)}`,
       details: {
-        ...housePointDetails('cluster', point, cluster.houseCores, caps),
+        ...housePointDetails('cluster', { point, baseline: first.point }, cluster.houseCores, caps),
         masters,
         redisCapCores: cluster.redisCores,
         partitionsPerMaster: placement,

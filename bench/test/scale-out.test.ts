@@ -8,7 +8,7 @@ import { type AcceptedBid, assertLedgersHold, checkLedgers } from '../src/ledger
 import { processCpuSeconds } from '../src/process-cpu.js';
 import { hasRedisServer } from '../src/redis-servers.js';
 import { runScaleOutSuite } from '../src/scale-out.js';
-import { type HousePoint, meanOfTwo } from '../src/scale-out-houses.js';
+import { type HousePoint, meanOf } from '../src/scale-out-houses.js';
 
 const servicesRequired = process.env.CI === 'true' || process.env.REQUIRE_SERVICES === '1';
 
@@ -91,7 +91,7 @@ describe('CPU caps', () => {
   });
 });
 
-describe('a baseline measured at both ends of a curve', () => {
+describe('a point measured several times', () => {
   const point = (bidsPerSecond: number, cpu: number, p99Ms: number): HousePoint => ({
     processes: 1,
     bids: bidsPerSecond * 6,
@@ -122,15 +122,21 @@ describe('a baseline measured at both ends of a curve', () => {
     },
   });
 
-  it('is the mean of the two: rates, CPU per bid and latencies, with both rates kept', () => {
-    const both = meanOfTwo(point(6_000, 20, 80), point(4_000, 30, 120));
-    expect(both.bidsPerSecond).toBe(5_000);
-    expect(both.meanProcessCpuUsPerBid).toBe(25);
-    expect(both.processCpuUsPerBid).toEqual([25]);
-    expect(both.redisCpuUsPerBid).toBe(12.5);
-    expect([both.p50Ms, both.p99Ms]).toEqual([25, 100]);
-    expect(both.bids).toBe(60_000);
-    expect(both.repeats).toEqual([6_000, 4_000]);
+  it('is the mean of the measurements: rates, CPU per bid and latencies, with every rate kept', () => {
+    const all = meanOf([point(6_000, 20, 80), point(4_000, 30, 120), point(5_000, 40, 100)]);
+    expect(all.bidsPerSecond).toBe(5_000);
+    expect(all.meanProcessCpuUsPerBid).toBe(30);
+    expect(all.processCpuUsPerBid).toEqual([30]);
+    expect(all.redisCpuUsPerBid).toBe(15);
+    expect([all.p50Ms, all.p99Ms]).toEqual([25, 100]);
+    expect(all.bids).toBe(90_000);
+    expect(all.repeats).toEqual([6_000, 4_000, 5_000]);
+  });
+
+  it('is the point itself when measured once, and refuses no measurement', () => {
+    const once = point(6_000, 20, 80);
+    expect(meanOf([once])).toBe(once);
+    expect(() => meanOf([])).toThrow(/at least one point/);
   });
 });
 
@@ -154,7 +160,7 @@ describe.skipIf(!redisServer)('the scale-out suite, tiny', () => {
     const partitionCost = rows.filter((row) => row.details.scaleOutCurve === 'partition-cost');
     expect(partitionCost.map((row) => [row.details.partitions, row.unit])).toEqual([[8, 'µs']]);
     const [lone] = partitionCost;
-    expect(lone?.baselineFigure).toBe(points[0]?.details.processCpuUsPerBid);
+    expect(lone?.notes).toMatch(/each count twice in mirrored order \(4, 8, 8, 4\)/);
     expect([lone?.details.ledgerMissing, lone?.details.ledgerDoubled]).toEqual([0, 0]);
     expect(lone?.details.ledgerAccepted).toBeGreaterThan(0);
     for (const row of rows) {
@@ -168,10 +174,23 @@ describe.skipIf(!redisServer)('the scale-out suite, tiny', () => {
       expect(Number(row.details.redisCpuUsPerBid)).toBeGreaterThan(0);
       expect(String(row.details.partitionsOwned)).toMatch(/^\[/);
     }
-    // Each curve's baseline is measured at both of its ends.
-    for (const row of points.filter((r) => r.details.processes === 1))
-      expect(row.notes).toMatch(/measured before and after the curve's other points/);
-    expect(lines.filter((line) => / 1 process: /.test(line))).toHaveLength(7);
+    // Each curve's baseline is measured before and after each other point, which is compared
+    // with the two runs either side of it.
+    for (const row of points.filter((r) => r.details.processes === 1)) {
+      expect(row.notes).toMatch(/measured before, between and after the curve's other points/);
+      expect(row.baselineFigure).toBe(row.figure);
+    }
+    for (const row of points.filter((r) => r.details.processes === 2)) {
+      const lone = points.find(
+        (r) => r.details.scaleOutCurve === row.details.scaleOutCurve && r.details.processes === 1,
+      );
+      expect(row.notes).toMatch(/compared with one process measured just before and just after it/);
+      expect(row.baselineFigure).toBe(row.details.baselineBidsPerSecond);
+      // With one other point, its two neighbours are all the curve's one-process runs.
+      expect(row.baselineFigure).toBeCloseTo(Number(lone?.figure), 9);
+    }
+    // Three curves with one process twice each, and the partition block (4, 8, 8, 4).
+    expect(lines.filter((line) => / 1 process: /.test(line))).toHaveLength(10);
     // Bids judged where they land are never handed to another process.
     for (const row of points.filter((r) => r.details.scaleOutCurve === 'spread-anywhere'))
       expect(row.details.forwardedShare).toBe(0);
