@@ -52,6 +52,8 @@ export interface HouseCounts {
   readonly received: number;
   /** Partitions this house took or gave up (lease moves), sampled every 100 ms. */
   readonly partitionMoves: number;
+  /** Group commits refused because another house committed to one of their auctions first (judged again). */
+  readonly conflicts: number;
 }
 
 export interface ChildResult {
@@ -80,6 +82,7 @@ function countsBetween(before: HouseMetrics, after: HouseMetrics, partitionMoves
     commands: after.sequencer.commands - before.sequencer.commands,
     received: after.broadcaster.received - before.broadcaster.received,
     partitionMoves,
+    conflicts: after.sequencer.conflicts - before.sequencer.conflicts,
   };
 }
 
@@ -236,6 +239,7 @@ async function run(house: AuctionHouse, bidders: Bidders, message: Extract<ToChi
     commands: 0,
     received: 0,
     partitionMoves: 0,
+    conflicts: 0,
   };
   // Set by markWindow, which TypeScript does not follow: declared wide.
   let ownership = null as ReturnType<typeof watchOwnership> | null;

@@ -67,6 +67,11 @@ export interface HousePoint {
   readonly broadcastsPerBid: number;
   /** Commands per group commit, over every process's sequencers. */
   readonly averageBatch: number;
+  /**
+   * Group commits refused because another process committed to one of their auctions first, and
+   * judged again, over all group commits (bids judged where they land; 0 otherwise).
+   */
+  readonly conflictShare: number;
   /** The machine's 1-minute load average at the end of the window (a shared machine is noisy). */
   readonly loadAverage: number;
   /** Partitions taken or given up over the window, all processes together: not a steady state when above 0. */
@@ -107,6 +112,7 @@ export function meanOf(points: readonly HousePoint[]): HousePoint {
     ),
     redisCpuUsPerBid: meanBy(points, (p) => p.redisCpuUsPerBid),
     averageBatch: meanBy(points, (p) => p.averageBatch),
+    conflictShare: meanBy(points, (p) => p.conflictShare),
     repeats: points.map((p) => p.bidsPerSecond),
   };
 }
@@ -232,6 +238,7 @@ export async function measureHousePoint(setup: HousePointSetup): Promise<HousePo
         (total('queued') + total('direct')) / Math.max(1, total('queued') + total('direct') + total('inMemory')),
       broadcastsPerBid: perBid(total('received')),
       averageBatch: total('commands') / Math.max(1, total('batches')),
+      conflictShare: total('conflicts') / Math.max(1, total('batches')),
       loadAverage,
       partitionMoves: total('partitionMoves'),
       owned: answers.map((r) => r.owned),

@@ -157,7 +157,7 @@ function housePointNotes({ point, baseline }: CurvePoint, partitions: number): s
     `p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}`,
     `partitions owned ${owned} of ${partitions}, taken or given up in the window ${point.partitionMoves}`,
     `cores used by each process ${point.processCores.map((c) => c.toFixed(2)).join('/')}, by Redis ${point.redisCores.map((c) => c.toFixed(2)).join('/')}`,
-    `${(point.forwardedShare * 100).toFixed(0)}% of commands sent through the queue to another process; ${formatNumber(point.broadcastsPerBid)} broadcasts received per bid; group commits of ${formatNumber(point.averageBatch)}; Redis bytes per bid in/out ${point.redisBytesInPerBid.toFixed(0)}/${point.redisBytesOutPerBid.toFixed(0)}`,
+    `${(point.forwardedShare * 100).toFixed(0)}% of commands sent through the queue to another process; ${formatNumber(point.broadcastsPerBid)} broadcasts received per bid; group commits of ${formatNumber(point.averageBatch)}, ${(point.conflictShare * 100).toFixed(2)}% of them refused because another process committed first (judged again); Redis bytes per bid in/out ${point.redisBytesInPerBid.toFixed(0)}/${point.redisBytesOutPerBid.toFixed(0)}`,
     `load average ${point.loadAverage.toFixed(2)}`,
     ...(point.repeats === undefined
       ? []
@@ -188,6 +188,7 @@ function housePointDetails(curve: ScaleOutCurve, { point, baseline }: CurvePoint
     forwardedShare: point.forwardedShare,
     broadcastsPerBid: point.broadcastsPerBid,
     averageBatch: point.averageBatch,
+    conflictShare: point.conflictShare,
     loadAverage: point.loadAverage,
     p50Ms: point.p50Ms,
     p99Ms: point.p99Ms,
@@ -450,7 +451,7 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
           cores,
         });
         context.log(
-          `${routing}${bidJudging === 'owner' ? '' : ` (bids judged ${bidJudging})`}, ${partitions} partitions, ${plural(processes, 'process')}: ${formatNumber(point.bidsPerSecond)} bids/s, CPU per bid ${us(point.meanProcessCpuUsPerBid)} a process, Redis ${us(point.redisCpuUsPerBid)}, p99 ${ms(point.p99Ms)}, owned ${point.owned.map((p) => p.length).join('/')} (moves in the window ${point.partitionMoves}), forwarded ${(point.forwardedShare * 100).toFixed(0)}%, broadcasts ${formatNumber(point.broadcastsPerBid)} a bid, load ${point.loadAverage.toFixed(1)}, ledgers hold ${formatNumber(point.ledger.accepted)} accepted bids once`,
+          `${routing}${bidJudging === 'owner' ? '' : ` (bids judged ${bidJudging})`}, ${partitions} partitions, ${plural(processes, 'process')}: ${formatNumber(point.bidsPerSecond)} bids/s, CPU per bid ${us(point.meanProcessCpuUsPerBid)} a process, Redis ${us(point.redisCpuUsPerBid)}, p99 ${ms(point.p99Ms)}, owned ${point.owned.map((p) => p.length).join('/')} (moves in the window ${point.partitionMoves}), forwarded ${(point.forwardedShare * 100).toFixed(0)}%, refused and judged again ${(point.conflictShare * 100).toFixed(2)}%, broadcasts ${formatNumber(point.broadcastsPerBid)} a bid, load ${point.loadAverage.toFixed(1)}, ledgers hold ${formatNumber(point.ledger.accepted)} accepted bids once`,
         );
         return point;
       };

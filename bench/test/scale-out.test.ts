@@ -109,6 +109,7 @@ describe('a point measured several times', () => {
     forwardedShare: 0,
     broadcastsPerBid: 0,
     averageBatch: 20,
+    conflictShare: 0,
     loadAverage: 1,
     partitionMoves: 0,
     owned: [[0, 1, 2, 3]],
@@ -194,6 +195,10 @@ describe.skipIf(!redisServer)('the scale-out suite, tiny', () => {
     // Bids judged where they land are never handed to another process.
     for (const row of points.filter((r) => r.details.scaleOutCurve === 'spread-anywhere'))
       expect(row.details.forwardedShare).toBe(0);
+    // Only bids judged where they land can lose a race to another process's commit.
+    for (const row of points.filter((r) => r.details.scaleOutCurve !== 'spread-anywhere'))
+      expect(row.details.conflictShare).toBe(0);
+    for (const row of points) expect(row.notes).toMatch(/% of them refused because another process committed first/);
     expect(lines[0]).toMatch(/^CPU caps: /);
     const folder = /\((\/sys\/fs\/cgroup[^)]*)\)/.exec(lines[0] ?? '')?.[1];
     if (folder !== undefined) expect(existsSync(`${folder}/outcry-bench-${process.pid}`)).toBe(false);
