@@ -12,6 +12,8 @@ export interface ListenerCensusOptions {
   /** The partitions this process alone publishes for, now. */
   readonly sole: () => readonly number[];
   readonly isSole: (partition: number) => boolean;
+  /** True when this process's own subscriber connection listens to the partition (counted by Redis too). */
+  readonly listensHere: (partition: number) => boolean;
   /** Subscribes the listeners channel on the broadcaster's subscriber connection. */
   readonly subscribe: (channel: string) => Promise<void>;
 }
@@ -71,7 +73,7 @@ export class ListenerCensus {
 
   /** Counts the listeners of every sole partition's channel (PUBSUB NUMSUB, and NUMPAT). */
   async look(): Promise<void> {
-    const { redis, keys, sole, isSole } = this.#options;
+    const { redis, keys, sole, isSole, listensHere } = this.#options;
     const partitions = sole();
     if (partitions.length === 0 || this.#closed || this.#looking) return;
     this.#looking = true;
@@ -94,7 +96,9 @@ export class ListenerCensus {
     partitions.forEach((partition, i) => {
       // A partition no longer sole meanwhile is sent to again, whatever the count said; a
       // listener announced since the look began may not have been counted.
-      const quiet = patterns === 0 && Number(reply[2 * i + 1]) === 0 && !this.#announced.has(partition);
+      // This process's own subscriber is one of the listeners counted: it needs no copy from Redis.
+      const others = Number(reply[2 * i + 1]) - (listensHere(partition) ? 1 : 0);
+      const quiet = patterns === 0 && others <= 0 && !this.#announced.has(partition);
       if (quiet && isSole(partition)) this.#unheard.add(partition);
       else this.#unheard.delete(partition);
     });

@@ -74,6 +74,8 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
   readonly #byCommit = new WeakSet<BroadcastMessage>();
   /** Partitions only this process publishes for: their channels are not listened to. */
   readonly #sole = new Set<number>();
+  /** Partitions this process publishes for beside others: listened to, and left unsent while unheard. */
+  readonly #publishing = new Set<number>();
   /** Who listens to the sole partitions (not used on a Cluster). */
   readonly #census: ListenerCensus;
   /** Messages of sole partitions not sent to Redis because nobody listened there (for metrics). */
@@ -105,8 +107,9 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
       keys: this.#keys,
       checkMs,
       mark: this.#mark.slice(0, -1),
-      sole: () => [...this.#sole],
-      isSole: (partition) => this.#sole.has(partition),
+      sole: () => (this.#publishing.size === 0 ? [...this.#sole] : [...new Set([...this.#sole, ...this.#publishing])]),
+      isSole: (partition) => this.#sole.has(partition) || this.#publishing.has(partition),
+      listensHere: (partition) => this.#channels.has(this.#keys.channel(partition)),
       subscribe: (channel) => this.#subscriber.subscribe([channel]),
     });
   }
@@ -248,8 +251,22 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
       await this.#stopListening([partition]);
       if (!this.#sharded) this.#census.watch();
     } else if (this.#sole.delete(partition)) {
-      this.#census.forget(partition);
+      if (!this.#publishing.has(partition)) this.#census.forget(partition);
       await this.#listen([partition]);
+    }
+  }
+
+  /**
+   * Leaves the messages of a partition this process publishes for beside others unsent while
+   * nobody outside this process listens to it, as for a sole partition (see `setSolePublisher`),
+   * but keeps listening: the others' messages are this process's subscribers' too.
+   */
+  async setPublishing(partition: number, publishing: boolean): Promise<void> {
+    if (publishing) {
+      this.#publishing.add(partition);
+      if (!this.#sharded) this.#census.watch();
+    } else if (this.#publishing.delete(partition) && !this.#sole.has(partition)) {
+      this.#census.forget(partition);
     }
   }
 

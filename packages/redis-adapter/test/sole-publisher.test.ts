@@ -234,6 +234,96 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
     }
   });
 
+  it('publishing beside others: keeps hearing them, sends its own nothing while nobody else listens, and again once somebody does', async () => {
+    const broadcaster = new RedisBroadcaster({ redis, keys, listenerCheckMs: 50 });
+    const other = new RedisBroadcaster({ redis: admin, keys });
+    await eventually(async () => (await listened()).length === 0, 5_000, 'no channel listened');
+    const heard: BroadcastMessage[] = [];
+    try {
+      await broadcaster.setPublishing(1, true);
+      await untilUnsent(broadcaster, 1);
+      // Its own subscribers keep listening outside this process: other publishers' messages reach them.
+      await broadcaster.subscribe([1], (message) => heard.push(message));
+      expect(await listened()).toEqual([1]);
+      await other.publish(messageOf(1, 'from another'));
+      await eventually(async () => idsOf(heard).includes('from another'), 5_000, "the other publisher's message");
+      const heardBefore = heard.length;
+      // Another process listening makes it send: its subscribe resolves once this one knows.
+      const theirs: BroadcastMessage[] = [];
+      await other.subscribe([1], (message) => theirs.push(message));
+      const unsent = broadcaster.unpublished;
+      await broadcaster.publish(messageOf(1, 'now heard'));
+      expect(broadcaster.unpublished).toBe(unsent);
+      await eventually(async () => idsOf(theirs).includes('now heard'), 5_000, 'the message once somebody listens');
+      // Its own subscribers had it at once, and not again from Redis.
+      expect(idsOf(heard.slice(heardBefore))).toEqual(['now heard']);
+      await other.close();
+      await untilUnsent(broadcaster, 1);
+      // No longer publishing there: everything is sent again.
+      await broadcaster.setPublishing(1, false);
+      const before = broadcaster.unpublished;
+      await broadcaster.publish(eventsOnly(1, 'sent'));
+      expect(broadcaster.unpublished).toBe(before);
+    } finally {
+      await broadcaster.close();
+      await other.close();
+    }
+  });
+
+  it('of two houses judging bids where they land, each hears the other and leaves unheard events unsent', async () => {
+    const first = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
+    const second = createRedisAdapters({ redis: new Redis(REDIS_URL), prefix, partitions: PARTITIONS });
+    const options = { partitions: PARTITIONS, leaseTtlMs: 600, bidJudging: 'anywhere' } as const;
+    const houseA = createAuctionHouse({ ...options, backend: first });
+    const houseB = createAuctionHouse({ ...options, backend: second });
+    await houseA.start();
+    await houseB.start();
+    const unpublished = () => (first.broadcaster as RedisBroadcaster).unpublished;
+    try {
+      const now = Date.now();
+      const auctions: { id: string }[] = [];
+      for (let i = 0; i < 8; i++)
+        auctions.push(
+          await houseA.createAuction({
+            sellerId: 'seller',
+            title: `Lot ${i}`,
+            currency: 'USD',
+            startingPrice: 1_000,
+            endsAt: now + 60_000,
+          }),
+        );
+      // Nobody listens anywhere: the bids A judges publish nothing once its census has looked.
+      let amount = 1_000;
+      await eventually(
+        async () => {
+          const before = unpublished();
+          for (const auction of auctions)
+            await houseA.placeBid({ auctionId: auction.id, bidderId: 'ann', amount: (amount += 10) });
+          return unpublished() > before;
+        },
+        5_000,
+        'events nobody hears left unsent',
+      );
+      // B listens now: every bid A judges from then on reaches it.
+      const heardByB: string[] = [];
+      const off = houseB.on('bid.accepted', (event) => heardByB.push(event.bidId));
+      await off.ready;
+      const placed: string[] = [];
+      for (const auction of auctions) {
+        const outcome = await houseA.placeBid({ auctionId: auction.id, bidderId: 'bob', amount: (amount += 10) });
+        if (outcome.status !== 'accepted') throw new Error(`bid ${outcome.status}`);
+        placed.push(outcome.bidId);
+      }
+      await eventually(async () => placed.every((id) => heardByB.includes(id)), 5_000, 'every bid of A heard by B');
+    } finally {
+      await houseA.stop();
+      await houseB.stop();
+      await first.close();
+      await second.close();
+      await second.redis.quit();
+    }
+  });
+
   it('of two houses sharing the partitions, each hears the events of the other and not its own echo', async () => {
     const first = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
     const second = createRedisAdapters({ redis: new Redis(REDIS_URL), prefix, partitions: PARTITIONS });

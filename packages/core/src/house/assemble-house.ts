@@ -77,6 +77,7 @@ export function assembleHouse(settings: HouseSettings): HouseParts {
               retryDelayMs: RETRY_DELAY_MS,
               giveUpAfterMs: FAILING_LEASES_BEFORE_GIVING_UP * settings.leaseTtlMs,
             }),
+          capabilities.solePublisher ? backend.solePublisher?.setPublishing.bind(backend.solePublisher) : undefined,
         );
   const anywhere = landing !== null;
   const router: CommandRouter = new CommandRouter({

@@ -203,9 +203,15 @@ export class LandingJudge {
 export class LandingJudges {
   readonly #judges = new Map<number, LandingJudge>();
   readonly #make: (partition: number) => LandingJudge;
+  /** Told of each partition these judges publish for, so that nobody's silence costs a message. */
+  readonly #publishing: ((partition: number, publishing: boolean) => Promise<void>) | undefined;
 
-  constructor(make: (partition: number) => LandingJudge) {
+  constructor(
+    make: (partition: number) => LandingJudge,
+    publishing?: (partition: number, publishing: boolean) => Promise<void>,
+  ) {
     this.#make = make;
+    this.#publishing = publishing;
   }
 
   of(partition: number): LandingJudge {
@@ -213,6 +219,8 @@ export class LandingJudges {
     if (judge === undefined) {
       judge = this.#make(partition);
       this.#judges.set(partition, judge);
+      // A failure only leaves the partition's messages sent whether heard or not.
+      this.#publishing?.(partition, true).catch(() => undefined);
     }
     return judge;
   }
@@ -233,5 +241,10 @@ export class LandingJudges {
 
   async stop(): Promise<void> {
     await Promise.all([...this.#judges.values()].map((judge) => judge.stop()));
+    const publishing = this.#publishing;
+    if (publishing !== undefined)
+      await Promise.all(
+        [...this.#judges.keys()].map((partition) => publishing(partition, false).catch(() => undefined)),
+      );
   }
 }

@@ -67,8 +67,9 @@ export interface PartitionFencing {
 }
 
 /**
- * A broadcaster that can stop listening to partitions this process alone publishes for:
- * carried by a backend declaring `capabilities.solePublisher`.
+ * A broadcaster that can stop listening to partitions this process alone publishes for, and
+ * leave unsent the messages nobody outside this process would hear: carried by a backend
+ * declaring `capabilities.solePublisher`.
  */
 export interface SolePublisher {
   /**
@@ -80,6 +81,14 @@ export interface SolePublisher {
    * once it is lost).
    */
   setSolePublisher(partition: number, sole: boolean): Promise<void>;
+  /**
+   * `publishing: true`: this process publishes for the partition beside other processes (a house
+   * judging bids where they land commits to every partition), so the broadcaster keeps
+   * listening, and may leave this process's messages unsent while nobody outside it listens to
+   * the partition. `publish` still hands them to this process's subscribers. `false` sends every
+   * message again.
+   */
+  setPublishing(partition: number, publishing: boolean): Promise<void>;
 }
 
 /**
