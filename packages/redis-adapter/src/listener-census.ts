@@ -9,7 +9,10 @@ export interface ListenerCensusOptions {
   readonly checkMs: number;
   /** Starts this instance's asks' nonces. */
   readonly mark: string;
-  /** The partitions this process alone publishes for, now. */
+  /**
+   * The partitions whose messages this process may leave unsent while nobody else listens, now:
+   * those it alone publishes for, and those it publishes for beside other processes.
+   */
   readonly sole: () => readonly number[];
   readonly isSole: (partition: number) => boolean;
   /** True when this process's own subscriber connection listens to the partition (counted by Redis too). */
@@ -19,8 +22,8 @@ export interface ListenerCensusOptions {
 }
 
 /**
- * Which of the partitions this process alone publishes for nobody else listens to (their
- * messages are then not sent), and the listeners protocol on `<prefix>listeners` that keeps
+ * Which of the partitions this process publishes for (alone, or beside other processes) nobody
+ * else listens to (its messages there are then not sent), and the listeners protocol on `<prefix>listeners` that keeps
  * that exact: a broadcaster that starts listening asks (`ask|<nonce>|<partitions>`), every
  * instance sends again for those partitions and answers `ack|<nonce>` on the connection its
  * commits go out on (a commit sent later publishes; one sent earlier ran before the ack, which
@@ -71,7 +74,7 @@ export class ListenerCensus {
     void this.look();
   }
 
-  /** Counts the listeners of every sole partition's channel (PUBSUB NUMSUB, and NUMPAT). */
+  /** Counts the listeners of every such partition's channel (PUBSUB NUMSUB, and NUMPAT). */
   async look(): Promise<void> {
     const { redis, keys, sole, isSole, listensHere } = this.#options;
     const partitions = sole();

@@ -35,7 +35,12 @@ export type ScriptName = keyof typeof SOURCES;
 export const SCRIPT_FILES = Object.keys(SOURCES) as readonly ScriptName[];
 
 const shas = new Map<ScriptName, string>(
-  SCRIPT_FILES.map((name) => [name, createHash('sha1').update(SOURCES[name]).digest('hex')]),
+  SCRIPT_FILES.map((name) => [
+    name,
+    createHash('sha1')
+      .update(SOURCES[name])
+      .digest('hex'),
+  ]),
 );
 
 const versionTag = ADAPTER_VERSION.replace(/\W/g, '_');

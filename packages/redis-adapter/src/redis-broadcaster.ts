@@ -78,7 +78,7 @@ export class RedisBroadcaster implements Broadcaster, SolePublisher {
   readonly #publishing = new Set<number>();
   /** Who listens to the sole partitions (not used on a Cluster). */
   readonly #census: ListenerCensus;
-  /** Messages of sole partitions not sent to Redis because nobody listened there (for metrics). */
+  /** Messages not sent to Redis because nobody outside this process listened there (for metrics). */
   unpublished = 0;
   /** Answers to other instances' houses, sent together at the end of the turn. */
   readonly #outbox = new SameTickCalls<OutgoingAnswers, void>((calls) => this.#publishAnswers(calls));

@@ -104,6 +104,22 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
       'a message left unsent',
     );
 
+  /** `other` subscribes to the partition: `broadcaster`'s next message there is sent, and reaches it. */
+  const sentOnceSubscribed = async (
+    broadcaster: RedisBroadcaster,
+    other: RedisBroadcaster,
+    partition: number,
+    id: string,
+  ): Promise<BroadcastMessage[]> => {
+    const heard: BroadcastMessage[] = [];
+    await other.subscribe([partition], (message) => heard.push(message));
+    const unsent = broadcaster.unpublished;
+    await broadcaster.publish(messageOf(partition, id));
+    expect(broadcaster.unpublished).toBe(unsent);
+    await eventually(async () => idsOf(heard).includes(id), 5_000, `the message ${id}`);
+    return heard;
+  };
+
   it('sends a sole partition nothing while nobody listens, and again once somebody does', async () => {
     const broadcaster = new RedisBroadcaster({ redis, keys, listenerCheckMs: 50 });
     const heard: BroadcastMessage[] = [];
@@ -153,13 +169,8 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
       try {
         // A plain connection is seen only by a look.
         await broadcaster.publish(eventsOnly(3, 'unseen listener'));
-        const heard: BroadcastMessage[] = [];
         // A broadcaster says it listens, and its subscribe resolves once the sole publisher knows.
-        await other.subscribe([3], (message) => heard.push(message));
-        const unsent = broadcaster.unpublished;
-        await broadcaster.publish(messageOf(3, 'after subscribe'));
-        expect(broadcaster.unpublished).toBe(unsent);
-        await eventually(async () => idsOf(heard).includes('after subscribe'), 5_000, 'the message after subscribe');
+        const heard = await sentOnceSubscribed(broadcaster, other, 3, 'after subscribe');
         expect(idsOf(heard)).toEqual(['after subscribe']);
         expect(listener.payloads.some((payload) => payload.includes('unseen listener'))).toBe(false);
       } finally {
@@ -249,12 +260,7 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
       await eventually(async () => idsOf(heard).includes('from another'), 5_000, "the other publisher's message");
       const heardBefore = heard.length;
       // Another process listening makes it send: its subscribe resolves once this one knows.
-      const theirs: BroadcastMessage[] = [];
-      await other.subscribe([1], (message) => theirs.push(message));
-      const unsent = broadcaster.unpublished;
-      await broadcaster.publish(messageOf(1, 'now heard'));
-      expect(broadcaster.unpublished).toBe(unsent);
-      await eventually(async () => idsOf(theirs).includes('now heard'), 5_000, 'the message once somebody listens');
+      await sentOnceSubscribed(broadcaster, other, 1, 'now heard');
       // Its own subscribers had it at once, and not again from Redis.
       expect(idsOf(heard.slice(heardBefore))).toEqual(['now heard']);
       await other.close();
