@@ -299,12 +299,15 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
           }),
         );
       // Nobody listens anywhere: the bids A judges publish nothing once its census has looked.
-      let amount = 1_000;
+      let round = 0;
+      /** Each round outbids the last on every auction. */
+      const amount = () => 1_000 + 1_000 * round;
       await eventually(
         async () => {
           const before = unpublished();
+          round++;
           for (const auction of auctions)
-            await houseA.placeBid({ auctionId: auction.id, bidderId: 'ann', amount: (amount += 10) });
+            await houseA.placeBid({ auctionId: auction.id, bidderId: 'ann', amount: amount() });
           return unpublished() > before;
         },
         5_000,
@@ -315,8 +318,9 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
       const off = houseB.on('bid.accepted', (event) => heardByB.push(event.bidId));
       await off.ready;
       const placed: string[] = [];
+      round++;
       for (const auction of auctions) {
-        const outcome = await houseA.placeBid({ auctionId: auction.id, bidderId: 'bob', amount: (amount += 10) });
+        const outcome = await houseA.placeBid({ auctionId: auction.id, bidderId: 'bob', amount: amount() });
         if (outcome.status !== 'accepted') throw new Error(`bid ${outcome.status}`);
         placed.push(outcome.bidId);
       }
