@@ -1,9 +1,9 @@
-import { type AuctionEvent, createAuctionHouse } from '@outcry/core';
+import { type AuctionEvent, type AuctionHouse, type BidJudging, createAuctionHouse } from '@outcry/core';
 import { type BroadcastMessage, partitionOf } from '@outcry/core/adapter-kit';
 import { eventually } from '@outcry/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisAdapters } from '../src/create-redis-adapters.js';
+import { createRedisAdapters, type RedisAdapters } from '../src/create-redis-adapters.js';
 import { RedisKeys } from '../src/keys.js';
 import { RedisBroadcaster } from '../src/redis-broadcaster.js';
 import { deletePrefix, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
@@ -276,16 +276,32 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
     }
   });
 
-  it('of two houses judging bids where they land, each hears the other and leaves unheard events unsent', async () => {
+  /** Two houses on this prefix, each with adapters of its own, started; stopped and closed after `run`. */
+  const withTwoHouses = async (
+    bidJudging: BidJudging,
+    run: (houses: { houseA: AuctionHouse; houseB: AuctionHouse; first: RedisAdapters }) => Promise<void>,
+  ) => {
     const first = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
     const second = createRedisAdapters({ redis: new Redis(REDIS_URL), prefix, partitions: PARTITIONS });
-    const options = { partitions: PARTITIONS, leaseTtlMs: 600, bidJudging: 'anywhere' } as const;
+    const options = { partitions: PARTITIONS, leaseTtlMs: 600, bidJudging };
     const houseA = createAuctionHouse({ ...options, backend: first });
     const houseB = createAuctionHouse({ ...options, backend: second });
     await houseA.start();
     await houseB.start();
-    const unpublished = () => (first.broadcaster as RedisBroadcaster).unpublished;
     try {
+      await run({ houseA, houseB, first });
+    } finally {
+      await houseA.stop();
+      await houseB.stop();
+      await first.close();
+      await second.close();
+      await second.redis.quit();
+    }
+  };
+
+  it('of two houses judging bids where they land, each hears the other and leaves unheard events unsent', async () => {
+    await withTwoHouses('anywhere', async ({ houseA, houseB, first }) => {
+      const unpublished = () => (first.broadcaster as RedisBroadcaster).unpublished;
       const now = Date.now();
       const auctions: { id: string }[] = [];
       for (let i = 0; i < 8; i++)
@@ -325,23 +341,11 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
         placed.push(outcome.bidId);
       }
       await eventually(async () => placed.every((id) => heardByB.includes(id)), 5_000, 'every bid of A heard by B');
-    } finally {
-      await houseA.stop();
-      await houseB.stop();
-      await first.close();
-      await second.close();
-      await second.redis.quit();
-    }
+    });
   });
 
   it('of two houses sharing the partitions, each hears the events of the other and not its own echo', async () => {
-    const first = createRedisAdapters({ redis, prefix, partitions: PARTITIONS });
-    const second = createRedisAdapters({ redis: new Redis(REDIS_URL), prefix, partitions: PARTITIONS });
-    const houseA = createAuctionHouse({ backend: first, partitions: PARTITIONS, leaseTtlMs: 600 });
-    const houseB = createAuctionHouse({ backend: second, partitions: PARTITIONS, leaseTtlMs: 600 });
-    await houseA.start();
-    await houseB.start();
-    try {
+    await withTwoHouses('owner', async ({ houseA, houseB }) => {
       // Houses share the partitions out over a few lease periods.
       await eventually(
         async () => houseA.metrics().partitions.owned.length === 2 && houseB.metrics().partitions.owned.length === 2,
@@ -372,12 +376,6 @@ describe.skipIf(!up)('a partition this process alone publishes for is not listen
       expect(heardByB.sort()).toEqual([...placed].sort());
       const owned = [...houseA.metrics().partitions.owned, ...houseB.metrics().partitions.owned].sort();
       expect(owned).toEqual(ALL);
-    } finally {
-      await houseA.stop();
-      await houseB.stop();
-      await first.close();
-      await second.close();
-      await second.redis.quit();
-    }
+    });
   });
 });
