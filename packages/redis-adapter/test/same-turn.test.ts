@@ -48,11 +48,13 @@ describe.skipIf(!up)('calls of several partitions in one turn share one Redis co
   let redis: Redis;
   let store: RedisAuctionStore;
   let queue: RedisBidQueue;
+  /** What the store's joinCommits answers: true as for a process held to less than a core by a quota. */
+  let joining = true;
 
   beforeAll(() => {
     redis = new Redis(REDIS_URL);
     defineScripts(redis);
-    store = new RedisAuctionStore({ redis, keys, partitions: PARTITIONS });
+    store = new RedisAuctionStore({ redis, keys, partitions: PARTITIONS, joinCommits: () => joining });
     queue = new RedisBidQueue({ redis, keys });
   });
   afterAll(async () => {
@@ -105,7 +107,7 @@ describe.skipIf(!up)('calls of several partitions in one turn share one Redis co
   });
 
   it('commits: batches of every shape in one call land as each would alone', async () => {
-    // Last of the commits here: its fencing token (11) is above the others'.
+    // Its fencing token (11) is above the commits' before it (the one after carries it too).
     // Per partition: how many auctions the batch creates, and how many bids each then gets.
     const shapes = [
       [3, 2],
@@ -155,6 +157,22 @@ describe.skipIf(!up)('calls of several partitions in one turn share one Redis co
       const listed = (await store.list({ status, limit: 100 })).items.map((state) => state.spec.id);
       for (const auction of scripted.flat()) expect(listed).toContain(auction.id);
     }
+  });
+
+  it('commits: each goes out at once, in a script call of its own, where they are not joined', async () => {
+    const auctions = [0, 1, 2, 3].map(auctionIn);
+    joining = false;
+    try {
+      const counts = countCommands(redis);
+      const commits = auctions.map((auction, partition) => store.commit(commitBatchOf(partition, 11, [auction])));
+      // Written before the turn ends: nothing waits for the other partitions' commits.
+      expect(counts.get('evalsha')).toBe(auctions.length);
+      await Promise.all(commits);
+    } finally {
+      joining = true;
+    }
+    const states = await store.getMany(auctions.map((auction) => auction.id));
+    expect(states.map((state) => state?.spec.id)).toEqual(auctions.map((auction) => auction.id));
   });
 
   it('enqueues, reads and acks: one script call each, every partition in order, fresh kept', async () => {
