@@ -109,7 +109,7 @@ function groupByPartition<T>(items: readonly T[], partitionOfItem: (item: T) => 
  * commit sent at once is answered on its own, so each partition's callers come back at their own
  * pace and Node judges one partition's batch while Redis runs another's script; joined, every
  * partition's answers arrive together and Node and Redis take turns (one process, 4 partitions,
- * 10,000 auctions: about 0.6x the bids a second). A process held by a quota cannot use the time
+ * 10,000 auctions: 0.5-0.6x the bids a second). A process held by a quota cannot use the time
  * it waits (its quota, not the time, is what runs out), and gains from joining: its callers' bids
  * wait for it anyway, so its batches grow, and one call a turn costs less CPU a bid than one a
  * partition.
