@@ -13,21 +13,23 @@ function upToRoot(path: string): string[] {
   return [...levels, ''];
 }
 
-/** Cores a level's quota allows, or null when that level sets none (or cannot be read). */
-function coresAt(read: ReadSystemFile, quotaFile: string, parse: (text: string) => number | null): number | null {
+/** Cores a quota of `quota` µs every `period` µs allows; null for none ("max", -1). */
+function coresOf(quota: string | undefined, period: string | undefined): number | null {
+  const cores = Number(quota) / Number(period);
+  return Number.isFinite(cores) && cores > 0 ? cores : null;
+}
+
+/** Cores one cgroup's quota allows, or null when it sets none or its files cannot be read. */
+function coresIn(read: ReadSystemFile, dir: string, version: 1 | 2): number | null {
   try {
-    return parse(read(quotaFile));
+    if (version === 2) {
+      const [quota, period] = read(`${dir}/cpu.max`).trim().split(/\s+/);
+      return coresOf(quota, period);
+    }
+    return coresOf(read(`${dir}/cpu.cfs_quota_us`), read(`${dir}/cpu.cfs_period_us`));
   } catch {
     return null;
   }
-}
-
-/** cgroup v2's `cpu.max`: "<quota> <period>", or "max <period>" for none. */
-function parseCpuMax(text: string): number | null {
-  const [quota, period] = text.trim().split(/\s+/);
-  if (quota === undefined || quota === 'max' || period === undefined) return null;
-  const cores = Number(quota) / Number(period);
-  return Number.isFinite(cores) && cores > 0 ? cores : null;
 }
 
 /**
@@ -42,28 +44,18 @@ export function cpuQuotaCores(read: ReadSystemFile = readSystemFile): number | n
   } catch {
     return null;
   }
-  let smallest: number | null = null;
-  const consider = (cores: number | null) => {
-    if (cores !== null && (smallest === null || cores < smallest)) smallest = cores;
-  };
+  const found: number[] = [];
   for (const line of lines) {
     const [, controllers = '', path = ''] = line.split(':');
-    if (line.startsWith('0::')) {
-      for (const level of upToRoot(path)) consider(coresAt(read, `/sys/fs/cgroup${level}/cpu.max`, parseCpuMax));
-    } else if (controllers.split(',').includes('cpu')) {
-      const mount = `/sys/fs/cgroup/${controllers}`;
-      for (const level of upToRoot(path)) {
-        consider(
-          coresAt(read, `${mount}${level}/cpu.cfs_quota_us`, (quota) => {
-            const period = Number(read(`${mount}${level}/cpu.cfs_period_us`));
-            const cores = Number(quota) / period;
-            return Number(quota) > 0 && Number.isFinite(cores) ? cores : null;
-          }),
-        );
-      }
+    const v2 = line.startsWith('0::');
+    if (!v2 && !controllers.split(',').includes('cpu')) continue;
+    const mount = v2 ? '/sys/fs/cgroup' : `/sys/fs/cgroup/${controllers}`;
+    for (const level of upToRoot(path)) {
+      const cores = coresIn(read, `${mount}${level}`, v2 ? 2 : 1);
+      if (cores !== null) found.push(cores);
     }
   }
-  return smallest;
+  return found.length === 0 ? null : Math.min(...found);
 }
 
 /** How often the quota is read again: a process can be moved into a cgroup after it starts. */
