@@ -4,10 +4,28 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisAdapters } from '../src/create-redis-adapters.js';
 import { RedisKeys } from '../src/keys.js';
+import { encodeLiveState, withSpec } from '../src/stored-json.js';
 import { deletePrefix, REDIS_URL, redisIsUp, uniquePrefix } from './support/redis-test-env.js';
 
 const up = await redisIsUp('the stored-format tests');
 const PARTITIONS = 4;
+
+describe('a state read back from its live part and its spec', () => {
+  it('is the state written, its fields in the engine\'s order, the spec the one given', () => {
+    const auction = ScriptedAuction.create();
+    auction.bid('alice', 1_500);
+    const { state } = auction;
+    const read = withSpec(encodeLiveState(state), state.spec);
+    expect(read).toEqual(state);
+    expect(JSON.stringify(read)).toBe(JSON.stringify(state));
+    expect(read.spec).toBe(state.spec);
+  });
+
+  it('is the spec alone when the live part has no fields', () => {
+    const { spec } = ScriptedAuction.create().state;
+    expect(withSpec('{}', spec)).toEqual({ spec });
+  });
+});
 
 describe.skipIf(!up)('values a commit writes', () => {
   let redis: Redis;
@@ -44,7 +62,9 @@ describe.skipIf(!up)('values a commit writes', () => {
     expect(rawOutcome.outcome.status).toBe('accepted');
     expect(rawOutcome.outcome.bidId).toBeUndefined();
     // Read back whole through the store.
-    expect(await adapters.store.getMany([auction.id])).toEqual([auction.state]);
+    const [read] = await adapters.store.getMany([auction.id]);
+    expect(read).toEqual(auction.state);
+    expect(JSON.stringify(read)).toBe(JSON.stringify(auction.state));
     expect(await adapters.store.getLedger(auction.id, { afterSeq: 0, limit: 10 })).toEqual([
       ...created.entries,
       ...batch.entries,
