@@ -26,7 +26,6 @@ import { runRawHttpLoad } from './raw-http-load.js';
 import { hasRedisServer, redisUsage, startRedisServers } from './redis-servers.js';
 
 export interface HttpCurveOptions {
-  readonly serverCounts: readonly number[];
   /** `owner`: HAProxy sends each bid to the server owning its partition; `any`: round robin. */
   readonly routeBids: 'owner' | 'any';
   /** Where each server judges bids (its BID_JUDGING). */
@@ -36,7 +35,6 @@ export interface HttpCurveOptions {
   readonly durationMs: number;
   readonly caps: CpuCaps;
   readonly cores: number;
-  readonly log: (line: string) => void;
 }
 
 export interface HttpPoint {
@@ -55,6 +53,8 @@ export interface HttpPoint {
   readonly ledger: LedgerCheck;
   /** The machine's 1-minute load average at the end of the window. */
   readonly loadAverage: number;
+  /** Bids/s of each run, when the point is the mean of several. */
+  readonly repeats?: readonly number[];
 }
 
 const USERS = 100;
@@ -110,7 +110,8 @@ async function intakeOf(servers: readonly ServerProcess[]): Promise<{ inMemory: 
   };
 }
 
-async function measurePoint(servers: number, options: HttpCurveOptions): Promise<HttpPoint> {
+/** One point: `servers` example servers behind HAProxy, a fresh redis-server and deployment. */
+export async function measureHttpPoint(servers: number, options: HttpCurveOptions): Promise<HttpPoint> {
   const redisServers = await startRedisServers(1, { cluster: false });
   const node = redisServers.nodes[0] as (typeof redisServers.nodes)[number];
   const admin = new Redis(node.url);
@@ -236,17 +237,56 @@ async function measurePoint(servers: number, options: HttpCurveOptions): Promise
   }
 }
 
-/** Every point of the curve, or why it cannot run here. */
-export async function measureHttpCurve(options: HttpCurveOptions): Promise<HttpPoint[] | string> {
+/** Why the HTTP curve cannot run here, or null when it can. */
+export function httpCurveUnavailable(): string | null {
   if (!hasHaproxy()) return 'HAProxy is not installed (apt-get install haproxy)';
   if (!hasRedisServer()) return 'redis-server is not installed';
-  const points: HttpPoint[] = [];
-  for (const servers of options.serverCounts) {
-    const point = await measurePoint(servers, options);
-    options.log(
-      `${servers} server${servers === 1 ? '' : 's'} behind HAProxy (bids to ${options.routeBids === 'owner' ? 'their owner' : 'any server'}): ${Math.round(point.bidsPerSecond)} bids/s, ${Math.round(point.forwardedShare * 100)}% to another server, server CPU per bid ${point.serverCpuUsPerBid.toFixed(1)} µs, Redis ${point.redisCpuUsPerBid.toFixed(1)} µs, HAProxy ${point.balancerCpuUsPerBid.toFixed(1)} µs, p99 ${point.p99Ms} ms, ${point.statuses}`,
-    );
-    points.push(point);
+  return null;
+}
+
+const meanBy = (points: readonly HttpPoint[], value: (point: HttpPoint) => number) =>
+  points.reduce((sum, point) => sum + value(point), 0) / points.length;
+
+/** Status counts of several runs added up, in `statusesOf`'s form (`200:5080 409:12`). */
+function addedStatuses(points: readonly HttpPoint[]): string {
+  const counts = new Map<string, number>();
+  for (const { statuses } of points) {
+    for (const part of statuses.split(' ').filter(Boolean)) {
+      const [code = '', count = '0'] = part.split(':');
+      counts.set(code, (counts.get(code) ?? 0) + Number(count));
+    }
   }
-  return points;
+  return [...counts].map(([code, count]) => `${code}:${count}`).join(' ');
+}
+
+/**
+ * Several runs of the same point as one: rates, CPU per bid, shares and latencies are the means;
+ * the ledger checks and the statuses are added up (each run checked its own ledgers).
+ */
+export function meanOfHttpPoints(points: readonly HttpPoint[]): HttpPoint {
+  const [first] = points;
+  if (first === undefined) throw new Error('meanOfHttpPoints needs at least one point');
+  if (points.length === 1) return first;
+  const added = (value: (ledger: LedgerCheck) => number) => points.reduce((sum, p) => sum + value(p.ledger), 0);
+  return {
+    ...first,
+    bidsPerSecond: meanBy(points, (p) => p.bidsPerSecond),
+    p50Ms: meanBy(points, (p) => p.p50Ms),
+    p99Ms: meanBy(points, (p) => p.p99Ms),
+    serverCpuUsPerBid: meanBy(points, (p) => p.serverCpuUsPerBid),
+    redisCpuUsPerBid: meanBy(points, (p) => p.redisCpuUsPerBid),
+    balancerCpuUsPerBid: meanBy(points, (p) => p.balancerCpuUsPerBid),
+    forwardedShare: meanBy(points, (p) => p.forwardedShare),
+    loadAverage: meanBy(points, (p) => p.loadAverage),
+    statuses: addedStatuses(points),
+    ledger: {
+      ...first.ledger,
+      accepted: added((l) => l.accepted),
+      inLedgers: added((l) => l.inLedgers),
+      missing: added((l) => l.missing),
+      doubled: added((l) => l.doubled),
+      unanswered: added((l) => l.unanswered),
+    },
+    repeats: points.map((p) => p.bidsPerSecond),
+  };
 }

@@ -27,10 +27,11 @@ import type { Routing } from './auction-picker.js';
 import { type BenchMode, type BenchRow, createRow, type SuiteContext } from './bench-row.js';
 import { type CpuCaps, createCpuCaps } from './cpu-caps.js';
 import { formatNumber } from './format-number.js';
+import { type CurvePoint, measureInterleaved } from './interleaved-curve.js';
 import { hasRedisServer, partitionsPerNode, type RedisServers, startRedisServers } from './redis-servers.js';
 import { clusterRedis, type RedisTarget, singleRedis } from './redis-target.js';
 import { type HousePoint, meanOf, measureHousePoint } from './scale-out-houses.js';
-import { type HttpPoint, measureHttpCurve } from './scale-out-http.js';
+import { type HttpPoint, httpCurveUnavailable, meanOfHttpPoints, measureHttpPoint } from './scale-out-http.js';
 import { measureWsPoint, type WsPoint } from './ws-scale-out.js';
 
 const SUITE = 'scale-out';
@@ -138,6 +139,8 @@ export function coresPerProcess(env: NodeJS.ProcessEnv = process.env): number {
   return cores;
 }
 
+type HouseCurvePoint = CurvePoint<HousePoint>;
+
 const us = (n: number) => `${formatNumber(n)} µs`;
 const ms = (n: number) => `${formatNumber(n)} ms`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 'es'}`;
@@ -148,7 +151,7 @@ function capNote(caps: CpuCaps, cores: number | null): string {
   return caps.enabled ? `${cores} core each (${caps.description})` : `UNCAPPED (${caps.description})`;
 }
 
-function housePointNotes({ point, baseline }: CurvePoint, partitions: number): string {
+function housePointNotes({ point, baseline }: HouseCurvePoint, partitions: number): string {
   const owned = point.owned.map((p) => p.length).join('/');
   const rates = (p: HousePoint) => (p.repeats ?? [p.bidsPerSecond]).map((n) => formatNumber(n)).join(' and ');
   return [
@@ -172,7 +175,12 @@ function housePointNotes({ point, baseline }: CurvePoint, partitions: number): s
   ].join('; ');
 }
 
-function housePointDetails(curve: ScaleOutCurve, { point, baseline }: CurvePoint, cores: number | null, caps: CpuCaps) {
+function housePointDetails(
+  curve: ScaleOutCurve,
+  { point, baseline }: HouseCurvePoint,
+  cores: number | null,
+  caps: CpuCaps,
+) {
   return {
     scaleOutCurve: curve,
     processes: point.processes,
@@ -205,44 +213,14 @@ function housePointDetails(curve: ScaleOutCurve, { point, baseline }: CurvePoint
   };
 }
 
-/** A point of a curve and the one-process baseline it is compared with. */
-interface CurvePoint {
-  readonly point: HousePoint;
-  readonly baseline: HousePoint;
-}
-
-/**
- * A curve of house processes, with one process measured first, between every two points and
- * last (1, 2, 1, 4, 1, 8, 1): the machine's speed drifts over minutes, so each point is compared
- * with the mean of the one-process runs just before and after it. The one-process point is the
- * mean of all of them.
- */
-async function measureCurve(
-  processCounts: readonly number[],
-  measure: (processes: number) => Promise<HousePoint>,
-): Promise<CurvePoint[]> {
-  const lones = [await measure(1)];
-  const others: HousePoint[] = [];
-  for (const processes of processCounts) {
-    if (processes === 1) continue;
-    others.push(await measure(processes));
-    lones.push(await measure(1));
-  }
-  const lone = meanOf(lones);
-  return [
-    { point: lone, baseline: lone },
-    ...others.map((point, i) => ({ point, baseline: meanOf(lones.slice(i, i + 2)) })),
-  ];
-}
-
 /** Rows of one curve of houses: bids/s per point, then the issue's two goals at the largest N. */
 function houseCurveRows(
   curve: ScaleOutCurve,
   label: string,
-  curvePoints: readonly CurvePoint[],
+  curvePoints: readonly HouseCurvePoint[],
   partitions: number,
   setting: string,
-  details: (point: CurvePoint) => BenchRow['details'],
+  details: (point: HouseCurvePoint) => BenchRow['details'],
 ): BenchRow[] {
   const [firstPoint] = curvePoints;
   if (firstPoint === undefined) return [];
@@ -263,7 +241,7 @@ function houseCurveRows(
       details: details(curvePoint),
     }),
   );
-  const lastPoint = curvePoints.at(-1) as CurvePoint;
+  const lastPoint = curvePoints.at(-1) as HouseCurvePoint;
   const points = curvePoints.map((p) => p.point);
   const last = points.at(-1) as HousePoint;
   const two = points.find((p) => p.processes === 2);
@@ -457,8 +435,10 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
       };
       const setting = `${capNote(caps, cores)}; ${b.callersPerProcess} callers in each process; ${target.label}; ${b.durationMs / 1_000} s window after ${b.settleMs / 1_000} s capped (and ${b.warmCpuMs} ms of CPU uncapped) warm-up`;
       for (const curve of curves) {
-        const points = await measureCurve(b.processCounts, (processes) =>
-          measure(curve.routing, curve.partitions, processes, curve.bidJudging),
+        const points = await measureInterleaved(
+          b.processCounts,
+          (processes) => measure(curve.routing, curve.partitions, processes, curve.bidJudging),
+          meanOf,
         );
         rows.push(
           ...houseCurveRows(curve.curve, curve.label, points, curve.partitions, setting, (point) =>
@@ -614,54 +594,63 @@ async function httpRows(
     { routeBids: 'any', bidJudging: 'owner' },
     { routeBids: 'any', bidJudging: 'anywhere' },
   ] as const;
+  const unavailable = httpCurveUnavailable();
+  if (unavailable !== null) {
+    context.log(`servers behind a load balancer: skipped, ${unavailable}`);
+    return [];
+  }
   for (const { routeBids, bidJudging } of curves) {
-    const points: HttpPoint[] | string = await measureHttpCurve({
-      ...http,
-      routeBids,
-      bidJudging,
-      caps,
-      cores,
-      log: context.log,
-    });
-    if (typeof points === 'string') {
-      context.log(`servers behind a load balancer: skipped, ${points}`);
-      return [];
-    }
+    const options = { ...http, routeBids, bidJudging, caps, cores };
+    const measure = async (servers: number) => {
+      const point = await measureHttpPoint(servers, options);
+      context.log(
+        `${servers} server${servers === 1 ? '' : 's'} behind HAProxy (bids to ${routeBids === 'owner' ? 'their owner' : 'any server'}, judged ${bidJudging === 'owner' ? 'by the owner' : 'where they land'}): ${formatNumber(point.bidsPerSecond)} bids/s, ${Math.round(point.forwardedShare * 100)}% to another server, server CPU per bid ${us(point.serverCpuUsPerBid)}, Redis ${us(point.redisCpuUsPerBid)}, HAProxy ${us(point.balancerCpuUsPerBid)}, p99 ${ms(point.p99Ms)}, ${point.statuses}`,
+      );
+      return point;
+    };
+    const points = await measureInterleaved(http.serverCounts, measure, meanOfHttpPoints);
     rows.push(...httpCurveRows(points, routeBids, bidJudging, http, caps, cores));
   }
   return rows;
 }
 
 function httpCurveRows(
-  points: readonly HttpPoint[],
+  points: readonly CurvePoint<HttpPoint>[],
   routeBids: 'owner' | 'any',
   bidJudging: BidJudging,
   http: NonNullable<ScaleOutBudget['http']>,
   caps: CpuCaps,
   cores: number,
 ): BenchRow[] {
-  const first = points[0];
-  if (first === undefined) return [];
+  const rates = (p: HttpPoint) => (p.repeats ?? [p.bidsPerSecond]).map((n) => formatNumber(n)).join(' and ');
   const route =
     routeBids === 'owner'
       ? "each bid sent to its partition's owner"
       : bidJudging === 'owner'
         ? 'round robin'
         : 'round robin, bids judged by the server they reach (BID_JUDGING=anywhere)';
-  return points.map((point) =>
+  return points.map(({ point, baseline }) =>
     createRow({
       suite: SUITE,
       name: `scale-out: ${point.servers} example server process${point.servers === 1 ? '' : 'es'} behind HAProxy, HTTP bids, ${route}`,
       figure: point.bidsPerSecond,
       unit: 'bids/s',
-      baseline: `1 server process behind HAProxy, ${route} (same run)`,
-      baselineFigure: first.bidsPerSecond,
+      baseline:
+        point === baseline
+          ? `1 server process behind HAProxy, ${route} (same run)`
+          : `1 server process behind HAProxy, ${route}, measured just before and after it (same run)`,
+      baselineFigure: baseline.bidsPerSecond,
       better: 'higher',
-      notes: `target 2 >= 1.6x, 4 >= 3x; ${capNote(caps, cores)}; STORE=redis (a redis-server of the suite's own, uncapped), HAProxy uncapped; ${point.connections} connections (raw HTTP client, ${http.auctions.toLocaleString('en-US')} auctions); ${Math.round(point.forwardedShare * 100)}% of bids sent to another server (queued or handed over directly); server CPU per bid ${us(point.serverCpuUsPerBid)} (1 server ${us(first.serverCpuUsPerBid)}), Redis ${us(point.redisCpuUsPerBid)}, HAProxy ${us(point.balancerCpuUsPerBid)}; p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}; statuses ${point.statuses}; ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once; load average ${point.loadAverage.toFixed(2)}`,
+      notes: `target 2 >= 1.6x, 4 >= 3x; ${capNote(caps, cores)}; STORE=redis (a redis-server of the suite's own, uncapped), HAProxy uncapped; ${point.connections} connections (raw HTTP client, ${http.auctions.toLocaleString('en-US')} auctions); ${Math.round(point.forwardedShare * 100)}% of bids sent to another server (queued or handed over directly); server CPU per bid ${us(point.serverCpuUsPerBid)} (1 server ${us(baseline.serverCpuUsPerBid)}), Redis ${us(point.redisCpuUsPerBid)}, HAProxy ${us(point.balancerCpuUsPerBid)}; p50 ${ms(point.p50Ms)}, p99 ${ms(point.p99Ms)}; statuses ${point.statuses}; ledgers: all ${formatNumber(point.ledger.accepted)} accepted bids there once; load average ${point.loadAverage.toFixed(2)}${
+        point.repeats === undefined
+          ? ''
+          : `; measured before, between and after the curve's other points, ${rates(point)} bids/s: the figures are their means`
+      }${point === baseline || baseline.repeats === undefined ? '' : `; compared with one server measured just before and just after it, ${rates(baseline)} bids/s`}`,
       details: {
         scaleOutCurve: routeBids === 'owner' ? 'http' : bidJudging === 'owner' ? 'http-any' : 'http-any-anywhere',
         processes: point.servers,
         bidsPerSecond: point.bidsPerSecond,
+        baselineBidsPerSecond: baseline.bidsPerSecond,
         processCpuUsPerBid: point.serverCpuUsPerBid,
         redisCpuUsPerBid: point.redisCpuUsPerBid,
         balancerCpuUsPerBid: point.balancerCpuUsPerBid,

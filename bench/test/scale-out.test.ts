@@ -9,6 +9,7 @@ import { processCpuSeconds } from '../src/process-cpu.js';
 import { hasRedisServer } from '../src/redis-servers.js';
 import { runScaleOutSuite } from '../src/scale-out.js';
 import { type HousePoint, meanOf } from '../src/scale-out-houses.js';
+import { type HttpPoint, meanOfHttpPoints } from '../src/scale-out-http.js';
 
 const servicesRequired = process.env.CI === 'true' || process.env.REQUIRE_SERVICES === '1';
 
@@ -138,6 +139,38 @@ describe('a point measured several times', () => {
     const once = point(6_000, 20, 80);
     expect(meanOf([once])).toBe(once);
     expect(() => meanOf([])).toThrow(/at least one point/);
+  });
+});
+
+describe('an HTTP point measured several times', () => {
+  const point = (bidsPerSecond: number, cpu: number, statuses: string, accepted: number): HttpPoint => ({
+    servers: 1,
+    connections: 50,
+    bidsPerSecond,
+    p50Ms: 10,
+    p99Ms: cpu,
+    serverCpuUsPerBid: cpu,
+    redisCpuUsPerBid: cpu / 4,
+    balancerCpuUsPerBid: 50,
+    forwardedShare: 0,
+    statuses,
+    ledger: { accepted, inLedgers: accepted, missing: 0, doubled: 0, unanswered: 0, examples: [] },
+    loadAverage: 1,
+  });
+
+  it('is the mean of the rates, CPU and latencies, with the statuses and ledger checks of every run added', () => {
+    const all = meanOfHttpPoints([point(800, 200, '200:4800 409:2', 4_800), point(600, 300, '200:3600', 3_600)]);
+    expect(all.bidsPerSecond).toBe(700);
+    expect([all.serverCpuUsPerBid, all.redisCpuUsPerBid, all.p99Ms]).toEqual([250, 62.5, 250]);
+    expect(all.statuses).toBe('200:8400 409:2');
+    expect([all.ledger.accepted, all.ledger.inLedgers]).toEqual([8_400, 8_400]);
+    expect(all.repeats).toEqual([800, 600]);
+  });
+
+  it('is the point itself when measured once, and refuses no measurement', () => {
+    const once = point(800, 200, '200:4800', 4_800);
+    expect(meanOfHttpPoints([once])).toBe(once);
+    expect(() => meanOfHttpPoints([])).toThrow(/at least one point/);
   });
 });
 
