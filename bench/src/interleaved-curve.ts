@@ -27,3 +27,8 @@ export async function measureInterleaved<T>(
     ...others.map((point, i) => ({ point, baseline: meanOf(lones.slice(i, i + 2)) })),
   ];
 }
+
+/** The mean of one figure over several runs of a point. */
+export function meanBy<T>(points: readonly T[], figure: (point: T) => number): number {
+  return points.reduce((sum, point) => sum + figure(point), 0) / points.length;
+}

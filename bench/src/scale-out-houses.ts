@@ -15,6 +15,7 @@ import { createRedisAdapters, deleteMatching } from '@outcry/redis-adapter';
 import type { Routing } from './auction-picker.js';
 import type { CpuCaps } from './cpu-caps.js';
 import { forkScript, nextMessage, stopChild } from './fork-script.js';
+import { meanBy } from './interleaved-curve.js';
 import { assertLedgersHold, checkLedgers, type LedgerCheck, parseAccepted } from './ledger-check.js';
 import { quantile } from './quantile.js';
 import type { RedisUsage } from './redis-servers.js';
@@ -85,9 +86,6 @@ export interface HousePoint {
    */
   readonly repeats?: readonly number[];
 }
-
-const meanBy = (points: readonly HousePoint[], of: (point: HousePoint) => number) =>
-  points.reduce((sum, point) => sum + of(point), 0) / points.length;
 
 /**
  * One point from several measurements of the same setting, taken at different moments of a

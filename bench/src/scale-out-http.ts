@@ -20,6 +20,7 @@ import type { ServerProcess } from '../../examples/cluster/src/server-process.js
 import type { CpuCaps } from './cpu-caps.js';
 import type { HttpLoadRequest, HttpLoadResult } from './http-load.js';
 import { statusesOf } from './http-load.js';
+import { meanBy } from './interleaved-curve.js';
 import { type AcceptedBid, assertLedgersHold, checkLedgers, type LedgerCheck } from './ledger-check.js';
 import { processCpuSeconds } from './process-cpu.js';
 import { runRawHttpLoad } from './raw-http-load.js';
@@ -243,9 +244,6 @@ export function httpCurveUnavailable(): string | null {
   if (!hasRedisServer()) return 'redis-server is not installed';
   return null;
 }
-
-const meanBy = (points: readonly HttpPoint[], value: (point: HttpPoint) => number) =>
-  points.reduce((sum, point) => sum + value(point), 0) / points.length;
 
 /** Status counts of several runs added up, in `statusesOf`'s form (`200:5080 409:12`). */
 function addedStatuses(points: readonly HttpPoint[]): string {
