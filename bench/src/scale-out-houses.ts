@@ -31,6 +31,8 @@ export interface HousePointSetup {
   readonly bidJudging: BidJudging;
   readonly auctions: number;
   readonly callersPerProcess: number;
+  /** Callers of each process in the window, by index; `callersPerProcess` for all when absent (and in the warm-up). */
+  readonly callersOfEach?: readonly number[];
   /** CPU each process spends bidding before it is capped (the JIT's warm-up), ms. */
   readonly warmCpuMs: number;
   /** Capped bidding before the window, ms. */
@@ -180,7 +182,7 @@ export async function measureHousePoint(setup: HousePointSetup): Promise<HousePo
         );
         child.send({
           cmd: 'run',
-          load,
+          load: { ...load, callers: setup.callersOfEach?.[i] ?? setup.callersPerProcess },
           startAt,
           settleMs: setup.settleMs,
           durationMs: setup.durationMs,

@@ -70,6 +70,8 @@ export interface ScaleOutBudget {
    * default's (spread, same cap); null: not measured.
    */
   readonly manyPartitions: number | null;
+  /** Whether to measure what reading every batch costs a house judging bids where they land. */
+  readonly readCost: boolean;
   readonly cluster: ClusterBudget | null;
   readonly http: {
     readonly serverCounts: readonly number[];
@@ -97,6 +99,7 @@ const BUDGETS: Record<BenchMode, ScaleOutBudget> = {
     durationMs: 6_000,
     routedPartitions: 16,
     manyPartitions: 64,
+    readCost: true,
     cluster: { masters: [1, 3], houses: 4, partitions: 24, redisCores: 0.1, houseCores: null, routing: 'routed' },
     http: { serverCounts: [1, 2, 4], connectionsPerServer: 50, auctions: 1_000, durationMs: 6_000 },
     ws: { watchers: 10_000, bidsPerSecond: 5, seconds: 6, gatewayCores: 0.5 },
@@ -110,6 +113,7 @@ const BUDGETS: Record<BenchMode, ScaleOutBudget> = {
     durationMs: 3_000,
     routedPartitions: 16,
     manyPartitions: 64,
+    readCost: false,
     cluster: null,
     http: { serverCounts: [1, 2], connectionsPerServer: 50, auctions: 1_000, durationMs: 3_000 },
     ws: { watchers: 4_000, bidsPerSecond: 5, seconds: 3, gatewayCores: 0.5 },
@@ -123,6 +127,7 @@ const BUDGETS: Record<BenchMode, ScaleOutBudget> = {
     durationMs: 500,
     routedPartitions: 4,
     manyPartitions: 8,
+    readCost: true,
     cluster: null,
     http: null,
     ws: null,
@@ -337,6 +342,52 @@ function partitionCostRows(lonePoints: ReadonlyMap<number, HousePoint>, setting:
   return rows;
 }
 
+/**
+ * What reading costs a house judging bids where they land. Alone, a house reads nothing (nobody
+ * else writes); beside another house bidding on the same auctions, every batch of a partition
+ * reads its auctions first. Measured with one house alone, then beside a second house with one
+ * caller (enough to keep the first reading, too few to load Redis), in a mirrored block (alone,
+ * beside, beside, alone): the first house's CPU per bid beside the other against alone.
+ */
+async function measureReadCost(
+  measure: (besideOne: boolean) => Promise<HousePoint>,
+): Promise<{ alone: HousePoint; beside: HousePoint }> {
+  const alone: HousePoint[] = [];
+  const beside: HousePoint[] = [];
+  for (const besideOne of [false, true, true, false]) {
+    const point = await measure(besideOne);
+    (besideOne ? beside : alone).push(point);
+  }
+  return { alone: meanOf(alone), beside: meanOf(beside) };
+}
+
+function readCostRow({ alone, beside }: { alone: HousePoint; beside: HousePoint }, setting: string): BenchRow {
+  const [first = Number.NaN, second = Number.NaN] = beside.processCpuUsPerBid;
+  return createRow({
+    suite: SUITE,
+    name: `scale-out: CPU per bid of a house judging bids where they land, beside another house bidding on its auctions (it reads every batch) vs alone, ${DEFAULT_SHARED_PARTITIONS} partitions`,
+    figure: first,
+    unit: 'µs',
+    baseline: 'the same house alone, reading nothing (same run)',
+    baselineFigure: alone.meanProcessCpuUsPerBid,
+    better: 'lower',
+    notes: `what keeps the curve of bids judged where they land below N times one process; ${setting}; the other house has 1 caller; measured in one block (alone, beside, beside, alone): the figures are the means of both runs; the other house ${us(second)} a bid; Redis bytes out per bid ${beside.redisBytesOutPerBid.toFixed(0)} vs ${alone.redisBytesOutPerBid.toFixed(0)} (the states read); group commits of ${formatNumber(beside.averageBatch)} vs ${formatNumber(alone.averageBatch)}, ${(beside.conflictShare * 100).toFixed(2)}% of them refused because the other house committed first; Redis CPU per bid ${us(beside.redisCpuUsPerBid)} vs ${us(alone.redisCpuUsPerBid)}; ledgers: all ${formatNumber(beside.ledger.accepted)} accepted bids there once`,
+    details: {
+      scaleOutCurve: 'read-cost',
+      processes: 1,
+      processCpuUsPerBid: first,
+      otherProcessCpuUsPerBid: second,
+      redisBytesOutPerBid: beside.redisBytesOutPerBid,
+      aloneRedisBytesOutPerBid: alone.redisBytesOutPerBid,
+      averageBatch: beside.averageBatch,
+      conflictShare: beside.conflictShare,
+      ledgerAccepted: beside.ledger.accepted,
+      ledgerMissing: beside.ledger.missing,
+      ledgerDoubled: beside.ledger.doubled,
+    },
+  });
+}
+
 /** The Redis the library curves run on: a redis-server of the suite's own when it can start one. */
 async function openRedis(context: SuiteContext): Promise<{ target: RedisTarget; servers: RedisServers | null }> {
   if (hasRedisServer()) {
@@ -413,10 +464,12 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
         partitions: number,
         processes: number,
         bidJudging: BidJudging = 'owner',
+        callersOfEach?: readonly number[],
       ): Promise<HousePoint> => {
         const point = await measureHousePoint({
           redis: target,
           processes,
+          ...(callersOfEach === undefined ? {} : { callersOfEach }),
           partitions,
           routing,
           bidJudging,
@@ -449,6 +502,14 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
       if (b.manyPartitions !== null) {
         const counts = [...new Set([DEFAULT_SHARED_PARTITIONS, b.routedPartitions, b.manyPartitions])];
         rows.push(...partitionCostRows(await measurePartitionCosts(counts, (n) => measure('spread', n, 1)), setting));
+      }
+      if (b.readCost) {
+        const cost = await measureReadCost((besideOne) =>
+          besideOne
+            ? measure('spread', DEFAULT_SHARED_PARTITIONS, 2, 'anywhere', [b.callersPerProcess, 1])
+            : measure('spread', DEFAULT_SHARED_PARTITIONS, 1, 'anywhere'),
+        );
+        rows.push(readCostRow(cost, setting));
       }
       if (b.ws !== null) rows.push(...(await wsRows(context, b.ws, target, caps)));
     } finally {

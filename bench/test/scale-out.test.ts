@@ -223,8 +223,19 @@ describe.skipIf(!redisServer)('the scale-out suite, tiny', () => {
       // With one other point, its two neighbours are all the curve's one-process runs.
       expect(row.baselineFigure).toBeCloseTo(Number(lone?.figure), 9);
     }
-    // Three curves with one process twice each, and the partition block (4, 8, 8, 4).
-    expect(lines.filter((line) => / 1 process: /.test(line))).toHaveLength(10);
+    // Three curves with one process twice each, the partition block (4, 8, 8, 4) and the read
+    // block (alone, beside, beside, alone).
+    expect(lines.filter((line) => / 1 process: /.test(line))).toHaveLength(12);
+    // Beside a second house bidding on its auctions, a house judging bids where they land reads
+    // the states of its batches: Redis sends it the states it no longer holds.
+    const readCost = rows.filter((row) => row.details.scaleOutCurve === 'read-cost');
+    expect(readCost).toHaveLength(1);
+    const [reads] = readCost;
+    expect(reads?.notes).toMatch(/measured in one block \(alone, beside, beside, alone\)/);
+    expect(Number(reads?.details.redisBytesOutPerBid)).toBeGreaterThan(
+      10 * Math.max(1, Number(reads?.details.aloneRedisBytesOutPerBid)),
+    );
+    expect([reads?.details.ledgerMissing, reads?.details.ledgerDoubled]).toEqual([0, 0]);
     // Bids judged where they land are never handed to another process.
     for (const row of points.filter((r) => r.details.scaleOutCurve === 'spread-anywhere'))
       expect(row.details.forwardedShare).toBe(0);
