@@ -47,7 +47,7 @@ describe('cpuQuotaCores', () => {
 });
 
 describe('CpuQuota', () => {
-  it('tells a quota below one core, and reads it again after 5 s (a process can be moved into a cgroup)', () => {
+  it('tells a quota below one core, and reads it again after a second (a process can be moved into a cgroup)', () => {
     const files: Record<string, string> = {
       '/proc/self/cgroup': '0::/house\n',
       '/sys/fs/cgroup/house/cpu.max': 'max 100000\n',
@@ -55,9 +55,10 @@ describe('CpuQuota', () => {
     const quota = new CpuQuota(filesOf(files));
     expect(quota.belowOneCore(0)).toBe(false);
     files['/sys/fs/cgroup/house/cpu.max'] = '25000 100000\n';
-    expect(quota.belowOneCore(4_999)).toBe(false);
-    expect(quota.belowOneCore(5_000)).toBe(true);
+    expect(quota.belowOneCore(999)).toBe(false);
+    expect(quota.belowOneCore(1_000)).toBe(true);
     files['/sys/fs/cgroup/house/cpu.max'] = '200000 100000\n';
-    expect(quota.belowOneCore(10_000)).toBe(false);
+    expect(quota.belowOneCore(1_500)).toBe(true);
+    expect(quota.belowOneCore(2_000)).toBe(false);
   });
 });
