@@ -28,6 +28,7 @@ const READ_AFTER_REFUSAL_MS = 10_000;
 const MAX_HELD = 10_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const NO_DEADLINES: SequencerLinks['deadlines'] = { arm: () => undefined };
 const NOT_AN_OWNER: SequencerLinks['owner'] = { lost: () => undefined, fenced: () => undefined };
@@ -134,6 +135,10 @@ export class LandingJudge {
           await pipeline.submit(batch, batch);
         }
         await pipeline.settleHead();
+        // The callers this batch answered bid again within the current macrotask: waiting for
+        // them keeps one batch a turn. Taking the inbox at once splits the callers into two groups
+        // that take turns, each batch half as large and its read and commit paid twice as often.
+        if (this.#inbox.length < this.#options.maxBatch) await nextMacrotask();
       } catch (error) {
         if (commitFailureOf(error) === 'stale' && this.#running) {
           // Another house committed first, or a new owner raised the token: read both again.

@@ -114,6 +114,40 @@ describe("bidJudging: 'anywhere'", () => {
     });
   });
 
+  it('takes the bids of callers a batch answered into the next batch with those that waited', async () => {
+    await withTwoHouses({ partitions: 1, held: 'guest' }, async ({ owner, guest, gate }) => {
+      const lot = (title: string) =>
+        owner.createAuction({
+          sellerId: 's',
+          title,
+          currency: 'USD',
+          startingPrice: 100,
+          increment: { type: 'fixed', amount: 10 },
+          endsAt: Date.now() + 60_000,
+        });
+      const [first, second] = [await lot('First'), await lot('Second')];
+      let release: () => void = () => undefined;
+      gate.held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const before = guest.metrics().sequencer;
+      // The first caller's batch reads and waits; the second caller bids meanwhile; the first
+      // bids again as soon as it is answered.
+      const firstCaller = guest
+        .placeBid({ auctionId: first.id, bidderId: 'a', amount: 150 })
+        .then(() => guest.placeBid({ auctionId: first.id, bidderId: 'a', amount: 300 }));
+      await eventually(() => gate.held === null, 5_000, 'the guest read the first auction');
+      const secondCaller = guest.placeBid({ auctionId: second.id, bidderId: 'b', amount: 150 });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      release();
+      await Promise.all([firstCaller, secondCaller]);
+      const after = guest.metrics().sequencer;
+      expect(after.commands - before.commands).toBe(3);
+      // The first bid alone, then the second with the first caller's next.
+      expect(after.batches - before.batches).toBe(2);
+    });
+  });
+
   it('judges again on a state read now a bid it would refuse on a state it held', async () => {
     await withTwoHouses({ partitions: 2 }, async ({ owner, guest }) => {
       const start = Date.now();
