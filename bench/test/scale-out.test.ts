@@ -227,13 +227,14 @@ describe.skipIf(!redisServer)('the scale-out suite, tiny', () => {
     // block (alone, beside, beside, alone).
     expect(lines.filter((line) => / 1 process: /.test(line))).toHaveLength(12);
     // Beside a second house bidding on its auctions, a house judging bids where they land reads
-    // the states of its batches: Redis sends it the states it no longer holds.
+    // the states of its batches: Redis sends back a state (150 bytes and more) for most of its
+    // bids, on top of what it sends the house alone (in the tiny suite, tens of bytes a bid).
     const readCost = rows.filter((row) => row.details.scaleOutCurve === 'read-cost');
     expect(readCost).toHaveLength(1);
     const [reads] = readCost;
     expect(reads?.notes).toMatch(/measured in one block \(alone, beside, beside, alone\)/);
     expect(Number(reads?.details.redisBytesOutPerBid)).toBeGreaterThan(
-      10 * Math.max(1, Number(reads?.details.aloneRedisBytesOutPerBid)),
+      Number(reads?.details.aloneRedisBytesOutPerBid) + 100,
     );
     expect([reads?.details.ledgerMissing, reads?.details.ledgerDoubled]).toEqual([0, 0]);
     // Bids judged where they land are never handed to another process.
