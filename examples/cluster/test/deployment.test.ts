@@ -1,4 +1,5 @@
 import { partitionOf } from '@outcry/core/adapter-kit';
+import { eventually } from '@outcry/core/testing';
 import { deleteMatching } from '@outcry/redis-adapter';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,8 +167,7 @@ describe.skipIf(!haproxy)('two servers on one Redis behind HAProxy', () => {
       const afterLeaving = placed.length;
       // s1's partitions go to s3, and their bids follow (within seconds on a loaded machine).
       await settledOwners();
-      for (let waited = 0; placed.length <= afterLeaving && waited < 10_000; waited += 100)
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      await eventually(() => placed.length > afterLeaving, 10_000, 'a bid placed after s1 left');
       expect(placed.length).toBeGreaterThan(afterLeaving);
       expect(servedBeforeLeaving).toBeGreaterThan(0);
     } finally {
