@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -25,5 +26,9 @@ export default defineConfig({
   test: {
     projects,
     globalSetup: ['scripts/test-services.ts'],
+    // Vitest's default is one worker fewer than the cores: one, on a 2-core machine. Most files
+    // wait on Redis, PostgreSQL, child processes and timers rather than compute, so two run side
+    // by side (the packages whose files share one server's state keep `fileParallelism: false`).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
