@@ -28,7 +28,23 @@ const READ_AFTER_REFUSAL_MS = 10_000;
 const MAX_HELD = 10_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
-const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
+let turnEnd: Promise<void> | null = null;
+
+/**
+ * The end of this turn of the event loop (setImmediate), one promise for every judge waiting in
+ * it: they resume in one run of the microtask queue, so that the reads and commits they then make
+ * leave in one tick, which a store may send as one call (the Redis store joins a tick's commits).
+ * Each waiting on its own setImmediate, every partition's commit would go to Redis on its own.
+ */
+function endOfTurn(): Promise<void> {
+  turnEnd ??= new Promise<void>((resolve) =>
+    setImmediate(() => {
+      turnEnd = null;
+      resolve();
+    }),
+  );
+  return turnEnd;
+}
 
 const NO_DEADLINES: SequencerLinks['deadlines'] = { arm: () => undefined };
 const NOT_AN_OWNER: SequencerLinks['owner'] = { lost: () => undefined, fenced: () => undefined };
@@ -138,7 +154,7 @@ export class LandingJudge {
         // The callers this batch answered bid again within the current macrotask: waiting for
         // them keeps one batch a turn. Taking the inbox at once splits the callers into two groups
         // that take turns, each batch half as large and its read and commit paid twice as often.
-        if (this.#inbox.length < this.#options.maxBatch) await nextMacrotask();
+        if (this.#inbox.length < this.#options.maxBatch) await endOfTurn();
       } catch (error) {
         if (commitFailureOf(error) === 'stale' && this.#running) {
           // Another house committed first, or a new owner raised the token: read both again.

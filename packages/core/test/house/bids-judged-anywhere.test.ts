@@ -1,5 +1,11 @@
 import { type AuctionHouse, createAuctionHouse, createMemoryBackend } from '@outcry/core';
-import { MemoryAuctionStore, MemoryBidQueue, MemoryBroadcaster, MemoryLock } from '@outcry/core/adapter-kit';
+import {
+  MemoryAuctionStore,
+  MemoryBidQueue,
+  MemoryBroadcaster,
+  MemoryLock,
+  partitionOf,
+} from '@outcry/core/adapter-kit';
 import type { AuctionState } from '@outcry/core/engine';
 import { eventually } from '@outcry/core/testing';
 import { describe, expect, it } from 'vitest';
@@ -204,6 +210,69 @@ describe("bidJudging: 'anywhere'", () => {
       await guest.placeBid({ auctionId: ids[0] as string, bidderId: 'c', amount: 300 });
       expect(guest.metrics().sequencer.auctionsInMemory - before).toBe(1);
     });
+  });
+
+  it("commits a turn's batches of every partition in one tick, where a store can join them", async () => {
+    const store = new MemoryAuctionStore();
+    // Each commit notes the tick it was made in: a tick ends at the next process.nextTick.
+    const ticks: number[] = [];
+    let tick = 0;
+    let tickEnds = false;
+    const commit: MemoryAuctionStore['commit'] = (batch) => {
+      if (!tickEnds) {
+        tickEnds = true;
+        process.nextTick(() => {
+          tickEnds = false;
+          tick++;
+        });
+      }
+      ticks.push(tick);
+      return store.commit(batch);
+    };
+    const view = new Proxy(store, {
+      get(target, key) {
+        if (key === 'commit') return commit;
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const partitions = 4;
+    const house = createAuctionHouse({
+      backend: createMemoryBackend({ store: view }),
+      partitions,
+      bidJudging: 'anywhere',
+    });
+    await house.start();
+    try {
+      const lots = new Map<number, string>();
+      while (lots.size < partitions) {
+        const { id } = await house.createAuction({
+          sellerId: 's',
+          title: `Lot ${lots.size}`,
+          currency: 'USD',
+          startingPrice: 100,
+          increment: { type: 'fixed', amount: 10 },
+          endsAt: Date.now() + 60_000,
+        });
+        if (!lots.has(partitionOf(id, partitions))) lots.set(partitionOf(id, partitions), id);
+      }
+      ticks.length = 0;
+      // One caller a partition, each bidding again as soon as it is answered.
+      const rounds = 5;
+      await Promise.all(
+        [...lots.values()].map(async (auctionId) => {
+          for (let round = 1; round <= rounds; round++) {
+            const outcome = await house.placeBid({ auctionId, bidderId: `b${round % 2}`, amount: 100 + round * 10 });
+            expect(outcome.status).toBe('accepted');
+          }
+        }),
+      );
+      expect(ticks).toHaveLength(partitions * rounds);
+      // A tick a round: the four partitions' commits of a round leave together.
+      expect(new Set(ticks).size).toBe(rounds);
+    } finally {
+      await house.stop();
+    }
   });
 
   it('needs a backend whose commits carry fencing tokens', () => {
