@@ -30,6 +30,7 @@ import { formatNumber } from './format-number.js';
 import { type CurvePoint, measureInterleaved } from './interleaved-curve.js';
 import { hasRedisServer, partitionsPerNode, type RedisServers, startRedisServers } from './redis-servers.js';
 import { clusterRedis, type RedisTarget, singleRedis } from './redis-target.js';
+import { measureRoundTripCost, type RoundTripCost } from './round-trip-cost.js';
 import { type HousePoint, meanOf, measureHousePoint } from './scale-out-houses.js';
 import { type HttpPoint, httpCurveUnavailable, meanOfHttpPoints, measureHttpPoint } from './scale-out-http.js';
 import { measureWsPoint, type WsPoint } from './ws-scale-out.js';
@@ -72,6 +73,8 @@ export interface ScaleOutBudget {
   readonly manyPartitions: number | null;
   /** Whether to measure what reading every batch costs a house judging bids where they land. */
   readonly readCost: boolean;
+  /** Trips of the round-trip row, one command each, and the commands a trip of its baseline; null: not measured. */
+  readonly roundTrip: { readonly trips: number; readonly batch: number } | null;
   readonly cluster: ClusterBudget | null;
   readonly http: {
     readonly serverCounts: readonly number[];
@@ -100,6 +103,7 @@ const BUDGETS: Record<BenchMode, ScaleOutBudget> = {
     routedPartitions: 16,
     manyPartitions: 64,
     readCost: true,
+    roundTrip: { trips: 4_000, batch: 10 },
     cluster: { masters: [1, 3], houses: 4, partitions: 24, redisCores: 0.1, houseCores: null, routing: 'routed' },
     http: { serverCounts: [1, 2, 4], connectionsPerServer: 50, auctions: 1_000, durationMs: 6_000 },
     ws: { watchers: 10_000, bidsPerSecond: 5, seconds: 6, gatewayCores: 0.5 },
@@ -114,6 +118,7 @@ const BUDGETS: Record<BenchMode, ScaleOutBudget> = {
     routedPartitions: 16,
     manyPartitions: 64,
     readCost: false,
+    roundTrip: { trips: 2_000, batch: 10 },
     cluster: null,
     http: { serverCounts: [1, 2], connectionsPerServer: 50, auctions: 1_000, durationMs: 3_000 },
     ws: { watchers: 4_000, bidsPerSecond: 5, seconds: 3, gatewayCores: 0.5 },
@@ -128,6 +133,7 @@ const BUDGETS: Record<BenchMode, ScaleOutBudget> = {
     routedPartitions: 4,
     manyPartitions: 8,
     readCost: true,
+    roundTrip: { trips: 200, batch: 10 },
     cluster: null,
     http: null,
     ws: null,
@@ -388,6 +394,26 @@ function readCostRow({ alone, beside }: { alone: HousePoint; beside: HousePoint 
   });
 }
 
+function roundTripRow(cost: RoundTripCost, setting: string): BenchRow {
+  return createRow({
+    suite: SUITE,
+    name: `scale-out: CPU of one Redis round trip to a process capped like the houses (a PUBLISH of 300 bytes a trip) vs a command sent ${cost.batch} to a trip`,
+    figure: cost.tripCpuUs,
+    unit: 'µs',
+    baseline: `the same command, ${cost.batch} in one pipeline (same process, same run)`,
+    baselineFigure: cost.batchedCpuUsPerCommand,
+    better: 'lower',
+    notes: `what a trip costs beside what it carries (a write, a wake-up for the reply, a read): a bid pays its share of every trip it needs (a commit; a read, where others write its auctions; a hand-over and an answer, where another process owns them), so the curves follow the trips a bid; ${setting}; measured in one block (1, ${cost.batch}, ${cost.batch}, 1 a trip): the figures are the means of both runs; ${formatNumber(cost.tripsPerSecond)} trips a second one command each`,
+    details: {
+      scaleOutCurve: 'round-trip',
+      tripCpuUs: cost.tripCpuUs,
+      batchedCpuUsPerCommand: cost.batchedCpuUsPerCommand,
+      batch: cost.batch,
+      tripsPerSecond: cost.tripsPerSecond,
+    },
+  });
+}
+
 /** The Redis the library curves run on: a redis-server of the suite's own when it can start one. */
 async function openRedis(context: SuiteContext): Promise<{ target: RedisTarget; servers: RedisServers | null }> {
   if (hasRedisServer()) {
@@ -510,6 +536,13 @@ export async function runScaleOutSuite(context: SuiteContext): Promise<BenchRow[
             : measure('spread', DEFAULT_SHARED_PARTITIONS, 1, 'anywhere'),
         );
         rows.push(readCostRow(cost, setting));
+      }
+      if (b.roundTrip !== null) {
+        const cost = await measureRoundTripCost({ redisEnv: target.env, caps, cores, ...b.roundTrip });
+        context.log(
+          `a Redis round trip: ${us(cost.tripCpuUs)} of CPU, against ${us(cost.batchedCpuUsPerCommand)} a command ${cost.batch} to a trip`,
+        );
+        rows.push(roundTripRow(cost, `${capNote(caps, cores)}; ${target.label}`));
       }
       if (b.ws !== null) rows.push(...(await wsRows(context, b.ws, target, caps)));
     } finally {

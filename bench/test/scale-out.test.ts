@@ -237,6 +237,11 @@ describe.skipIf(!redisServer)('the scale-out suite, tiny', () => {
       Number(reads?.details.aloneRedisBytesOutPerBid) + 100,
     );
     expect([reads?.details.ledgerMissing, reads?.details.ledgerDoubled]).toEqual([0, 0]);
+    // A trip of one command costs a capped process more CPU a command than ten sent in one trip.
+    const [trip] = rows.filter((row) => row.details.scaleOutCurve === 'round-trip');
+    expect(trip?.notes).toMatch(/measured in one block \(1, 10, 10, 1 a trip\)/);
+    expect(Number(trip?.details.batchedCpuUsPerCommand)).toBeGreaterThan(0);
+    expect(Number(trip?.figure)).toBeGreaterThan(Number(trip?.details.batchedCpuUsPerCommand));
     // Bids judged where they land are never handed to another process.
     for (const row of points.filter((r) => r.details.scaleOutCurve === 'spread-anywhere'))
       expect(row.details.forwardedShare).toBe(0);
