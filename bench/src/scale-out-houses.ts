@@ -70,6 +70,9 @@ export interface HousePoint {
   readonly broadcastsPerBid: number;
   /** Commands per group commit, over every process's sequencers. */
   readonly averageBatch: number;
+  /** Write and read system calls of the processes a bid (their trips to Redis, their wake-ups); NaN off Linux. */
+  readonly writesPerBid: number;
+  readonly readsPerBid: number;
   /**
    * Group commits refused because another process committed to one of their auctions first, and
    * judged again, over all group commits (bids judged where they land; 0 otherwise).
@@ -112,6 +115,8 @@ export function meanOf(points: readonly HousePoint[]): HousePoint {
     ),
     redisCpuUsPerBid: meanBy(points, (p) => p.redisCpuUsPerBid),
     averageBatch: meanBy(points, (p) => p.averageBatch),
+    writesPerBid: meanBy(points, (p) => p.writesPerBid),
+    readsPerBid: meanBy(points, (p) => p.readsPerBid),
     conflictShare: meanBy(points, (p) => p.conflictShare),
     repeats: points.map((p) => p.bidsPerSecond),
   };
@@ -143,6 +148,15 @@ function ask<K extends FromChild['kind']>(
 }
 
 /** Measures one point; throws when a child fails or the ledger check finds a lost or doubled bid. */
+function perBidOfCalls(answers: readonly ChildResult[], bids: number, kind: 'writes' | 'reads'): number {
+  let calls = 0;
+  for (const answer of answers) {
+    if (answer.systemCalls === null) return Number.NaN;
+    calls += answer.systemCalls[kind];
+  }
+  return bids === 0 ? Number.NaN : calls / bids;
+}
+
 export async function measureHousePoint(setup: HousePointSetup): Promise<HousePoint> {
   const prefix = `outcry-bench-scale-out:${process.pid}:${setup.processes}:${Date.now().toString(36)}:`;
   const folder = mkdtempSync(join(tmpdir(), 'outcry-scale-out-'));
@@ -238,6 +252,8 @@ export async function measureHousePoint(setup: HousePointSetup): Promise<HousePo
         (total('queued') + total('direct')) / Math.max(1, total('queued') + total('direct') + total('inMemory')),
       broadcastsPerBid: perBid(total('received')),
       averageBatch: total('commands') / Math.max(1, total('batches')),
+      writesPerBid: perBidOfCalls(answers, bids, 'writes'),
+      readsPerBid: perBidOfCalls(answers, bids, 'reads'),
       conflictShare: total('conflicts') / Math.max(1, total('batches')),
       loadAverage,
       partitionMoves: total('partitionMoves'),

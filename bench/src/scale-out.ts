@@ -172,6 +172,7 @@ function housePointNotes({ point, baseline }: HouseCurvePoint, partitions: numbe
     `partitions owned ${owned} of ${partitions}, taken or given up in the window ${point.partitionMoves}`,
     `cores used by each process ${point.processCores.map((c) => c.toFixed(2)).join('/')}, by Redis ${point.redisCores.map((c) => c.toFixed(2)).join('/')}`,
     `${(point.forwardedShare * 100).toFixed(0)}% of commands sent through the queue to another process; ${formatNumber(point.broadcastsPerBid)} broadcasts received per bid; group commits of ${formatNumber(point.averageBatch)}, ${(point.conflictShare * 100).toFixed(2)}% of them refused because another process committed first (judged again); Redis bytes per bid in/out ${point.redisBytesInPerBid.toFixed(0)}/${point.redisBytesOutPerBid.toFixed(0)}`,
+    `system calls a bid ${point.writesPerBid.toFixed(3)} writes, ${point.readsPerBid.toFixed(3)} reads (1 process ${baseline.writesPerBid.toFixed(3)}, ${baseline.readsPerBid.toFixed(3)}): its trips to Redis and wake-ups`,
     `load average ${point.loadAverage.toFixed(2)}`,
     ...(point.repeats === undefined
       ? []
@@ -208,6 +209,8 @@ function housePointDetails(
     broadcastsPerBid: point.broadcastsPerBid,
     averageBatch: point.averageBatch,
     conflictShare: point.conflictShare,
+    writesPerBid: point.writesPerBid,
+    readsPerBid: point.readsPerBid,
     loadAverage: point.loadAverage,
     p50Ms: point.p50Ms,
     p99Ms: point.p99Ms,

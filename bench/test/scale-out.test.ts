@@ -111,6 +111,8 @@ describe('a point measured several times', () => {
     broadcastsPerBid: 0,
     averageBatch: 20,
     conflictShare: 0,
+    writesPerBid: cpu / 1_000,
+    readsPerBid: cpu / 2_000,
     loadAverage: 1,
     partitionMoves: 0,
     owned: [[0, 1, 2, 3]],
@@ -130,6 +132,8 @@ describe('a point measured several times', () => {
     expect(all.meanProcessCpuUsPerBid).toBe(30);
     expect(all.processCpuUsPerBid).toEqual([30]);
     expect(all.redisCpuUsPerBid).toBe(15);
+    expect(all.writesPerBid).toBeCloseTo(0.03, 12);
+    expect(all.readsPerBid).toBeCloseTo(0.015, 12);
     expect([all.p50Ms, all.p99Ms]).toEqual([25, 100]);
     expect(all.bids).toBe(90_000);
     expect(all.repeats).toEqual([6_000, 4_000, 5_000]);
@@ -242,6 +246,13 @@ describe.skipIf(!redisServer)('the scale-out suite, tiny', () => {
     expect(trip?.notes).toMatch(/measured in one block \(1, 10, 10, 1 a trip\)/);
     expect(Number(trip?.details.batchedCpuUsPerCommand)).toBeGreaterThan(0);
     expect(Number(trip?.figure)).toBeGreaterThan(Number(trip?.details.batchedCpuUsPerCommand));
+    // Every point counts its processes' system calls a bid (Linux): a bid's commit shares a write
+    // and a read at least, so neither is zero.
+    if (existsSync('/proc/self/io'))
+      for (const row of points) {
+        expect(Number(row.details.writesPerBid)).toBeGreaterThan(0);
+        expect(Number(row.details.readsPerBid)).toBeGreaterThan(0);
+      }
     // Bids judged where they land are never handed to another process.
     for (const row of points.filter((r) => r.details.scaleOutCurve === 'spread-anywhere'))
       expect(row.details.forwardedShare).toBe(0);
