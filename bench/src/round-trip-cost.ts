@@ -32,12 +32,12 @@ export interface RoundTripSetup {
   readonly batch: number;
 }
 
+type TripsResult = Extract<FromRoundTripChild, { kind: 'result' }>;
+
 const isResult = (message: unknown): message is TripsResult =>
   (message as FromRoundTripChild | null)?.kind === 'result';
 const isReady = (message: unknown): message is Extract<FromRoundTripChild, { kind: 'ready' }> =>
   (message as FromRoundTripChild | null)?.kind === 'ready';
-
-type TripsResult = Extract<FromRoundTripChild, { kind: 'result' }>;
 
 async function run(child: ChildProcess, perTrip: number, trips: number): Promise<TripsResult> {
   const answer = nextMessage(child, isResult, 120_000, 'round-trip child (run)');
