@@ -10,6 +10,21 @@ import type { AuctionState } from '@outcry/core/engine';
 import { eventually } from '@outcry/core/testing';
 import { describe, expect, it } from 'vitest';
 
+/** The store with one of its methods replaced, the others bound to it. */
+function storeWith<K extends keyof MemoryAuctionStore>(
+  store: MemoryAuctionStore,
+  name: K,
+  method: MemoryAuctionStore[K],
+): MemoryAuctionStore {
+  return new Proxy(store, {
+    get(target, key) {
+      if (key === name) return method;
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** The store, whose reads of auctions wait for `held` once it is set (after reading). */
 function storeWithHeldRead(store: MemoryAuctionStore) {
   const gate: { held: Promise<void> | null } = { held: null };
@@ -20,14 +35,7 @@ function storeWithHeldRead(store: MemoryAuctionStore) {
     if (held !== null) await held;
     return states;
   };
-  const view = new Proxy(store, {
-    get(target, key) {
-      if (key === 'getMany') return getMany;
-      const value: unknown = Reflect.get(target, key);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return { view, gate };
+  return { view: storeWith(store, 'getMany', getMany), gate };
 }
 
 /** An owner of every partition and a guest owning none, on one store; `held`: whose store reads wait. */
@@ -229,16 +237,9 @@ describe("bidJudging: 'anywhere'", () => {
       ticks.push(tick);
       return store.commit(batch);
     };
-    const view = new Proxy(store, {
-      get(target, key) {
-        if (key === 'commit') return commit;
-        const value: unknown = Reflect.get(target, key);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
     const partitions = 4;
     const house = createAuctionHouse({
-      backend: createMemoryBackend({ store: view }),
+      backend: createMemoryBackend({ store: storeWith(store, 'commit', commit) }),
       partitions,
       bidJudging: 'anywhere',
     });
